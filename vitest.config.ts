@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// One runner for every suite. `source` resolves @cercle/shared to its TypeScript sources,
+// so tests never depend on a stale build of the shared package.
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: process.env.CI ? ['default'] : ['default'],
+  },
+});

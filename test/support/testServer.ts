@@ -1,0 +1,33 @@
+import { Writable } from 'node:stream';
+import { type App, buildApp } from '../../server/src/app.js';
+import { loadConfig } from '../../server/src/config.js';
+import { createLogger } from '../../server/src/log.js';
+import { openStore } from '../../server/src/openStore.js';
+
+export type TestServer = {
+  app: App;
+  url: string;
+  port: number;
+  /** Every log line the server wrote, parsed. */
+  logs: string[];
+  close: () => Promise<void>;
+};
+
+/** Starts the real app on an ephemeral port of 127.0.0.1 and captures its log lines. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const logger = createLogger(config.LOG_LEVEL, sink);
+  const store = await openStore(config, logger);
+  const app = await buildApp({ config, store, logger });
+  await app.http.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.http.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { app, url: `http://127.0.0.1:${port}`, port, logs, close: () => app.close() };
+}

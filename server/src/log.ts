@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { pino, type LoggerOptions } from 'pino';
+import { type LoggerOptions, pino } from 'pino';
 
 /**
  * Field names that may carry user content or secrets anywhere in a log object. Room content never

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RedisServerHandle, startRedisServer } from '../support/redisServer.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
-import { startRedisServer, type RedisServerHandle } from '../support/redisServer.js';
 
 describe('the app on the memory store', () => {
   let server: TestServer;
@@ -63,6 +63,8 @@ describe('the app on the Redis store', () => {
     expect(down.status).toBe(503);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     await redis.restart();
-    await expect.poll(async () => (await fetch(`${server.url}/readyz`)).status, { timeout: 10_000 }).toBe(200);
+    await expect
+      .poll(async () => (await fetch(`${server.url}/readyz`)).status, { timeout: 10_000 })
+      .toBe(200);
   });
 });

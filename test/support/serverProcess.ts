@@ -13,7 +13,9 @@ export type ServerProcess = {
 };
 
 /** Runs server/src/main.ts as its own process (as `npm start` would), from the TypeScript sources. */
-export function spawnServer(env: Record<string, string>): ChildProcess & { output: { out: string; err: string } } {
+export function spawnServer(
+  env: Record<string, string>,
+): ChildProcess & { output: { out: string; err: string } } {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'server/src/main.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },

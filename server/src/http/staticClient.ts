@@ -19,7 +19,10 @@ export const staticClient: FastifyPluginAsync<{ root: string }> = async (app, { 
     index: false,
     wildcard: false,
     setHeaders: (res, path) => {
-      res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.setHeader(
+        'cache-control',
+        path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     },
   });
   const page = async (_req: FastifyRequest, reply: FastifyReply) =>

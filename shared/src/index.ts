@@ -1,1 +1,5 @@
-export {};
+export * from './engine/index.js';
+export * from './protocol/commands.js';
+export * from './protocol/errors.js';
+export * from './protocol/events.js';
+export * from './protocol/http.js';

@@ -20,6 +20,9 @@ export const refusalCodes = [
   'bad_facilitator_key',
   'stale_timer', // a timer firing for a deadline that no longer exists
   'name_taken',
+  'not_admitted', // the actor waits in a locked room until the facilitator admits them
+  'roles_incomplete', // the method's seats are not filled as it requires (start, removal, reassignment)
+  'limit_reached', // a per-room count limit other than cards (action items, learnings, logbook, phases)
 ] as const;
 
 export const transportErrorCodes = [

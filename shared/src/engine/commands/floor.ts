@@ -1,0 +1,121 @@
+import type { Command } from '../../protocol/commands.js';
+import type { Effect, RoomEvent } from '../events.js';
+import { admittedSeats, isDriver, mayHoldFloor, refuse } from '../permissions.js';
+import type { Room } from '../room.js';
+import { fireAt, startTimer } from '../timer.js';
+import { accept, type DecideContext, type Outcome } from './outcome.js';
+
+type Cmd<T extends Command['type']> = Extract<Command, { type: T }>;
+
+/** FL-1: only a role the phase gives the floor to may raise a hand (checked by the gate). */
+export function raiseHand(room: Room, ctx: DecideContext): Outcome {
+  const actor = ctx.actor!;
+  return accept({ ...room, floor: { ...room.floor, hands: [...room.floor.hands, actor] } }, [
+    { type: 'hand_raised', participantId: actor },
+  ]);
+}
+
+export function lowerHand(room: Room, cmd: Cmd<'lower_hand'>, ctx: DecideContext): Outcome {
+  const target = cmd.participantId ?? ctx.actor!;
+  if (target !== ctx.actor && !isDriver(room, ctx.actor!)) {
+    return refuse('not_facilitator', 'Only the facilitator lowers someone else’s hand.');
+  }
+  if (!room.floor.hands.includes(target)) return refuse('invalid', 'This hand is not raised.');
+  return accept(
+    { ...room, floor: { ...room.floor, hands: room.floor.hands.filter((id) => id !== target) } },
+    [{ type: 'hand_lowered', participantId: target }],
+  );
+}
+
+/** FL-2: the floor goes to a named person, or to the first raised hand; never to a role the phase silences. */
+export function giveFloor(room: Room, cmd: Cmd<'give_floor'>): Outcome {
+  if (room.floor.round) return refuse('invalid', 'A round is going: move it on or stop it.');
+  const target = cmd.participantId ?? room.floor.hands[0];
+  if (target === undefined) return refuse('invalid', 'No hand is raised.');
+  const seat = room.participants[target];
+  if (seat?.admission !== 'admitted') return refuse('invalid', 'No such participant.');
+  if (!mayHoldFloor(room, seat.role)) {
+    return refuse('floor_locked', 'This role does not hold the floor in this phase.');
+  }
+  return accept(
+    {
+      ...room,
+      floor: { ...room.floor, speakerId: target, hands: room.floor.hands.filter((id) => id !== target) },
+    },
+    [{ type: 'floor_given', participantId: target }],
+  );
+}
+
+export function releaseFloor(room: Room): Outcome {
+  if (room.floor.round) return refuse('invalid', 'A round is going: move it on or stop it.');
+  return accept({ ...room, floor: { ...room.floor, speakerId: null } }, [
+    { type: 'floor_given', participantId: null },
+  ]);
+}
+
+/** FL-3 / TM-6: a round gives each person the floor in turn, each with a timer of their own. */
+export function startRound(room: Room, cmd: Cmd<'start_round'>, ctx: DecideContext): Outcome {
+  const order =
+    cmd.order ??
+    admittedSeats(room)
+      .filter((seat) => mayHoldFloor(room, seat.role))
+      .sort((a, b) => a.joinedAt - b.joinedAt)
+      .map((seat) => seat.id);
+  if (order.length === 0) return refuse('invalid', 'Nobody may speak in this phase.');
+  if (new Set(order).size !== order.length) return refuse('invalid', 'Someone appears twice in the round.');
+  for (const id of order) {
+    const seat = room.participants[id];
+    if (seat?.admission !== 'admitted') return refuse('invalid', 'No such participant.');
+    if (!mayHoldFloor(room, seat.role))
+      return refuse('floor_locked', 'This role does not speak in this phase.');
+  }
+  const timerId = ctx.newId();
+  const timer = startTimer(cmd.perSpeakerMs, ctx.now, timerId);
+  return accept(
+    {
+      ...room,
+      floor: {
+        speakerId: order[0]!,
+        hands: [],
+        round: { order, index: 0, perSpeakerMs: cmd.perSpeakerMs, timer },
+      },
+    },
+    [{ type: 'round_started' }, { type: 'speaker_changed', participantId: order[0]! }],
+    [{ type: 'schedule_timer', timerId, at: fireAt(timer, ctx.now) }],
+  );
+}
+
+/** The next person in the round gets the floor and a fresh timer; after the last one the round ends. */
+export function advanceRound(
+  room: Room,
+  ctx: DecideContext,
+): { room: Room; events: RoomEvent[]; effects: Effect[] } {
+  const round = room.floor.round!;
+  const index = round.index + 1;
+  const speakerId = round.order[index];
+  if (speakerId === undefined) {
+    return {
+      room: { ...room, floor: { ...room.floor, speakerId: null, round: null } },
+      events: [{ type: 'round_stopped' }, { type: 'speaker_changed', participantId: null }],
+      effects: [],
+    };
+  }
+  const timerId = ctx.newId();
+  const timer = startTimer(round.perSpeakerMs, ctx.now, timerId);
+  return {
+    room: { ...room, floor: { ...room.floor, speakerId, round: { ...round, index, timer } } },
+    events: [{ type: 'speaker_changed', participantId: speakerId }],
+    effects: [{ type: 'schedule_timer', timerId, at: fireAt(timer, ctx.now) }],
+  };
+}
+
+export function nextSpeaker(room: Room, ctx: DecideContext): Outcome {
+  const advanced = advanceRound(room, ctx);
+  return accept(advanced.room, advanced.events, advanced.effects);
+}
+
+export function stopRound(room: Room): Outcome {
+  return accept({ ...room, floor: { ...room.floor, speakerId: null, round: null } }, [
+    { type: 'round_stopped' },
+  ]);
+}

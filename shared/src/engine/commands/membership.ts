@@ -1,0 +1,214 @@
+import type { Command, SystemCommand } from '../../protocol/commands.js';
+import type { RoomEvent } from '../events.js';
+import { MAX_PARTICIPANTS, TEXT_LIMITS } from '../limits.js';
+import { admittedSeats, keyHolder, refuse, roleCount } from '../permissions.js';
+import type { Participant, Room } from '../room.js';
+import type { Role } from '../template.js';
+import { accept, checkText, type DecideContext, type Outcome, without, withParticipant } from './outcome.js';
+
+type Cmd<T extends (Command | SystemCommand)['type']> = Extract<Command | SystemCommand, { type: T }>;
+
+function slotOf(room: Room, role: Role) {
+  return room.template.roles.find((slot) => slot.role === role);
+}
+
+/**
+ * The seat a newcomer gets (RM-3): the method's join order fills the seats it needs first, then the
+ * default role, then any seat with room left. The key seat is never given this way. Null when full.
+ */
+export function newcomerRole(room: Room): Role | null {
+  for (const role of room.template.joinRoles) {
+    const slot = slotOf(room, role);
+    if (slot && roleCount(room, role) < slot.min) return role;
+  }
+  const fallback = slotOf(room, room.template.defaultRole);
+  if (fallback && roleCount(room, fallback.role) < fallback.max) return fallback.role;
+  for (const slot of room.template.roles) {
+    if (slot.role !== room.template.keyRole && roleCount(room, slot.role) < slot.max) return slot.role;
+  }
+  return null;
+}
+
+/** While the session runs, every seat count stays within the method's bounds (RM-5, CD-6). */
+function seatsWithinBounds(room: Room): boolean {
+  return room.template.roles.every((slot) => {
+    const count = roleCount(room, slot.role);
+    return count >= slot.min && count <= slot.max;
+  });
+}
+
+export function join(room: Room, cmd: Cmd<'join'>, ctx: DecideContext): Outcome {
+  if (room.status === 'ended') return refuse('wrong_status', 'The session has ended.');
+  const existing = room.participants[cmd.participantId];
+  if (existing) {
+    // RM-2: a returning participant gets the same seat back, same role, same data.
+    if (existing.tokenHash !== cmd.tokenHash) return refuse('invalid', 'This seat belongs to someone else.');
+    const back: Participant = { ...existing, presence: 'connected' };
+    return accept(withParticipant(room, back), [
+      { type: 'participant_returned', participantId: existing.id },
+    ]);
+  }
+
+  const displayName = cmd.displayName.trim();
+  const nameRefusal = checkText(displayName, TEXT_LIMITS.displayName, 'name');
+  if (nameRefusal) return nameRefusal;
+  const folded = displayName.toLocaleLowerCase();
+  if (Object.values(room.participants).some((p) => p.displayName.toLocaleLowerCase() === folded)) {
+    return refuse('name_taken', 'Someone in the room already has this name.');
+  }
+  if (Object.keys(room.participants).length >= MAX_PARTICIPANTS) {
+    return refuse('room_full', 'The room is full.');
+  }
+
+  let participants = room.participants;
+  let role: Role | null;
+  let admission: Participant['admission'];
+  if (cmd.facilitatorKeyHash !== undefined) {
+    // RM-1: the facilitator key grants the key seat, locked room or not.
+    const { keyRole } = room.template;
+    if (
+      keyRole === null ||
+      room.facilitatorKeyHash === null ||
+      cmd.facilitatorKeyHash !== room.facilitatorKeyHash
+    ) {
+      return refuse('bad_facilitator_key', 'This facilitator key does not open this room.');
+    }
+    role = keyRole;
+    admission = 'admitted';
+    const holder = keyHolder(room);
+    if (holder) {
+      // The key moved to a new device: the old seat steps down so there is still one facilitator.
+      const demotedRole = newcomerRole(room);
+      if (demotedRole === null) return refuse('room_full', 'The room is full.');
+      const old = room.participants[holder.id]!;
+      participants = { ...participants, [holder.id]: { ...old, role: demotedRole } };
+    }
+  } else {
+    admission = room.locked ? 'waiting' : 'admitted';
+    role = newcomerRole(room);
+    if (role === null) return refuse('room_full', 'Every seat of this method is taken.');
+  }
+  const admittedAfterJoin = admittedSeats({ participants }).length + (admission === 'admitted' ? 1 : 0);
+  if (admission === 'admitted' && admittedAfterJoin > room.template.maxPeople) {
+    return refuse('room_full', 'The room is full.');
+  }
+
+  const participant: Participant = {
+    id: cmd.participantId,
+    displayName,
+    role,
+    presence: 'connected',
+    admission,
+    tokenHash: cmd.tokenHash,
+    joinedAt: ctx.now,
+    anonymousCardIds: [],
+  };
+  const next: Room = { ...room, participants: { ...participants, [participant.id]: participant } };
+  const eventType = admission === 'admitted' ? 'participant_joined' : 'participant_waiting';
+  return accept(next, [{ type: eventType, participantId: participant.id }]);
+}
+
+export function presence(room: Room, cmd: Cmd<'presence'>): Outcome {
+  const seat = room.participants[cmd.participantId];
+  if (!seat) return refuse('not_a_member', 'No such seat.');
+  if (seat.presence === cmd.presence) return refuse('invalid', 'Presence unchanged.');
+  return accept(withParticipant(room, { ...seat, presence: cmd.presence }), [
+    { type: 'presence_changed', participantId: seat.id, presence: cmd.presence },
+  ]);
+}
+
+export function admit(room: Room, cmd: Cmd<'admit'>): Outcome {
+  const seat = room.participants[cmd.participantId];
+  if (seat?.admission !== 'waiting') return refuse('invalid', 'Nobody by this id is waiting.');
+  if (admittedSeats(room).length >= room.template.maxPeople) return refuse('room_full', 'The room is full.');
+  // The seat is chosen now, from the room as it is at admission.
+  const role = newcomerRole(room);
+  if (role === null) return refuse('room_full', 'Every seat of this method is taken.');
+  return accept(withParticipant(room, { ...seat, role, admission: 'admitted' }), [
+    { type: 'participant_admitted', participantId: seat.id },
+  ]);
+}
+
+export function lockRoom(room: Room): Outcome {
+  if (room.locked) return refuse('invalid', 'The room is already locked.');
+  return accept({ ...room, locked: true }, [{ type: 'room_locked' }]);
+}
+
+/** RM-4: unlocking lets later newcomers in; those already waiting still need to be admitted. */
+export function unlockRoom(room: Room): Outcome {
+  if (!room.locked) return refuse('invalid', 'The room is not locked.');
+  return accept({ ...room, locked: false }, [{ type: 'room_unlocked' }]);
+}
+
+export function removeParticipant(room: Room, cmd: Cmd<'remove_participant'>, ctx: DecideContext): Outcome {
+  const seat = room.participants[cmd.participantId];
+  if (!seat) return refuse('invalid', 'No such participant.');
+  if (seat.id === ctx.actor) return refuse('invalid', 'You cannot remove yourself.');
+  if (
+    room.template.keyRole !== null &&
+    seat.role === room.template.keyRole &&
+    seat.admission === 'admitted'
+  ) {
+    return refuse('invalid', 'The facilitator seat cannot be removed.');
+  }
+  const { floor } = room;
+  const next: Room = {
+    ...room,
+    participants: without(room.participants, seat.id),
+    logbooks: room.logbooks[seat.id] ? without(room.logbooks, seat.id) : room.logbooks,
+    floor:
+      floor.speakerId === seat.id || floor.hands.includes(seat.id) || floor.round?.order.includes(seat.id)
+        ? {
+            speakerId: floor.speakerId === seat.id ? null : floor.speakerId,
+            hands: floor.hands.filter((id) => id !== seat.id),
+            // A round that loses its speaker stops; the facilitator can start a new one.
+            round: floor.round && floor.speakerId !== seat.id ? withoutSpeaker(floor.round, seat.id) : null,
+          }
+        : floor,
+  };
+  if (room.status === 'running' && !seatsWithinBounds(next)) {
+    return refuse('roles_incomplete', 'The method needs this seat; give the role to someone else first.');
+  }
+  return accept(
+    next,
+    [{ type: 'participant_removed', participantId: seat.id }],
+    [{ type: 'disconnect', participantId: seat.id, reason: 'removed' }],
+  );
+}
+
+function withoutSpeaker(round: NonNullable<Room['floor']['round']>, id: string): Room['floor']['round'] {
+  const current = round.order[round.index];
+  const order = round.order.filter((p) => p !== id);
+  const index = Math.max(0, order.indexOf(current ?? ''));
+  return order.length === 0 ? null : { ...round, order, index };
+}
+
+export function assignRole(room: Room, cmd: Cmd<'assign_role'>): Outcome {
+  const seat = room.participants[cmd.participantId];
+  if (seat?.admission !== 'admitted') return refuse('invalid', 'No such admitted participant.');
+  const slot = slotOf(room, cmd.role);
+  if (!slot) return refuse('wrong_role', 'This method has no such role.');
+  const { keyRole } = room.template;
+  if (keyRole !== null && (cmd.role === keyRole || seat.role === keyRole)) {
+    return refuse('wrong_role', 'The facilitator seat comes with the facilitator key.');
+  }
+  if (seat.role === cmd.role) return refuse('invalid', 'This participant already has this role.');
+  let participants = { ...room.participants, [seat.id]: { ...seat, role: cmd.role } };
+  const events: RoomEvent[] = [{ type: 'role_assigned', participantId: seat.id, role: cmd.role }];
+  if (roleCount(room, cmd.role) >= slot.max) {
+    if (slot.max !== 1) return refuse('invalid', 'This role has no seat left.');
+    // RM-5: a single seat changes hands: its holder takes the other's role, so counts do not move.
+    const holder = Object.values(room.participants).find(
+      (p) => p.admission === 'admitted' && p.role === cmd.role,
+    )!;
+    participants = { ...participants, [holder.id]: { ...holder, role: seat.role } };
+    events.push({ type: 'role_assigned', participantId: holder.id, role: seat.role });
+  }
+  const next: Room = { ...room, participants };
+  if (room.status === 'running' && !seatsWithinBounds(next)) {
+    return refuse('roles_incomplete', 'The method needs this seat filled.');
+  }
+  return accept(next, events);
+}
+
+export { seatsWithinBounds };

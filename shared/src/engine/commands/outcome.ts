@@ -1,0 +1,41 @@
+import type { Effect, RoomEvent } from '../events.js';
+import type { Refusal } from '../permissions.js';
+import { refuse } from '../permissions.js';
+import type { Participant, ParticipantId, Room } from '../room.js';
+
+/** What a command handler returns: the next room (version not yet bumped), or a refusal. */
+export type Accepted = { ok: true; room: Room; events: RoomEvent[]; effects: Effect[] };
+export type Outcome = Accepted | Refusal;
+
+/** Time and fresh ids come from the host, so the engine stays pure and tests stay deterministic. */
+export type DecideContext = { actor: ParticipantId | null; now: number; newId: () => string };
+
+export function accept(room: Room, events: RoomEvent[] = [], effects: Effect[] = []): Accepted {
+  return { ok: true, room, events, effects };
+}
+
+/** Text rules shared by every command that writes text: not blank, not longer than the limit. */
+export function checkText(text: string, limit: number, what: string): Refusal | null {
+  const trimmed = text.trim();
+  if (trimmed.length === 0) return refuse('invalid', `The ${what} is empty.`);
+  if (trimmed.length > limit)
+    return refuse('text_too_long', `The ${what} is longer than ${limit} characters.`);
+  return null;
+}
+
+export function checkOptionalText(text: string, limit: number, what: string): Refusal | null {
+  if (text.trim().length > limit)
+    return refuse('text_too_long', `The ${what} is longer than ${limit} characters.`);
+  return null;
+}
+
+/** Replace one seat, sharing every other one by reference. */
+export function withParticipant(room: Room, participant: Participant): Room {
+  return { ...room, participants: { ...room.participants, [participant.id]: participant } };
+}
+
+/** A copy of a record without one key. */
+export function without<T>(record: Record<string, T>, key: string): Record<string, T> {
+  const { [key]: _gone, ...rest } = record;
+  return rest;
+}

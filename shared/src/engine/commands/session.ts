@@ -1,0 +1,116 @@
+import type { Command } from '../../protocol/commands.js';
+import type { Effect, RoomEvent } from '../events.js';
+import { admittedSeats, currentPhase, refuse } from '../permissions.js';
+import type { Room } from '../room.js';
+import { fireAt, startTimer } from '../timer.js';
+import { seatsWithinBounds } from './membership.js';
+import { accept, type DecideContext, type Outcome } from './outcome.js';
+
+type Cmd<T extends Command['type']> = Extract<Command, { type: T }>;
+
+const emptyFloor: Room['floor'] = { speakerId: null, hands: [], round: null };
+
+/** Close the open entry of the phase history at `now`. */
+function closeHistory(history: Room['phaseHistory'], now: number): Room['phaseHistory'] {
+  const last = history[history.length - 1];
+  if (!last || last.endedAt !== null) return history;
+  return [...history.slice(0, -1), { ...last, endedAt: now }];
+}
+
+/**
+ * Move everyone to phase `index` (PH-1): the phase timer restarts with a fresh id, so a pending firing
+ * of the previous phase goes stale (TM-5); the floor is cleared since its rules change with the phase.
+ */
+export function enterPhase(
+  room: Room,
+  index: number,
+  ctx: DecideContext,
+  coachingRound = room.coachingRound,
+): { room: Room; events: RoomEvent[]; effects: Effect[] } {
+  const phase = room.phases[index]!;
+  const timerId = ctx.newId();
+  const timer = startTimer(phase.durationMs, ctx.now, timerId);
+  const phaseHistory = [
+    ...closeHistory(room.phaseHistory, ctx.now),
+    {
+      phaseId: phase.id,
+      index,
+      coachingRound,
+      plannedMs: phase.durationMs,
+      startedAt: ctx.now,
+      endedAt: null,
+    },
+  ];
+  return {
+    room: { ...room, phaseIndex: index, coachingRound, timer, floor: emptyFloor, phaseHistory },
+    events: [{ type: 'phase_changed', phaseIndex: index, coachingRound }],
+    effects: [{ type: 'schedule_timer', timerId, at: fireAt(timer, ctx.now) }],
+  };
+}
+
+export function start(room: Room, ctx: DecideContext): Outcome {
+  if (admittedSeats(room).length < room.template.minPeople) {
+    return refuse('roles_incomplete', `This method needs at least ${room.template.minPeople} people.`);
+  }
+  if (!seatsWithinBounds(room))
+    return refuse('roles_incomplete', 'Some roles of the method are not given yet.');
+  const entered = enterPhase({ ...room, status: 'running' }, 0, ctx, 1);
+  return accept(entered.room, [{ type: 'session_started' }, ...entered.events], entered.effects);
+}
+
+export function end(room: Room, cmd: Cmd<'end'>, ctx: DecideContext): Outcome {
+  const next: Room = {
+    ...room,
+    status: 'ended',
+    timer: null,
+    floor: emptyFloor,
+    phaseHistory: closeHistory(room.phaseHistory, ctx.now),
+  };
+  return accept(
+    next,
+    [{ type: 'session_ended', purge: cmd.purge }],
+    [{ type: 'end_room', purge: cmd.purge }],
+  );
+}
+
+function goTo(room: Room, index: number, ctx: DecideContext): Outcome {
+  if (!Number.isInteger(index) || index < 0 || index >= room.phases.length) {
+    return refuse('phase_out_of_range', 'No such phase.');
+  }
+  const entered = enterPhase(room, index, ctx);
+  return accept(entered.room, entered.events, entered.effects);
+}
+
+export const nextPhase = (room: Room, ctx: DecideContext): Outcome => goTo(room, room.phaseIndex + 1, ctx);
+export const previousPhase = (room: Room, ctx: DecideContext): Outcome =>
+  goTo(room, room.phaseIndex - 1, ctx);
+export const jumpPhase = (room: Room, cmd: Cmd<'jump_phase'>, ctx: DecideContext): Outcome =>
+  goTo(room, cmd.index, ctx);
+
+/** Is there a phase after this one that time_up may move to on its own (TM-7)? */
+export function canAutoAdvance(room: Room): boolean {
+  return room.phaseIndex < room.phases.length - 1;
+}
+
+/** PC-3: at the end of round one the two roles swap and the steps start again from `restartPhaseId`. */
+export function swapRoles(room: Room, ctx: DecideContext): Outcome {
+  const swap = room.template.swap!;
+  const [a, b] = swap.roles;
+  const participants = { ...room.participants };
+  for (const seat of Object.values(room.participants)) {
+    if (seat.role === a) participants[seat.id] = { ...seat, role: b };
+    else if (seat.role === b) participants[seat.id] = { ...seat, role: a };
+  }
+  const restart = Math.max(
+    0,
+    room.phases.findIndex((phase) => phase.id === swap.restartPhaseId),
+  );
+  const entered = enterPhase({ ...room, participants }, restart, ctx, 2);
+  return accept(
+    entered.room,
+    [{ type: 'roles_swapped', coachingRound: 2 }, ...entered.events],
+    entered.effects,
+  );
+}
+
+export { currentPhase };

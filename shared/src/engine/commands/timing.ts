@@ -1,0 +1,106 @@
+import type { Command, SystemCommand } from '../../protocol/commands.js';
+import type { Effect, RoomEvent } from '../events.js';
+import { TIMER_TOLERANCE_MS } from '../limits.js';
+import { refuse } from '../permissions.js';
+import type { Room } from '../room.js';
+import {
+  adjustTimer,
+  expireTimer,
+  fireAt,
+  pauseTimer,
+  remainingMs,
+  resumeTimer,
+  type Timer,
+} from '../timer.js';
+import { advanceRound } from './floor.js';
+import { accept, type DecideContext, type Outcome } from './outcome.js';
+import { canAutoAdvance, enterPhase } from './session.js';
+
+type Cmd<T extends (Command | SystemCommand)['type']> = Extract<Command | SystemCommand, { type: T }>;
+
+function scheduleFor(timer: Timer | null | undefined, now: number): Effect[] {
+  return timer?.timerId ? [{ type: 'schedule_timer', timerId: timer.timerId, at: fireAt(timer, now) }] : [];
+}
+
+/** TM-2: pausing freezes the phase timer and any speaker timer; their pending firings go stale. */
+export function pause(room: Room, ctx: DecideContext): Outcome {
+  const round = room.floor.round;
+  return accept(
+    {
+      ...room,
+      timer: pauseTimer(room.timer!, ctx.now),
+      floor: round
+        ? { ...room.floor, round: { ...round, timer: pauseTimer(round.timer, ctx.now) } }
+        : room.floor,
+    },
+    [{ type: 'timer_paused' }],
+  );
+}
+
+/** TM-2: resuming moves each deadline by the paused span and schedules it anew. */
+export function resume(room: Room, ctx: DecideContext): Outcome {
+  const timer = resumeTimer(room.timer!, ctx.now, ctx.newId());
+  const round = room.floor.round;
+  const roundTimer =
+    round && round.timer.pausedAt !== null ? resumeTimer(round.timer, ctx.now, ctx.newId()) : null;
+  return accept(
+    {
+      ...room,
+      timer,
+      floor: round && roundTimer ? { ...room.floor, round: { ...round, timer: roundTimer } } : room.floor,
+    },
+    [{ type: 'timer_resumed' }],
+    [...scheduleFor(timer, ctx.now), ...scheduleFor(roundTimer, ctx.now)],
+  );
+}
+
+/** TM-3: add (or remove) time on the phase timer; a new firing replaces the pending one. */
+export function addTime(room: Room, cmd: Cmd<'add_time'>, ctx: DecideContext): Outcome {
+  const timer = adjustTimer(room.timer!, cmd.ms, ctx.now, ctx.newId());
+  return accept(
+    { ...room, timer },
+    [{ type: 'time_adjusted', deltaMs: cmd.ms }],
+    scheduleFor(timer, ctx.now),
+  );
+}
+
+export function setAutoAdvance(room: Room, cmd: Cmd<'set_auto_advance'>): Outcome {
+  if (room.autoAdvance === cmd.enabled) return refuse('invalid', 'Auto-advance is already so.');
+  return accept({ ...room, autoAdvance: cmd.enabled }, [
+    { type: 'auto_advance_changed', enabled: cmd.enabled },
+  ]);
+}
+
+/**
+ * TM-5: the host fires `time_up` with the id it was given. Only the pending id counts; any other is
+ * stale and changes nothing. TM-7: with auto-advance, the room moves on to the next phase (or speaker).
+ */
+export function timeUp(room: Room, cmd: Cmd<'time_up'>, ctx: DecideContext): Outcome {
+  if (room.status !== 'running') return refuse('stale_timer', 'The session is not running.');
+  const events: RoomEvent[] = [];
+  if (room.timer && room.timer.timerId === cmd.timerId) {
+    if (remainingMs(room.timer, ctx.now) > TIMER_TOLERANCE_MS) return refuse('stale_timer', 'Not due yet.');
+    const expired: Room = { ...room, timer: expireTimer(room.timer, ctx.now) };
+    events.push({ type: 'time_up', scope: 'phase' });
+    if (room.autoAdvance && canAutoAdvance(room)) {
+      const entered = enterPhase(expired, room.phaseIndex + 1, ctx);
+      return accept(entered.room, [...events, ...entered.events], entered.effects);
+    }
+    return accept(expired, events);
+  }
+  const round = room.floor.round;
+  if (round && round.timer.timerId === cmd.timerId) {
+    if (remainingMs(round.timer, ctx.now) > TIMER_TOLERANCE_MS) return refuse('stale_timer', 'Not due yet.');
+    const expired: Room = {
+      ...room,
+      floor: { ...room.floor, round: { ...round, timer: expireTimer(round.timer, ctx.now) } },
+    };
+    events.push({ type: 'time_up', scope: 'speaker' });
+    if (room.autoAdvance) {
+      const advanced = advanceRound(expired, ctx);
+      return accept(advanced.room, [...events, ...advanced.events], advanced.effects);
+    }
+    return accept(expired, events);
+  }
+  return refuse('stale_timer', 'This timer was replaced or has already fired.');
+}

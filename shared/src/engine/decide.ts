@@ -1,0 +1,129 @@
+import type { CommandType, EngineCommand } from '../protocol/commands.js';
+import type { RefusalCode } from '../protocol/errors.js';
+import { editCard, postCard, sortCard, withdrawCard } from './commands/board.js';
+import {
+  advanceRound,
+  giveFloor,
+  lowerHand,
+  nextSpeaker,
+  raiseHand,
+  releaseFloor,
+  startRound,
+  stopRound,
+} from './commands/floor.js';
+import { logbookAdd, logbookDelete, logbookEdit } from './commands/logbook.js';
+import {
+  admit,
+  assignRole,
+  join,
+  lockRoom,
+  presence,
+  removeParticipant,
+  unlockRoom,
+} from './commands/membership.js';
+import type { DecideContext, Outcome } from './commands/outcome.js';
+import { addPhase, editPhase, movePhase, removePhase } from './commands/phase-edits.js';
+import {
+  addAction,
+  addLearning,
+  editAction,
+  removeAction,
+  reviewIndicator,
+  setConfidence,
+  setStatement,
+  submitEvaluation,
+} from './commands/records.js';
+import { end, jumpPhase, nextPhase, previousPhase, start, swapRoles } from './commands/session.js';
+import { addTime, pause, resume, setAutoAdvance, timeUp } from './commands/timing.js';
+import type { Effect, RoomEvent } from './events.js';
+import { commandGate, refuse } from './permissions.js';
+import type { Room } from './room.js';
+
+export type { DecideContext };
+
+export type Decision =
+  | { ok: true; room: Room; events: RoomEvent[]; effects: Effect[] }
+  | { ok: false; code: RefusalCode; message: string };
+
+type Handler<K extends EngineCommand['type']> = (
+  room: Room,
+  command: Extract<EngineCommand, { type: K }>,
+  ctx: DecideContext,
+) => Outcome;
+
+/** One handler per command type; the compiler checks that none is missing. */
+const handlers: { [K in EngineCommand['type']]: Handler<K> } = {
+  join: (room, c, ctx) => join(room, c, ctx),
+  presence: (room, c) => presence(room, c),
+  time_up: (room, c, ctx) => timeUp(room, c, ctx),
+  admit: (room, c) => admit(room, c),
+  lock_room: (room) => lockRoom(room),
+  unlock_room: (room) => unlockRoom(room),
+  remove_participant: (room, c, ctx) => removeParticipant(room, c, ctx),
+  assign_role: (room, c) => assignRole(room, c),
+  start: (room, _c, ctx) => start(room, ctx),
+  end: (room, c, ctx) => end(room, c, ctx),
+  next_phase: (room, _c, ctx) => nextPhase(room, ctx),
+  previous_phase: (room, _c, ctx) => previousPhase(room, ctx),
+  jump_phase: (room, c, ctx) => jumpPhase(room, c, ctx),
+  swap_roles: (room, _c, ctx) => swapRoles(room, ctx),
+  pause_timer: (room, _c, ctx) => pause(room, ctx),
+  resume_timer: (room, _c, ctx) => resume(room, ctx),
+  add_time: (room, c, ctx) => addTime(room, c, ctx),
+  set_auto_advance: (room, c) => setAutoAdvance(room, c),
+  raise_hand: (room, _c, ctx) => raiseHand(room, ctx),
+  lower_hand: (room, c, ctx) => lowerHand(room, c, ctx),
+  give_floor: (room, c) => giveFloor(room, c),
+  release_floor: (room) => releaseFloor(room),
+  start_round: (room, c, ctx) => startRound(room, c, ctx),
+  next_speaker: (room, _c, ctx) => nextSpeaker(room, ctx),
+  stop_round: (room) => stopRound(room),
+  post_card: (room, c, ctx) => postCard(room, c, ctx),
+  edit_card: (room, c, ctx) => editCard(room, c, ctx),
+  withdraw_card: (room, c, ctx) => withdrawCard(room, c, ctx),
+  keep_card: (room, c) => sortCard(room, c.cardId, 'kept'),
+  set_aside_card: (room, c) => sortCard(room, c.cardId, 'set_aside'),
+  set_statement: (room, c, ctx) => setStatement(room, c, ctx),
+  add_action: (room, c, ctx) => addAction(room, c, ctx),
+  edit_action: (room, c, ctx) => editAction(room, c, ctx),
+  remove_action: (room, c, ctx) => removeAction(room, c, ctx),
+  set_confidence: (room, c, ctx) => setConfidence(room, c, ctx),
+  add_learning: (room, c, ctx) => addLearning(room, c, ctx),
+  submit_evaluation: (room, c, ctx) => submitEvaluation(room, c, ctx),
+  review_indicator: (room, c, ctx) => reviewIndicator(room, c, ctx),
+  logbook_add: (room, c, ctx) => logbookAdd(room, c, ctx),
+  logbook_edit: (room, c, ctx) => logbookEdit(room, c, ctx),
+  logbook_delete: (room, c, ctx) => logbookDelete(room, c, ctx),
+  edit_phase: (room, c) => editPhase(room, c),
+  add_phase: (room, c, ctx) => addPhase(room, c, ctx),
+  move_phase: (room, c) => movePhase(room, c),
+  remove_phase: (room, c) => removePhase(room, c),
+};
+
+const systemTypes = new Set<EngineCommand['type']>(['join', 'presence', 'time_up']);
+
+/**
+ * The one transition function. It never mutates `room`: an accepted command returns a new room whose
+ * unchanged parts are the same objects, with `version` one higher (EN-1); a refusal returns only a code
+ * and a message, and the room stays exactly as it was (EN-2). Effects are for the host to run (EN-3).
+ */
+export function decide(room: Room, command: EngineCommand, ctx: DecideContext): Decision {
+  const handler = handlers[command.type] as Handler<EngineCommand['type']> | undefined;
+  if (!handler) return refuse('invalid', 'Unknown command.');
+  if (!systemTypes.has(command.type)) {
+    // Client commands pass the same gate the page uses to draw its locks (VW-5).
+    if (ctx.actor === null) return refuse('not_a_member', 'A client command needs an actor.');
+    const gate = commandGate(room, ctx.actor, command.type as CommandType);
+    if (gate) return gate;
+  }
+  const outcome = handler(room, command, ctx);
+  if (!outcome.ok) return outcome;
+  return {
+    ok: true,
+    room: { ...outcome.room, version: room.version + 1, lastActivityAt: ctx.now },
+    events: outcome.events,
+    effects: outcome.effects,
+  };
+}
+
+export { advanceRound };

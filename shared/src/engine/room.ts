@@ -1,0 +1,226 @@
+import { z } from 'zod';
+import { TEXT_LIMITS } from './limits.js';
+import {
+  cardKindSchema,
+  phaseSchema,
+  roleSchema,
+  statementKindSchema,
+  type TemplateInfo,
+  templateIdSchema,
+  templateInfoSchema,
+} from './template.js';
+import { getTemplate } from './templates/index.js';
+import { timerSchema } from './timer.js';
+
+export const participantIdSchema = z.string().min(1).max(64);
+export type ParticipantId = z.infer<typeof participantIdSchema>;
+
+export const participantSchema = z.object({
+  id: participantIdSchema,
+  displayName: z.string(),
+  role: roleSchema,
+  presence: z.enum(['connected', 'away']),
+  /** In a locked room a newcomer waits until the facilitator admits them. */
+  admission: z.enum(['admitted', 'waiting']),
+  /** sha-256 hex of the resume token: never leaves the server (VW-2). */
+  tokenHash: z.string(),
+  joinedAt: z.number(),
+  /** The anonymous cards this person wrote: private, so they can still edit or withdraw them (VW-3). */
+  anonymousCardIds: z.array(z.string()),
+});
+export type Participant = z.infer<typeof participantSchema>;
+
+export const cardStatusSchema = z.enum(['open', 'kept', 'set_aside']);
+export type CardStatus = z.infer<typeof cardStatusSchema>;
+
+export const cardSchema = z.object({
+  id: z.string(),
+  kind: cardKindSchema,
+  text: z.string(),
+  /** Absent on anonymous and seeded cards: the author is not stored on the card at all (VW-3). */
+  authorId: participantIdSchema.optional(),
+  anonymous: z.boolean(),
+  /** Brought in at creation (a framing's indicators): cannot be edited or withdrawn (TR-2). */
+  seeded: z.boolean(),
+  status: cardStatusSchema,
+  phaseId: z.string(),
+  createdAt: z.number(),
+  editedAt: z.number().nullable(),
+});
+export type Card = z.infer<typeof cardSchema>;
+
+/** A "tour de table": each person in `order` speaks in turn, with their own timebox (TM-6). */
+export const speakingRoundSchema = z.object({
+  order: z.array(participantIdSchema),
+  index: z.number().int().min(0),
+  perSpeakerMs: z.number().int().positive(),
+  timer: timerSchema,
+});
+export type SpeakingRound = z.infer<typeof speakingRoundSchema>;
+
+export const floorSchema = z.object({
+  speakerId: participantIdSchema.nullable(),
+  /** Raised hands, first come first served. */
+  hands: z.array(participantIdSchema),
+  round: speakingRoundSchema.nullable(),
+});
+export type Floor = z.infer<typeof floorSchema>;
+
+export const statementSchema = z.object({ text: z.string(), authorId: participantIdSchema, at: z.number() });
+export type Statement = z.infer<typeof statementSchema>;
+
+export const actionItemSchema = z.object({
+  id: z.string(),
+  ownerId: participantIdSchema,
+  what: z.string(),
+  byWhen: z.string(),
+  withWhom: z.string(),
+  coachingRound: z.number().int().min(1).max(2),
+  createdAt: z.number(),
+});
+export type ActionItem = z.infer<typeof actionItemSchema>;
+
+export const learningSchema = z.object({
+  id: z.string(),
+  authorId: participantIdSchema,
+  text: z.string(),
+  at: z.number(),
+});
+export type Learning = z.infer<typeof learningSchema>;
+
+export const evaluationSchema = z.object({
+  rating: z.number().int().min(1).max(5),
+  comment: z.string(),
+  at: z.number(),
+});
+export type Evaluation = z.infer<typeof evaluationSchema>;
+
+export const indicatorVerdictSchema = z.enum(['met', 'partly_met', 'not_met']);
+export const indicatorReviewSchema = z.object({
+  verdict: indicatorVerdictSchema,
+  note: z.string(),
+  reviewerId: participantIdSchema,
+  at: z.number(),
+});
+export type IndicatorReview = z.infer<typeof indicatorReviewSchema>;
+
+export const logbookEntrySchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  /** The phase the note was taken in, or null before the start / after the end. */
+  phaseId: z.string().nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type LogbookEntry = z.infer<typeof logbookEntrySchema>;
+
+/** Actual start and end of a phase, for a planned-vs-actual chart. */
+export const phaseRunSchema = z.object({
+  phaseId: z.string(),
+  index: z.number().int().min(0),
+  coachingRound: z.number().int().min(1).max(2),
+  plannedMs: z.number().int().min(0),
+  startedAt: z.number(),
+  endedAt: z.number().nullable(),
+});
+export type PhaseRun = z.infer<typeof phaseRunSchema>;
+
+export const roomStatusSchema = z.enum(['lobby', 'running', 'ended']);
+export type RoomStatus = z.infer<typeof roomStatusSchema>;
+
+/** The whole authoritative state of a room, stored as JSON. */
+export const roomSchema = z.object({
+  code: z.string().min(1).max(32),
+  version: z.number().int().min(0),
+  status: roomStatusSchema,
+  locked: z.boolean(),
+  createdAt: z.number(),
+  lastActivityAt: z.number(),
+  template: templateInfoSchema,
+  /** The room's own copy of the phases: the custom template edits it before the start. */
+  phases: z.array(phaseSchema).min(1),
+  phaseIndex: z.number().int().min(0),
+  /** Peer coaching runs the steps twice, roles swapped for round 2 (PC-3); 1 elsewhere. */
+  coachingRound: z.number().int().min(1).max(2),
+  participants: z.record(participantIdSchema, participantSchema),
+  timer: timerSchema.nullable(),
+  autoAdvance: z.boolean(),
+  allowAnonymousCards: z.boolean(),
+  floor: floorSchema,
+  cards: z.record(z.string(), cardSchema),
+  statements: z.partialRecord(statementKindSchema, statementSchema),
+  actionPlan: z.record(z.string(), actionItemSchema),
+  /** Confidence from 1 to 10, by the participant who committed. */
+  confidence: z.record(participantIdSchema, z.number().int().min(1).max(10)),
+  learnings: z.record(z.string(), learningSchema),
+  evaluations: z.record(participantIdSchema, evaluationSchema),
+  /** Closing meeting: one review per indicator card. */
+  indicatorReviews: z.record(z.string(), indicatorReviewSchema),
+  /** Private notes, by owner: never in a public view, only in the owner's private view (LG-1). */
+  logbooks: z.record(participantIdSchema, z.record(z.string(), logbookEntrySchema)),
+  phaseHistory: z.array(phaseRunSchema),
+  /** sha-256 hex of the facilitator key; null when the method has no key seat (peer coaching). */
+  facilitatorKeyHash: z.string().nullable(),
+});
+export type Room = z.infer<typeof roomSchema>;
+
+export const createRoomInputSchema = z.strictObject({
+  code: z.string().min(1).max(32),
+  templateId: templateIdSchema,
+  facilitatorKeyHash: z.string().min(1).max(128).nullable().optional(),
+  allowAnonymousCards: z.boolean().optional(),
+  autoAdvance: z.boolean().optional(),
+  /** A closing meeting can start with the indicators set at framing (TR-2). */
+  indicators: z.array(z.string().trim().min(1).max(TEXT_LIMITS.card)).max(20).optional(),
+});
+export type CreateRoomInput = z.input<typeof createRoomInputSchema>;
+
+/** A new room in the lobby at version 0. */
+export function createRoom(input: CreateRoomInput, now: number): Room {
+  const template = getTemplate(input.templateId);
+  const { phases, ...info } = template;
+  const templateInfo: TemplateInfo = info;
+  const cards: Room['cards'] = {};
+  (input.indicators ?? []).forEach((text, i) => {
+    const id = `seed-${i + 1}`;
+    cards[id] = {
+      id,
+      kind: 'indicator',
+      text,
+      anonymous: false,
+      seeded: true,
+      status: 'open',
+      phaseId: 'framing',
+      createdAt: now,
+      editedAt: null,
+    };
+  });
+  return {
+    code: input.code,
+    version: 0,
+    status: 'lobby',
+    locked: false,
+    createdAt: now,
+    lastActivityAt: now,
+    template: templateInfo,
+    phases,
+    phaseIndex: 0,
+    coachingRound: 1,
+    participants: {},
+    timer: null,
+    autoAdvance: input.autoAdvance ?? false,
+    allowAnonymousCards: input.allowAnonymousCards ?? false,
+    floor: { speakerId: null, hands: [], round: null },
+    cards,
+    statements: {},
+    actionPlan: {},
+    confidence: {},
+    learnings: {},
+    evaluations: {},
+    indicatorReviews: {},
+    logbooks: {},
+    phaseHistory: [],
+    // PC-1: a method without a key seat has no facilitator key at all.
+    facilitatorKeyHash: template.keyRole === null ? null : (input.facilitatorKeyHash ?? null),
+  };
+}

@@ -1,0 +1,79 @@
+import type { Card, LogbookEntry, Participant, ParticipantId, Room } from './room.js';
+
+/** A seat as everyone sees it: no token hash, no list of anonymous cards (VW-2, VW-3). */
+export type ParticipantView = Omit<Participant, 'tokenHash' | 'anonymousCardIds'>;
+/** A card as everyone sees it; `authorId` is absent (not null) on anonymous cards (VW-3). */
+export type CardView = Card;
+
+/** What every admitted participant sees: enough to draw the room, and nothing private (VW-1). */
+export type RoomView = Omit<Room, 'participants' | 'cards' | 'logbooks' | 'facilitatorKeyHash'> & {
+  participants: Record<ParticipantId, ParticipantView>;
+  cards: Record<string, CardView>;
+};
+
+/** What only the viewer sees: their own seat and their own logbook (LG-1). */
+export type PrivateView = {
+  participantId: ParticipantId;
+  seat: (ParticipantView & { anonymousCardIds: string[] }) | null;
+  logbook: Record<string, LogbookEntry>;
+};
+
+// Views are rebuilt for every broadcast; caching per state object keeps unchanged entries identical by
+// reference across versions, so diffs stay cheap and patches small.
+const participantViews = new WeakMap<Participant, ParticipantView>();
+const cardsViews = new WeakMap<Room['cards'], Record<string, CardView>>();
+const participantsViews = new WeakMap<Room['participants'], Record<ParticipantId, ParticipantView>>();
+
+function participantView(participant: Participant): ParticipantView {
+  let view = participantViews.get(participant);
+  if (view === undefined) {
+    const { tokenHash: _token, anonymousCardIds: _own, ...rest } = participant;
+    view = rest;
+    participantViews.set(participant, view);
+  }
+  return view;
+}
+
+function cardView(card: Card): CardView {
+  // Anonymous cards never store an author; drop one anyway should a bug ever put it there (VW-3).
+  if (card.anonymous && 'authorId' in card) {
+    const { authorId: _author, ...rest } = card;
+    return rest;
+  }
+  return card;
+}
+
+function cardsView(cards: Room['cards']): Record<string, CardView> {
+  let view = cardsViews.get(cards);
+  if (view === undefined) {
+    view = {};
+    for (const [id, card] of Object.entries(cards)) view[id] = cardView(card);
+    cardsViews.set(cards, view);
+  }
+  return view;
+}
+
+function participantsView(participants: Room['participants']): Record<ParticipantId, ParticipantView> {
+  let view = participantsViews.get(participants);
+  if (view === undefined) {
+    view = {};
+    for (const [id, participant] of Object.entries(participants)) view[id] = participantView(participant);
+    participantsViews.set(participants, view);
+  }
+  return view;
+}
+
+/** The room as every admitted participant sees it (VW-1). */
+export function publicView(room: Room): RoomView {
+  const { participants, cards, logbooks: _logbooks, facilitatorKeyHash: _key, ...rest } = room;
+  return { ...rest, participants: participantsView(participants), cards: cardsView(cards) };
+}
+
+/** One participant's own data: their seat and logbook, nobody else's (LG-1). */
+export function privateView(room: Room, viewer: ParticipantId): PrivateView {
+  const participant = room.participants[viewer];
+  const seat = participant
+    ? { ...participantView(participant), anonymousCardIds: participant.anonymousCardIds }
+    : null;
+  return { participantId: viewer, seat, logbook: room.logbooks[viewer] ?? {} };
+}

@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import {
+  MAX_PHASE_DURATION_MS,
+  MAX_SPEAKER_MS,
+  MAX_TIME_ADJUST_MS,
+  MAX_WIRE_TEXT,
+  MIN_SPEAKER_MS,
+} from '../engine/limits.js';
+import {
+  boardPolicySchema,
+  cardKindSchema,
+  localizedListSchema,
+  localizedTextSchema,
+  recordPolicySchema,
+  roleSchema,
+  statementKindSchema,
+} from '../engine/template.js';
+
+/**
+ * Commands on the wire. Every object is strict (an unknown key is a `bad_request`) and every string is
+ * trimmed and bounded by MAX_WIRE_TEXT; the engine then applies the finer TEXT_LIMITS as `text_too_long`.
+ */
+const text = z.string().trim().min(1).max(MAX_WIRE_TEXT);
+const optionalText = z.string().trim().max(MAX_WIRE_TEXT);
+const id = z.string().trim().min(1).max(64);
+const bare = <T extends string>(type: T) => z.strictObject({ type: z.literal(type) });
+
+const wireLocalizedText = z.strictObject({ fr: text, en: text });
+const wireLocalizedList = z.strictObject({ fr: z.array(text).max(10), en: z.array(text).max(10) });
+const phaseDuration = z.number().int().positive().max(MAX_PHASE_DURATION_MS);
+const wireRoles = z.array(roleSchema).max(6);
+const wireBoard = z.array(z.strictObject({ kind: cardKindSchema, roles: wireRoles })).max(7);
+const wireRecords = z
+  .array(z.strictObject({ record: recordPolicySchema.shape.record, roles: wireRoles }))
+  .max(10);
+
+export const commandSchema = z.discriminatedUnion('type', [
+  // seats and the room
+  z.strictObject({ type: z.literal('admit'), participantId: id }),
+  bare('lock_room'),
+  bare('unlock_room'),
+  z.strictObject({ type: z.literal('remove_participant'), participantId: id }),
+  z.strictObject({ type: z.literal('assign_role'), participantId: id, role: roleSchema }),
+  bare('start'),
+  z.strictObject({ type: z.literal('end'), purge: z.boolean() }),
+  // phases
+  bare('next_phase'),
+  bare('previous_phase'),
+  z.strictObject({ type: z.literal('jump_phase'), index: z.number().int().min(0).max(50) }),
+  bare('swap_roles'),
+  // timer
+  bare('pause_timer'),
+  bare('resume_timer'),
+  z.strictObject({
+    type: z.literal('add_time'),
+    ms: z
+      .number()
+      .int()
+      .min(-MAX_TIME_ADJUST_MS)
+      .max(MAX_TIME_ADJUST_MS)
+      .refine((ms) => ms !== 0),
+  }),
+  z.strictObject({ type: z.literal('set_auto_advance'), enabled: z.boolean() }),
+  // floor
+  bare('raise_hand'),
+  z.strictObject({ type: z.literal('lower_hand'), participantId: id.optional() }),
+  /** Without a participantId, the floor goes to the first raised hand. */
+  z.strictObject({ type: z.literal('give_floor'), participantId: id.optional() }),
+  bare('release_floor'),
+  z.strictObject({
+    type: z.literal('start_round'),
+    perSpeakerMs: z.number().int().min(MIN_SPEAKER_MS).max(MAX_SPEAKER_MS),
+    order: z.array(id).min(1).max(20).optional(),
+  }),
+  bare('next_speaker'),
+  bare('stop_round'),
+  // board
+  z.strictObject({
+    type: z.literal('post_card'),
+    kind: cardKindSchema,
+    text,
+    anonymous: z.boolean().optional(),
+  }),
+  z.strictObject({ type: z.literal('edit_card'), cardId: id, text }),
+  z.strictObject({ type: z.literal('withdraw_card'), cardId: id }),
+  z.strictObject({ type: z.literal('keep_card'), cardId: id }),
+  z.strictObject({ type: z.literal('set_aside_card'), cardId: id }),
+  // what the session records
+  z.strictObject({ type: z.literal('set_statement'), kind: statementKindSchema, text }),
+  z.strictObject({ type: z.literal('add_action'), what: text, byWhen: optionalText, withWhom: optionalText }),
+  z.strictObject({
+    type: z.literal('edit_action'),
+    itemId: id,
+    what: text,
+    byWhen: optionalText,
+    withWhom: optionalText,
+  }),
+  z.strictObject({ type: z.literal('remove_action'), itemId: id }),
+  z.strictObject({ type: z.literal('set_confidence'), value: z.number().int().min(1).max(10) }),
+  z.strictObject({ type: z.literal('add_learning'), text }),
+  z.strictObject({
+    type: z.literal('submit_evaluation'),
+    rating: z.number().int().min(1).max(5),
+    comment: optionalText,
+  }),
+  z.strictObject({
+    type: z.literal('review_indicator'),
+    cardId: id,
+    verdict: z.enum(['met', 'partly_met', 'not_met']),
+    note: optionalText,
+  }),
+  // private logbook
+  z.strictObject({ type: z.literal('logbook_add'), text }),
+  z.strictObject({ type: z.literal('logbook_edit'), entryId: id, text }),
+  z.strictObject({ type: z.literal('logbook_delete'), entryId: id }),
+  // custom template, before the start
+  z.strictObject({
+    type: z.literal('edit_phase'),
+    phaseId: id,
+    name: wireLocalizedText.optional(),
+    purpose: wireLocalizedText.optional(),
+    guide: wireLocalizedList.optional(),
+    durationMs: phaseDuration.optional(),
+    floor: wireRoles.optional(),
+    board: wireBoard.optional(),
+    records: wireRecords.optional(),
+    suggestsRound: z.boolean().optional(),
+  }),
+  z.strictObject({
+    type: z.literal('add_phase'),
+    /** Insert at this index (clamped to the end). */
+    index: z.number().int().min(0).max(50),
+    name: wireLocalizedText,
+    durationMs: phaseDuration,
+    purpose: wireLocalizedText.optional(),
+    guide: wireLocalizedList.optional(),
+    floor: wireRoles.optional(),
+    board: wireBoard.optional(),
+    records: wireRecords.optional(),
+  }),
+  z.strictObject({ type: z.literal('move_phase'), phaseId: id, toIndex: z.number().int().min(0).max(50) }),
+  z.strictObject({ type: z.literal('remove_phase'), phaseId: id }),
+]);
+export type Command = z.infer<typeof commandSchema>;
+export type CommandType = Command['type'];
+export const commandTypes = commandSchema.options.map((option) => option.shape.type.value) as CommandType[];
+
+/** Commands only the server issues; never accepted from a socket. */
+export const systemCommandSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('join'),
+    participantId: id,
+    displayName: z.string().trim().min(1).max(MAX_WIRE_TEXT),
+    /** sha-256 hex of the resume token the server made. */
+    tokenHash: z.string().min(1).max(128),
+    /** sha-256 hex of the facilitator key offered, if any. */
+    facilitatorKeyHash: z.string().min(1).max(128).optional(),
+  }),
+  z.strictObject({ type: z.literal('presence'), participantId: id, presence: z.enum(['connected', 'away']) }),
+  z.strictObject({ type: z.literal('time_up'), timerId: id }),
+]);
+export type SystemCommand = z.infer<typeof systemCommandSchema>;
+export type SystemCommandType = SystemCommand['type'];
+
+export type EngineCommand = Command | SystemCommand;
+export type EngineCommandType = EngineCommand['type'];
+
+// Kept as values so the page and tests can build phase edits with the same shapes.
+export { boardPolicySchema, localizedListSchema, localizedTextSchema, recordPolicySchema };

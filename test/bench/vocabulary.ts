@@ -1,0 +1,54 @@
+/**
+ * What the simulated people say, per target. Against Cercle these are real protocol commands
+ * (shared/src/protocol/commands.ts); the bare baseline acknowledges and broadcasts anything, and knows
+ * one made-up command, `bench_timer`, that sets a deadline and broadcasts when it passes.
+ */
+export type Target = 'cercle' | 'baseline';
+export type WireCommand = { type: string } & Record<string, unknown>;
+
+/** The public timer as the view carries it (engine/timer.ts): a deadline, not a tick. */
+export type ViewTimer = {
+  timerId?: string | null;
+  startedAt: number;
+  durationMs: number;
+  pausedAt?: number | null;
+  pausedTotalMs: number;
+  expiredAt: number | null;
+};
+
+export function deadlineOf(timer: ViewTimer): number {
+  return timer.startedAt + timer.durationMs + timer.pausedTotalMs;
+}
+
+/** Room layouts: a codev group of 8 (facilitator, client, six consultants) and a peer-coaching pair. */
+export type Layout = 'group' | 'pair';
+
+export const vocabulary = {
+  advance: { type: 'next_phase' },
+  retreat: { type: 'previous_phase' },
+  post: (n: number): WireCommand => ({
+    type: 'post_card',
+    kind: 'question',
+    text: `Question ${n}: what have you tried so far?`,
+  }),
+  assignClient: (participantId: string): WireCommand => ({
+    type: 'assign_role',
+    participantId,
+    role: 'client',
+  }),
+  start: { type: 'start' },
+  /** Moves a running timer's deadline to `at` (epoch ms of the server's clock). */
+  timerAt(target: Target, timer: ViewTimer | null, at: number): WireCommand | null {
+    if (target === 'baseline') return { type: 'bench_timer', deadline: at };
+    if (!timer || timer.expiredAt !== null || timer.pausedAt) return null;
+    const ms = Math.round(at - deadlineOf(timer));
+    return ms === 0 ? null : { type: 'add_time', ms };
+  },
+} as const;
+
+/** The room's creation request (POST /api/rooms) for a layout. */
+export function createRoomBody(layout: Layout): Record<string, unknown> {
+  return layout === 'group'
+    ? { template: 'codev', title: 'Bench group', locale: 'en' }
+    : { template: 'peer-coaching', title: 'Bench pair', locale: 'en' };
+}

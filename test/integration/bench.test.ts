@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Every key the issue asks of the bench's JSON line (docs/performance.md explains each). */
+const requiredKeys = [
+  'participants',
+  'rooms',
+  'joinP99Ms',
+  'fanoutP50Ms',
+  'fanoutP99Ms',
+  'baselineFanoutP99Ms',
+  'fanoutRatio',
+  'postsPerSec',
+  'postP99Ms',
+  'timerLatenessP99Ms',
+  'rssPerParticipantKB',
+  'redisCallsPerCommand',
+] as const;
+
+function runBench(argv: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', 'test/bench/run.ts', ...argv],
+      {
+        cwd: root,
+        env: { ...process.env, FORCE_COLOR: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += String(d);
+    });
+    child.stderr.on('data', (d) => {
+      err += String(d);
+    });
+    child.on('exit', (code) => resolve({ code, out, err }));
+  });
+}
+
+describe('npm run bench, at a tiny size so the harness cannot rot', () => {
+  it('runs Cercle and the bare Socket.IO baseline and ends with one JSON line of finite numbers', async () => {
+    const { code, out, err } = await runBench([
+      '--participants',
+      '16',
+      '--workers',
+      '1',
+      '--board-seconds',
+      '1',
+      '--rounds',
+      '1',
+      '--json',
+    ]);
+    expect(code, err).toBe(0);
+    const lines = out.trim().split('\n');
+    expect(out).toContain('phase fan-out');
+    const summary = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
+    for (const key of requiredKeys) {
+      expect(typeof summary[key], key).toBe('number');
+      expect(Number.isFinite(summary[key]), `${key} = ${summary[key]}`).toBe(true);
+    }
+    expect(summary.participants).toBe(16);
+    expect(summary.rooms).toBe(2);
+  }, 120_000);
+});

@@ -1,0 +1,92 @@
+/**
+ * The storage contract every room store honours (docs/design.md, "Storage"). The store knows two things
+ * of a room: its `code` and its `version`, the compare-and-set key; everything else is the engine's.
+ */
+
+/** What the store relies on in a room: its code and its version (+1 per accepted command). */
+export type StoredRoom = { readonly code: string; readonly version: number };
+
+/** An effect the store understands: a deadline at which the host calls decide(time_up{timerId}). */
+export type ScheduleTimerEffect = { type: 'schedule_timer'; timerId: string; at: number };
+
+/** The outcome of one step as the store sees it; the engine's `Decision` has this shape. */
+export type StepDecision<R extends StoredRoom = StoredRoom> =
+  | { ok: true; room: R; effects: readonly { type: string }[] }
+  | { ok: false; code: string; message: string };
+
+export type ApplyResult<R extends StoredRoom = StoredRoom, D extends StepDecision<R> = StepDecision<R>> =
+  | { status: 'applied'; before: R; decision: Extract<D, { ok: true }> }
+  | { status: 'duplicate'; version: number } // commandId seen before: nothing re-applied
+  | { status: 'refused'; code: Extract<D, { ok: false }>['code']; message: string }
+  | { status: 'not_found' };
+
+/** A timer whose deadline has passed, claimed by exactly one caller. */
+export type DueTimer = { code: string; timerId: string; at: number };
+
+export interface RoomStore<R extends StoredRoom = StoredRoom, D extends StepDecision<R> = StepDecision<R>> {
+  readonly kind: 'memory' | 'redis';
+  /** Stores a new room (TTL starts now); false when the code is taken. */
+  create(room: R): Promise<boolean>;
+  load(code: string): Promise<R | null>;
+  /**
+   * Runs `step` on the current room and stores its result atomically (version must become +1).
+   * A refusal stores nothing. A `commandId` already applied to this room returns `duplicate`.
+   * The decision's `schedule_timer` effects are scheduled in the same atomic write, so a timer is never
+   * lost between the write and a later `scheduleTimer` call (calling it anyway is harmless).
+   * `step` must be pure: it may run more than once (on a version conflict) and must not mutate its input.
+   */
+  apply(code: string, commandId: string | null, step: (room: R) => D): Promise<ApplyResult<R, D>>;
+  /** Refreshes the room's TTL without changing it; false when the room does not exist. */
+  touch(code: string): Promise<boolean>;
+  /** Deletes every key of the room and its pending timers, at once. */
+  purge(code: string): Promise<void>;
+  /** Schedules (or re-schedules) `code|timerId` at `at` (epoch ms); a no-op when the room is gone. */
+  scheduleTimer(code: string, timerId: string, at: number): Promise<void>;
+  /** Claims up to `limit` timers due at `now`: each one is returned to exactly one caller, once. */
+  claimDueTimers(now: number, limit: number): Promise<DueTimer[]>;
+  /** Tells `listener` of every deadline scheduled through this instance, so a poller can wake at it. */
+  onTimerScheduled(listener: (at: number) => void): () => void;
+  /** True while the backend answers (for /readyz); never throws. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * The backend did not answer in time or is unreachable: nothing is known to be stored.
+ * The transport answers `store_unavailable`; the client may retry with the same command id.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  readonly code = 'store_unavailable';
+}
+
+/** The decision's `schedule_timer` effects, checked field by field (effects are plain data). */
+export function scheduleTimerEffects(decision: {
+  effects: readonly { type: string }[];
+}): ScheduleTimerEffect[] {
+  const timers: ScheduleTimerEffect[] = [];
+  for (const effect of decision.effects) {
+    if (effect.type !== 'schedule_timer') continue;
+    const { timerId, at } = effect as Partial<ScheduleTimerEffect>;
+    if (typeof timerId === 'string' && typeof at === 'number' && Number.isFinite(at)) {
+      timers.push({ type: 'schedule_timer', timerId, at });
+    }
+  }
+  return timers;
+}
+
+/** Throws when a step broke the store's invariants: that is a bug in the step, not a refusal. */
+export function checkStepResult(before: StoredRoom, after: StoredRoom): void {
+  if (after.code !== before.code) throw new Error('step changed the room code');
+  if (after.version !== before.version + 1) throw new Error('step must return version = previous + 1');
+}
+
+/** `code|timerId`: the member of the timers set (codes never contain `|`). */
+export function timerMember(code: string, timerId: string): string {
+  return `${code}|${timerId}`;
+}
+
+export function parseTimerMember(member: string, at: number): DueTimer {
+  const bar = member.indexOf('|');
+  return { code: member.slice(0, bar), timerId: member.slice(bar + 1), at };
+}

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+
+/** A Lua script run with EVALSHA, falling back to EVAL when the server answers NOSCRIPT. */
+export type LuaScript = { readonly name: string; readonly source: string; readonly sha: string };
+
+function script(name: string, source: string): LuaScript {
+  return { name, source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+/**
+ * Compare-and-set of one room document `{"room":…,"gen":…,"recent":[…]}`.
+ * KEYS: room key, timers set, turn key. ARGV: mode ('w' write, 'c' check only), expected gen, expected
+ * version, commandId ('' for none), new room JSON, ttl seconds, recent limit, node id, turn ms, then
+ * (deadline, member) pairs to add to the timers set.
+ * Replies: {0} not found · {1, version} duplicate · {2, current document} conflict · {3} done ·
+ * {4} yield (another node has the turn: try again shortly with the same copy).
+ *
+ * The duplicate test comes first: a command applied by any node is never applied again. The new room
+ * JSON is spliced in as text, never re-encoded by cjson (which would turn [] into {} and round numbers).
+ *
+ * Fairness: the node that loses a compare-and-set takes the room's turn (a key living `turn ms` at most),
+ * and other nodes yield until it has written. Without it, a node with a steady stream of commands on a
+ * room wins every race (it holds the fresh copy first) and starves the others.
+ */
+export const casRoomScript = script(
+  'casRoom',
+  `
+local me = ARGV[8]
+local function release()
+  if redis.call('GET', KEYS[3]) == me then redis.call('DEL', KEYS[3]) end
+end
+local raw = redis.call('GET', KEYS[1])
+if not raw then
+  release()
+  return {0}
+end
+local doc = cjson.decode(raw)
+local version = tonumber(doc.room.version)
+local recent = doc.recent
+if type(recent) ~= 'table' then recent = {} end
+local id = ARGV[4]
+if id ~= '' then
+  for i = 1, #recent do
+    if recent[i] == id then
+      release()
+      return {1, version}
+    end
+  end
+end
+if doc.gen ~= ARGV[2] or version ~= tonumber(ARGV[3]) then
+  redis.call('SET', KEYS[3], me, 'PX', ARGV[9], 'NX')
+  return {2, raw}
+end
+local turn = redis.call('GET', KEYS[3])
+if turn and turn ~= me then return {4} end
+if turn then redis.call('DEL', KEYS[3]) end
+if ARGV[1] ~= 'w' then return {3} end
+if id ~= '' then
+  recent[#recent + 1] = id
+  local limit = tonumber(ARGV[7])
+  if #recent > limit then
+    local kept = {}
+    for i = #recent - limit + 1, #recent do kept[#kept + 1] = recent[i] end
+    recent = kept
+  end
+end
+local recentJson = '[]'
+if #recent > 0 then recentJson = cjson.encode(recent) end
+redis.call('SET', KEYS[1], '{"room":' .. ARGV[5] .. ',"gen":' .. cjson.encode(ARGV[2]) .. ',"recent":' .. recentJson .. '}', 'EX', ARGV[6])
+for i = 10, #ARGV, 2 do
+  redis.call('ZADD', KEYS[2], ARGV[i], ARGV[i + 1])
+end
+return {3}
+`,
+);
+
+/** KEYS: room key, timers set. ARGV: deadline, member. Schedules only while the room exists. */
+export const scheduleTimerScript = script(
+  'scheduleTimer',
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
+return 1
+`,
+);
+
+/**
+ * KEYS: timers set. ARGV: now, limit. Takes the due members and removes them in one step, so each
+ * member goes to exactly one caller. Reply: flat [member, score, member, score, …].
+ */
+export const claimTimersScript = script(
+  'claimTimers',
+  `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+for i = 1, #due, 2 do
+  redis.call('ZREM', KEYS[1], due[i])
+end
+return due
+`,
+);
+
+/**
+ * KEYS: room key, timers set, turn key. ARGV: member prefix ('code|'). Deletes the room, its turn and
+ * its pending timers at once. Finding the timers walks the set of pending deadlines (one per running room at most, plus
+ * stale ones until they fall due): fine for an operation that runs once per meeting.
+ */
+export const purgeRoomScript = script(
+  'purgeRoom',
+  `
+redis.call('DEL', KEYS[1], KEYS[3])
+local prefix = ARGV[1]
+local removed = 0
+local cursor = '0'
+repeat
+  local page = redis.call('ZSCAN', KEYS[2], cursor, 'MATCH', '*', 'COUNT', 500)
+  cursor = page[1]
+  local items = page[2]
+  for i = 1, #items, 2 do
+    if string.sub(items[i], 1, #prefix) == prefix then
+      removed = removed + redis.call('ZREM', KEYS[2], items[i])
+    end
+  end
+until cursor == '0'
+return removed
+`,
+);

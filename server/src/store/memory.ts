@@ -1,0 +1,160 @@
+import {
+  type ApplyResult,
+  checkStepResult,
+  type DueTimer,
+  parseTimerMember,
+  type RoomStore,
+  type StepDecision,
+  type StoredRoom,
+  scheduleTimerEffects,
+  timerMember,
+} from './interface.js';
+
+export type MemoryRoomStoreOptions = {
+  /** Rooms expire after this long without a write (ROOM_TTL_SECONDS). Default 86,400. */
+  ttlSeconds?: number;
+  /** How many applied command ids each room remembers for dedup. Default 256. */
+  recentLimit?: number;
+  /** Epoch ms; tests pass a fake clock. Default Date.now. */
+  clock?: () => number;
+  /** How often expired rooms are swept from memory; 0 disables the sweep. Default 60,000. */
+  sweepIntervalMs?: number;
+};
+
+type Entry = { json: string; version: number; recent: Set<string>; expiresAt: number };
+
+/**
+ * The embedded default: one node, one process. Rooms are kept as JSON text, so what `load` returns is
+ * a fresh copy (as from Redis) and no caller can alter the stored room by mutating an object.
+ * Every method body runs without an await between its read and its write, so each apply is atomic.
+ */
+export class MemoryRoomStore<R extends StoredRoom = StoredRoom, D extends StepDecision<R> = StepDecision<R>>
+  implements RoomStore<R, D>
+{
+  readonly kind = 'memory' as const;
+  private readonly rooms = new Map<string, Entry>();
+  private readonly timers = new Map<string, number>();
+  private readonly listeners = new Set<(at: number) => void>();
+  private readonly ttlMs: number;
+  private readonly recentLimit: number;
+  private readonly clock: () => number;
+  private readonly sweep: NodeJS.Timeout | null;
+
+  constructor(options: MemoryRoomStoreOptions = {}) {
+    this.ttlMs = (options.ttlSeconds ?? 86_400) * 1000;
+    this.recentLimit = options.recentLimit ?? 256;
+    this.clock = options.clock ?? Date.now;
+    const sweepMs = options.sweepIntervalMs ?? 60_000;
+    this.sweep = sweepMs > 0 ? setInterval(() => this.sweepExpired(), sweepMs) : null;
+    this.sweep?.unref();
+  }
+
+  async create(room: R): Promise<boolean> {
+    if (this.live(room.code)) return false;
+    this.rooms.set(room.code, {
+      json: JSON.stringify(room),
+      version: room.version,
+      recent: new Set(),
+      expiresAt: this.clock() + this.ttlMs,
+    });
+    return true;
+  }
+
+  async load(code: string): Promise<R | null> {
+    const entry = this.live(code);
+    return entry ? (JSON.parse(entry.json) as R) : null;
+  }
+
+  async apply(code: string, commandId: string | null, step: (room: R) => D): Promise<ApplyResult<R, D>> {
+    const entry = this.live(code);
+    if (!entry) return { status: 'not_found' };
+    if (commandId !== null && entry.recent.has(commandId))
+      return { status: 'duplicate', version: entry.version };
+    const before = JSON.parse(entry.json) as R;
+    const decision = step(before);
+    if (!decision.ok) {
+      const refusal = decision as Extract<D, { ok: false }>;
+      return { status: 'refused', code: refusal.code, message: refusal.message };
+    }
+    checkStepResult(before, decision.room);
+    entry.json = JSON.stringify(decision.room);
+    entry.version = decision.room.version;
+    entry.expiresAt = this.clock() + this.ttlMs;
+    if (commandId !== null) {
+      entry.recent.add(commandId);
+      if (entry.recent.size > this.recentLimit) entry.recent.delete(entry.recent.values().next().value!);
+    }
+    for (const timer of scheduleTimerEffects(decision)) this.setTimer(code, timer.timerId, timer.at);
+    return { status: 'applied', before, decision: decision as Extract<D, { ok: true }> };
+  }
+
+  async touch(code: string): Promise<boolean> {
+    const entry = this.live(code);
+    if (!entry) return false;
+    entry.expiresAt = this.clock() + this.ttlMs;
+    return true;
+  }
+
+  async purge(code: string): Promise<void> {
+    this.drop(code);
+  }
+
+  async scheduleTimer(code: string, timerId: string, at: number): Promise<void> {
+    if (this.live(code)) this.setTimer(code, timerId, at);
+  }
+
+  async claimDueTimers(now: number, limit: number): Promise<DueTimer[]> {
+    const due: DueTimer[] = [];
+    for (const [member, at] of this.timers) {
+      if (at <= now) due.push(parseTimerMember(member, at));
+    }
+    due.sort((a, b) => a.at - b.at);
+    const claimed = due.slice(0, Math.max(0, limit));
+    for (const timer of claimed) this.timers.delete(timerMember(timer.code, timer.timerId));
+    return claimed;
+  }
+
+  /** When the room expires unless written or touched before (epoch ms); null when there is none. */
+  expiresAt(code: string): number | null {
+    return this.live(code)?.expiresAt ?? null;
+  }
+
+  onTimerScheduled(listener: (at: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep);
+    this.listeners.clear();
+  }
+
+  private setTimer(code: string, timerId: string, at: number) {
+    this.timers.set(timerMember(code, timerId), at);
+    for (const listener of this.listeners) listener(at);
+  }
+
+  /** The room's entry unless it is absent or expired (an expired room is dropped on sight). */
+  private live(code: string): Entry | null {
+    const entry = this.rooms.get(code);
+    if (!entry) return null;
+    if (entry.expiresAt > this.clock()) return entry;
+    this.drop(code);
+    return null;
+  }
+
+  private drop(code: string) {
+    this.rooms.delete(code);
+    const prefix = timerMember(code, '');
+    for (const member of this.timers.keys()) if (member.startsWith(prefix)) this.timers.delete(member);
+  }
+
+  private sweepExpired() {
+    const now = this.clock();
+    for (const [code, entry] of this.rooms) if (entry.expiresAt <= now) this.drop(code);
+  }
+}

@@ -1,0 +1,135 @@
+import { type DueTimer, type RoomStore, StoreUnavailableError, timerMember } from './interface.js';
+
+export type TimerPollerOptions = {
+  /** How often every node looks for due timers (catches those armed by a node that died). Default 50. */
+  intervalMs?: number;
+  /** Timers claimed per round trip. Default 100. */
+  batchSize?: number;
+  /** Epoch ms. Default Date.now. */
+  clock?: () => number;
+  /** Called when a poll or a handler fails. */
+  onError?: (error: unknown) => void;
+  /** Times one timer is put back after its handler failed with StoreUnavailableError. Default 10. */
+  maxRetries?: number;
+};
+
+/** setTimeout cannot wait longer than this; later deadlines are left to the polling. */
+const MAX_DELAY_MS = 2_147_483_647;
+
+/**
+ * Fires due timers: polls `claimDueTimers` every `intervalMs` on every node, and also wakes at each
+ * deadline this node scheduled (`onTimerScheduled`), so a deadline fires within a few ms on the node
+ * that armed it and within `intervalMs` on any other node if that one died. The store's claim hands each
+ * timer to one caller only, so across nodes a timer fires once. When the handler rejects with
+ * StoreUnavailableError (its command was not stored), the timer is put back at its deadline, a bounded
+ * number of times (best effort: if Redis is down, putting it back fails too).
+ */
+export class TimerPoller {
+  private readonly intervalMs: number;
+  private readonly batchSize: number;
+  private readonly clock: () => number;
+  private readonly onError: (error: unknown) => void;
+  private readonly maxRetries: number;
+  private readonly retries = new Map<string, number>();
+  private readonly wakeups = new Map<number, NodeJS.Timeout>();
+  private interval: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private onDue: ((timer: DueTimer) => void | Promise<void>) | null = null;
+  private polling: Promise<void> | null = null;
+  private pollAgain = false;
+
+  constructor(
+    private readonly store: Pick<RoomStore, 'claimDueTimers' | 'scheduleTimer' | 'onTimerScheduled'>,
+    options: TimerPollerOptions = {},
+  ) {
+    this.intervalMs = options.intervalMs ?? 50;
+    this.batchSize = options.batchSize ?? 100;
+    this.clock = options.clock ?? Date.now;
+    this.onError = options.onError ?? (() => {});
+    this.maxRetries = options.maxRetries ?? 10;
+  }
+
+  start(onDue: (timer: DueTimer) => void | Promise<void>): void {
+    if (this.onDue) throw new Error('TimerPoller already started');
+    this.onDue = onDue;
+    this.unsubscribe = this.store.onTimerScheduled((at) => this.wakeAt(at));
+    this.interval = setInterval(() => this.poll(), this.intervalMs);
+    this.interval.unref();
+    this.poll();
+  }
+
+  /** Stops polling and waits for a poll in progress (and its handlers) to finish. */
+  async stop(): Promise<void> {
+    this.onDue = null;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    if (this.interval) clearInterval(this.interval);
+    this.interval = null;
+    for (const timeout of this.wakeups.values()) clearTimeout(timeout);
+    this.wakeups.clear();
+    await this.polling;
+  }
+
+  private wakeAt(at: number) {
+    if (!this.onDue || this.wakeups.has(at)) return;
+    const delay = at - this.clock();
+    if (delay > MAX_DELAY_MS) return;
+    const timeout = setTimeout(
+      () => {
+        this.wakeups.delete(at);
+        // A timeout may fire a millisecond before the clock reaches `at`: wait for the remainder.
+        if (this.clock() < at) this.wakeAt(at);
+        else this.poll();
+      },
+      Math.max(0, delay),
+    );
+    timeout.unref();
+    this.wakeups.set(at, timeout);
+  }
+
+  /** One poll at a time; a poll asked for meanwhile runs right after. */
+  private poll() {
+    if (!this.onDue) return;
+    if (this.polling) {
+      this.pollAgain = true;
+      return;
+    }
+    this.polling = this.drain().finally(() => {
+      this.polling = null;
+    });
+  }
+
+  private async drain() {
+    do {
+      this.pollAgain = false;
+      const onDue = this.onDue;
+      if (!onDue) return;
+      let due: DueTimer[];
+      try {
+        due = await this.store.claimDueTimers(this.clock(), this.batchSize);
+      } catch (error) {
+        this.onError(error);
+        return;
+      }
+      await Promise.all(due.map((timer) => this.fire(onDue, timer)));
+      if (due.length === this.batchSize) this.pollAgain = true;
+    } while (this.pollAgain);
+  }
+
+  private async fire(onDue: (timer: DueTimer) => void | Promise<void>, timer: DueTimer) {
+    const member = timerMember(timer.code, timer.timerId);
+    try {
+      await onDue(timer);
+      this.retries.delete(member);
+    } catch (error) {
+      this.onError(error);
+      const attempts = (this.retries.get(member) ?? 0) + 1;
+      if (!(error instanceof StoreUnavailableError) || attempts > this.maxRetries) {
+        this.retries.delete(member);
+        return;
+      }
+      this.retries.set(member, attempts);
+      await this.store.scheduleTimer(timer.code, timer.timerId, timer.at).catch(this.onError);
+    }
+  }
+}

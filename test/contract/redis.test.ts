@@ -1,0 +1,81 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
+import { RedisRoomStore } from '../../server/src/store/redis.js';
+import { type RedisServer, startRedisServer } from '../support/redisServer.js';
+import { registerRoomStoreContract, type TestDecision, type TestRoom } from './roomStore.contract.js';
+
+let server: RedisServer;
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+registerRoomStoreContract('redis', async () => {
+  const ttlSeconds = 3_600;
+  const admin = new Redis(server.url, { maxRetriesPerRequest: 1 });
+  const opened: RedisRoomStore<TestRoom, TestDecision>[] = [];
+  let down = false;
+  let frozen = false;
+  const roomKeys = async (match: string) => {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await admin.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    return keys;
+  };
+  return {
+    nodes: 'many',
+    ttlSeconds,
+    open: async () => {
+      const store = await RedisRoomStore.connect<TestRoom, TestDecision>(server.url, { ttlSeconds });
+      opened.push(store);
+      return store;
+    },
+    remainingTtlMs: async (code) => {
+      const pttl = await admin.pttl(`cercle:room:${code}`);
+      return pttl === -2 ? null : pttl;
+    },
+    elapse: async (ms) => {
+      for (const key of await roomKeys('cercle:room:*')) {
+        const left = (await admin.pttl(key)) - ms;
+        if (left > 0) await admin.pexpire(key, left);
+        else await admin.del(key);
+      }
+    },
+    keysOf: async (code) => {
+      const keys = await roomKeys(`*${code}*`);
+      return Promise.all(keys.map(async (key) => ({ key, pttl: await admin.pttl(key) })));
+    },
+    timerMembers: () => admin.zrange('cercle:timers', 0, -1),
+    outage: {
+      kill: async () => {
+        down = true;
+        await server.kill();
+      },
+      restart: async () => {
+        await server.restart();
+        down = false;
+      },
+      freeze: async () => {
+        frozen = true;
+        await server.freeze();
+      },
+      thaw: async () => {
+        await server.thaw();
+        frozen = false;
+      },
+    },
+    cleanup: async () => {
+      await Promise.all(opened.map((store) => store.close()));
+      if (frozen) await server.thaw();
+      if (down) await server.restart();
+      await admin.flushall();
+      admin.disconnect();
+    },
+  };
+});

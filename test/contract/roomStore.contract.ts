@@ -1,0 +1,543 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type DueTimer,
+  type RoomStore,
+  type StepDecision,
+  StoreUnavailableError,
+} from '../../server/src/store/interface.js';
+import { TimerPoller } from '../../server/src/store/timers.js';
+
+/**
+ * One suite for every RoomStore (after tldraw's storage contract tests and Colyseus' Presence tests):
+ * memory.test.ts and redis.test.ts run it with their own harness.
+ *
+ * The rooms here are a stand-in with the only fields the store relies on (`code`, `version`) plus a list
+ * the steps append to; the engine's rooms are exercised by the engine cases at the end.
+ */
+export type TestRoom = { code: string; version: number; items: string[] };
+export type TestDecision = StepDecision<TestRoom>;
+export type TestStore = RoomStore<TestRoom, TestDecision>;
+
+export type StoreHarness = {
+  /**
+   * A store over the harness's backend. With `nodes: 'many'` each call is another node sharing the
+   * backend (Redis); with `nodes: 'one'` it is always the same store (memory).
+   */
+  open(): Promise<TestStore>;
+  nodes: 'one' | 'many';
+  ttlSeconds: number;
+  /** What remains of the room's TTL, in ms; null when the room has no key left. */
+  remainingTtlMs(code: string): Promise<number | null>;
+  /** Lets `ms` of inactivity pass as far as expiry is concerned (fake clock, or shortened TTLs). */
+  elapse(ms: number): Promise<void>;
+  /** Every key the backend still holds for the room (Redis: SCAN); memory has none to show. */
+  keysOf?(code: string): Promise<{ key: string; pttl: number }[]>;
+  /** Members of the timers set (Redis), to check that purge leaves none of the room behind. */
+  timerMembers?(): Promise<string[]>;
+  /** Crash, freeze and bring back the backend (Redis), for the outage cases. */
+  outage?: {
+    kill(): Promise<void>;
+    restart(): Promise<void>;
+    /** The process stops answering but keeps its connections (SIGSTOP); `thaw` resumes it. */
+    freeze(): Promise<void>;
+    thaw(): Promise<void>;
+  };
+  /** Closes every store it opened and empties the backend. */
+  cleanup(): Promise<void>;
+};
+
+let serial = 0;
+const newCode = () => `T${process.pid.toString(36)}${(serial++).toString(36)}X`.toUpperCase();
+const room = (code: string): TestRoom => ({ code, version: 0, items: [] });
+
+const append =
+  (item: string) =>
+  (r: TestRoom): TestDecision => ({
+    ok: true,
+    room: { ...r, version: r.version + 1, items: [...r.items, item] },
+    effects: [],
+  });
+const refuse = (r: TestRoom): TestDecision => ({ ok: false, code: 'invalid', message: `no (${r.version})` });
+/** Refused unless the room already holds an item: its answer depends on the current state. */
+const appendIfNotEmpty =
+  (item: string) =>
+  (r: TestRoom): TestDecision =>
+    r.items.length > 0 ? append(item)(r) : { ok: false, code: 'wrong_status', message: 'empty' };
+const withTimer =
+  (timerId: string, at: number) =>
+  (r: TestRoom): TestDecision => ({
+    ok: true,
+    room: { ...r, version: r.version + 1 },
+    effects: [{ type: 'schedule_timer', timerId, at } as { type: string }],
+  });
+
+/** Rejects with a plain Error if `promise` has not settled within `ms`. */
+function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** Polls `check` until it returns true, failing after `ms`. */
+async function until(check: () => Promise<boolean> | boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export function registerRoomStoreContract(name: string, create: () => Promise<StoreHarness>): void {
+  describe(`RoomStore contract: ${name}`, () => {
+    let harness: StoreHarness;
+    let store: TestStore;
+
+    beforeEach(async () => {
+      harness = await create();
+      store = await harness.open();
+    });
+    afterEach(async () => {
+      await harness.cleanup();
+    });
+
+    describe('create and load', () => {
+      it('stores a room and loads an equal copy', async () => {
+        const code = newCode();
+        expect(await store.create(room(code))).toBe(true);
+        expect(await store.load(code)).toEqual(room(code));
+      });
+
+      it('refuses a code that is taken, from any node', async () => {
+        const code = newCode();
+        const other = await harness.open();
+        expect(await store.create(room(code))).toBe(true);
+        expect(await other.create({ ...room(code), items: ['intruder'] })).toBe(false);
+        expect(await store.load(code)).toEqual(room(code));
+      });
+
+      it('loads null for an unknown code, and apply answers not_found', async () => {
+        const code = newCode();
+        expect(await store.load(code)).toBeNull();
+        expect(await store.apply(code, 'c1', append('x'))).toEqual({ status: 'not_found' });
+      });
+
+      it('hands out copies: mutating a loaded room changes nothing stored', async () => {
+        const code = newCode();
+        await store.create(room(code));
+        const loaded = (await store.load(code))!;
+        loaded.items.push('mutated');
+        expect((await store.load(code))!.items).toEqual([]);
+      });
+    });
+
+    describe('apply', () => {
+      it('an accepted step bumps the version by one and returns before and the decision', async () => {
+        const code = newCode();
+        await store.create(room(code));
+        const result = await store.apply(code, 'c1', append('a'));
+        expect(result.status).toBe('applied');
+        if (result.status !== 'applied') return;
+        expect(result.before).toEqual(room(code));
+        expect(result.decision.room).toEqual({ code, version: 1, items: ['a'] });
+        expect(await store.load(code)).toEqual({ code, version: 1, items: ['a'] });
+      });
+
+      it('a refused step changes nothing and reports the refusal', async () => {
+        const code = newCode();
+        await store.create(room(code));
+        await store.apply(code, 'c1', append('a'));
+        expect(await store.apply(code, 'c2', refuse)).toEqual({
+          status: 'refused',
+          code: 'invalid',
+          message: 'no (1)',
+        });
+        expect(await store.load(code)).toEqual({ code, version: 1, items: ['a'] });
+        // A refused command id is not remembered: the same id may be sent again and be accepted.
+        expect((await store.apply(code, 'c2', append('b'))).status).toBe('applied');
+      });
+
+      it('a step that breaks the version rule is a bug: it throws and stores nothing', async () => {
+        const code = newCode();
+        await store.create(room(code));
+        const skip = (r: TestRoom): TestDecision => ({
+          ok: true,
+          room: { ...r, version: r.version + 2 },
+          effects: [],
+        });
+        await expect(store.apply(code, 'c1', skip)).rejects.toThrow(/version/);
+        expect((await store.load(code))!.version).toBe(0);
+      });
+
+      it('a repeated command id is applied once and answers duplicate with the version', async () => {
+        const code = newCode();
+        await store.create(room(code));
+        expect((await store.apply(code, 'same', append('a'))).status).toBe('applied');
+        expect(await store.apply(code, 'same', append('a'))).toEqual({ status: 'duplicate', version: 1 });
+        await store.apply(code, 'other', append('b'));
+        expect(await store.apply(code, 'same', append('a'))).toEqual({ status: 'duplicate', version: 2 });
+        expect((await store.load(code))!.items).toEqual(['a', 'b']);
+      });
+
+      it('a command id applied on one node is a duplicate on another', async () => {
+        const code = newCode();
+        const other = await harness.open();
+        await store.create(room(code));
+        await other.load(code); // the other node now holds a copy that is about to be stale
+        await store.apply(code, 'once', append('a'));
+        expect(await other.apply(code, 'once', append('a'))).toEqual({ status: 'duplicate', version: 1 });
+        expect((await other.load(code))!.items).toEqual(['a']);
+      });
+
+      it('commands without an id are never taken for duplicates', async () => {
+        const code = newCode();
+        await store.create(room(code));
+        await store.apply(code, null, append('a'));
+        await store.apply(code, null, append('a'));
+        expect((await store.load(code))!.items).toEqual(['a', 'a']);
+      });
+
+      it('a step is decided on the current room, even when this node last saw an older one', async () => {
+        const code = newCode();
+        const other = await harness.open();
+        await store.create(room(code));
+        await other.load(code);
+        await store.apply(code, 'first', append('a'));
+        // On the other node's old copy the room is empty and the step would refuse.
+        const result = await other.apply(code, 'second', appendIfNotEmpty('b'));
+        expect(result.status).toBe('applied');
+        expect((await store.load(code))!.items).toEqual(['a', 'b']);
+        // And a refusal computed on an old copy is confirmed against the current room.
+        await store.apply(code, 'third', append('c'));
+        expect((await other.apply(code, 'fourth', refuse)).status).toBe('refused');
+      });
+
+      it('1,000 commands at once from two nodes (a tenth of them retried) are all stored, once', async () => {
+        const code = newCode();
+        const other = await harness.open();
+        await store.create(room(code));
+        const sends: Promise<unknown>[] = [];
+        for (let i = 0; i < 500; i++) {
+          sends.push(store.apply(code, `a${i}`, append(`a${i}`)));
+          sends.push(other.apply(code, `b${i}`, append(`b${i}`)));
+          // Every tenth command is retried on the other node a little later, as after a lost ack.
+          const j = i - 3;
+          if (j >= 0 && j % 10 === 0) {
+            sends.push(other.apply(code, `a${j}`, append(`a${j}`)));
+            sends.push(store.apply(code, `b${j}`, append(`b${j}`)));
+          }
+        }
+        const results = (await Promise.all(sends)) as { status: string }[];
+        expect(results.filter((r) => r.status === 'applied')).toHaveLength(1000);
+        expect(results.filter((r) => r.status === 'duplicate')).toHaveLength(100);
+        const final = (await store.load(code))!;
+        expect(final.version).toBe(1000);
+        expect(new Set(final.items).size).toBe(1000);
+        expect(final.items).toHaveLength(1000);
+      });
+
+      it('commands sent at once to one node are applied in the order it received them', async () => {
+        const code = newCode();
+        const other = await harness.open();
+        await store.create(room(code));
+        const sends: Promise<unknown>[] = [];
+        for (let i = 0; i < 200; i++) {
+          sends.push(store.apply(code, `a${i}`, append(`a${i}`)));
+          sends.push(other.apply(code, `b${i}`, append(`b${i}`)));
+        }
+        await Promise.all(sends);
+        const items = (await store.load(code))!.items;
+        expect(items.filter((x) => x.startsWith('a'))).toEqual(
+          Array.from({ length: 200 }, (_, i) => `a${i}`),
+        );
+        expect(items.filter((x) => x.startsWith('b'))).toEqual(
+          Array.from({ length: 200 }, (_, i) => `b${i}`),
+        );
+      });
+    });
+
+    describe('retention', () => {
+      it('a room expires after the TTL without writes, and every write refreshes the TTL', async () => {
+        const code = newCode();
+        const ttlMs = harness.ttlSeconds * 1000;
+        await store.create(room(code));
+        const fresh = (await harness.remainingTtlMs(code))!;
+        expect(fresh).toBeGreaterThan(ttlMs - 5_000);
+        expect(fresh).toBeLessThanOrEqual(ttlMs);
+
+        await harness.elapse(ttlMs - 10_000);
+        expect(await harness.remainingTtlMs(code)).toBeLessThanOrEqual(10_000);
+        expect((await store.apply(code, 'c1', append('a'))).status).toBe('applied');
+        expect(await harness.remainingTtlMs(code)).toBeGreaterThan(ttlMs - 5_000);
+
+        await harness.elapse(ttlMs - 10_000);
+        expect(await store.touch(code)).toBe(true);
+        expect(await harness.remainingTtlMs(code)).toBeGreaterThan(ttlMs - 5_000);
+
+        await harness.elapse(ttlMs + 1_000);
+        expect(await store.load(code)).toBeNull();
+        expect(await store.apply(code, 'c2', append('b'))).toEqual({ status: 'not_found' });
+        expect(await store.touch(code)).toBe(false);
+        expect(await harness.remainingTtlMs(code)).toBeNull();
+      });
+
+      it('every key of a room carries a TTL', async ({ skip }) => {
+        if (!harness.keysOf) return skip('this store has no keys');
+        const code = newCode();
+        await store.create(room(code));
+        await store.apply(code, 'c1', withTimer('t1', Date.now() + 60_000));
+        const keys = await harness.keysOf(code);
+        expect(keys.length).toBeGreaterThan(0);
+        for (const { pttl } of keys) {
+          expect(pttl).toBeGreaterThan(0);
+          expect(pttl).toBeLessThanOrEqual(harness.ttlSeconds * 1000);
+        }
+      });
+
+      it('purge deletes the room and its pending timers, and leaves no key of it', async () => {
+        const code = newCode();
+        const keep = newCode();
+        const other = await harness.open();
+        await store.create(room(code));
+        await store.create(room(keep));
+        await store.apply(code, 'c1', withTimer('t1', 1_000));
+        await store.scheduleTimer(code, 't2', 2_000);
+        await store.scheduleTimer(keep, 'k1', 2_000);
+        await other.load(code);
+
+        await store.purge(code);
+        expect(await store.load(code)).toBeNull();
+        expect(await other.load(code)).toBeNull();
+        expect(await other.apply(code, 'c2', append('x'))).toEqual({ status: 'not_found' });
+        if (harness.keysOf) expect(await harness.keysOf(code)).toEqual([]);
+        if (harness.timerMembers) {
+          expect((await harness.timerMembers()).filter((m) => m.startsWith(`${code}|`))).toEqual([]);
+        }
+        expect(await store.claimDueTimers(10_000, 100)).toEqual([{ code: keep, timerId: 'k1', at: 2_000 }]);
+        expect(await store.load(keep)).toEqual(room(keep));
+      });
+
+      it('a code purged and created again is a new room, even to a node that saw the old one', async () => {
+        const code = newCode();
+        const other = await harness.open();
+        await store.create(room(code));
+        await store.apply(code, 'old', append('old'));
+        await other.load(code);
+        await store.purge(code);
+        await store.create(room(code));
+        await store.apply(code, null, append('new'));
+        expect((await other.apply(code, 'next', append('next'))).status).toBe('applied');
+        expect((await store.load(code))!.items).toEqual(['new', 'next']);
+      });
+    });
+
+    describe('timers', () => {
+      it('a scheduled timer is claimed once it is due, and only once', async () => {
+        const code = newCode();
+        await store.create(room(code));
+        await store.scheduleTimer(code, 't1', 1_000);
+        expect(await store.claimDueTimers(999, 10)).toEqual([]);
+        expect(await store.claimDueTimers(1_000, 10)).toEqual([{ code, timerId: 't1', at: 1_000 }]);
+        expect(await store.claimDueTimers(5_000, 10)).toEqual([]);
+      });
+
+      it('schedule_timer effects are scheduled by the apply that decided them', async () => {
+        const code = newCode();
+        await store.create(room(code));
+        const seen: number[] = [];
+        const stop = store.onTimerScheduled((at) => seen.push(at));
+        await store.apply(code, 'c1', withTimer('t1', 1_500));
+        await store.scheduleTimer(code, 't1', 1_500); // the host may schedule it again: harmless
+        stop();
+        expect(seen).toContain(1_500);
+        expect(await store.claimDueTimers(2_000, 10)).toEqual([{ code, timerId: 't1', at: 1_500 }]);
+        expect(await store.claimDueTimers(2_000, 10)).toEqual([]);
+      });
+
+      it('scheduling again moves the deadline; a timer for a missing room is not scheduled', async () => {
+        const code = newCode();
+        await store.create(room(code));
+        await store.scheduleTimer(code, 't1', 1_000);
+        await store.scheduleTimer(code, 't1', 3_000);
+        await store.scheduleTimer(newCode(), 'ghost', 1_000);
+        expect(await store.claimDueTimers(2_000, 10)).toEqual([]);
+        expect(await store.claimDueTimers(3_000, 10)).toEqual([{ code, timerId: 't1', at: 3_000 }]);
+      });
+
+      it('claims in deadline order, at most `limit` at a time', async () => {
+        const code = newCode();
+        await store.create(room(code));
+        for (const [id, at] of [
+          ['c', 3_000],
+          ['a', 1_000],
+          ['b', 2_000],
+        ] as const) {
+          await store.scheduleTimer(code, id, at);
+        }
+        expect((await store.claimDueTimers(5_000, 2)).map((t) => t.timerId)).toEqual(['a', 'b']);
+        expect((await store.claimDueTimers(5_000, 2)).map((t) => t.timerId)).toEqual(['c']);
+      });
+
+      it('200 due timers claimed by two nodes at once: each goes to exactly one', async () => {
+        const code = newCode();
+        const other = await harness.open();
+        await store.create(room(code));
+        for (let i = 0; i < 200; i++) await store.scheduleTimer(code, `t${i}`, 1_000 + i);
+        const claimed: DueTimer[] = [];
+        const drain = async (node: TestStore) => {
+          for (;;) {
+            const batch = await node.claimDueTimers(10_000, 7);
+            if (batch.length === 0) return;
+            claimed.push(...batch);
+          }
+        };
+        await Promise.all([drain(store), drain(other), drain(store), drain(other)]);
+        expect(claimed).toHaveLength(200);
+        expect(new Set(claimed.map((t) => t.timerId)).size).toBe(200);
+      });
+
+      it('a TimerPoller fires a deadline once across nodes, within tens of ms', async () => {
+        const code = newCode();
+        const other = await harness.open();
+        await store.create(room(code));
+        const fired: { node: string; timer: DueTimer; late: number }[] = [];
+        const pollers = [new TimerPoller(store), new TimerPoller(other)];
+        pollers[0]!.start((timer) => void fired.push({ node: 'A', timer, late: Date.now() - timer.at }));
+        pollers[1]!.start((timer) => void fired.push({ node: 'B', timer, late: Date.now() - timer.at }));
+        try {
+          const at = Date.now() + 150;
+          await store.apply(code, 'start', withTimer('t1', at));
+          await until(() => fired.length > 0, 2_000);
+          // Give a second claim every chance to happen (several polling rounds), then check there was none.
+          await until(() => Date.now() > at + 300, 1_000);
+          expect(fired).toHaveLength(1);
+          expect(fired[0]!.timer).toEqual({ code, timerId: 't1', at });
+          expect(fired[0]!.late).toBeLessThan(100);
+        } finally {
+          await Promise.all(pollers.map((p) => p.stop()));
+        }
+      });
+
+      it('a timer still fires when the node that armed it has closed', async ({ skip }) => {
+        if (harness.nodes === 'one') return skip('one node only');
+        const code = newCode();
+        const armer = await harness.open();
+        await armer.create(room(code));
+        const at = Date.now() + 200;
+        await armer.apply(code, 'start', withTimer('t1', at));
+        const armerPoller = new TimerPoller(armer);
+        armerPoller.start(() => {
+          throw new Error('the closed node must not fire');
+        });
+        await armerPoller.stop();
+        await armer.close();
+
+        const poller = new TimerPoller(store);
+        const fired = new Promise<{ timer: DueTimer; late: number }>((resolve) =>
+          poller.start((timer) => resolve({ timer, late: Date.now() - timer.at })),
+        );
+        try {
+          const { timer, late } = await within(2_000, fired);
+          expect(timer).toEqual({ code, timerId: 't1', at });
+          expect(late).toBeLessThan(150);
+        } finally {
+          await poller.stop();
+        }
+      });
+
+      it('a handler that fails with StoreUnavailableError gets its timer back', async () => {
+        const code = newCode();
+        await store.create(room(code));
+        let calls = 0;
+        const poller = new TimerPoller(store);
+        const second = new Promise<DueTimer>((resolve) =>
+          poller.start((timer) => {
+            calls++;
+            if (calls === 1) throw new StoreUnavailableError('not stored');
+            resolve(timer);
+          }),
+        );
+        try {
+          await store.scheduleTimer(code, 't1', Date.now());
+          expect(await within(2_000, second)).toMatchObject({ code, timerId: 't1' });
+          expect(calls).toBe(2);
+        } finally {
+          await poller.stop();
+        }
+      });
+    });
+
+    describe('availability', () => {
+      it('ping answers true while the backend answers', async () => {
+        expect(await store.ping()).toBe(true);
+      });
+
+      it('when the backend dies every call rejects with StoreUnavailableError within 2 s; it recovers', async ({
+        skip,
+      }) => {
+        const outage = harness.outage;
+        if (!outage) return skip('this store has no backend to lose');
+        const code = newCode();
+        await store.create(room(code));
+        await store.apply(code, 'c1', append('a'));
+
+        await outage.kill();
+        const unavailable = async (call: Promise<unknown>) => {
+          await expect(within(2_000, call)).rejects.toBeInstanceOf(StoreUnavailableError);
+        };
+        // Many commands queued on one room: each must still be answered within 2 s.
+        await Promise.all([
+          ...Array.from({ length: 20 }, (_, i) =>
+            unavailable(store.apply(code, `down${i}`, append(`x${i}`))),
+          ),
+          unavailable(store.load(code)),
+          unavailable(store.create(room(newCode()))),
+          unavailable(store.touch(code)),
+          unavailable(store.purge(newCode())),
+          unavailable(store.scheduleTimer(code, 't', 1)),
+          unavailable(store.claimDueTimers(Date.now(), 10)),
+        ]);
+        expect(await within(2_000, store.ping())).toBe(false);
+
+        await outage.restart();
+        await until(() => store.ping(), 5_000);
+        // The throwaway Redis keeps nothing across a restart: the store works again from scratch.
+        const again = newCode();
+        expect(await store.create(room(again))).toBe(true);
+        expect((await store.apply(again, 'c1', append('a'))).status).toBe('applied');
+        expect(await store.apply(code, 'c2', append('b'))).toEqual({ status: 'not_found' });
+      });
+
+      it('a backend that stops answering (no crash) still gets answers within 2 s', async ({ skip }) => {
+        const freezable = harness.outage;
+        if (!freezable) return skip('this store has no backend to lose');
+        const code = newCode();
+        await store.create(room(code));
+        await freezable.freeze();
+        try {
+          await Promise.all(
+            Array.from({ length: 10 }, (_, i) =>
+              expect(within(2_000, store.apply(code, `f${i}`, append(`f${i}`)))).rejects.toBeInstanceOf(
+                StoreUnavailableError,
+              ),
+            ),
+          );
+        } finally {
+          await freezable.thaw();
+        }
+        // Late writes may land after the timeout (a false failure, never a false success): a retry
+        // with the same id is then answered duplicate, not applied twice.
+        await until(() => store.ping(), 5_000);
+        for (let i = 0; i < 10; i++) {
+          expect(['applied', 'duplicate']).toContain(
+            (await store.apply(code, `f${i}`, append(`f${i}`))).status,
+          );
+        }
+        const items = (await store.load(code))!.items;
+        expect(new Set(items).size).toBe(items.length);
+        expect(items).toHaveLength(10);
+      });
+    });
+  });
+}

@@ -1,0 +1,147 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A throwaway redis-server for tests: its own port (never 6379), its own temp dir, no persistence.
+ * Every instance is SIGKILLed when the test process exits, whatever happened.
+ */
+export type RedisServer = {
+  readonly url: string;
+  readonly port: number;
+  /** Graceful stop (SIGTERM), waits for the process to end. */
+  stop(): Promise<void>;
+  /** SIGKILL, waits for the process to end: simulates a crash. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port (after stop/kill), waits until it answers PING. */
+  restart(): Promise<void>;
+  /** SIGSTOP: the server keeps its connections but answers nothing until `thaw` (SIGCONT). */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
+};
+
+/** The same, under the name the integration tests use. */
+export type RedisServerHandle = RedisServer;
+
+const INSTALL_HINT = 'redis-server not found: install it with `apt-get install -y redis-server`';
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const child of live) child.kill('SIGKILL');
+  });
+}
+
+function findRedisBinary(): string {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return 'redis-server';
+  } catch {
+    throw new Error(INSTALL_HINT);
+  }
+}
+
+/** A free TCP port on 127.0.0.1, found by binding port 0. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** One PING over a raw socket; resolves true on +PONG. */
+function pingOnce(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('error', () => done(false));
+    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(String(data).startsWith('+PONG')));
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+export async function startRedisServer(options: { startTimeoutMs?: number } = {}): Promise<RedisServer> {
+  const binary = findRedisBinary();
+  installExitHook();
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'cercle-redis-'));
+  const startTimeoutMs = options.startTimeoutMs ?? 10_000;
+  let child: ChildProcess | null = null;
+  let output = '';
+
+  const launch = async () => {
+    mkdirSync(dir, { recursive: true });
+    const proc = spawn(
+      binary,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child = proc;
+    live.add(proc);
+    proc.stdout?.on('data', (d) => {
+      output = (output + String(d)).slice(-4000);
+    });
+    proc.stderr?.on('data', (d) => {
+      output = (output + String(d)).slice(-4000);
+    });
+    proc.once('exit', () => live.delete(proc));
+    const deadline = Date.now() + startTimeoutMs;
+    while (Date.now() < deadline) {
+      if (proc.exitCode !== null) break;
+      if (await pingOnce(port)) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    proc.kill('SIGKILL');
+    throw new Error(`redis-server did not answer PING on port ${port}: ${output}`);
+  };
+
+  const end = async (signal: NodeJS.Signals) => {
+    const proc = child;
+    child = null;
+    if (!proc) return;
+    const gone = exited(proc);
+    proc.kill(signal);
+    await gone;
+  };
+
+  await launch();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: async () => {
+      await end('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+    kill: () => end('SIGKILL'),
+    restart: async () => {
+      await end('SIGKILL');
+      await launch();
+    },
+    freeze: async () => {
+      child?.kill('SIGSTOP');
+    },
+    thaw: async () => {
+      child?.kill('SIGCONT');
+    },
+  };
+}

@@ -1,21 +1,31 @@
 import { fileURLToPath } from 'node:url';
+import helmet from '@fastify/helmet';
+import { createAdapter } from '@socket.io/redis-adapter';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import { Server as SocketServer } from 'socket.io';
 import type { Config } from './config.js';
 import { healthRoutes } from './http/health.js';
+import { roomsApi } from './http/rooms.js';
 import { staticClient } from './http/staticClient.js';
 import { maskPath } from './log.js';
-import type { RoomStore } from './store/interface.js';
+import type { CercleServer } from './realtime/channels.js';
+import { socketPublisher } from './realtime/publisher.js';
+import { attachRealtime } from './realtime/socketServer.js';
+import { type EngineStore, RoomService } from './rooms/roomService.js';
+import { StoreUnavailableError } from './store/interface.js';
+import { TimerPoller } from './store/timers.js';
 
 export type AppDeps = {
   config: Config;
-  store: RoomStore;
+  store: EngineStore;
   logger: FastifyBaseLogger;
 };
 
 export type App = {
   http: FastifyInstance;
-  io: SocketServer;
+  io: CercleServer;
+  rooms: RoomService;
   /** Stops accepting, tells connected people, closes sockets, the HTTP server and the store. */
   close: () => Promise<void>;
 };
@@ -45,27 +55,115 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<App>
     );
   });
 
+  await http.register(helmet, { contentSecurityPolicy: { directives: pageDirectives(config) } });
+
+  // A store failure is answered as such, with no detail from inside.
+  http.setErrorHandler((error: Error, req, reply) => {
+    const unavailable = error instanceof StoreUnavailableError;
+    if (!unavailable) req.log.error({ event: 'http_error', error: error.name }, 'request failed');
+    const status = unavailable ? 503 : ((error as { statusCode?: number }).statusCode ?? 500);
+    const code = unavailable ? 'store_unavailable' : status === 400 ? 'bad_request' : 'internal';
+    return reply.code(status).send({ error: { code, message: code } });
+  });
+
+  const rooms = new RoomService({ store, logger, storeTimeoutMs: config.STORE_TIMEOUT_MS });
+
   await http.register(healthRoutes, { store });
+  await http.register(roomsApi, {
+    service: rooms,
+    publicUrl: config.PUBLIC_URL,
+    ratePerMinute: config.ROOMS_API_RATE,
+  });
   await http.register(staticClient, { root: config.CLIENT_DIST ?? defaultClientDist });
 
-  const io = new SocketServer(http.server, {
+  const io: CercleServer = new SocketServer(http.server, {
     transports: ['websocket'],
     serveClient: false,
     // Well above the application's own text limits, well below Socket.IO's 1 MB default.
     maxHttpBufferSize: 64 * 1024,
   });
 
+  // Several nodes: broadcasts go through Redis pub/sub (classic adapter: see docs/protocol.md).
+  const adapterClients = config.REDIS_URL ? adapterRedisClients(config.REDIS_URL, logger) : null;
+  if (adapterClients)
+    io.adapter(createAdapter(adapterClients.pub, adapterClients.sub, { requestsTimeout: 2_000 }));
+
+  rooms.publisher = socketPublisher(io, { multiNode: adapterClients !== null });
+  const realtime = attachRealtime({ io, service: rooms, config, logger });
+
+  const timers = new TimerPoller(store, {
+    intervalMs: config.TIMER_POLL_MS,
+    onError: (error) =>
+      logger.warn({ event: 'timer_error', error: error instanceof Error ? error.name : 'unknown' }, 'timer'),
+  });
+  timers.start((due) => rooms.fireTimer(due.code, due.timerId, due.at));
+
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      io.emit('server:shutdown', {});
-      io.disconnectSockets(true);
+      realtime.stop();
+      await timers.stop();
+      // This node's people only: the others stay connected to their nodes.
+      io.local.emit('server:shutdown', {});
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await http.close();
+      adapterClients?.pub.disconnect();
+      adapterClients?.sub.disconnect();
       await store.close();
     })();
     return closing;
   };
 
-  return { http, io, close };
+  return { http, io, rooms, close };
+}
+
+/**
+ * The page is a Vite build: its own scripts and styles only, live connection to this origin (ws/wss
+ * spelled out for browsers whose 'self' does not cover WebSocket), images from itself or data: URLs.
+ */
+function pageDirectives(config: Config) {
+  const fixed = config.PUBLIC_URL ? new URL(config.PUBLIC_URL) : null;
+  const socketOrigin = (req: { headers: { host?: string | undefined } }) => {
+    const host = fixed?.host ?? req.headers.host ?? 'localhost';
+    const secure = fixed ? fixed.protocol === 'https:' : false;
+    return `${secure ? 'wss' : 'ws'}://${host} wss://${host}`;
+  };
+  return {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'", socketOrigin],
+    fontSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    frameAncestors: ["'none'"],
+    formAction: ["'self'"],
+  };
+}
+
+/** Separate publisher and subscriber connections for the adapter (a subscribed connection can do nothing else). */
+function adapterRedisClients(url: string, logger: FastifyBaseLogger) {
+  const pub = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+  const sub = new Redis(url, { maxRetriesPerRequest: null });
+  // The adapter does not wait for its publishes: while Redis is down one fails at once and is dropped here
+  // (clients catch up with room:sync), instead of becoming an unhandled rejection.
+  const publish = pub.publish.bind(pub) as (channel: string, message: string) => Promise<number>;
+  pub.publish = ((channel: string, message: string) => {
+    const sent = publish(channel, message);
+    sent.catch(() => {});
+    return sent;
+  }) as typeof pub.publish;
+  let down = false;
+  for (const client of [pub, sub]) {
+    client.on('error', (error: Error) => {
+      if (!down) logger.warn({ event: 'adapter_redis_error', error: error.name }, 'adapter lost Redis');
+      down = true;
+    });
+    client.on('ready', () => {
+      down = false;
+    });
+  }
+  return { pub, sub };
 }

@@ -27,6 +27,21 @@ export const configSchema = z.object({
   MAX_CONNECTIONS_PER_IP: intFrom(1, 10_000).default(50),
   SHUTDOWN_TIMEOUT_MS: intFrom(100, 60_000).default(5_000),
   CLIENT_DIST: z.string().optional(),
+  /** Joins (first join or resume) one address may start per minute; the same number may come at once. */
+  JOIN_RATE_PER_IP: intFrom(1, 100_000).default(30),
+  /** Refused joins (wrong code, wrong token, wrong key) one address may make per minute. */
+  JOIN_FAILURES_PER_IP: intFrom(1, 100_000).default(10),
+  /** Joins per second on one node, all addresses together (twice as many may come at once). */
+  JOIN_RATE_TOTAL: intFrom(1, 100_000).default(100),
+  /** Commands per second one connection may send, and how many may come at once. */
+  COMMAND_RATE: intFrom(1, 10_000).default(10),
+  COMMAND_BURST: intFrom(1, 100_000).default(40),
+  /** Requests to /api/rooms per minute from one address. */
+  ROOMS_API_RATE: intFrom(1, 100_000).default(30),
+  /** How long a store call may take before the command is answered `store_unavailable` (below 2 s). */
+  STORE_TIMEOUT_MS: intFrom(50, 10_000).default(1_500),
+  /** How often each node looks for due timers in the store. */
+  TIMER_POLL_MS: intFrom(10, 10_000).default(100),
 });
 
 export type Config = z.infer<typeof configSchema>;

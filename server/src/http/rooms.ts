@@ -1,0 +1,61 @@
+import { type CreateRoomResponse, createRoomRequestSchema, roomCodeSchema } from '@cercle/shared';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { wireError } from '../rooms/errors.js';
+import type { RoomService } from '../rooms/roomService.js';
+
+export type RoomsApiOptions = {
+  service: RoomService;
+  publicUrl: string | undefined;
+  /** Requests per minute from one address, to both routes together. */
+  ratePerMinute: number;
+};
+
+/** The origin people reach this server at: PUBLIC_URL, or the request's own host. */
+function publicOrigin(req: FastifyRequest, publicUrl: string | undefined): string {
+  if (publicUrl) return new URL(publicUrl).origin;
+  return `${req.protocol}://${req.host}`;
+}
+
+/**
+ * `POST /api/rooms` opens a room; `GET /api/rooms/:code` tells its public facts. A wrong, ended or
+ * locked code gets the same 404. Both are rate-limited per client address.
+ */
+export const roomsApi: FastifyPluginAsync<RoomsApiOptions> = async (
+  app,
+  { service, publicUrl, ratePerMinute },
+) => {
+  await app.register(rateLimit, {
+    max: ratePerMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_req, context) => ({
+      statusCode: context.statusCode,
+      error: wireError('rate_limited'),
+    }),
+  });
+
+  app.post('/api/rooms', async (req, reply) => {
+    const body = createRoomRequestSchema.safeParse(req.body);
+    if (!body.success) return reply.code(400).send({ error: wireError('bad_request') });
+    const { template, allowAnonymousCards, autoAdvance, indicators } = body.data;
+    const { code, facilitatorKey } = await service.createRoom({
+      templateId: template,
+      ...(allowAnonymousCards === undefined ? {} : { allowAnonymousCards }),
+      ...(autoAdvance === undefined ? {} : { autoAdvance }),
+      ...(indicators === undefined ? {} : { indicators }),
+    });
+    const response: CreateRoomResponse = {
+      code,
+      joinUrl: `${publicOrigin(req, publicUrl)}/r/${code}`,
+      facilitatorKey,
+    };
+    return reply.code(201).header('cache-control', 'no-store').send(response);
+  });
+
+  app.get<{ Params: { code: string } }>('/api/rooms/:code', async (req, reply) => {
+    const code = roomCodeSchema.safeParse(req.params.code);
+    const facts = code.success ? await service.facts(code.data) : null;
+    if (!facts) return reply.code(404).send({ error: wireError('room_not_found') });
+    return reply.header('cache-control', 'no-store').send(facts);
+  });
+};

@@ -1,0 +1,30 @@
+import type { ClientToServerEvents, ServerToClientEvents } from '@cercle/shared';
+import type { Server, Socket } from 'socket.io';
+import type { TokenBucket } from './tokenBucket.js';
+
+/** Messages between Cercle nodes (through the Redis adapter): each node acts on its own sockets. */
+export interface InterServerEvents {
+  'seat:removed': (code: string, participantId: string) => void;
+  'room:ended': (code: string, reason: 'ended' | 'purged') => void;
+}
+
+/** What a connection carries once its handshake gave it a seat. */
+export type SocketData = {
+  code: string;
+  participantId: string;
+  /** The client address the limits count against. */
+  address: string;
+  commands: TokenBucket;
+};
+
+export type CercleServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type CercleSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/**
+ * Socket.IO rooms, per Cercle room: the admitted participants (every broadcast of the room), one per
+ * seat (private data, removal: every tab of that person, on every node), and every socket of the room
+ * including people still waiting (end of the room).
+ */
+export const admittedChannel = (code: string) => `room:${code}`;
+export const seatChannel = (code: string, participantId: string) => `seat:${code}:${participantId}`;
+export const everyoneChannel = (code: string) => `all:${code}`;

@@ -1,0 +1,44 @@
+import type { RoomPublisher } from '../rooms/publisher.js';
+import { admittedChannel, type CercleServer, everyoneChannel, seatChannel } from './channels.js';
+
+/**
+ * The room service's way out, over Socket.IO. Broadcasts to a room reach every node through the
+ * adapter. Closing sockets is done by each node for its own sockets, after the notice went out on the
+ * same socket, so a client always learns why it was disconnected.
+ */
+export function socketPublisher(io: CercleServer, options: { multiNode: boolean }): RoomPublisher {
+  const removeLocal = (code: string, participantId: string) => {
+    const seat = io.local.in(seatChannel(code, participantId));
+    seat.emit('session:ended', { reason: 'removed' });
+    seat.disconnectSockets(true);
+  };
+  const endLocal = (code: string, reason: 'ended' | 'purged') => {
+    const everyone = io.local.in(everyoneChannel(code));
+    everyone.emit('session:ended', { reason });
+    everyone.disconnectSockets(true);
+  };
+  io.on('seat:removed', removeLocal);
+  io.on('room:ended', endLocal);
+
+  return {
+    patch: (code, message) => {
+      io.to(admittedChannel(code)).emit('room:patch', message);
+    },
+    private: (code, participantId, message) => {
+      io.to(seatChannel(code, participantId)).emit('me:private', message);
+    },
+    admitted: (code, participantId, message) => {
+      const seat = seatChannel(code, participantId);
+      io.in(seat).socketsJoin(admittedChannel(code));
+      io.to(seat).emit('session:admitted', message);
+    },
+    removed: (code, participantId) => {
+      removeLocal(code, participantId);
+      if (options.multiNode) io.serverSideEmit('seat:removed', code, participantId);
+    },
+    ended: (code, reason) => {
+      endLocal(code, reason);
+      if (options.multiNode) io.serverSideEmit('room:ended', code, reason);
+    },
+  };
+}

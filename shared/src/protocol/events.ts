@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import type { PrivateView, RoomEvent, RoomView, ViewPatch } from '../engine/index.js';
+import { commandSchema } from './commands.js';
+import { wireErrorSchema } from './errors.js';
+
+/**
+ * The live protocol: every Socket.IO event, its payload schema and its acknowledgement. Server and page
+ * both take their event maps from here (`ClientToServerEvents`, `ServerToClientEvents`), so the two
+ * sides cannot disagree. Names are `domain:verb`; docs/protocol.md lists them and a test keeps it true.
+ */
+
+/** Letters and digits that cannot be mistaken for one another: no 0/O, no 1/I/L. */
+export const roomCodeAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+/** 31^7 is about 2^34.7 codes. */
+export const roomCodeLength = 7;
+
+/** A room code as people type it: case and separators do not matter. */
+export const roomCodeSchema = z
+  .string()
+  .max(32)
+  .transform((v) => v.toUpperCase().replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(new RegExp(`^[${roomCodeAlphabet}]{${roomCodeLength}}$`)));
+
+/** Secrets made by the server: base64url of at least 128 random bits. */
+const secretSchema = z.string().regex(/^[A-Za-z0-9_-]{22,128}$/);
+
+export const localeSchema = z.enum(['fr', 'en']);
+
+/** What a client sends in Socket.IO's `auth` handshake payload; never in the URL. */
+export const handshakeAuthSchema = z.strictObject({
+  code: roomCodeSchema,
+  /** Display name, for a first join. Its length rule is the engine's (join command). */
+  name: z.string().max(200).optional(),
+  /** Given in `session:welcome`; brings back the same seat. */
+  resumeToken: secretSchema.optional(),
+  /** Given once by `POST /api/rooms`; grants the facilitator seat. */
+  facilitatorKey: secretSchema.optional(),
+  locale: localeSchema.optional(),
+});
+export type HandshakeAuth = z.infer<typeof handshakeAuthSchema>;
+
+/** The data of a refused handshake's `connect_error`. */
+export const handshakeErrorSchema = z.object({ code: wireErrorSchema.shape.code });
+
+// Client to server -------------------------------------------------------------------------------------
+
+export const commandRequestSchema = z.strictObject({
+  /** Made by the client (uuid); a retry with the same id is applied once. */
+  id: z.uuid(),
+  command: commandSchema,
+});
+export type CommandRequest = z.infer<typeof commandRequestSchema>;
+
+export const commandAckSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), version: z.number().int().nonnegative() }),
+  z.object({ ok: z.literal(false), error: wireErrorSchema }),
+]);
+export type CommandAck = z.infer<typeof commandAckSchema>;
+
+export const syncRequestSchema = z.strictObject({});
+export type SyncRequest = z.infer<typeof syncRequestSchema>;
+
+export const pingRequestSchema = z.strictObject({ clientTime: z.number().finite() });
+export type PingRequest = z.infer<typeof pingRequestSchema>;
+
+export const pingAckSchema = z.object({ clientTime: z.number(), serverTime: z.number() });
+export type PingAck = z.infer<typeof pingAckSchema>;
+
+// Server to client -------------------------------------------------------------------------------------
+
+const viewSchema = z.custom<RoomView>((v) => typeof v === 'object' && v !== null);
+const privateViewSchema = z.custom<PrivateView>((v) => typeof v === 'object' && v !== null);
+const patchSchema = z.custom<ViewPatch>((v) => typeof v === 'object' && v !== null);
+const roomEventSchema = z.custom<RoomEvent>((v) => typeof v === 'object' && v !== null);
+
+/** Everything a participant needs to draw the room at `version`: the public view and their own data. */
+export const snapshotSchema = z.object({
+  version: z.number().int().nonnegative(),
+  view: viewSchema,
+  mine: privateViewSchema,
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;
+
+export const syncAckSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), snapshot: snapshotSchema }),
+  z.object({ ok: z.literal(false), error: wireErrorSchema }),
+]);
+export type SyncAck = z.infer<typeof syncAckSchema>;
+
+export const welcomeSchema = z.object({
+  participantId: z.string(),
+  /** Keep it (sessionStorage): it brings back this seat after a reload or a dropped connection. */
+  resumeToken: z.string(),
+  serverTime: z.number(),
+  snapshot: snapshotSchema,
+});
+export type Welcome = z.infer<typeof welcomeSchema>;
+
+/** The room is locked: the seat exists but nothing of the room is sent until the facilitator admits it. */
+export const waitingSchema = z.object({
+  participantId: z.string(),
+  resumeToken: z.string(),
+  serverTime: z.number(),
+});
+export type Waiting = z.infer<typeof waitingSchema>;
+
+/** Sent to a waiting participant once admitted. */
+export const admittedSchema = z.object({
+  participantId: z.string(),
+  serverTime: z.number(),
+  snapshot: snapshotSchema,
+});
+export type Admitted = z.infer<typeof admittedSchema>;
+
+/** One accepted command: apply `patch` to the view at version `from` to get version `to`. */
+export const roomPatchSchema = z.object({
+  from: z.number().int().nonnegative(),
+  to: z.number().int().nonnegative(),
+  patch: patchSchema,
+  events: z.array(roomEventSchema),
+});
+export type RoomPatch = z.infer<typeof roomPatchSchema>;
+
+/** The participant's own data changed (logbook, ...): sent to them alone. */
+export const mePrivateSchema = z.object({ version: z.number().int().nonnegative(), mine: privateViewSchema });
+export type MePrivate = z.infer<typeof mePrivateSchema>;
+
+export const endReasonSchema = z.enum(['ended', 'purged', 'removed']);
+/** The seat or the room is gone; the server closes the connection right after. */
+export const sessionEndedSchema = z.object({ reason: endReasonSchema });
+export type SessionEnded = z.infer<typeof sessionEndedSchema>;
+
+/** This server node is stopping: reconnect (the token brings the seat back on another node). */
+export const serverShutdownSchema = z.object({});
+export type ServerShutdown = z.infer<typeof serverShutdownSchema>;
+
+/** Payload schemas of the events a client sends, by name. */
+export const clientEventSchemas = {
+  'room:command': commandRequestSchema,
+  'room:sync': syncRequestSchema,
+  'time:ping': pingRequestSchema,
+} as const;
+
+/** Acknowledgement schemas of the client events that expect one. */
+export const clientAckSchemas = {
+  'room:command': commandAckSchema,
+  'room:sync': syncAckSchema,
+  'time:ping': pingAckSchema,
+} as const;
+
+/** Payload schemas of the events the server sends, by name. */
+export const serverEventSchemas = {
+  'session:welcome': welcomeSchema,
+  'session:waiting': waitingSchema,
+  'session:admitted': admittedSchema,
+  'session:ended': sessionEndedSchema,
+  'room:patch': roomPatchSchema,
+  'me:private': mePrivateSchema,
+  'server:shutdown': serverShutdownSchema,
+} as const;
+
+export type ClientEventName = keyof typeof clientEventSchemas;
+export type ServerEventName = keyof typeof serverEventSchemas;
+
+type Ack<T> = (response: T) => void;
+
+/** Socket.IO's `ListenEvents` on the server, `EmitEvents` on the page. */
+export interface ClientToServerEvents {
+  'room:command': (request: CommandRequest, ack: Ack<CommandAck>) => void;
+  'room:sync': (request: SyncRequest, ack: Ack<SyncAck>) => void;
+  'time:ping': (request: PingRequest, ack: Ack<PingAck>) => void;
+}
+
+/** Socket.IO's `EmitEvents` on the server, `ListenEvents` on the page. */
+export type ServerToClientEvents = {
+  [K in ServerEventName]: (payload: z.infer<(typeof serverEventSchemas)[K]>) => void;
+};
+
+/** The clock offset (server minus client) from one `time:ping` round trip, assuming symmetric delays. */
+export function clockOffset(ack: PingAck, receivedAt: number): { offset: number; roundTrip: number } {
+  const roundTrip = Math.max(0, receivedAt - ack.clientTime);
+  return { offset: ack.serverTime + roundTrip / 2 - receivedAt, roundTrip };
+}

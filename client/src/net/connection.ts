@@ -1,0 +1,311 @@
+import {
+  applyPatch,
+  type ClientToServerEvents,
+  type Command,
+  type CommandAck,
+  type ErrorCode,
+  errorCodeSchema,
+  type RoomView,
+  type ServerToClientEvents,
+  type Snapshot,
+} from '@cercle/shared';
+import { batch } from '@preact/signals';
+import { io, type Socket } from 'socket.io-client';
+import { recordClockSample, resetClockSamples } from '../state/clock.js';
+import {
+  endReason,
+  failures,
+  joinError,
+  link,
+  mine,
+  participantId,
+  pendingCount,
+  roomCode,
+  stage,
+  version,
+  view,
+} from '../state/session.js';
+import { forgetSeat, loadFacilitatorKey, loadSeat, saveSeat } from './storage.js';
+
+type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const ackTimeoutMs = 5_000;
+/** A command still unacknowledged after this many tries is shown as not sent (it may yet be stored once). */
+const maxTries = 6;
+
+type PendingCommand = { id: string; command: Command; tries: number; resolve: (ack: CommandAck) => void };
+
+let socket: RoomSocket | null = null;
+let joinName: string | undefined;
+let pingTimer = 0;
+const pending = new Map<string, PendingCommand>();
+
+function newCommandId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  // crypto.randomUUID exists only in secure contexts; a plain-http LAN address still has getRandomValues.
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+function toErrorCode(value: unknown): ErrorCode {
+  const parsed = errorCodeSchema.safeParse(value);
+  return parsed.success ? parsed.data : 'internal';
+}
+
+function applySnapshot(snapshot: Snapshot): void {
+  batch(() => {
+    view.value = snapshot.view;
+    version.value = snapshot.version;
+    mine.value = snapshot.mine;
+  });
+}
+
+/** Opens (or reopens) the room's connection. The name is needed only for a first join. */
+export function joinRoom(code: string, name?: string): void {
+  closeConnection();
+  roomCode.value = code;
+  joinName = name;
+  joinError.value = null;
+  endReason.value = null;
+  stage.value = 'joining';
+  link.value = 'connecting';
+
+  const s: RoomSocket = io(window.location.origin, {
+    transports: ['websocket'],
+    // A function, so each reconnection sends the latest resume token rather than the first name.
+    auth: (cb) => {
+      const seat = loadSeat(code);
+      const facilitatorKey = loadFacilitatorKey(code) ?? undefined;
+      const locale = document.documentElement.lang === 'fr' ? 'fr' : 'en';
+      cb(
+        seat
+          ? { code, resumeToken: seat.resumeToken, facilitatorKey, locale }
+          : { code, name: joinName, facilitatorKey, locale },
+      );
+    },
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 4_000,
+  });
+  socket = s;
+
+  s.on('connect', () => {
+    link.value = 'online';
+    resetClockSamples();
+  });
+
+  s.on('connect_error', (err) => {
+    const code = toErrorCode((err as Error & { data?: { code?: unknown } }).data?.code);
+    const isRefusal = Boolean((err as Error & { data?: unknown }).data);
+    if (!isRefusal) {
+      // Network trouble: Socket.IO retries by itself; say so.
+      link.value = stage.value === 'joining' ? 'connecting' : 'reconnecting';
+      return;
+    }
+    if (code === 'bad_token') {
+      // The stored seat is gone (removed, or the room was recreated): start again with the name, if any.
+      forgetSeat(roomCode.value);
+      if (joinName) {
+        s.connect();
+        return;
+      }
+    }
+    if (code === 'rate_limited' || code === 'too_many_connections' || code === 'store_unavailable') {
+      link.value = 'reconnecting';
+      window.setTimeout(() => s.connect(), 2_000);
+      return;
+    }
+    batch(() => {
+      joinError.value = code;
+      stage.value = stage.value === 'in_room' ? 'closed' : 'form';
+    });
+    s.disconnect();
+  });
+
+  s.on('disconnect', (reason) => {
+    if (stage.value === 'closed') return;
+    link.value = 'reconnecting';
+    window.clearInterval(pingTimer);
+    // A server-side disconnect (a node stopping) is not retried by Socket.IO itself.
+    if (reason === 'io server disconnect') window.setTimeout(() => s.connect(), 300);
+  });
+
+  s.on('session:welcome', (welcome) => {
+    saveSeat(code, {
+      resumeToken: welcome.resumeToken,
+      participantId: welcome.participantId,
+      name: joinName ?? '',
+    });
+    batch(() => {
+      participantId.value = welcome.participantId;
+      applySnapshot(welcome.snapshot);
+      stage.value = 'in_room';
+      link.value = 'online';
+    });
+    recordClockSample(Date.now(), welcome.serverTime, Date.now());
+    startPinging(s);
+    resendPending(s);
+  });
+
+  s.on('session:waiting', (waiting) => {
+    saveSeat(code, {
+      resumeToken: waiting.resumeToken,
+      participantId: waiting.participantId,
+      name: joinName ?? '',
+    });
+    batch(() => {
+      participantId.value = waiting.participantId;
+      stage.value = 'waiting';
+    });
+  });
+
+  s.on('session:admitted', (admitted) => {
+    batch(() => {
+      participantId.value = admitted.participantId;
+      applySnapshot(admitted.snapshot);
+      stage.value = 'in_room';
+    });
+    startPinging(s);
+    resendPending(s);
+  });
+
+  s.on('room:patch', (patch) => {
+    const current = view.value;
+    if (!current || patch.from !== version.value) {
+      // A gap (or a patch we already have): ask for the whole view rather than guess.
+      if (patch.to > version.value) requestSync(s);
+      return;
+    }
+    batch(() => {
+      view.value = applyPatch<RoomView>(current, patch.patch);
+      version.value = patch.to;
+    });
+  });
+
+  s.on('me:private', (data) => {
+    mine.value = data.mine;
+  });
+
+  s.on('session:ended', ({ reason }) => {
+    batch(() => {
+      endReason.value = reason;
+      stage.value = 'closed';
+    });
+    if (reason !== 'ended') forgetSeat(code);
+  });
+
+  s.on('server:shutdown', () => {
+    link.value = 'reconnecting';
+  });
+}
+
+let syncing = false;
+function requestSync(s: RoomSocket): void {
+  if (syncing) return;
+  syncing = true;
+  s.timeout(ackTimeoutMs).emit('room:sync', {}, (err, ack) => {
+    syncing = false;
+    if (err) {
+      window.setTimeout(() => requestSync(s), 1_000);
+      return;
+    }
+    if (ack.ok) applySnapshot(ack.snapshot);
+  });
+}
+
+function startPinging(s: RoomSocket): void {
+  window.clearInterval(pingTimer);
+  let count = 0;
+  const ping = () => {
+    const clientTime = Date.now();
+    s.timeout(ackTimeoutMs).emit('time:ping', { clientTime }, (err, ack) => {
+      if (!err) recordClockSample(ack.clientTime, ack.serverTime, Date.now());
+    });
+    count++;
+    // A burst of samples at first, then one now and then to follow drift.
+    if (count === 5) {
+      window.clearInterval(pingTimer);
+      pingTimer = window.setInterval(ping, 30_000);
+    }
+  };
+  ping();
+  pingTimer = window.setInterval(ping, 400);
+}
+
+function updatePendingCount(): void {
+  pendingCount.value = pending.size;
+}
+
+function attempt(s: RoomSocket, entry: PendingCommand): void {
+  if (!s.connected || stage.value !== 'in_room') return; // resent on the next welcome
+  entry.tries++;
+  s.timeout(ackTimeoutMs).emit('room:command', { id: entry.id, command: entry.command }, (err, ack) => {
+    if (!pending.has(entry.id)) return;
+    if (err) {
+      // Dropped meanwhile: the next welcome sends it again.
+      if (!s.connected) return;
+      // No answer: send again with the SAME id, so the server applies it at most once.
+      if (entry.tries < maxTries) attempt(s, entry);
+      else settle(entry, { ok: false, error: { code: 'store_unavailable', message: '' } });
+      return;
+    }
+    settle(entry, ack);
+  });
+}
+
+function settle(entry: PendingCommand, ack: CommandAck): void {
+  pending.delete(entry.id);
+  updatePendingCount();
+  if (!ack.ok) {
+    failures.value = [
+      ...failures.value.slice(-2),
+      { id: entry.id, type: entry.command.type, code: toErrorCode(ack.error.code) },
+    ];
+  }
+  entry.resolve(ack);
+}
+
+function resendPending(s: RoomSocket): void {
+  for (const entry of pending.values()) attempt(s, entry);
+}
+
+/** Sends a command; resolves with its acknowledgement. Kept and retried across reconnections. */
+export function sendCommand(command: Command): Promise<CommandAck> {
+  return new Promise((resolve) => {
+    const entry: PendingCommand = { id: newCommandId(), command, tries: 0, resolve };
+    pending.set(entry.id, entry);
+    updatePendingCount();
+    if (socket) attempt(socket, entry);
+  });
+}
+
+export function closeConnection(): void {
+  window.clearInterval(pingTimer);
+  socket?.removeAllListeners();
+  socket?.disconnect();
+  socket = null;
+}
+
+/** Leaves the seat on this device (a new name next time). */
+export function leaveRoom(): void {
+  forgetSeat(roomCode.value);
+  closeConnection();
+  stage.value = 'form';
+}
+
+declare global {
+  interface Window {
+    /** A test hook: the same door the buttons use, so a test can forge what a page could send. */
+    __cercle?: {
+      send: (command: unknown) => Promise<CommandAck>;
+      state: () => { participantId: string | null; version: number };
+    };
+  }
+}
+
+window.__cercle = {
+  send: (command) => sendCommand(command as Command),
+  state: () => ({ participantId: participantId.value, version: version.value }),
+};

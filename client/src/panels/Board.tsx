@@ -1,0 +1,232 @@
+import { type CardKind, type CardView, postableKinds, TEXT_LIMITS } from '@cercle/shared';
+import { useSignal } from '@preact/signals';
+import { loc, t } from '../i18n/index.js';
+import { sendCommand } from '../net/connection.js';
+import { can, myRole, nameOf } from '../state/derived.js';
+import { mine, participantId, view } from '../state/session.js';
+
+const kindOrder: CardKind[] = [
+  'indicator',
+  'objective',
+  'question',
+  'answer',
+  'suggestion',
+  'option',
+  'note',
+];
+
+function isMine(card: CardView): boolean {
+  const me = participantId.value;
+  return (
+    (me !== null && card.authorId === me) || (mine.value?.seat?.anonymousCardIds.includes(card.id) ?? false)
+  );
+}
+
+/** The shared board: cards grouped by kind; the post box only when the phase lets me post. */
+export function Board() {
+  const v = view.value;
+  const role = myRole.value;
+  if (!v || !role) return null;
+  const cards = Object.values(v.cards).sort((a, b) => a.createdAt - b.createdAt);
+  const kinds = v.status === 'running' ? postableKinds(v, role) : [];
+  const mayPost = kinds.length > 0 && can('post_card');
+  const shownKinds = kindOrder.filter(
+    (k) => cards.some((c) => c.kind === k) || (mayPost && kinds.includes(k)),
+  );
+  const boardUsed = v.phases.some((p) => p.board.length > 0);
+  if (!boardUsed && cards.length === 0) return null;
+  return (
+    <section class="panel" aria-labelledby="board-title" data-testid="board">
+      <h2 id="board-title">
+        {t().board.title} <span class="count">({cards.length})</span>
+      </h2>
+      {shownKinds.length === 0 ? (
+        <p class="hint">{t().board.empty}</p>
+      ) : (
+        <div class="board-cols">
+          {shownKinds.map((kind) => (
+            <div key={kind}>
+              <h3>{t().cardKinds[kind]}</h3>
+              <ul class="card-list" aria-label={t().cardKinds[kind]}>
+                {cards
+                  .filter((c) => c.kind === kind)
+                  .map((c) => (
+                    <CardItem key={c.id} card={c} />
+                  ))}
+              </ul>
+            </div>
+          ))}
+        </div>
+      )}
+      {v.status === 'running' &&
+        (mayPost ? (
+          <PostBox kinds={kinds} anonymousAllowed={v.allowAnonymousCards} />
+        ) : (
+          <p class="locked-note postbox" data-testid="board-locked">
+            {t().board.closed}
+          </p>
+        ))}
+    </section>
+  );
+}
+
+function CardItem({ card }: { card: CardView }) {
+  const editing = useSignal<string | null>(null);
+  const own = isMine(card);
+  const author = card.anonymous ? t().board.anonymousAuthor : own ? t().board.byYou : nameOf(card.authorId);
+  const phaseName = view.value?.phases.find((p) => p.id === card.phaseId);
+  const mayTriage = can('keep_card') && !own;
+  const cls = ['card', card.status, own ? 'mine' : ''].filter(Boolean).join(' ');
+  return (
+    <li class={cls} data-card-id={card.id} data-status={card.status}>
+      {editing.value !== null ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            const text = editing.value?.trim();
+            if (text) void sendCommand({ type: 'edit_card', cardId: card.id, text });
+            editing.value = null;
+          }}
+        >
+          <textarea
+            aria-label={t().board.text}
+            maxLength={TEXT_LIMITS.card}
+            value={editing.value}
+            onInput={(e) => {
+              editing.value = e.currentTarget.value;
+            }}
+          />
+          <div class="actions">
+            <button type="submit" class="small primary">
+              {t().board.save}
+            </button>
+            <button type="button" class="small" onClick={() => (editing.value = null)}>
+              {t().board.cancel}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <p class="text">{card.text}</p>
+      )}
+      <div class="meta">
+        <span>{author}</span>
+        {phaseName && <span>· {loc(phaseName.name)}</span>}
+        {card.status === 'kept' && <span class="badge ok">{t().board.kept}</span>}
+        {card.status === 'set_aside' && <span class="badge">{t().board.setAsideDone}</span>}
+      </div>
+      <div class="actions">
+        {mayTriage && (
+          <>
+            <button
+              type="button"
+              class="small"
+              aria-pressed={card.status === 'kept'}
+              onClick={() => void sendCommand({ type: 'keep_card', cardId: card.id })}
+            >
+              ✓ {t().board.keep}
+            </button>
+            <button
+              type="button"
+              class="small"
+              aria-pressed={card.status === 'set_aside'}
+              onClick={() => void sendCommand({ type: 'set_aside_card', cardId: card.id })}
+            >
+              {t().board.setAside}
+            </button>
+          </>
+        )}
+        {own && !card.seeded && editing.value === null && can('edit_card') && (
+          <button type="button" class="small ghost" onClick={() => (editing.value = card.text)}>
+            {t().board.edit}
+          </button>
+        )}
+        {own && !card.seeded && can('withdraw_card') && (
+          <button
+            type="button"
+            class="small ghost"
+            onClick={() => void sendCommand({ type: 'withdraw_card', cardId: card.id })}
+          >
+            {t().board.withdraw}
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function PostBox({ kinds, anonymousAllowed }: { kinds: CardKind[]; anonymousAllowed: boolean }) {
+  const text = useSignal('');
+  const kind = useSignal<CardKind>(kinds[0] ?? 'note');
+  const anonymous = useSignal(false);
+  if (!kinds.includes(kind.value)) kind.value = kinds[0] ?? 'note';
+  const post = () => {
+    const value = text.value.trim();
+    if (!value) return;
+    void sendCommand({
+      type: 'post_card',
+      kind: kind.value,
+      text: value,
+      ...(anonymous.value ? { anonymous: true } : {}),
+    });
+    text.value = '';
+  };
+  return (
+    <form
+      class="postbox"
+      data-testid="post-box"
+      onSubmit={(e) => {
+        e.preventDefault();
+        post();
+      }}
+    >
+      {kinds.length > 1 && (
+        <fieldset class="row kind-pick">
+          <legend class="sr-only">{t().board.kind}</legend>
+          {kinds.map((k) => (
+            <label class="check" key={k}>
+              <input
+                type="radio"
+                name="card-kind"
+                checked={kind.value === k}
+                onChange={() => (kind.value = k)}
+              />
+              {t().cardKindOne[k]}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <label for="post-text">{t().board.postAs(t().cardKindOne[kind.value])}</label>
+      <textarea
+        id="post-text"
+        maxLength={TEXT_LIMITS.card}
+        value={text.value}
+        onInput={(e) => {
+          text.value = e.currentTarget.value;
+        }}
+        onKeyDown={(e) => {
+          // Ctrl/Cmd+Enter posts, as in most chat boxes; Enter alone makes a new line.
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            post();
+          }
+        }}
+      />
+      <div class="row">
+        {anonymousAllowed && (
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={anonymous.value}
+              onChange={(e) => (anonymous.value = e.currentTarget.checked)}
+            />
+            {t().board.anonymous}
+          </label>
+        )}
+        <span class="hint grow">{t().board.chars(text.value.length, TEXT_LIMITS.card)}</span>
+        <button type="submit" class="primary" disabled={!text.value.trim()}>
+          {t().board.post}
+        </button>
+      </div>
+    </form>
+  );
+}

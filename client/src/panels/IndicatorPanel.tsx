@@ -1,0 +1,79 @@
+import { type CardView, TEXT_LIMITS } from '@cercle/shared';
+import { useSignal } from '@preact/signals';
+import { t } from '../i18n/index.js';
+import { sendCommand } from '../net/connection.js';
+import { can } from '../state/derived.js';
+import { view } from '../state/session.js';
+
+type Verdict = 'met' | 'partly_met' | 'not_met';
+const verdicts: Verdict[] = ['met', 'partly_met', 'not_met'];
+
+/** Closing meeting: each indicator agreed at framing, reviewed one by one. */
+export function IndicatorPanel() {
+  const v = view.value;
+  if (!v) return null;
+  const indicators = Object.values(v.cards).filter((c) => c.kind === 'indicator');
+  const mayReview = can('review_indicator');
+  const reviews = v.indicatorReviews;
+  if (indicators.length === 0 || (!mayReview && Object.keys(reviews).length === 0)) return null;
+  return (
+    <section class="panel" aria-labelledby="indicators-title">
+      <h2 id="indicators-title">📏 {t().indicators.title}</h2>
+      <ul class="card-list">
+        {indicators.map((card) => (
+          <IndicatorRow key={card.id} card={card} editable={mayReview} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function IndicatorRow({ card, editable }: { card: CardView; editable: boolean }) {
+  const review = view.value?.indicatorReviews[card.id];
+  const note = useSignal(review?.note ?? '');
+  return (
+    <li class="card">
+      <p class="text">{card.text}</p>
+      {review && (
+        <p class="meta">
+          <span
+            class={`badge ${review.verdict === 'met' ? 'ok' : review.verdict === 'partly_met' ? 'warn' : ''}`}
+          >
+            {t().indicators[review.verdict]}
+          </span>
+          {review.note && <span>{review.note}</span>}
+        </p>
+      )}
+      {editable && (
+        <fieldset class="actions plain">
+          <legend class="sr-only">{t().indicators.verdict(card.text)}</legend>
+          <input
+            aria-label={t().indicators.note}
+            placeholder={t().indicators.note}
+            maxLength={TEXT_LIMITS.indicatorNote}
+            value={note.value}
+            onInput={(e) => (note.value = e.currentTarget.value)}
+          />
+          {verdicts.map((verdict) => (
+            <button
+              key={verdict}
+              type="button"
+              class="small"
+              aria-pressed={review?.verdict === verdict}
+              onClick={() =>
+                void sendCommand({
+                  type: 'review_indicator',
+                  cardId: card.id,
+                  verdict,
+                  note: note.value.trim(),
+                })
+              }
+            >
+              {t().indicators[verdict]}
+            </button>
+          ))}
+        </fieldset>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,93 @@
+import { TEXT_LIMITS } from '@cercle/shared';
+import { useSignal } from '@preact/signals';
+import { loc, t } from '../i18n/index.js';
+import { sendCommand } from '../net/connection.js';
+import { logbookMarkdown } from '../record/markdown.js';
+import { mine, roomCode, view } from '../state/session.js';
+import { downloadText } from '../ui/download.js';
+
+/** My private notes: visibly private, open at every moment, downloadable. */
+export function LogbookPanel() {
+  const text = useSignal('');
+  const entries = Object.values(mine.value?.logbook ?? {}).sort((a, b) => b.createdAt - a.createdAt);
+  const phaseName = (id: string | null) => {
+    const phase = id ? view.value?.phases.find((p) => p.id === id) : undefined;
+    return phase ? loc(phase.name) : null;
+  };
+  const add = () => {
+    const value = text.value.trim();
+    if (!value) return;
+    void sendCommand({ type: 'logbook_add', text: value });
+    text.value = '';
+  };
+  return (
+    <section class="panel logbook" id="logbook" aria-labelledby="logbook-title" data-testid="logbook">
+      <h2 id="logbook-title">
+        📓 {t().logbook.title} <span class="badge private">🔒 {t().logbook.private}</span>
+      </h2>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          add();
+        }}
+      >
+        <label for="logbook-text" class="sr-only">
+          {t().logbook.title}
+        </label>
+        <textarea
+          id="logbook-text"
+          maxLength={TEXT_LIMITS.logbookEntry}
+          placeholder={t().logbook.placeholder}
+          value={text.value}
+          onInput={(e) => (text.value = e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              add();
+            }
+          }}
+        />
+        <div class="row">
+          <button type="submit" class="primary" disabled={!text.value.trim()}>
+            {t().logbook.add}
+          </button>
+          {entries.length > 0 && (
+            <button
+              type="button"
+              onClick={() =>
+                downloadText(`${t().record.logbookFile}-${roomCode.value}.md`, logbookMarkdown())
+              }
+            >
+              ⬇ {t().logbook.download}
+            </button>
+          )}
+        </div>
+      </form>
+      {entries.length === 0 ? (
+        <p class="hint">{t().logbook.empty}</p>
+      ) : (
+        <ul class="logbook-list">
+          {entries.map((entry) => (
+            <li key={entry.id}>
+              <div class="meta">
+                <span>
+                  {new Date(entry.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+                  {phaseName(entry.phaseId) ? ` · ${t().logbook.phase(phaseName(entry.phaseId) ?? '')}` : ''}
+                </span>
+                <button
+                  type="button"
+                  class="small ghost"
+                  aria-label={t().logbook.remove}
+                  onClick={() => void sendCommand({ type: 'logbook_delete', entryId: entry.id })}
+                >
+                  ✕
+                </button>
+              </div>
+              {entry.text}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,388 @@
+import {
+  MAX_PHASE_DURATION_MS,
+  MAX_PHASES,
+  MIN_PHASE_DURATION_MS,
+  roomCodeSchema,
+  TEXT_LIMITS,
+  type TemplateId,
+  templates,
+} from '@cercle/shared';
+import { useSignal } from '@preact/signals';
+import type { JSX } from 'preact';
+import { type Locale, loc, locale, t } from '../i18n/index.js';
+import { createRoomRequest } from '../net/api.js';
+import { joinRoom } from '../net/connection.js';
+import { loadLastName, saveFacilitatorKey, saveLastName } from '../net/storage.js';
+import { navigate, roomPath } from '../state/route.js';
+import { LanguageSwitch } from '../ui/LanguageSwitch.js';
+import { justCreated, type PhaseDraft } from './RoomPage.js';
+
+const methodOrder: TemplateId[] = [
+  'codev',
+  'peer-coaching',
+  'tripartite-framing',
+  'tripartite-closing',
+  'custom',
+];
+
+function draftsOf(id: TemplateId): PhaseDraft[] {
+  return templates[id].phases.map((p) => ({
+    id: p.id,
+    name: { ...p.name },
+    minutes: Math.round(p.durationMs / 60_000),
+  }));
+}
+
+const minMinutes = MIN_PHASE_DURATION_MS / 60_000;
+const maxMinutes = MAX_PHASE_DURATION_MS / 60_000;
+
+export function Home() {
+  return (
+    <>
+      <header class="topbar">
+        <span class="brand">{t().appName}</span>
+        <span class="spacer" />
+        <LanguageSwitch />
+      </header>
+      <main id="main" class="page">
+        <div class="hero">
+          <h1>{t().appName}</h1>
+          <p>{t().tagline}</p>
+        </div>
+        <div class="home-grid">
+          <JoinByCode />
+          <CreateRoomForm />
+        </div>
+      </main>
+    </>
+  );
+}
+
+function JoinByCode() {
+  const code = useSignal('');
+  const error = useSignal(false);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const parsed = roomCodeSchema.safeParse(code.value);
+    if (!parsed.success) {
+      error.value = true;
+      return;
+    }
+    navigate(roomPath(parsed.data));
+  };
+  return (
+    <section class="panel" aria-labelledby="join-title">
+      <h2 id="join-title">{t().home.joinTitle}</h2>
+      <form onSubmit={submit}>
+        <div class="field">
+          <label for="join-code">{t().home.codeLabel}</label>
+          <input
+            id="join-code"
+            name="code"
+            autocomplete="off"
+            autocapitalize="characters"
+            spellcheck={false}
+            placeholder={t().home.codePlaceholder}
+            value={code.value}
+            aria-invalid={error.value}
+            aria-describedby={error.value ? 'join-code-error' : undefined}
+            onInput={(e) => {
+              code.value = e.currentTarget.value;
+              error.value = false;
+            }}
+          />
+          {error.value && (
+            <p id="join-code-error" class="hint" role="alert">
+              {t().home.badCode}
+            </p>
+          )}
+        </div>
+        <button type="submit" class="primary">
+          {t().home.join}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function CreateRoomForm() {
+  const method = useSignal<TemplateId>('codev');
+  const title = useSignal('');
+  const roomLocale = useSignal<Locale>(locale.value);
+  const name = useSignal(loadLastName());
+  const phases = useSignal<PhaseDraft[]>(draftsOf('codev'));
+  const anonymous = useSignal(false);
+  const autoAdvance = useSignal(false);
+  const busy = useSignal(false);
+  const failed = useSignal(false);
+
+  const editable = templates[method.value].editable;
+  const totalMinutes = phases.value.reduce((sum, p) => sum + p.minutes, 0);
+
+  const pickMethod = (id: TemplateId) => {
+    method.value = id;
+    phases.value = draftsOf(id);
+  };
+  const updatePhase = (index: number, change: Partial<PhaseDraft>) => {
+    phases.value = phases.value.map((p, i) => (i === index ? { ...p, ...change } : p));
+  };
+  const movePhase = (index: number, by: number) => {
+    const next = [...phases.value];
+    const [moved] = next.splice(index, 1);
+    if (!moved) return;
+    next.splice(index + by, 0, moved);
+    phases.value = next;
+  };
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const displayName = name.value.trim();
+    if (!displayName) return;
+    busy.value = true;
+    failed.value = false;
+    try {
+      const created = await createRoomRequest({
+        template: method.value,
+        title: title.value.trim() || undefined,
+        locale: roomLocale.value,
+        allowAnonymousCards: anonymous.value,
+        autoAdvance: autoAdvance.value,
+      });
+      saveLastName(displayName);
+      if (created.facilitatorKey) saveFacilitatorKey(created.code, created.facilitatorKey);
+      justCreated.value = {
+        code: created.code,
+        facilitatorKey: created.facilitatorKey ?? null,
+        // Only a custom method is reshaped; the lobby applies it with the phase commands.
+        ...(editable ? { phaseDrafts: phases.value } : {}),
+      };
+      navigate(roomPath(created.code));
+      joinRoom(created.code, displayName);
+    } catch {
+      failed.value = true;
+    } finally {
+      busy.value = false;
+    }
+  };
+
+  return (
+    <section class="panel" aria-labelledby="create-title">
+      <h2 id="create-title">{t().home.createTitle}</h2>
+      <form onSubmit={submit}>
+        <fieldset class="methods">
+          <legend>{t().home.method}</legend>
+          {methodOrder.map((id) => {
+            const template = templates[id];
+            return (
+              <label class="method" key={id}>
+                <input
+                  type="radio"
+                  name="method"
+                  value={id}
+                  checked={method.value === id}
+                  onChange={() => pickMethod(id)}
+                />
+                <strong>{t().templates[id]}</strong>
+                <span class="hint">{loc(template.description)}</span>
+                <span class="hint">{t().home.people(template.minPeople, template.maxPeople)}</span>
+              </label>
+            );
+          })}
+        </fieldset>
+
+        <div class="row">
+          <div class="field grow">
+            <label for="create-name">{t().home.yourName}</label>
+            <input
+              id="create-name"
+              required
+              maxLength={TEXT_LIMITS.displayName}
+              autocomplete="given-name"
+              value={name.value}
+              onInput={(e) => {
+                name.value = e.currentTarget.value;
+              }}
+            />
+          </div>
+          <div class="field grow">
+            <label for="create-title-input">{t().home.title}</label>
+            <input
+              id="create-title-input"
+              maxLength={80}
+              placeholder={t().home.titlePlaceholder}
+              value={title.value}
+              onInput={(e) => {
+                title.value = e.currentTarget.value;
+              }}
+            />
+          </div>
+          <div class="field">
+            <label for="create-locale">{t().home.roomLanguage}</label>
+            <select
+              id="create-locale"
+              value={roomLocale.value}
+              onChange={(e) => {
+                roomLocale.value = e.currentTarget.value as Locale;
+              }}
+            >
+              <option value="fr">Français</option>
+              <option value="en">English</option>
+            </select>
+          </div>
+        </div>
+
+        <h3>{t().home.phases}</h3>
+        <ol class="phase-edit">
+          {phases.value.map((p, i) => {
+            const phaseName = p.name[roomLocale.value];
+            return (
+              <li key={p.id}>
+                <span class="num">{i + 1}.</span>
+                {editable ? (
+                  <input
+                    class="pname"
+                    aria-label={t().home.phaseName(i + 1)}
+                    maxLength={TEXT_LIMITS.phaseName}
+                    value={phaseName}
+                    onInput={(e) =>
+                      updatePhase(i, { name: { fr: e.currentTarget.value, en: e.currentTarget.value } })
+                    }
+                  />
+                ) : (
+                  <span class="pname">{phaseName}</span>
+                )}
+                {!editable ? (
+                  <span class="minutes-fixed">{p.minutes}</span>
+                ) : (
+                  <input
+                    class="minutes"
+                    type="number"
+                    inputMode="numeric"
+                    min={minMinutes}
+                    max={maxMinutes}
+                    aria-label={t().home.phaseMinutes(phaseName)}
+                    value={p.minutes}
+                    onInput={(e) => {
+                      const value = Number(e.currentTarget.value);
+                      if (Number.isFinite(value) && value >= minMinutes && value <= maxMinutes) {
+                        updatePhase(i, { minutes: Math.round(value) });
+                      }
+                    }}
+                  />
+                )}
+                <span class="hint">{t().home.minutesShort}</span>
+                {editable && (
+                  <PhaseOrderButtons
+                    name={phaseName}
+                    first={i === 0}
+                    last={i === phases.value.length - 1}
+                    onUp={() => movePhase(i, -1)}
+                    onDown={() => movePhase(i, 1)}
+                    onRemove={
+                      phases.value.length > 1
+                        ? () => (phases.value = phases.value.filter((_, j) => j !== i))
+                        : undefined
+                    }
+                  />
+                )}
+              </li>
+            );
+          })}
+        </ol>
+        <div class="row">
+          <span class="hint grow">
+            {t().home.total(totalMinutes)}
+            {!editable && ` · ${t().home.fixedHint}`}
+          </span>
+          {editable && phases.value.length < MAX_PHASES && (
+            <button
+              type="button"
+              class="small"
+              onClick={() => {
+                phases.value = [
+                  ...phases.value,
+                  {
+                    id: `p${Date.now().toString(36)}`,
+                    name: { fr: 'Nouvelle étape', en: 'New phase' },
+                    minutes: 10,
+                  },
+                ];
+              }}
+            >
+              + {t().home.addPhase}
+            </button>
+          )}
+        </div>
+
+        <div class="field">
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={anonymous.value}
+              onChange={(e) => (anonymous.value = e.currentTarget.checked)}
+            />
+            {t().home.anonymous}
+          </label>
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={autoAdvance.value}
+              onChange={(e) => (autoAdvance.value = e.currentTarget.checked)}
+            />
+            {t().home.autoAdvance}
+          </label>
+        </div>
+
+        {failed.value && (
+          <p role="alert" class="hint">
+            {t().home.createFailed}
+          </p>
+        )}
+        <button type="submit" class="primary" disabled={busy.value || !name.value.trim()}>
+          {busy.value ? t().home.creating : t().home.create}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function PhaseOrderButtons(props: {
+  name: string;
+  first: boolean;
+  last: boolean;
+  onUp: () => void;
+  onDown: () => void;
+  onRemove?: (() => void) | undefined;
+}): JSX.Element {
+  return (
+    <>
+      <button
+        type="button"
+        class="small ghost"
+        aria-label={t().home.moveUp(props.name)}
+        disabled={props.first}
+        onClick={props.onUp}
+      >
+        ↑
+      </button>
+      <button
+        type="button"
+        class="small ghost"
+        aria-label={t().home.moveDown(props.name)}
+        disabled={props.last}
+        onClick={props.onDown}
+      >
+        ↓
+      </button>
+      <button
+        type="button"
+        class="small ghost"
+        aria-label={t().home.removePhase(props.name)}
+        disabled={!props.onRemove}
+        onClick={props.onRemove}
+      >
+        ✕
+      </button>
+    </>
+  );
+}

@@ -1,0 +1,125 @@
+import { loc, t } from '../i18n/index.js';
+import { leaveRoom } from '../net/connection.js';
+import { ActionPlanPanel } from '../panels/ActionPlanPanel.js';
+import { FailureToasts } from '../panels/FailureToasts.js';
+import { LogbookPanel } from '../panels/LogbookPanel.js';
+import { TimeChart } from '../panels/TimeChart.js';
+import { ConnectionBanner, TopBar } from '../panels/TopBar.js';
+import { logbookMarkdown, recordMarkdown } from '../record/markdown.js';
+import { nameOf } from '../state/derived.js';
+import { navigate } from '../state/route.js';
+import { mine, roomCode, stage, view } from '../state/session.js';
+import { downloadText, slug } from '../ui/download.js';
+import { roomFacts } from './RoomPage.js';
+
+/** After the end: what each takes away, printable, with planned against actual time. */
+export function RecordScreen() {
+  const v = view.value;
+  if (!v) return null;
+  const title = roomFacts.value?.title || loc(v.template.name);
+  const kept = Object.values(v.cards)
+    .filter((c) => c.status === 'kept')
+    .sort((a, b) => a.createdAt - b.createdAt);
+  const statements = Object.entries(v.statements).filter(([, s]) => s);
+  const learnings = Object.values(v.learnings).sort((a, b) => a.at - b.at);
+  const evaluations = Object.values(v.evaluations);
+  const hasLogbook = Object.keys(mine.value?.logbook ?? {}).length > 0;
+  return (
+    <>
+      {stage.value === 'in_room' && <TopBar />}
+      {stage.value === 'in_room' && <ConnectionBanner />}
+      <main id="main" class="page">
+        <section class="panel" aria-labelledby="record-title" data-testid="record">
+          <p class="hint">
+            {t().templates[v.template.id]} · {t().room.ended}
+          </p>
+          <h1 id="record-title">
+            {t().record.title} · {title}
+          </h1>
+          <p class="hint no-print">{t().record.keepWarning}</p>
+          <div class="actions-row no-print">
+            <button
+              type="button"
+              class="primary"
+              data-testid="download-record"
+              onClick={() =>
+                downloadText(`${t().record.fileName}-${slug(title)}-${roomCode.value}.md`, recordMarkdown())
+              }
+            >
+              ⬇ {t().record.downloadMd}
+            </button>
+            <button type="button" onClick={() => window.print()}>
+              🖨 {t().record.print}
+            </button>
+            {hasLogbook && (
+              <button
+                type="button"
+                data-testid="download-logbook"
+                onClick={() =>
+                  downloadText(`${t().record.logbookFile}-${roomCode.value}.md`, logbookMarkdown())
+                }
+              >
+                📓 {t().record.downloadLogbook}
+              </button>
+            )}
+            <button
+              type="button"
+              class="ghost"
+              onClick={() => {
+                leaveRoom();
+                navigate('/');
+              }}
+            >
+              {t().record.newRoom}
+            </button>
+          </div>
+
+          {statements.map(([kind, s]) => (
+            <div key={kind} class="field">
+              <h2>{t().statements[kind as keyof ReturnType<typeof t>['statements']]}</h2>
+              <p class="request">{s?.text}</p>
+            </div>
+          ))}
+
+          <h2>{t().record.kept}</h2>
+          {kept.length === 0 ? (
+            <p class="hint">{t().record.noneKept}</p>
+          ) : (
+            <ul class="record-list" data-testid="kept-cards">
+              {kept.map((c) => (
+                <li key={c.id}>{c.text}</li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <ActionPlanPanel />
+        {learnings.length > 0 && (
+          <section class="panel">
+            <h2>{t().record.learnings}</h2>
+            <ul class="record-list">
+              {learnings.map((l) => (
+                <li key={l.id}>
+                  {l.text} <span class="hint">— {nameOf(l.authorId)}</span>
+                </li>
+              ))}
+            </ul>
+            {evaluations.length > 0 && (
+              <p class="hint">
+                {t().record.evaluation}:{' '}
+                {t().learning.average(
+                  (evaluations.reduce((s, e) => s + e.rating, 0) / evaluations.length).toFixed(1),
+                  evaluations.length,
+                )}
+              </p>
+            )}
+          </section>
+        )}
+        <TimeChart />
+        <div class="no-print">
+          <LogbookPanel />
+        </div>
+      </main>
+      <FailureToasts />
+    </>
+  );
+}

@@ -1,0 +1,32 @@
+import { signal } from '@preact/signals';
+
+/** The two places of the page: home, or a room by its code (`/r/<code>`). */
+export type Route = { name: 'home' } | { name: 'room'; code: string };
+
+function parse(pathname: string): Route {
+  const match = /^\/r\/([A-Za-z0-9-]{1,32})\/?$/.exec(pathname);
+  return match?.[1] ? { name: 'room', code: match[1].toUpperCase().replace(/-/g, '') } : { name: 'home' };
+}
+
+export const route = signal<Route>(parse(window.location.pathname));
+
+window.addEventListener('popstate', () => {
+  route.value = parse(window.location.pathname);
+});
+
+export function navigate(path: string): void {
+  history.pushState(null, '', path);
+  route.value = parse(window.location.pathname);
+  window.scrollTo(0, 0);
+}
+
+export const roomPath = (code: string): string => `/r/${code}`;
+export const joinUrl = (code: string): string => `${window.location.origin}${roomPath(code)}`;
+/** The key rides in the fragment: browsers never send it to a server, nor in a Referer. */
+export const facilitatorUrl = (code: string, key: string): string =>
+  `${joinUrl(code)}#key=${encodeURIComponent(key)}`;
+
+/** Shows a code as people read it aloud: K7M-Q2XP. */
+export function displayCode(code: string): string {
+  return code.length > 4 ? `${code.slice(0, 3)}-${code.slice(3)}` : code;
+}

@@ -193,7 +193,7 @@ export function commandGate(view: RulesView, actor: ParticipantId, type: Command
     case 'lower_hand':
       if (view.floor.hands.length === 0) return refuse('invalid', 'No hand is raised.');
       if (!view.floor.hands.includes(actor) && !isDriver(view, actor)) {
-        return refuse('not_facilitator', 'Only the facilitator lowers someone else’s hand.');
+        return refuse('invalid', 'Your hand is not raised.');
       }
       return null;
     case 'release_floor':

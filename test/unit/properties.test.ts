@@ -1,0 +1,219 @@
+import {
+  allowedCommands,
+  type CommandType,
+  type EngineCommand,
+  privateView,
+  publicView,
+  type Room,
+  roleCount,
+  roomSchema,
+} from '@cercle/shared';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { codevRoom, type Host, pairRoom } from './fixtures.js';
+
+const secret = (actor: string) => `LOGBOOK-CANARY-${actor}`;
+const cardIds = [...Array.from({ length: 40 }, (_, i) => `id${i + 1}`), 'seed-1', 'nope'];
+
+/** Commands with payloads drawn from small domains, so that many of them hit real cards and rules. */
+function commandArb(people: string[]): fc.Arbitrary<(actor: string | null, host: Host) => EngineCommand> {
+  const person = fc.constantFrom(...people, 'ghost');
+  const cardId = fc.constantFrom(...cardIds);
+  const text = fc.constantFrom('idée', 'une question ?', '  espacée  ', '', 'x'.repeat(600));
+  const role = fc.constantFrom('facilitator', 'client', 'consultant', 'coach', 'coachee', 'sponsor' as const);
+  const kind = fc.constantFrom('question', 'answer', 'suggestion', 'option', 'objective', 'note' as const);
+  const fixed = (command: EngineCommand) => fc.constant(() => command);
+  return fc.oneof(
+    fc
+      .constantFrom<CommandType>(
+        'lock_room',
+        'unlock_room',
+        'start',
+        'next_phase',
+        'previous_phase',
+        'swap_roles',
+        'pause_timer',
+        'resume_timer',
+        'raise_hand',
+        'release_floor',
+        'next_speaker',
+        'stop_round',
+      )
+      .map((type) => () => ({ type }) as EngineCommand),
+    person.map((participantId) => () => ({ type: 'admit', participantId }) as EngineCommand),
+    person.map((participantId) => () => ({ type: 'remove_participant', participantId }) as EngineCommand),
+    fc.tuple(person, role).map(
+      ([participantId, r]) =>
+        () =>
+          ({ type: 'assign_role', participantId, role: r }) as EngineCommand,
+    ),
+    fc.integer({ min: 0, max: 7 }).map((index) => () => ({ type: 'jump_phase', index }) as EngineCommand),
+    fc
+      .integer({ min: -20, max: 20 })
+      .filter((m) => m !== 0)
+      .map((m) => () => ({ type: 'add_time', ms: m * 60_000 }) as EngineCommand),
+    fc.boolean().map((enabled) => () => ({ type: 'set_auto_advance', enabled }) as EngineCommand),
+    fc
+      .option(person, { nil: undefined })
+      .map(
+        (participantId) => () =>
+          ({ type: 'lower_hand', ...(participantId ? { participantId } : {}) }) as EngineCommand,
+      ),
+    fc
+      .option(person, { nil: undefined })
+      .map(
+        (participantId) => () =>
+          ({ type: 'give_floor', ...(participantId ? { participantId } : {}) }) as EngineCommand,
+      ),
+    fc.constant(() => ({ type: 'start_round', perSpeakerMs: 60_000 }) as EngineCommand),
+    fc.tuple(kind, text, fc.boolean()).map(
+      ([k, t, anonymous]) =>
+        () =>
+          ({ type: 'post_card', kind: k, text: t, anonymous }) as EngineCommand,
+    ),
+    fc.tuple(cardId, text).map(
+      ([id, t]) =>
+        () =>
+          ({ type: 'edit_card', cardId: id, text: t }) as EngineCommand,
+    ),
+    cardId.map((id) => () => ({ type: 'withdraw_card', cardId: id }) as EngineCommand),
+    cardId.map((id) => () => ({ type: 'keep_card', cardId: id }) as EngineCommand),
+    cardId.map((id) => () => ({ type: 'set_aside_card', cardId: id }) as EngineCommand),
+    text.map((t) => () => ({ type: 'set_statement', kind: 'client_request', text: t }) as EngineCommand),
+    text.map((t) => () => ({ type: 'add_action', what: t, byWhen: 'lundi', withWhom: '' }) as EngineCommand),
+    cardId.map((id) => () => ({ type: 'remove_action', itemId: id }) as EngineCommand),
+    fc
+      .integer({ min: 0, max: 11 })
+      .map((value) => () => ({ type: 'set_confidence', value }) as EngineCommand),
+    text.map((t) => () => ({ type: 'add_learning', text: t }) as EngineCommand),
+    fc
+      .integer({ min: 1, max: 5 })
+      .map((rating) => () => ({ type: 'submit_evaluation', rating, comment: '' }) as EngineCommand),
+    // Logbook entries carry a canary naming their owner: no view may show it to anyone else.
+    fc.constant(
+      (actor: string | null) => ({ type: 'logbook_add', text: secret(actor ?? 'system') }) as EngineCommand,
+    ),
+    cardId.map(
+      (id) => (actor: string | null) =>
+        ({ type: 'logbook_edit', entryId: id, text: secret(actor ?? 'system') }) as EngineCommand,
+    ),
+    cardId.map((id) => () => ({ type: 'logbook_delete', entryId: id }) as EngineCommand),
+    fc.boolean().map((purge) => () => ({ type: 'end', purge }) as EngineCommand),
+    fc.nat(30).map(
+      (n) => () =>
+        ({
+          type: 'join',
+          participantId: `n${n}`,
+          displayName: `New ${n}`,
+          tokenHash: `t${n}`,
+        }) as EngineCommand,
+    ),
+    fc.tuple(person, fc.constantFrom('connected', 'away' as const)).map(
+      ([participantId, presence]) =>
+        () =>
+          ({ type: 'presence', participantId, presence }) as EngineCommand,
+    ),
+    fc.constant(
+      (_actor: string | null, host: Host) =>
+        ({ type: 'time_up', timerId: host.room.timer?.timerId ?? 'none' }) as EngineCommand,
+    ),
+    fc.constant(
+      (_actor: string | null, host: Host) =>
+        ({ type: 'time_up', timerId: host.room.floor.round?.timer.timerId ?? 'none' }) as EngineCommand,
+    ),
+    fixed({ type: 'time_up', timerId: 'id1' }),
+  );
+}
+
+const systemTypes = new Set(['join', 'presence', 'time_up']);
+
+function checkViews(room: Room): void {
+  const ids = Object.keys(room.participants);
+  const shared = JSON.stringify(publicView(room));
+  expect(shared).not.toContain('LOGBOOK-CANARY');
+  expect(shared).not.toContain('"tokenHash"');
+  for (const card of Object.values(publicView(room).cards)) {
+    if (card.anonymous) expect(card).not.toHaveProperty('authorId');
+  }
+  for (const viewer of ids) {
+    const mine = JSON.stringify(privateView(room, viewer));
+    for (const other of ids) if (other !== viewer) expect(mine).not.toContain(secret(other));
+    expect(mine).not.toContain('"tokenHash"');
+  }
+}
+
+function runSequence(
+  host: Host,
+  people: string[],
+  steps: Array<[number, number, (a: string | null, h: Host) => EngineCommand]>,
+) {
+  const actors = [...people, 'ghost', null];
+  for (const [actorIndex, advanceMs, build] of steps) {
+    host.advance(advanceMs);
+    const actor = actors[actorIndex % actors.length] ?? null;
+    const command = build(actor, host);
+    const before = host.room;
+    const snapshot = structuredClone(before);
+    const allowed = actor ? allowedCommands(publicView(before), actor, host.now) : [];
+    const decision = host.try(systemTypes.has(command.type) ? null : actor, command);
+    // EN-2: the room passed in is never mutated, accepted or refused.
+    expect(before).toEqual(snapshot);
+    if (decision.ok) {
+      // EN-1: exactly one version per accepted command.
+      expect(decision.room.version).toBe(before.version + 1);
+      // VW-5: whatever decide accepts from a client, the page had drawn as allowed.
+      if (!systemTypes.has(command.type)) expect(allowed).toContain(command.type);
+      expect(() => roomSchema.parse(decision.room)).not.toThrow();
+    } else {
+      expect(host.room).toBe(before);
+    }
+    checkViews(host.room);
+  }
+}
+
+const stepArb = (people: string[]) =>
+  fc.array(fc.tuple(fc.nat(), fc.constantFrom(0, 1000, 60_000, 16 * 60_000), commandArb(people)), {
+    minLength: 1,
+    maxLength: 60,
+  });
+
+describe('properties over random command sequences', () => {
+  const codevPeople = ['f', 'c', 'a', 'b', 'd'];
+
+  it('[EN-1][EN-2][VW-1][VW-3][LG-1] codev: version, refusal, views and logbooks hold; [CD-6] one client, one facilitator', () => {
+    fc.assert(
+      fc.property(fc.boolean(), stepArb(codevPeople), (started, steps) => {
+        const host = codevRoom(started, { allowAnonymousCards: true });
+        const checkSeats = () => {
+          if (host.room.status === 'running') {
+            expect(roleCount(host.room, 'client')).toBe(1);
+            expect(roleCount(host.room, 'facilitator')).toBe(1);
+          }
+        };
+        checkSeats();
+        for (const step of steps) {
+          runSequence(host, codevPeople, [step]);
+          checkSeats();
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('[PC-1][PC-3][EN-2] peer coaching: a running pair keeps exactly one coach and one coachee', () => {
+    const pair = ['e', 'o'];
+    fc.assert(
+      fc.property(stepArb(pair), (steps) => {
+        const host = pairRoom();
+        for (const step of steps) {
+          runSequence(host, pair, [step]);
+          if (host.room.status === 'running') {
+            expect(roleCount(host.room, 'coach')).toBe(1);
+            expect(roleCount(host.room, 'coachee')).toBe(1);
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

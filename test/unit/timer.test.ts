@@ -1,0 +1,172 @@
+import { adjustTimer, pauseTimer, remainingMs, resumeTimer, startTimer, timerDeadline } from '@cercle/shared';
+import { describe, expect, it } from 'vitest';
+import { codevRoom, goToPhase } from './fixtures.js';
+
+const MIN = 60_000;
+
+describe('timer arithmetic', () => {
+  it('[TM-1] remaining time is computed from the deadline and now', () => {
+    const timer = startTimer(10 * MIN, 1000, 't1');
+    expect(remainingMs(timer, 1000)).toBe(10 * MIN);
+    expect(remainingMs(timer, 1000 + 4 * MIN)).toBe(6 * MIN);
+    expect(timerDeadline(timer)).toBe(1000 + 10 * MIN);
+  });
+
+  it('[TM-2] pause freezes the remaining time and resume moves the deadline by the pause', () => {
+    const started = startTimer(10 * MIN, 0, 't1');
+    const paused = pauseTimer(started, 3 * MIN);
+    expect(paused.timerId).toBeNull();
+    expect(remainingMs(paused, 3 * MIN)).toBe(7 * MIN);
+    expect(remainingMs(paused, 50 * MIN)).toBe(7 * MIN);
+    const resumed = resumeTimer(paused, 8 * MIN, 't2');
+    expect(resumed.timerId).toBe('t2');
+    expect(remainingMs(resumed, 8 * MIN)).toBe(7 * MIN);
+    expect(timerDeadline(resumed)).toBe(15 * MIN);
+    const pausedAgain = pauseTimer(resumed, 10 * MIN);
+    const resumedAgain = resumeTimer(pausedAgain, 12 * MIN, 't3');
+    expect(remainingMs(resumedAgain, 12 * MIN)).toBe(5 * MIN);
+    expect(resumedAgain.pausedTotalMs).toBe(7 * MIN);
+  });
+
+  it('[TM-3] add time extends, negative time shortens, never below zero', () => {
+    const timer = startTimer(10 * MIN, 0, 't1');
+    const longer = adjustTimer(timer, 5 * MIN, 2 * MIN, 't2');
+    expect(remainingMs(longer, 2 * MIN)).toBe(13 * MIN);
+    expect(longer.timerId).toBe('t2');
+    const shorter = adjustTimer(longer, -60 * MIN, 2 * MIN, 't3');
+    expect(shorter.durationMs).toBe(0);
+    expect(remainingMs(shorter, 2 * MIN)).toBe(-2 * MIN);
+  });
+
+  it('[TM-3] add time while paused keeps it paused with no pending firing', () => {
+    const paused = pauseTimer(startTimer(10 * MIN, 0, 't1'), MIN);
+    const adjusted = adjustTimer(paused, 2 * MIN, 5 * MIN, 't2');
+    expect(adjusted.timerId).toBeNull();
+    expect(remainingMs(adjusted, 20 * MIN)).toBe(11 * MIN);
+  });
+
+  it('[TM-4] past the deadline the remaining time goes negative: overtime', () => {
+    const timer = startTimer(MIN, 0, 't1');
+    expect(remainingMs(timer, 3 * MIN)).toBe(-2 * MIN);
+  });
+});
+
+describe('timer commands', () => {
+  it('[TM-5] starting a phase schedules its deadline with a fresh timer id', () => {
+    const host = codevRoom(false);
+    const decision = host.ok('f', { type: 'start' });
+    const timer = host.room.timer!;
+    expect(decision.effects).toEqual([
+      { type: 'schedule_timer', timerId: timer.timerId, at: host.now + 15 * MIN },
+    ]);
+  });
+
+  it('[TM-2] pause and resume through decide, with a new schedule on resume', () => {
+    const host = codevRoom();
+    host.advance(5 * MIN);
+    host.ok('f', { type: 'pause_timer' });
+    expect(host.room.timer?.pausedAt).toBe(host.now);
+    host.refused('f', { type: 'pause_timer' }, 'invalid');
+    host.advance(20 * MIN);
+    const resumed = host.ok('f', { type: 'resume_timer' });
+    const timer = host.room.timer!;
+    expect(remainingMs(timer, host.now)).toBe(10 * MIN);
+    expect(resumed.effects).toEqual([
+      { type: 'schedule_timer', timerId: timer.timerId, at: host.now + 10 * MIN },
+    ]);
+    host.refused('f', { type: 'resume_timer' }, 'invalid');
+  });
+
+  it('[TM-5] a timer id replaced by pause, add time or a phase change is stale', () => {
+    const host = codevRoom();
+    const first = host.room.timer!.timerId!;
+    host.ok('f', { type: 'add_time', ms: 2 * MIN });
+    const second = host.room.timer!.timerId!;
+    expect(second).not.toBe(first);
+    host.advance(20 * MIN);
+    host.refused(null, { type: 'time_up', timerId: first }, 'stale_timer');
+    host.ok('f', { type: 'next_phase' });
+    host.refused(null, { type: 'time_up', timerId: second }, 'stale_timer');
+  });
+
+  it('[TM-5] a time_up well before the deadline is refused as stale', () => {
+    const host = codevRoom();
+    host.advance(MIN);
+    host.refused(null, { type: 'time_up', timerId: host.room.timer!.timerId! }, 'stale_timer');
+  });
+
+  it('[TM-7] time_up marks the phase expired; overtime shows; the same id cannot fire twice', () => {
+    const host = codevRoom();
+    const timerId = host.room.timer!.timerId!;
+    host.advance(15 * MIN);
+    const decision = host.ok(null, { type: 'time_up', timerId });
+    expect(decision.events).toEqual([{ type: 'time_up', scope: 'phase' }]);
+    expect(host.room.timer?.expiredAt).toBe(host.now);
+    expect(host.room.phaseIndex).toBe(0);
+    host.advance(2 * MIN);
+    expect(remainingMs(host.room.timer!, host.now)).toBe(-2 * MIN);
+    host.refused(null, { type: 'time_up', timerId }, 'stale_timer');
+  });
+
+  it('[TM-7] with auto-advance, time_up moves to the next phase and schedules it', () => {
+    const host = codevRoom();
+    host.ok('f', { type: 'set_auto_advance', enabled: true });
+    host.refused('f', { type: 'set_auto_advance', enabled: true }, 'invalid');
+    host.advance(15 * MIN);
+    const decision = host.ok(null, { type: 'time_up', timerId: host.room.timer!.timerId! });
+    expect(host.phaseId).toBe('clarification');
+    expect(decision.effects[0]).toMatchObject({ type: 'schedule_timer', at: host.now + 15 * MIN });
+  });
+
+  it('[TM-7] auto-advance stops at the last phase', () => {
+    const host = codevRoom(true, { autoAdvance: true });
+    goToPhase(host, 'learning');
+    host.advance(15 * MIN);
+    host.ok(null, { type: 'time_up', timerId: host.room.timer!.timerId! });
+    expect(host.phaseId).toBe('learning');
+    expect(host.room.timer?.expiredAt).toBe(host.now);
+  });
+
+  it('[TM-3] adding time to an expired timer makes it due again', () => {
+    const host = codevRoom();
+    host.advance(16 * MIN);
+    host.ok(null, { type: 'time_up', timerId: host.room.timer!.timerId! });
+    const decision = host.ok('f', { type: 'add_time', ms: 5 * MIN });
+    expect(host.room.timer?.expiredAt).toBeNull();
+    expect(remainingMs(host.room.timer!, host.now)).toBe(4 * MIN);
+    expect(decision.effects).toHaveLength(1);
+  });
+
+  it('[TM-6] a round gives each speaker a timer; speaker time_up with auto-advance moves on', () => {
+    const host = codevRoom(true, { autoAdvance: true });
+    goToPhase(host, 'learning');
+    const started = host.ok('f', { type: 'start_round', perSpeakerMs: 2 * MIN, order: ['c', 'a', 'b'] });
+    expect(host.room.floor.speakerId).toBe('c');
+    expect(started.effects).toEqual([
+      { type: 'schedule_timer', timerId: host.room.floor.round!.timer.timerId, at: host.now + 2 * MIN },
+    ]);
+    host.advance(2 * MIN);
+    host.ok(null, { type: 'time_up', timerId: host.room.floor.round!.timer.timerId! });
+    expect(host.room.floor.speakerId).toBe('a');
+    host.ok('a', { type: 'next_speaker' });
+    expect(host.room.floor.speakerId).toBe('b');
+    host.refused('c', { type: 'next_speaker' }, 'not_facilitator');
+    host.ok('f', { type: 'next_speaker' });
+    expect(host.room.floor.round).toBeNull();
+    expect(host.room.floor.speakerId).toBeNull();
+  });
+
+  it('[TM-2] pause also freezes the speaker timer of a round', () => {
+    const host = codevRoom();
+    goToPhase(host, 'learning');
+    host.ok('f', { type: 'start_round', perSpeakerMs: 3 * MIN });
+    host.advance(MIN);
+    host.ok('f', { type: 'pause_timer' });
+    const staleRoundId = 'nope';
+    host.advance(10 * MIN);
+    expect(remainingMs(host.room.floor.round!.timer, host.now)).toBe(2 * MIN);
+    const resumed = host.ok('f', { type: 'resume_timer' });
+    expect(resumed.effects).toHaveLength(2);
+    host.refused(null, { type: 'time_up', timerId: staleRoundId }, 'stale_timer');
+  });
+});

@@ -1,8 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
+import type { StepDecision, StoredRoom } from '../../server/src/store/interface.js';
 import { RedisRoomStore } from '../../server/src/store/redis.js';
 import { type RedisServer, startRedisServer } from '../support/redisServer.js';
-import { registerRoomStoreContract, type TestDecision, type TestRoom } from './roomStore.contract.js';
+import { registerRoomStoreContract } from './roomStore.contract.js';
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -15,7 +16,7 @@ afterAll(async () => {
 registerRoomStoreContract('redis', async () => {
   const ttlSeconds = 3_600;
   const admin = new Redis(server.url, { maxRetriesPerRequest: 1 });
-  const opened: RedisRoomStore<TestRoom, TestDecision>[] = [];
+  const opened: { close(): Promise<void> }[] = [];
   let down = false;
   let frozen = false;
   const roomKeys = async (match: string) => {
@@ -31,8 +32,8 @@ registerRoomStoreContract('redis', async () => {
   return {
     nodes: 'many',
     ttlSeconds,
-    open: async () => {
-      const store = await RedisRoomStore.connect<TestRoom, TestDecision>(server.url, { ttlSeconds });
+    open: async <R extends StoredRoom, D extends StepDecision>() => {
+      const store = await RedisRoomStore.connect<R, D>(server.url, { ttlSeconds });
       opened.push(store);
       return store;
     },

@@ -1,6 +1,9 @@
+import type { Decision, Room } from '@cercle/shared';
+
 /**
  * The storage contract every room store honours (docs/design.md, "Storage"). The store knows two things
  * of a room: its `code` and its `version`, the compare-and-set key; everything else is the engine's.
+ * The types default to the engine's `Room` and `Decision`; tests may store a smaller stand-in room.
  */
 
 /** What the store relies on in a room: its code and its version (+1 per accepted command). */
@@ -14,7 +17,7 @@ export type StepDecision<R extends StoredRoom = StoredRoom> =
   | { ok: true; room: R; effects: readonly { type: string }[] }
   | { ok: false; code: string; message: string };
 
-export type ApplyResult<R extends StoredRoom = StoredRoom, D extends StepDecision<R> = StepDecision<R>> =
+export type ApplyResult<R extends StoredRoom = Room, D extends StepDecision = Decision> =
   | { status: 'applied'; before: R; decision: Extract<D, { ok: true }> }
   | { status: 'duplicate'; version: number } // commandId seen before: nothing re-applied
   | { status: 'refused'; code: Extract<D, { ok: false }>['code']; message: string }
@@ -23,7 +26,7 @@ export type ApplyResult<R extends StoredRoom = StoredRoom, D extends StepDecisio
 /** A timer whose deadline has passed, claimed by exactly one caller. */
 export type DueTimer = { code: string; timerId: string; at: number };
 
-export interface RoomStore<R extends StoredRoom = StoredRoom, D extends StepDecision<R> = StepDecision<R>> {
+export interface RoomStore<R extends StoredRoom = Room, D extends StepDecision = Decision> {
   readonly kind: 'memory' | 'redis';
   /** Stores a new room (TTL starts now); false when the code is taken. */
   create(room: R): Promise<boolean>;

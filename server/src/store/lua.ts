@@ -9,23 +9,25 @@ function script(name: string, source: string): LuaScript {
 
 /**
  * Compare-and-set of one room document `{"room":…,"gen":…,"recent":[…]}`.
- * KEYS: room key, timers set, turn key. ARGV: mode ('w' write, 'c' check only), expected gen, expected
- * version, commandId ('' for none), new room JSON, ttl seconds, recent limit, node id, turn ms, then
- * (deadline, member) pairs to add to the timers set.
- * Replies: {0} not found · {1, version} duplicate · {2, current document} conflict · {3} done ·
+ * KEYS: room key, timers set, turn key.
+ * ARGV: mode ('w' write, 'c' check only), expected gen, expected version, new room JSON, ttl seconds,
+ * recent limit, node id, turn ms, n, then n command ids, then (deadline, member) pairs for the timers set.
+ * Replies: {0} not found · {2, current document} conflict · {3} done ·
  * {4} yield (another node has the turn: try again shortly with the same copy).
  *
- * The duplicate test comes first: a command applied by any node is never applied again. The new room
- * JSON is spliced in as text, never re-encoded by cjson (which would turn [] into {} and round numbers).
+ * A conflict hands back the current document, so the caller runs its steps again without another read.
+ * The ids are checked against the stored ones too: a command another node applied is never applied
+ * again (with a current copy the caller has already seen them; the check guards against a stale one).
+ * The new room JSON is spliced in as text, never re-encoded by cjson (which would turn [] into {}).
  *
- * Fairness: the node that loses a compare-and-set takes the room's turn (a key living `turn ms` at most),
+ * Fairness: the node that loses a compare-and-set takes the room's turn (a key living `turn ms` at most)
  * and other nodes yield until it has written. Without it, a node with a steady stream of commands on a
  * room wins every race (it holds the fresh copy first) and starves the others.
  */
 export const casRoomScript = script(
   'casRoom',
   `
-local me = ARGV[8]
+local me = ARGV[7]
 local function release()
   if redis.call('GET', KEYS[3]) == me then redis.call('DEL', KEYS[3]) end
 end
@@ -35,39 +37,36 @@ if not raw then
   return {0}
 end
 local doc = cjson.decode(raw)
-local version = tonumber(doc.room.version)
 local recent = doc.recent
 if type(recent) ~= 'table' then recent = {} end
-local id = ARGV[4]
-if id ~= '' then
-  for i = 1, #recent do
-    if recent[i] == id then
-      release()
-      return {1, version}
-    end
+local n = tonumber(ARGV[9])
+local stale = doc.gen ~= ARGV[2] or tonumber(doc.room.version) ~= tonumber(ARGV[3])
+if not stale and n > 0 then
+  local seen = {}
+  for i = 1, #recent do seen[recent[i]] = true end
+  for i = 10, 9 + n do
+    if seen[ARGV[i]] then stale = true end
   end
 end
-if doc.gen ~= ARGV[2] or version ~= tonumber(ARGV[3]) then
-  redis.call('SET', KEYS[3], me, 'PX', ARGV[9], 'NX')
+if stale then
+  redis.call('SET', KEYS[3], me, 'PX', ARGV[8], 'NX')
   return {2, raw}
 end
 local turn = redis.call('GET', KEYS[3])
 if turn and turn ~= me then return {4} end
 if turn then redis.call('DEL', KEYS[3]) end
 if ARGV[1] ~= 'w' then return {3} end
-if id ~= '' then
-  recent[#recent + 1] = id
-  local limit = tonumber(ARGV[7])
-  if #recent > limit then
-    local kept = {}
-    for i = #recent - limit + 1, #recent do kept[#kept + 1] = recent[i] end
-    recent = kept
-  end
+for i = 10, 9 + n do recent[#recent + 1] = ARGV[i] end
+local limit = tonumber(ARGV[6])
+if #recent > limit then
+  local kept = {}
+  for i = #recent - limit + 1, #recent do kept[#kept + 1] = recent[i] end
+  recent = kept
 end
 local recentJson = '[]'
 if #recent > 0 then recentJson = cjson.encode(recent) end
-redis.call('SET', KEYS[1], '{"room":' .. ARGV[5] .. ',"gen":' .. cjson.encode(ARGV[2]) .. ',"recent":' .. recentJson .. '}', 'EX', ARGV[6])
-for i = 10, #ARGV, 2 do
+redis.call('SET', KEYS[1], '{"room":' .. ARGV[4] .. ',"gen":' .. cjson.encode(ARGV[2]) .. ',"recent":' .. recentJson .. '}', 'EX', ARGV[5])
+for i = 10 + n, #ARGV, 2 do
   redis.call('ZADD', KEYS[2], ARGV[i], ARGV[i + 1])
 end
 return {3}

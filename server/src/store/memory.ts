@@ -1,3 +1,4 @@
+import type { Decision, Room } from '@cercle/shared';
 import {
   type ApplyResult,
   checkStepResult,
@@ -28,7 +29,7 @@ type Entry = { json: string; version: number; recent: Set<string>; expiresAt: nu
  * a fresh copy (as from Redis) and no caller can alter the stored room by mutating an object.
  * Every method body runs without an await between its read and its write, so each apply is atomic.
  */
-export class MemoryRoomStore<R extends StoredRoom = StoredRoom, D extends StepDecision<R> = StepDecision<R>>
+export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision = Decision>
   implements RoomStore<R, D>
 {
   readonly kind = 'memory' as const;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Decision, Room } from '@cercle/shared';
 import { Redis, ReplyError } from 'ioredis';
 import {
   type ApplyResult,
@@ -6,6 +7,7 @@ import {
   type DueTimer,
   parseTimerMember,
   type RoomStore,
+  type ScheduleTimerEffect,
   type StepDecision,
   type StoredRoom,
   StoreUnavailableError,
@@ -35,8 +37,10 @@ export type RedisRoomStoreOptions = {
   callTimeoutMs?: number;
   /** ioredis commandTimeout: a sent command without a reply rejects after this. Default 1,000 ms. */
   commandTimeoutMs?: number;
-  /** Compare-and-set attempts per apply before giving up (contention); the deadline bounds it too. Default 1,000. */
+  /** Compare-and-set attempts per batch before giving up (contention); the deadline bounds it too. Default 1,000. */
   maxAttempts?: number;
+  /** Commands on one room stored together by one compare-and-set when they queue up. Default 50. */
+  maxBatch?: number;
   /** Applied command ids remembered per room for dedup. Default 256. */
   recentLimit?: number;
   /** Rooms whose last document this node keeps in memory. Default 10,000. */
@@ -51,6 +55,8 @@ export type RedisStoreStats = {
   conflicts: number;
   refusalChecks: number;
   cacheMisses: number;
+  /** Compare-and-set round trips for apply (one per batch of queued commands, plus retries). */
+  batches: number;
   /** Writes deferred because another node had the room's turn after losing a race. */
   yields: number;
 };
@@ -58,6 +64,13 @@ export type RedisStoreStats = {
 /** This node's last sight of a room: enough to run the next step and to compare-and-set. */
 type CachedDoc = { gen: string; version: number; roomJson: string; recent: Set<string> };
 type StoredDoc = { room: StoredRoom; gen: string; recent: string[] };
+type Pending<R extends StoredRoom, D extends StepDecision> = {
+  commandId: string | null;
+  step: (room: R) => D;
+  deadline: number;
+  resolve: (result: ApplyResult<R, D>) => void;
+  reject: (error: unknown) => void;
+};
 
 /** ioredis types ReplyError as `any`; this is its class, typed. */
 const RedisReplyError = ReplyError as typeof Error;
@@ -84,7 +97,7 @@ const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDO
  * call: when Redis is unreachable every call rejects with StoreUnavailableError within `callTimeoutMs`,
  * never a false success. ioredis reconnects by itself.
  */
-export class RedisRoomStore<R extends StoredRoom = StoredRoom, D extends StepDecision<R> = StepDecision<R>>
+export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision = Decision>
   implements RoomStore<R, D>
 {
   readonly kind = 'redis' as const;
@@ -93,10 +106,13 @@ export class RedisRoomStore<R extends StoredRoom = StoredRoom, D extends StepDec
   private readonly timersKey: string;
   private readonly callTimeoutMs: number;
   private readonly maxAttempts: number;
+  private readonly maxBatch: number;
   private readonly recentLimit: number;
   private readonly cacheSize: number;
   private readonly cache = new Map<string, CachedDoc>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Commands waiting for their room's drain on this node, in arrival order. */
+  private readonly waiting = new Map<string, Pending<R, D>[]>();
+  private readonly draining = new Set<string>();
   private readonly listeners = new Set<(at: number) => void>();
   /** Timers already added by an apply script, so a following scheduleTimer costs no round trip. */
   private readonly folded = new Map<string, number>();
@@ -106,6 +122,7 @@ export class RedisRoomStore<R extends StoredRoom = StoredRoom, D extends StepDec
     conflicts: 0,
     refusalChecks: 0,
     cacheMisses: 0,
+    batches: 0,
     yields: 0,
   };
   /** Identifies this node in a room's turn key. */
@@ -113,7 +130,7 @@ export class RedisRoomStore<R extends StoredRoom = StoredRoom, D extends StepDec
   private closed = false;
 
   /** Connects to `url` and resolves once Redis is ready; rejects with StoreUnavailableError otherwise. */
-  static async connect<R extends StoredRoom = StoredRoom, D extends StepDecision<R> = StepDecision<R>>(
+  static async connect<R extends StoredRoom = Room, D extends StepDecision = Decision>(
     url: string,
     options: RedisRoomStoreOptions = {},
   ): Promise<RedisRoomStore<R, D>> {
@@ -148,6 +165,7 @@ export class RedisRoomStore<R extends StoredRoom = StoredRoom, D extends StepDec
     this.timersKey = `${this.prefix}timers`;
     this.callTimeoutMs = options.callTimeoutMs ?? 1800;
     this.maxAttempts = options.maxAttempts ?? 1000;
+    this.maxBatch = Math.max(1, options.maxBatch ?? 50);
     this.recentLimit = options.recentLimit ?? 256;
     this.cacheSize = options.cacheSize ?? 10_000;
     const logger = options.logger;
@@ -195,10 +213,13 @@ export class RedisRoomStore<R extends StoredRoom = StoredRoom, D extends StepDec
 
   async apply(code: string, commandId: string | null, step: (room: R) => D): Promise<ApplyResult<R, D>> {
     const deadline = Date.now() + this.callTimeoutMs;
-    return this.bounded(
-      this.enqueue(code, () => this.applyNow(code, commandId, step, deadline)),
-      deadline,
-    );
+    const result = new Promise<ApplyResult<R, D>>((resolve, reject) => {
+      const queue = this.waiting.get(code) ?? [];
+      queue.push({ commandId, step, deadline, resolve, reject });
+      this.waiting.set(code, queue);
+    });
+    if (!this.draining.has(code)) void this.drain(code);
+    return this.bounded(result, deadline);
   }
 
   async touch(code: string): Promise<boolean> {
@@ -274,46 +295,59 @@ export class RedisRoomStore<R extends StoredRoom = StoredRoom, D extends StepDec
 
   // --- apply -------------------------------------------------------------------------------------------
 
-  private async applyNow(
-    code: string,
-    commandId: string | null,
-    step: (room: R) => D,
-    deadline: number,
-  ): Promise<ApplyResult<R, D>> {
+  /** Runs the room's waiting commands, a batch at a time, until none is left. One drain per room. */
+  private async drain(code: string): Promise<void> {
+    this.draining.add(code);
+    try {
+      for (;;) {
+        const queue = this.waiting.get(code);
+        if (!queue || queue.length === 0) break;
+        const batch = queue.splice(0, this.maxBatch);
+        try {
+          await this.applyBatch(code, batch);
+        } catch (error) {
+          for (const pending of batch) pending.reject(error);
+        }
+      }
+    } finally {
+      this.waiting.delete(code);
+      this.draining.delete(code);
+    }
+  }
+
+  /**
+   * Runs every step of the batch in order on one copy of the room, then stores the outcome with one
+   * compare-and-set: all of it or nothing. On a conflict, the whole batch runs again on the current room.
+   * Refusals are confirmed by the same compare-and-set (or by a check when nothing was accepted).
+   */
+  private async applyBatch(code: string, batch: Pending<R, D>[]): Promise<void> {
     let doc = this.cache.get(code) ?? null;
     if (!doc) {
       this.counters.cacheMisses++;
       doc = await this.fetch(code);
-      if (!doc) return { status: 'not_found' };
     }
     for (let attempt = 1; ; attempt++) {
-      if (Date.now() > deadline) throw new StoreUnavailableError('Redis did not answer in time');
+      const now = Date.now();
+      const live = batch.filter((pending) => {
+        if (pending.deadline >= now) return true;
+        pending.reject(new StoreUnavailableError('Redis did not answer in time'));
+        return false;
+      });
+      if (live.length === 0) return;
+      if (!doc) {
+        for (const pending of live) pending.resolve({ status: 'not_found' });
+        return;
+      }
       if (attempt > this.maxAttempts)
         throw new StoreUnavailableError('too many concurrent writes on one room');
-      if (commandId !== null && doc.recent.has(commandId))
-        return { status: 'duplicate', version: doc.version };
 
-      const before = JSON.parse(doc.roomJson) as R;
-      const decision = step(before);
-      if (!decision.ok) {
-        // Confirm the refusal against the stored version: a stale copy must not refuse wrongly.
-        this.counters.refusalChecks++;
-        const reply = await this.cas('c', code, doc, commandId, '', []);
-        if (reply.kind === 'done') {
-          const refusal = decision as Extract<D, { ok: false }>;
-          return { status: 'refused', code: refusal.code, message: refusal.message };
-        }
-        if (reply.kind === 'yield') await this.yieldTurn();
-        else if (reply.kind === 'conflict') doc = reply.doc;
-        else return reply.result;
-        continue;
+      const run = this.runSteps(doc, live);
+      if (run.accepted.length === 0 && !run.refusals) {
+        run.settle(); // only duplicates (or steps that threw): nothing to store or confirm
+        return;
       }
-
-      checkStepResult(before, decision.room);
-      const roomJson = JSON.stringify(decision.room);
-      const timers = scheduleTimerEffects(decision);
-      const timerArgs = timers.flatMap((t) => [String(t.at), timerMember(code, t.timerId)]);
-      const reply = await this.cas('w', code, doc, commandId, roomJson, timerArgs);
+      if (run.accepted.length === 0) this.counters.refusalChecks++;
+      const reply = await this.cas(code, doc, run);
       if (reply.kind === 'conflict') {
         this.counters.conflicts++;
         doc = reply.doc;
@@ -323,58 +357,111 @@ export class RedisRoomStore<R extends StoredRoom = StoredRoom, D extends StepDec
         await this.yieldTurn();
         continue;
       }
-      if (reply.kind !== 'done') return reply.result;
-
-      const recent = new Set(doc.recent);
-      if (commandId !== null) {
-        recent.add(commandId);
+      if (reply.kind === 'not_found') {
+        doc = null;
+        continue;
+      }
+      if (run.accepted.length > 0) {
+        const recent = new Set(doc.recent);
+        for (const id of run.acceptedIds) recent.add(id);
         while (recent.size > this.recentLimit) recent.delete(recent.values().next().value!);
+        this.remember(code, { gen: doc.gen, version: run.version, roomJson: run.roomJson, recent });
+        this.counters.applied += run.accepted.length;
+        for (const timer of run.timers) {
+          this.rememberFolded(timerMember(code, timer.timerId), timer.at);
+          this.notifyTimer(timer.at);
+        }
       }
-      this.remember(code, { gen: doc.gen, version: decision.room.version, roomJson, recent });
-      this.counters.applied++;
-      for (const timer of timers) {
-        this.rememberFolded(timerMember(code, timer.timerId), timer.at);
-        this.notifyTimer(timer.at);
-      }
-      return { status: 'applied', before, decision: decision as Extract<D, { ok: true }> };
+      run.settle();
+      return;
     }
   }
 
+  /** The batch's steps in order on a fresh copy of `doc`; nothing is settled until `settle()`. */
+  private runSteps(doc: CachedDoc, batch: Pending<R, D>[]) {
+    const outcomes: { pending: Pending<R, D>; outcome: ApplyResult<R, D> | { error: unknown } }[] = [];
+    const accepted: Extract<D, { ok: true }>[] = [];
+    const acceptedIds: string[] = [];
+    const timers: ScheduleTimerEffect[] = [];
+    let refusals = 0;
+    let room = JSON.parse(doc.roomJson) as R;
+    let version = doc.version;
+    for (const pending of batch) {
+      const { commandId } = pending;
+      if (commandId !== null && (doc.recent.has(commandId) || acceptedIds.includes(commandId))) {
+        outcomes.push({ pending, outcome: { status: 'duplicate', version } });
+        continue;
+      }
+      let decision: D;
+      try {
+        decision = pending.step(room);
+        if (decision.ok) checkStepResult(room, decision.room);
+      } catch (error) {
+        outcomes.push({ pending, outcome: { error } }); // a bug in this step: the others go on
+        continue;
+      }
+      if (!decision.ok) {
+        refusals++;
+        const refusal = decision as Extract<D, { ok: false }>;
+        outcomes.push({
+          pending,
+          outcome: { status: 'refused', code: refusal.code, message: refusal.message },
+        });
+        continue;
+      }
+      const ok = decision as Extract<D, { ok: true }>;
+      outcomes.push({ pending, outcome: { status: 'applied', before: room, decision: ok } });
+      accepted.push(ok);
+      if (commandId !== null) acceptedIds.push(commandId);
+      timers.push(...scheduleTimerEffects(ok));
+      room = ok.room as R; // the step maps R to R: D is only constrained to a StoredRoom
+      version = ok.room.version;
+    }
+    return {
+      accepted,
+      acceptedIds,
+      timers,
+      refusals,
+      version,
+      roomJson: accepted.length > 0 ? JSON.stringify(room) : '',
+      settle: () => {
+        for (const { pending, outcome } of outcomes) {
+          if ('error' in outcome) pending.reject(outcome.error);
+          else pending.resolve(outcome);
+        }
+      },
+    };
+  }
+
+  /** One compare-and-set (or, with nothing accepted, a check) of the batch's outcome. */
   private async cas(
-    mode: 'w' | 'c',
     code: string,
     doc: CachedDoc,
-    commandId: string | null,
-    roomJson: string,
-    timerArgs: string[],
-  ): Promise<
-    | { kind: 'done' }
-    | { kind: 'yield' }
-    | { kind: 'conflict'; doc: CachedDoc }
-    | { kind: 'final'; result: Extract<ApplyResult<R, D>, { status: 'duplicate' | 'not_found' }> }
-  > {
+    run: ReturnType<RedisRoomStore<R, D>['runSteps']>,
+  ): Promise<{ kind: 'done' | 'yield' | 'not_found' } | { kind: 'conflict'; doc: CachedDoc }> {
+    const write = run.accepted.length > 0;
+    this.counters.batches++;
     const reply = (await this.evalScript(
       casRoomScript,
       [this.roomKey(code), this.timersKey, this.turnKey(code)],
       [
-        mode,
+        write ? 'w' : 'c',
         doc.gen,
         String(doc.version),
-        commandId ?? '',
-        roomJson,
+        run.roomJson,
         String(this.ttlSeconds),
         String(this.recentLimit),
         this.nodeId,
         String(TURN_MS),
-        ...timerArgs,
+        String(run.acceptedIds.length),
+        ...run.acceptedIds,
+        ...run.timers.flatMap((t) => [String(t.at), timerMember(code, t.timerId)]),
       ],
-    )) as [number, (number | string)?];
+    )) as [number, string?];
     switch (reply[0]) {
       case 0:
         this.cache.delete(code);
-        return { kind: 'final', result: { status: 'not_found' } };
-      case 1:
-        return { kind: 'final', result: { status: 'duplicate', version: Number(reply[1]) } };
+        return { kind: 'not_found' };
       case 2: {
         const current = parseDoc(String(reply[1]));
         this.remember(code, current);
@@ -400,21 +487,6 @@ export class RedisRoomStore<R extends StoredRoom = StoredRoom, D extends StepDec
     const doc = parseDoc(raw);
     this.remember(code, doc);
     return doc;
-  }
-
-  /** Runs `task` after every earlier task of this room on this node has settled. */
-  private enqueue<T>(code: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(code) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(code, tail);
-    void tail.then(() => {
-      if (this.queues.get(code) === tail) this.queues.delete(code);
-    });
-    return run;
   }
 
   /** Settles with `work`, or rejects with StoreUnavailableError at `deadline`, whichever comes first. */

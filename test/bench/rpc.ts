@@ -54,9 +54,20 @@ export class RpcChild {
     this.child = fork(modulePath, [], {
       execArgv: [...tsxExecArgv, ...(options.execArgv ?? [])],
       env: options.env ?? process.env,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
+    // The children's own output (the server's log lines) is kept off the bench's stdout: counted by
+    // event, and its tail shown if the child dies.
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      let partial = '';
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => {
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) this.keep(line);
+      });
+    }
     this.child.on('message', (message: Response | Notice) => {
       if ('notice' in message) {
         this.listeners.get(message.notice)?.(message.data);
@@ -69,10 +80,26 @@ export class RpcChild {
       else waiting.resolve(message.result);
     });
     this.child.on('exit', (code, signal) => {
-      this.exitError = new Error(`${this.name} exited (${signal ?? code})`);
+      this.exitError = new Error(`${this.name} exited (${signal ?? code}):\n${this.tail.join('\n')}`);
       for (const waiting of this.pending.values()) waiting.reject(this.exitError);
       this.pending.clear();
     });
+  }
+
+  /** Log lines of the child by their `event` field (or 'other'), and the last lines it wrote. */
+  readonly logEvents: Record<string, number> = {};
+  readonly tail: string[] = [];
+
+  private keep(line: string): void {
+    if (!line.trim()) return;
+    this.tail.push(line);
+    if (this.tail.length > 20) this.tail.shift();
+    let event = 'other';
+    try {
+      const parsed = JSON.parse(line) as { event?: unknown };
+      if (typeof parsed.event === 'string') event = parsed.event;
+    } catch {}
+    this.logEvents[event] = (this.logEvents[event] ?? 0) + 1;
   }
 
   on(notice: string, listener: (data: unknown) => void): void {

@@ -52,3 +52,8 @@ export function createRoomBody(layout: Layout): Record<string, unknown> {
     ? { template: 'codev', title: 'Bench group', locale: 'en' }
     : { template: 'peer-coaching', title: 'Bench pair', locale: 'en' };
 }
+
+/** A loopback address per simulated person (or room creation), as if each came from its own machine. */
+export function loopback(n: number): string {
+  return `127.${1 + Math.floor(n / 62_500)}.${Math.floor(n / 250) % 250}.${2 + (n % 250)}`;
+}

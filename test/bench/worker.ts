@@ -5,6 +5,7 @@ import { epochMs, monoMs } from './stats.js';
 import {
   deadlineOf,
   type Layout,
+  loopback,
   type Target,
   type ViewTimer,
   vocabulary,
@@ -17,7 +18,8 @@ import {
  * process.hrtime stamps (CLOCK_MONOTONIC, shared by every process of the machine); a command's send
  * stamp and its broadcast's receipt stamps are matched by the room version the command produced.
  */
-export type RoomSpec = { code: string; facilitatorKey?: string; layout: Layout };
+/** `index` numbers the room in the whole run: it picks its people's loopback addresses. */
+export type RoomSpec = { code: string; facilitatorKey?: string; layout: Layout; index: number };
 export type JoinResult = { latencies: Float64Array; joined: number; failures: Record<string, number> };
 export type SpreadResult = {
   /** Send-to-receipt latency to every member but the sender, ms. */
@@ -97,6 +99,8 @@ function connect(room: RoomRun, member: Member): Promise<{ latency?: number; fai
     reconnection: false,
     timeout: 60_000,
     auth,
+    // Passed down to the `ws` client: each person comes from its own loopback address.
+    ...({ localAddress: loopback(room.spec.index * 8 + member.index) } as object),
   });
   member.socket = socket;
   socket.on('room:patch', (patch: Patch) => onPatch(room, member, patch));
@@ -383,6 +387,10 @@ serveRpc({
   board,
   timers,
   clock: () => monoMs(),
+  cpu: () => {
+    const usage = process.cpuUsage();
+    return usage.user + usage.system;
+  },
   close: async () => {
     for (const room of rooms) for (const m of room.members) m.socket?.disconnect();
     await sleep(50);

@@ -1,0 +1,416 @@
+import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { freePort, type RedisServer, startRedisServer } from '../support/redisServer.js';
+import { RpcChild } from './rpc.js';
+import type { ServerSample } from './serverStats.js';
+import { concat, epochMs, monoMs, round, type Summary, summarize } from './stats.js';
+import {
+  createRoomBody,
+  type Layout,
+  loopback,
+  type Target,
+  vocabulary,
+  type WireCommand,
+} from './vocabulary.js';
+import type { JoinResult, RoomSpec, SpreadResult, TimerResult } from './worker.js';
+
+/**
+ * One target under load: its server process (and, for Cercle, its own redis-server), its client
+ * processes and rooms, and the figures of each scenario. The orchestrator runs the same scenario on
+ * each target in turn, so machine noise of a given minute falls on both.
+ */
+export type Plan = {
+  participants: number;
+  groups: number;
+  pairs: number;
+  workers: number;
+  joinRate: number;
+  postRate: number;
+  boardMs: number;
+  rounds: number;
+  timers: number;
+  cpuProf: boolean;
+};
+
+export type Window = { serverCpu: number; clientCpu: number; loopDelayP99Ms: number; seconds: number };
+
+export type TargetResult = {
+  target: Target;
+  join: { summary: Summary; failures: Record<string, number>; seconds: number };
+  fanout: { summary: Summary; acks: Summary; missing: number; refused: Record<string, number> };
+  board: {
+    summary: Summary;
+    acks: Summary;
+    postsPerSec: number;
+    sent: number;
+    accepted: number;
+    missing: number;
+    refused: Record<string, number>;
+  };
+  timers: {
+    client: Summary;
+    server: Summary;
+    armed: number;
+    missing: number;
+    refused: Record<string, number>;
+  };
+  rssPerParticipantKB: number;
+  heapPerParticipantKB: number;
+  redisCallsPerCommand: number;
+  redisCalls: Record<string, number>;
+  acceptedCommands: number;
+  windows: Record<string, Window>;
+  serverLog: Record<string, number>;
+  setupRefused: Record<string, number>;
+};
+
+type SetupResult = { accepted: number; refused: Record<string, number> };
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const mergeCounts = (parts: Record<string, number>[]) => {
+  const out: Record<string, number> = {};
+  for (const p of parts) for (const [k, v] of Object.entries(p)) out[k] = (out[k] ?? 0) + v;
+  return out;
+};
+const diffCounts = (after: Record<string, number>, before: Record<string, number>) => {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after)) if (v - (before[k] ?? 0) > 0) out[k] = v - (before[k] ?? 0);
+  return out;
+};
+const sumCounts = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+/** The Socket.IO adapter's pub/sub traffic, told apart from the store's and the timers' calls. */
+const isAdapterCall = (name: string) => /publish|subscribe|^pubsub/i.test(name);
+
+function postJson(
+  url: string,
+  body: unknown,
+  localAddress: string,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) };
+    const req = request(url, { method: 'POST', localAddress, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+export class TargetSession {
+  private redis: RedisServer | null = null;
+  private server!: RpcChild;
+  private workers: RpcChild[] = [];
+  private readonly windows: Record<string, Window> = {};
+  private readonly setups: SetupResult[] = [];
+  private readonly fanouts: SpreadResult[] = [];
+  private boards: SpreadResult[] = [];
+  private timers: TimerResult[] = [];
+  private joins: JoinResult[] = [];
+  private memory = { rssPerParticipantKB: Number.NaN, heapPerParticipantKB: Number.NaN };
+  private before: ServerSample | null = null;
+  private idleRate = 0;
+  private commandWindow = { seconds: 0, calls: {} as Record<string, number> };
+
+  constructor(
+    readonly target: Target,
+    private readonly plan: Plan,
+    private readonly say: (text: string, transient?: boolean) => void,
+  ) {}
+
+  private step(text: string): void {
+    this.say(`[bench ${this.target}] ${text}`);
+  }
+
+  async start(): Promise<void> {
+    const profileDir = fileURLToPath(new URL('../../bench-profiles/', import.meta.url));
+    const execArgv = [
+      '--expose-gc',
+      ...(this.plan.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ];
+    if (this.target === 'cercle') {
+      this.step('starting redis-server and the Cercle server');
+      this.redis = await startRedisServer();
+      this.server = new RpcChild('cercle-server', here('./cercleServer.ts'), {
+        execArgv,
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_ENV: 'production',
+          PORT: String(await freePort()),
+          HOST: '127.0.0.1',
+          REDIS_URL: this.redis.url,
+          LOG_LEVEL: 'warn',
+          // Guards against abuse, not capacity: lifted so that they do not shape the load.
+          MAX_CONNECTIONS_PER_IP: '10000',
+          JOIN_RATE_TOTAL: '100000',
+          ROOMS_API_RATE: '100000',
+        },
+      });
+    } else {
+      this.step('starting the bare Socket.IO server');
+      this.server = new RpcChild('baseline-server', here('./baselineServer.ts'), {
+        execArgv,
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
+      });
+    }
+    const { url } = await this.server.once<{ url: string }>('ready');
+
+    this.step(`creating ${this.plan.groups} groups and ${this.plan.pairs} pairs`);
+    const specs = await this.createRooms(url);
+    this.workers = Array.from(
+      { length: this.plan.workers },
+      (_, i) => new RpcChild(`${this.target}-worker-${i}`, here('./worker.ts')),
+    );
+    await Promise.all(this.workers.map((w) => w.once('ready')));
+    const share = (i: number) => specs.filter((_, k) => k % this.plan.workers === i);
+    await Promise.all(
+      this.workers.map((w, i) => w.call('init', { target: this.target, url, rooms: share(i) })),
+    );
+    await this.checkClock();
+    this.before = await this.sample(true);
+  }
+
+  private async createRooms(url: string): Promise<RoomSpec[]> {
+    const layouts: Layout[] = [
+      ...Array<Layout>(this.plan.groups).fill('group'),
+      ...Array<Layout>(this.plan.pairs).fill('pair'),
+    ];
+    if (this.target === 'baseline') {
+      return layouts.map((layout, index) => ({
+        code: `BASE${String(index).padStart(5, '0')}`,
+        layout,
+        index,
+      }));
+    }
+    const specs: RoomSpec[] = new Array(layouts.length);
+    let next = 0;
+    const createSome = async () => {
+      while (next < layouts.length) {
+        const index = next++;
+        const layout = layouts[index]!;
+        const res = await postJson(`${url}/api/rooms`, createRoomBody(layout), loopback(index));
+        if (res.status !== 201) throw new Error(`POST /api/rooms answered ${res.status}: ${res.body}`);
+        const created = JSON.parse(res.body) as { code: string; facilitatorKey: string | null };
+        const key = created.facilitatorKey ? { facilitatorKey: created.facilitatorKey } : {};
+        specs[index] = { code: created.code, layout, index, ...key };
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, createSome));
+    return specs;
+  }
+
+  /** A monotonic stamp taken in each child must lie between two taken here: one clock for all. */
+  private async checkClock(): Promise<void> {
+    for (const child of [this.server, ...this.workers]) {
+      const t0 = monoMs();
+      const t = await child.call<number>('clock');
+      const t1 = monoMs();
+      if (!(t >= t0 && t <= t1)) throw new Error(`${child.name}'s monotonic clock differs: ${t0} ${t} ${t1}`);
+    }
+  }
+
+  private sample(gc = false): Promise<ServerSample> {
+    return this.server.call<ServerSample>('sample', { gc });
+  }
+
+  private async clientCpu(): Promise<number> {
+    const each = await Promise.all(this.workers.map((w) => w.call<number>('cpu')));
+    return each.reduce((a, b) => a + b, 0);
+  }
+
+  /** Runs one scenario and adds up the server's and the clients' CPU over it, and the server's loop delay. */
+  private async measure<T>(label: string, body: () => Promise<T>): Promise<T> {
+    const [s0, c0] = await Promise.all([this.sample(), this.clientCpu()]);
+    const t0 = monoMs();
+    const result = await body();
+    const seconds = (monoMs() - t0) / 1000;
+    const [s1, c1] = await Promise.all([this.sample(), this.clientCpu()]);
+    const w = this.windows[label] ?? { serverCpu: 0, clientCpu: 0, loopDelayP99Ms: 0, seconds: 0 };
+    const total = w.seconds + seconds;
+    // CPU as a time-weighted mean over the scenario's spells; loop delay as the worst spell.
+    w.serverCpu = (w.serverCpu * w.seconds + (s1.cpuMicros - s0.cpuMicros) / 1e4) / total;
+    w.clientCpu = (w.clientCpu * w.seconds + (c1 - c0) / 1e4) / total;
+    w.loopDelayP99Ms = Math.max(w.loopDelayP99Ms, s1.loopDelayP99Ms);
+    w.seconds = total;
+    this.windows[label] = w;
+    if (label === 'fanout' || label === 'board') {
+      const calls = diffCounts(s1.counters, s0.counters);
+      this.commandWindow.seconds += seconds;
+      this.commandWindow.calls = mergeCounts([this.commandWindow.calls, calls]);
+    }
+    return result;
+  }
+
+  private all<T>(method: string, params: unknown, label: string, total: number): Promise<T[]> {
+    const done = new Map<number, number>();
+    for (const [i, w] of this.workers.entries()) {
+      w.on('progress', (d) => {
+        done.set(i, (d as { done: number }).done);
+        const n = [...done.values()].reduce((a, b) => a + b, 0);
+        this.say(`[bench ${this.target}] ${label} ${n}/${total} …`, true);
+      });
+    }
+    return Promise.all(this.workers.map((w) => w.call<T>(method, params)));
+  }
+
+  /** (1) join storm, then (5) memory: RSS growth over the people who joined. */
+  async join(): Promise<void> {
+    const { participants, joinRate, workers } = this.plan;
+    this.step(`join storm: ${participants} people at ${joinRate}/s`);
+    const params = { layout: 'group', ratePerSec: joinRate / workers };
+    this.joins = await this.measure('join', () =>
+      this.all<JoinResult>('join', params, 'joining', participants),
+    );
+    const joined = this.joins.reduce((n, j) => n + j.joined, 0);
+    await sleep(500);
+    const after = await this.sample(true);
+    const before = this.before!;
+    this.memory = {
+      rssPerParticipantKB: (after.rss - before.rss) / 1024 / Math.max(1, joined),
+      heapPerParticipantKB: (after.heapUsed - before.heapUsed) / 1024 / Math.max(1, joined),
+    };
+  }
+
+  /** Roles and start; the board needs the clarification phase, so without fan-out rounds one advance. */
+  async setup(advance: boolean): Promise<void> {
+    this.step('roles and start');
+    this.setups.push(
+      ...(await Promise.all(this.workers.map((w) => w.call<SetupResult>('setup', { layout: 'group' })))),
+    );
+    if (advance)
+      await Promise.all(
+        this.workers.map((w) => w.call('fanout', { command: vocabulary.advance, timeoutMs: 15_000 })),
+      );
+    await sleep(300);
+    // Background Redis traffic (timer polling) over an idle second, subtracted from the command windows.
+    const s0 = await this.sample();
+    const t0 = monoMs();
+    await sleep(1000);
+    const s1 = await this.sample();
+    this.idleRate = sumCounts(diffCounts(s1.counters, s0.counters)) / ((monoMs() - t0) / 1000);
+  }
+
+  /** (2) one fan-out round: every facilitator at once. */
+  async fanoutRound(r: number): Promise<void> {
+    this.step(`phase fan-out ${r + 1}/${this.plan.rounds}: every facilitator at once`);
+    const command: WireCommand = r % 2 === 0 ? vocabulary.advance : vocabulary.retreat;
+    const results = await this.measure('fanout', () =>
+      Promise.all(this.workers.map((w) => w.call<SpreadResult>('fanout', { command, timeoutMs: 15_000 }))),
+    );
+    this.fanouts.push(...results);
+    await sleep(300);
+  }
+
+  /** (3) board load: consultants post at the planned total rate. */
+  async board(): Promise<void> {
+    const { postRate, boardMs, workers } = this.plan;
+    this.step(`board load: ${postRate} posts/s for ${boardMs / 1000} s`);
+    const total = Math.round((postRate * boardMs) / 1000);
+    const params = { ratePerSec: postRate / workers, durationMs: boardMs, timeoutMs: 20_000 };
+    this.boards = await this.measure('board', () =>
+      this.all<SpreadResult>('board', params, 'posting (acks)', total),
+    );
+  }
+
+  /** (4) timers: the pairs join and start, then every room's deadline is moved to one instant. */
+  async timersScenario(): Promise<void> {
+    const { pairs, joinRate, workers, timers } = this.plan;
+    if (pairs > 0) {
+      this.step(`timers: ${pairs} pairs join and start`);
+      await this.all<JoinResult>(
+        'join',
+        { layout: 'pair', ratePerSec: joinRate / workers },
+        'pairs joining',
+        pairs * 2,
+      );
+      this.setups.push(
+        ...(await Promise.all(this.workers.map((w) => w.call<SetupResult>('setup', { layout: 'pair' })))),
+      );
+      await sleep(500);
+    }
+    const leadMs = Math.max(3000, timers * 3);
+    const at = Math.ceil(epochMs() + leadMs);
+    this.step(`timers: ${timers} deadlines at +${leadMs} ms`);
+    this.timers = await this.measure('timers', () =>
+      Promise.all(this.workers.map((w) => w.call<TimerResult>('timers', { at, timeoutMs: 10_000 }))),
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.step('stopping');
+    await Promise.all(this.workers.map((w) => w.call('close').catch(() => {})));
+    await Promise.all([...this.workers, this.server].filter(Boolean).map((c) => c.stop()));
+    await this.redis?.stop();
+  }
+
+  result(): TargetResult {
+    const fanouts = this.fanouts;
+    const boards = this.boards;
+    const timers = this.timers;
+    const accepted = [...fanouts, ...boards].reduce((n, s) => n + s.accepted, 0);
+    const calls = this.commandWindow.calls;
+    const storeCalls = Object.entries(calls)
+      .filter(([name]) => !isAdapterCall(name))
+      .reduce((n, [, v]) => n + v, 0);
+    const background = this.idleRate * this.commandWindow.seconds;
+    const firstSend = Math.min(...boards.map((b) => b.firstSend).filter(Number.isFinite));
+    const lastAck = Math.max(...boards.map((b) => b.lastAck).filter(Number.isFinite));
+    const boardAccepted = boards.reduce((n, b) => n + b.accepted, 0);
+    const windows = Object.fromEntries(
+      Object.entries(this.windows).map(([k, w]) => [
+        k,
+        {
+          ...w,
+          serverCpu: round(w.serverCpu, 0),
+          clientCpu: round(w.clientCpu, 0),
+          loopDelayP99Ms: round(w.loopDelayP99Ms),
+        },
+      ]),
+    );
+    return {
+      target: this.target,
+      join: {
+        summary: summarize(concat(this.joins.map((j) => j.latencies))),
+        failures: mergeCounts(this.joins.map((j) => j.failures)),
+        seconds: this.windows.join?.seconds ?? Number.NaN,
+      },
+      fanout: {
+        summary: summarize(concat(fanouts.map((f) => f.latencies))),
+        acks: summarize(concat(fanouts.map((f) => f.acks))),
+        missing: fanouts.reduce((n, f) => n + f.missing, 0),
+        refused: mergeCounts(fanouts.map((f) => f.refused)),
+      },
+      board: {
+        summary: summarize(concat(boards.map((b) => b.latencies))),
+        acks: summarize(concat(boards.map((b) => b.acks))),
+        postsPerSec: boardAccepted / Math.max(0.001, (lastAck - firstSend) / 1000),
+        sent: boards.reduce((n, b) => n + b.sent, 0),
+        accepted: boardAccepted,
+        missing: boards.reduce((n, b) => n + b.missing, 0),
+        refused: mergeCounts(boards.map((b) => b.refused)),
+      },
+      timers: {
+        client: summarize(concat(timers.map((t) => t.clientLateness))),
+        server: summarize(concat(timers.map((t) => t.serverLateness))),
+        armed: timers.reduce((n, t) => n + t.armed, 0),
+        missing: timers.reduce((n, t) => n + t.missing, 0),
+        refused: mergeCounts(timers.map((t) => t.refused)),
+      },
+      ...this.memory,
+      redisCallsPerCommand:
+        this.target === 'cercle' ? Math.max(0, storeCalls - background) / Math.max(1, accepted) : 0,
+      redisCalls: calls,
+      acceptedCommands: accepted,
+      windows,
+      serverLog: this.server.logEvents,
+      setupRefused: mergeCounts(this.setups.map((s) => s.refused)),
+    };
+  }
+}

@@ -1,5 +1,5 @@
-import { io } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
+import { createRoom, disconnected, join, nextEvent } from '../support/clients.js';
 import { exitOf, spawnServer, startServerProcess } from '../support/serverProcess.js';
 
 describe('the server process', () => {
@@ -31,22 +31,19 @@ describe('the server process', () => {
     expect(JSON.parse(requestLines[0]!)).toMatchObject({ method: 'GET', route: '/healthz', status: 200 });
   });
 
-  it('shuts down on SIGTERM: tells connected clients, closes their sockets, exits 0 within seconds', async () => {
+  it('shuts down on SIGTERM: tells people in a room, closes their sockets, exits 0 within seconds', async () => {
     const server = await startServerProcess();
-    const socket = io(server.url, { transports: ['websocket'], reconnection: false });
-    // The shutdown notice must arrive whether or not the connection was admitted into a room.
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', () => resolve());
-      setTimeout(() => reject(new Error('no connection')), 5_000);
-    });
-    const closed = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+    const { code, facilitatorKey } = await createRoom(server.url, { template: 'codev' });
+    const facilitator = await join(server.url, { code, name: 'Fanny', facilitatorKey: facilitatorKey! });
+    const notice = nextEvent(facilitator.socket, 'server:shutdown');
+    const closed = disconnected(facilitator.socket);
     const started = Date.now();
     server.child.kill('SIGTERM');
+    expect(await notice).toEqual({});
+    expect(['io server disconnect', 'transport close']).toContain(await closed);
     expect(await server.exited).toBe(0);
     expect(Date.now() - started).toBeLessThan(5_000);
-    if (socket.connected || socket.active) expect(await closed).toBeTruthy();
-    socket.close();
+    facilitator.close();
     expect(server.stdout()).toContain('"event":"stopped"');
   });
 });

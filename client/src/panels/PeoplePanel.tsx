@@ -10,7 +10,8 @@ export function PeoplePanel() {
   if (!v) return null;
   const people = admittedPeople.value;
   const waiting = amDriver.value ? waitingPeople.value : [];
-  const roles = v.template.roles.map((slot) => slot.role);
+  // The key seat comes with the facilitator key, never by assignment.
+  const roles = v.template.roles.map((slot) => slot.role).filter((r) => r !== v.template.keyRole);
   const mayAssign = can('assign_role') && roles.length > 1;
   return (
     <section class="panel" aria-labelledby="people-title" data-testid="people">
@@ -73,7 +74,7 @@ function Person({
       </span>
       {hand >= 0 && <span class="badge warn">✋ {hand + 1}</span>}
       {speaking && <span class="badge ok">🎙 {t().people.speaking}</span>}
-      {mayAssign ? (
+      {mayAssign && person.role !== v.template.keyRole ? (
         <select
           aria-label={t().people.role(person.displayName)}
           value={person.role}

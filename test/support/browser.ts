@@ -1,0 +1,124 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+/** Debian's Chromium; CI installs it with apt. Overridable for other machines. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const screenshotDir = `${repoRoot}test-artifacts/screenshots`;
+const clientIndex = `${repoRoot}client/dist/index.html`;
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`Chromium not found at ${chromiumPath}: apt-get install -y chromium`);
+  }
+  if (!existsSync(clientIndex)) {
+    throw new Error('The client is not built: npm run build -w @cercle/client (npm test does it first)');
+  }
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export const desktop = { width: 1280, height: 800 };
+export const phone = { width: 390, height: 844 };
+
+export type Person = {
+  name: string;
+  context: BrowserContext;
+  page: Page;
+  /** Page errors, console errors and Content-Security-Policy violations seen so far. */
+  problems: string[];
+};
+
+/** One person = one browser context (own storage, own cookies), as eight laptops in a call would be. */
+export async function openPerson(
+  browser: Browser,
+  name: string,
+  options: { locale?: 'fr-FR' | 'en-GB'; viewport?: { width: number; height: number } } = {},
+): Promise<Person> {
+  const viewport = options.viewport ?? desktop;
+  const context = await browser.newContext({
+    locale: options.locale ?? 'fr-FR',
+    viewport,
+    deviceScaleFactor: 1,
+    isMobile: viewport.width < 500,
+    hasTouch: viewport.width < 500,
+    acceptDownloads: true,
+  });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    const text = message.text();
+    if (/Content Security Policy/i.test(text)) problems.push(`csp: ${text}`);
+    else if (message.type() === 'error' && !/Failed to load resource/.test(text))
+      problems.push(`console: ${text}`);
+  });
+  return { name, context, page, problems };
+}
+
+/** Saves a PNG for people to look at (test-artifacts/ is not committed). */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = `${screenshotDir}/${name}.png`;
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** The text of a file the page offered as a download, after clicking what triggers it. */
+export async function downloadText(
+  page: Page,
+  trigger: () => Promise<void>,
+): Promise<{ name: string; text: string }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), trigger()]);
+  const path = await download.path();
+  return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8') };
+}
+
+/** What the page's own test hook says about its seat. */
+export async function seatOf(page: Page): Promise<{ participantId: string | null; version: number }> {
+  return page.evaluate(() => {
+    const hook = (
+      window as unknown as { __cercle?: { state: () => { participantId: string | null; version: number } } }
+    ).__cercle;
+    if (!hook) throw new Error('no test hook');
+    return hook.state();
+  });
+}
+
+/** Elements that stick out past the right edge: a narrow window beside a video call must not scroll sideways. */
+export async function horizontalOverflow(page: Page): Promise<string[]> {
+  const viewport = page.viewportSize()?.width ?? 0;
+  return page.evaluate((viewportWidth) => {
+    // On a phone the browser widens its layout to fit what overflows: compare with the real screen width.
+    const width = Math.min(viewportWidth || Number.POSITIVE_INFINITY, document.documentElement.clientWidth);
+    if (document.documentElement.scrollWidth <= width) return [];
+    const culprits: string[] = [];
+    for (const el of Array.from(document.querySelectorAll('body *'))) {
+      const box = el.getBoundingClientRect();
+      if (box.right > width + 1 && box.width > 0) {
+        let inScroller = false;
+        for (let p = el.parentElement; p; p = p.parentElement) {
+          const overflowX = getComputedStyle(p).overflowX;
+          if (overflowX === 'auto' || overflowX === 'scroll' || overflowX === 'hidden') inScroller = true;
+        }
+        if (!inScroller)
+          culprits.push(`${el.tagName.toLowerCase()}.${el.className} (${Math.round(box.right)}px)`);
+      }
+    }
+    return culprits.slice(0, 10);
+  }, viewport);
+}

@@ -43,7 +43,7 @@ export type RedisRoomStoreOptions = {
   maxBatch?: number;
   /** Applied command ids remembered per room for dedup. Default 256. */
   recentLimit?: number;
-  /** Rooms whose last document this node keeps in memory. Default 10,000. */
+  /** Rooms whose last document this node keeps in memory (least recently used dropped). Default 1,000. */
   cacheSize?: number;
   logger?: StoreLogger;
 };
@@ -76,26 +76,33 @@ type Pending<R extends StoredRoom, D extends StepDecision> = {
 const RedisReplyError = ReplyError as typeof Error;
 /** How long a node that lost a race keeps the room's turn at most (if it died meanwhile). */
 const TURN_MS = 200;
-const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|MISCONF)\b/;
+const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|MISCONF|OOM)\b/;
 
 /**
- * Rooms in Redis, one key per room holding `{ room, gen, recent }` as JSON (see docs/design.md).
+ * Rooms in Redis (docs/design.md, "Storage"). Keys:
+ * - `cercle:room:{code}`: JSON `{ room, gen, recent }`, TTL `ttlSeconds` refreshed by every write.
+ *   `recent` holds the last `recentLimit` applied command ids (dedup); `gen` is random per `create`,
+ *   so a code purged and created again never matches a stale copy.
+ * - `cercle:room:{code}:turn`: exists for at most 200 ms after two nodes raced on the room (below).
+ * - `cercle:timers`: sorted set, score = deadline ms, member `code|timerId`, shared by all rooms.
  *
- * `apply` runs the step on this node's cached copy and writes with one Lua compare-and-set on
- * (gen, version): one round trip per accepted command when the cache is current. On a conflict the
- * script returns the current document in the same reply and the step runs again on it. `gen` is
- * random per `create`, so a room purged and created again under the same code never matches a stale
- * cache. A refusal computed on the cache is confirmed by the same script in check mode (one round
- * trip), since a refusal from a stale copy would be wrong. Commands on one room from this node are
- * queued so they never conflict with each other.
+ * `apply`: each node keeps the last document it saw of a room, runs the step on it and writes with one
+ * Lua compare-and-set on (gen, version) that also records the command id, refreshes the TTL and adds
+ * the decision's `schedule_timer` effects to the timers set (so a timer is never lost between the room
+ * write and its scheduling). One round trip per accepted command when the copy is current. On a
+ * conflict the script returns the current document in the same reply and the step runs again on it.
+ * A refusal decided on the copy is confirmed by the same script in check mode: a stale copy must not
+ * refuse wrongly. A duplicate id found in the copy answers at once; the script checks ids again.
  *
- * Timers: sorted set `cercle:timers`, score = deadline ms, member `code|timerId`. A decision's
- * `schedule_timer` effects are added by the same apply script (atomic with the room write);
- * `scheduleTimer` adds one on its own. `claimDueTimers` takes due members with one script.
+ * Commands on one room from this node are queued, never racing each other; those that queue up while a
+ * write is in flight are run in order on one copy and stored by one compare-and-set (at most `maxBatch`),
+ * all or nothing. Across nodes, the node that loses a race takes the room's turn and the others yield
+ * to it: without that, a node with a steady stream of commands would win every race and starve others.
  *
- * Failures: no offline queue, no retry of a sent command, a command timeout, and a deadline on every
- * call: when Redis is unreachable every call rejects with StoreUnavailableError within `callTimeoutMs`,
- * never a false success. ioredis reconnects by itself.
+ * Failures: no offline queue, no re-sending of a command in flight, a command timeout, and a deadline
+ * on every call: when Redis is unreachable or stalls, every call rejects with StoreUnavailableError
+ * within `callTimeoutMs`, never a false success (a write may land after its deadline: a false failure,
+ * and a retry with the same command id then answers `duplicate`). ioredis reconnects by itself.
  */
 export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision = Decision>
   implements RoomStore<R, D>
@@ -167,15 +174,19 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     this.maxAttempts = options.maxAttempts ?? 1000;
     this.maxBatch = Math.max(1, options.maxBatch ?? 50);
     this.recentLimit = options.recentLimit ?? 256;
-    this.cacheSize = options.cacheSize ?? 10_000;
+    this.cacheSize = options.cacheSize ?? 1000;
     const logger = options.logger;
+    // Connection state changes only, once each way: never keys, codes or room content.
     let lost = false;
-    redis.on('error', (error: Error) => {
-      if (!lost) logger?.warn({ event: 'store_error', error: error.message }, 'Redis error');
+    const lose = (reason: string) => {
+      if (lost || this.closed) return;
       lost = true;
-    });
+      logger?.warn({ event: 'store_unavailable', reason }, 'Redis connection lost');
+    };
+    redis.on('error', (error: Error) => lose(error.name));
+    redis.on('close', () => lose('closed'));
     redis.on('ready', () => {
-      if (lost) logger?.info({ event: 'store_ready' }, 'Redis is back');
+      if (lost) logger?.info({ event: 'store_ready' }, 'Redis connection back');
       lost = false;
     });
   }

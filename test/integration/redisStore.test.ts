@@ -1,0 +1,118 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type StepDecision, StoreUnavailableError } from '../../server/src/store/interface.js';
+import { RedisRoomStore, type StoreLogger } from '../../server/src/store/redis.js';
+import { freePort, type RedisServer, startRedisServer } from '../support/redisServer.js';
+
+/** What only the Redis store promises beyond the contract: its layout, its round trips, its logs. */
+type Note = { code: string; version: number; text: string[] };
+const write =
+  (text: string) =>
+  (r: Note): StepDecision<Note> => ({
+    ok: true,
+    room: { ...r, version: r.version + 1, text: [...r.text, text] },
+    effects: [],
+  });
+
+let server: RedisServer;
+let admin: Redis;
+const opened: RedisRoomStore<Note, StepDecision<Note>>[] = [];
+const open = async (options: Parameters<typeof RedisRoomStore.connect>[1] = {}) => {
+  const store = await RedisRoomStore.connect<Note, StepDecision<Note>>(server.url, options);
+  opened.push(store);
+  return store;
+};
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  admin = new Redis(server.url);
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((store) => store.close()));
+  await admin.flushall();
+});
+afterAll(async () => {
+  admin?.disconnect();
+  await server?.stop();
+});
+
+describe('RedisRoomStore', () => {
+  it('one Redis round trip per accepted command once the room is cached', async () => {
+    const store = await open();
+    await store.create({ code: 'RTT', version: 0, text: [] });
+    await store.apply('RTT', 'warm-up', write('loads the script into Redis'));
+    const before = store.stats.redisCalls;
+    for (let i = 0; i < 200; i++)
+      expect((await store.apply('RTT', `c${i}`, write(`t${i}`))).status).toBe('applied');
+    const calls = store.stats.redisCalls - before;
+    expect(calls / 200).toBe(1);
+  });
+
+  it('commands queued on one room share a round trip (fewer than one per command)', async () => {
+    const store = await open();
+    await store.create({ code: 'BURST', version: 0, text: [] });
+    const before = store.stats.redisCalls;
+    const results = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => store.apply('BURST', `c${i}`, write(`t${i}`))),
+    );
+    expect(results.every((r) => r.status === 'applied')).toBe(true);
+    expect(store.stats.redisCalls - before).toBeLessThan(50);
+    expect((await store.load('BURST'))!.text).toEqual(Array.from({ length: 500 }, (_, i) => `t${i}`));
+  });
+
+  it('stores one key per room: JSON with the room and the last 256 command ids, with the TTL set', async () => {
+    const store = await open({ ttlSeconds: 120 });
+    await store.create({ code: 'LAYOUT', version: 0, text: [] });
+    for (let i = 0; i < 300; i++) await store.apply('LAYOUT', `c${i}`, write('x'));
+    const doc = JSON.parse((await admin.get('cercle:room:LAYOUT'))!) as { room: Note; recent: string[] };
+    expect(doc.room.version).toBe(300);
+    expect(doc.recent).toHaveLength(256);
+    expect(doc.recent.at(-1)).toBe('c299');
+    expect(doc.recent[0]).toBe('c44');
+    const pttl = await admin.pttl('cercle:room:LAYOUT');
+    expect(pttl).toBeGreaterThan(110_000);
+    expect(pttl).toBeLessThanOrEqual(120_000);
+  });
+
+  it('falls back to EVAL when Redis has forgotten the scripts (NOSCRIPT)', async () => {
+    const store = await open();
+    await store.create({ code: 'NOSCRIPT', version: 0, text: [] });
+    await store.apply('NOSCRIPT', 'c1', write('a'));
+    await admin.script('FLUSH');
+    const before = store.stats.redisCalls;
+    expect((await store.apply('NOSCRIPT', 'c2', write('b'))).status).toBe('applied');
+    expect(store.stats.redisCalls - before).toBe(2); // EVALSHA refused, then EVAL
+    expect((await store.apply('NOSCRIPT', 'c3', write('c'))).status).toBe('applied');
+    expect(store.stats.redisCalls - before).toBe(3);
+  });
+
+  it('connecting to a Redis that is not there fails fast with StoreUnavailableError', async () => {
+    const port = await freePort();
+    const started = Date.now();
+    await expect(RedisRoomStore.connect(`redis://127.0.0.1:${port}`)).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('logs connection trouble without room content, codes or ids', async () => {
+    const lines: string[] = [];
+    const logger: StoreLogger = {
+      warn: (obj, msg) => lines.push(JSON.stringify({ ...obj, msg })),
+      info: (obj, msg) => lines.push(JSON.stringify({ ...obj, msg })),
+    };
+    const store = await open({ logger });
+    await store.create({ code: 'CANARYCODE', version: 0, text: [] });
+    await store.apply('CANARYCODE', 'canary-command-id', write('canary secret text'));
+    await server.kill();
+    await expect(store.apply('CANARYCODE', 'canary-2', write('canary more text'))).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+    await server.restart();
+    const deadline = Date.now() + 5_000;
+    while (!(await store.ping()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(lines.some((line) => line.includes('store_unavailable'))).toBe(true);
+    expect(lines.some((line) => line.includes('store_ready'))).toBe(true);
+    expect(lines.join('\n')).not.toMatch(/canary/i);
+  });
+});

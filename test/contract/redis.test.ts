@@ -64,16 +64,16 @@ registerRoomStoreContract('redis', async () => {
       },
       freeze: async () => {
         frozen = true;
-        await server.freeze();
+        server.freeze();
       },
       thaw: async () => {
-        await server.thaw();
+        server.thaw();
         frozen = false;
       },
     },
     cleanup: async () => {
       await Promise.all(opened.map((store) => store.close()));
-      if (frozen) await server.thaw();
+      if (frozen) server.thaw();
       if (down) await server.restart();
       await admin.flushall();
       admin.disconnect();

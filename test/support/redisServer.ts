@@ -18,8 +18,8 @@ export type RedisServer = {
   /** Starts it again on the same port (after stop/kill), waits until it answers PING. */
   restart(): Promise<void>;
   /** SIGSTOP: the server keeps its connections but answers nothing until `thaw` (SIGCONT). */
-  freeze(): Promise<void>;
-  thaw(): Promise<void>;
+  freeze(): void;
+  thaw(): void;
 };
 
 /** The same, under the name the integration tests use. */
@@ -137,10 +137,10 @@ export async function startRedisServer(options: { startTimeoutMs?: number } = {}
       await end('SIGKILL');
       await launch();
     },
-    freeze: async () => {
+    freeze: () => {
       child?.kill('SIGSTOP');
     },
-    thaw: async () => {
+    thaw: () => {
       child?.kill('SIGCONT');
     },
   };

@@ -127,10 +127,14 @@ describe('hostile input', () => {
     await facilitator.sync();
     before = canonical(facilitator.view);
     const gone = disconnected(attacker.socket);
-    attacker.socket.emit('room:command', {
-      id: randomUUID(),
-      command: { type: 'post_card', kind: 'question', text: 'x'.repeat(2 * 1024 * 1024) },
-    });
+    attacker.socket.emit(
+      'room:command',
+      {
+        id: randomUUID(),
+        command: { type: 'post_card', kind: 'question', text: 'x'.repeat(2 * 1024 * 1024) },
+      },
+      () => {},
+    );
     await gone;
     // Everyone else carries on.
     const ack = await consultant.send({ type: 'raise_hand' });

@@ -3,14 +3,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, type RedisServer } from './redisServer.js';
+import { freePort } from './redisServer.js';
 
 /**
  * A throwaway redis-server that writes every command to its append-only file before answering
  * (`appendfsync always`), so a SIGKILL loses nothing that was acknowledged: after `restart()` the
  * rooms are back. For the outage test, where "acknowledged means stored" is the point.
  */
-export type DurableRedis = RedisServer & {
+export type DurableRedis = {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+  /** SIGKILL: a crash; what was acknowledged is in the append-only file. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  restart(): Promise<void>;
   /** SIGSTOP: Redis keeps its connections open but answers nothing (a hung server, not a dead one). */
   freeze(): void;
   thaw(): void;

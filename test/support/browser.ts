@@ -74,6 +74,8 @@ export async function openPerson(
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
   const path = `${screenshotDir}/${name}.png`;
+  // From the top, so the sticky bar is drawn where people see it.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage: true });
   return path;
 }

@@ -160,6 +160,8 @@ export const en: Texts = {
 
   now: {
     lobby: 'Waiting for the session to start.',
+    lobbyDriver: 'Invite the group, give the roles, then start the session.',
+    lobbyPair: 'When you are both here, either of you starts the session.',
     youSpeak: 'Your turn: you have the floor.',
     speaks: {
       facilitator: 'the facilitator speaks',

@@ -161,6 +161,8 @@ export const fr = {
 
   now: {
     lobby: 'En attente du début de la séance.',
+    lobbyDriver: 'Invitez le groupe, donnez les rôles, puis lancez la séance.',
+    lobbyPair: 'Quand vous êtes deux, l’un de vous lance la séance.',
     youSpeak: 'À vous : vous avez la parole.',
     speaks: {
       facilitator: 'l’animateur parle',

@@ -4,6 +4,7 @@ import { t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
 import { can, nameOf } from '../state/derived.js';
 import { participantId, view } from '../state/session.js';
+import { Icon } from '../ui/Icon.js';
 
 /** The commitments: what, by when, with whom; and the confidence from 1 to 10. */
 export function ActionPlanPanel() {
@@ -18,7 +19,9 @@ export function ActionPlanPanel() {
   const twoRounds = v.template.swap !== null;
   return (
     <section class="panel" aria-labelledby="plan-title" data-testid="action-plan">
-      <h2 id="plan-title">🎯 {t().plan.title}</h2>
+      <h2 id="plan-title">
+        <Icon name="target" /> {t().plan.title}
+      </h2>
       {items.length === 0 ? (
         <p class="hint">{t().plan.empty}</p>
       ) : (

@@ -5,6 +5,7 @@ import { t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
 import { can, isPair, nameOf } from '../state/derived.js';
 import { view } from '../state/session.js';
+import { Icon, type IconName } from '../ui/Icon.js';
 
 /** The driver's controls: start, phases, timer, floor, rounds, entrance, end. Hidden when not allowed. */
 export function ConsolePanel() {
@@ -15,20 +16,22 @@ export function ConsolePanel() {
   const lastPhase = v.phaseIndex === v.phases.length - 1;
   return (
     <section class="panel console no-print" aria-labelledby="console-title" data-testid="console">
-      <h2 id="console-title">🎛 {isPair.value ? t().console.titlePair : t().console.title}</h2>
+      <h2 id="console-title">
+        <Icon name="sliders" /> {isPair.value ? t().console.titlePair : t().console.title}
+      </h2>
       {lobby && <StartGroup />}
       {running && (
         <>
           <Group title={t().room.stepper}>
             <Cmd type="previous_phase" label={`◀ ${t().console.prev}`} />
             {!lastPhase && <Cmd type="next_phase" label={`${t().console.next} ▶`} primary />}
-            {can('swap_roles') && <Cmd type="swap_roles" label={`⇄ ${t().console.swap}`} primary />}
+            {can('swap_roles') && <Cmd type="swap_roles" label={t().console.swap} icon="swap" primary />}
             {lastPhase && !can('swap_roles') && <EndButtons finishLabel={t().console.finish} />}
           </Group>
           {v.timer && (
             <Group title={t().room.timeLeft}>
               {v.timer.pausedAt === null ? (
-                <Cmd type="pause_timer" label={`⏸ ${t().console.pause}`} />
+                <Cmd type="pause_timer" label={t().console.pause} icon="pause" />
               ) : (
                 <Cmd type="resume_timer" label={`▶ ${t().console.resume}`} primary />
               )}
@@ -89,6 +92,7 @@ function Cmd({
   type,
   label,
   primary,
+  icon,
 }: {
   type:
     | 'previous_phase'
@@ -104,10 +108,12 @@ function Cmd({
     | 'stop_round';
   label: string;
   primary?: boolean;
+  icon?: IconName;
 }) {
   if (!can(type)) return null;
   return (
     <button type="button" class={primary ? 'primary' : undefined} onClick={() => void sendCommand({ type })}>
+      {icon && <Icon name={icon} />}
       {label}
     </button>
   );
@@ -154,7 +160,7 @@ function FloorGroup() {
       <Group title={t().people.handQueue(hands.length)}>
         {can('give_floor') && hands.length > 0 && (
           <button type="button" class="primary" onClick={() => void sendCommand({ type: 'give_floor' })}>
-            🎙 {t().console.nextHand} ({nameOf(hands[0])})
+            <Icon name="mic" /> {t().console.nextHand} ({nameOf(hands[0])})
           </button>
         )}
         {v.floor.speakerId && <Cmd type="release_floor" label={t().console.clearFloor} />}
@@ -195,7 +201,7 @@ function FloorGroup() {
                   })
                 }
               >
-                🔁 {t().console.startRound}
+                <Icon name="repeat" /> {t().console.startRound}
               </button>
             </>
           )
@@ -210,9 +216,13 @@ function EntranceGroup() {
   if (!v || isPair.value) return null;
   return (
     <div class="group">
-      {v.locked && <p class="hint">🔒 {t().console.locked}</p>}
-      <Cmd type="lock_room" label={`🔒 ${t().console.lock}`} />
-      <Cmd type="unlock_room" label={`🔓 ${t().console.unlock}`} />
+      {v.locked && (
+        <p class="hint">
+          <Icon name="lock" /> {t().console.locked}
+        </p>
+      )}
+      <Cmd type="lock_room" label={t().console.lock} icon="lock" />
+      <Cmd type="unlock_room" label={t().console.unlock} icon="unlock" />
     </div>
   );
 }
@@ -244,7 +254,7 @@ function EndButtons({ finishLabel }: { finishLabel: string }) {
         ■ {finishLabel}
       </button>
       <button type="button" class="danger" onClick={() => (confirming.value = 'purge')}>
-        🗑 {t().console.purge}
+        <Icon name="trash" /> {t().console.purge}
       </button>
     </div>
   );

@@ -1,6 +1,7 @@
 import { loc, t } from '../i18n/index.js';
 import { myRole, phase } from '../state/derived.js';
 import { view } from '../state/session.js';
+import { Icon } from '../ui/Icon.js';
 
 /** The guide questions of the phase: open for the role that leads it, folded for the others. */
 export function GuidePanel() {
@@ -23,12 +24,16 @@ export function GuidePanel() {
     <section class="panel" aria-label={t().room.guideFor(who)}>
       {leads ? (
         <>
-          <h2>💡 {t().room.guideFor(who)}</h2>
+          <h2>
+            <Icon name="bulb" /> {t().room.guideFor(who)}
+          </h2>
           {list}
         </>
       ) : (
         <details>
-          <summary>💡 {t().room.guideFor(who)}</summary>
+          <summary>
+            <Icon name="bulb" /> {t().room.guideFor(who)}
+          </summary>
           {list}
         </details>
       )}

@@ -4,6 +4,7 @@ import { t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
 import { can } from '../state/derived.js';
 import { view } from '../state/session.js';
+import { Icon } from '../ui/Icon.js';
 
 type Verdict = 'met' | 'partly_met' | 'not_met';
 const verdicts: Verdict[] = ['met', 'partly_met', 'not_met'];
@@ -18,7 +19,9 @@ export function IndicatorPanel() {
   if (indicators.length === 0 || (!mayReview && Object.keys(reviews).length === 0)) return null;
   return (
     <section class="panel" aria-labelledby="indicators-title">
-      <h2 id="indicators-title">📏 {t().indicators.title}</h2>
+      <h2 id="indicators-title">
+        <Icon name="ruler" /> {t().indicators.title}
+      </h2>
       <ul class="card-list">
         {indicators.map((card) => (
           <IndicatorRow key={card.id} card={card} editable={mayReview} />

@@ -4,6 +4,7 @@ import { t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
 import { can, myRole, nameOf } from '../state/derived.js';
 import { participantId, view } from '../state/session.js';
+import { Icon } from '../ui/Icon.js';
 
 /** The last phase: what each takes away, and a short review of the session. */
 export function LearningPanel() {
@@ -17,7 +18,9 @@ export function LearningPanel() {
   if (learnings.length === 0 && !mayLearn && !mayEvaluate) return null;
   return (
     <section class="panel" aria-labelledby="learning-title" data-testid="learnings">
-      <h2 id="learning-title">🌱 {t().learning.title}</h2>
+      <h2 id="learning-title">
+        <Icon name="sprout" /> {t().learning.title}
+      </h2>
       {learnings.length === 0 ? (
         <p class="hint">{t().learning.empty}</p>
       ) : (

@@ -5,6 +5,7 @@ import { sendCommand } from '../net/connection.js';
 import { logbookMarkdown } from '../record/markdown.js';
 import { mine, roomCode, view } from '../state/session.js';
 import { downloadText } from '../ui/download.js';
+import { Icon } from '../ui/Icon.js';
 
 /** My private notes: visibly private, open at every moment, downloadable. */
 export function LogbookPanel() {
@@ -23,7 +24,10 @@ export function LogbookPanel() {
   return (
     <section class="panel logbook" id="logbook" aria-labelledby="logbook-title" data-testid="logbook">
       <h2 id="logbook-title">
-        📓 {t().logbook.title} <span class="badge private">🔒 {t().logbook.private}</span>
+        <Icon name="book" /> {t().logbook.title}{' '}
+        <span class="badge private">
+          <Icon name="lock" /> {t().logbook.private}
+        </span>
       </h2>
       <form
         onSubmit={(e) => {
@@ -58,7 +62,7 @@ export function LogbookPanel() {
                 downloadText(`${t().record.logbookFile}-${roomCode.value}.md`, logbookMarkdown())
               }
             >
-              ⬇ {t().logbook.download}
+              <Icon name="download" /> {t().logbook.download}
             </button>
           )}
         </div>

@@ -1,8 +1,9 @@
 import { postableKinds, type Role } from '@cercle/shared';
 import { loc, t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
-import { amDriver, can, myRole, nameOf, phase } from '../state/derived.js';
+import { amDriver, can, isPair, myRole, nameOf, phase } from '../state/derived.js';
 import { participantId, view } from '../state/session.js';
+import { Icon } from '../ui/Icon.js';
 import { Countdown } from './Countdown.js';
 
 /** "Who speaks" as a phrase: "the consultants speak", "the client and the consultants have the floor". */
@@ -23,7 +24,10 @@ export function whatIDoNow(): { text: string; tone: 'speak' | 'listen' | 'neutra
   const me = participantId.value;
   const texts = t().now;
   if (!v || !p || !role || !me) return { text: '', tone: 'neutral' };
-  if (v.status === 'lobby') return { text: texts.lobby, tone: 'neutral' };
+  if (v.status === 'lobby') {
+    const text = isPair.value ? texts.lobbyPair : amDriver.value ? texts.lobbyDriver : texts.lobby;
+    return { text, tone: 'neutral' };
+  }
   if (v.status === 'ended') return { text: texts.ended, tone: 'neutral' };
   const speaker = v.floor.round ? v.floor.round.order[v.floor.round.index] : v.floor.speakerId;
   if (speaker === me) return { text: texts.youSpeak, tone: 'speak' };
@@ -104,13 +108,15 @@ export function NowStrip() {
           )}
           {!lobby && v.floor.speakerId && !round && (
             <p class="speaker-line">
-              🎙 {v.floor.speakerId === me ? t().room.youSpeak : t().room.speaker(nameOf(v.floor.speakerId))}
+              <Icon name="mic" />{' '}
+              {v.floor.speakerId === me ? t().room.youSpeak : t().room.speaker(nameOf(v.floor.speakerId))}
             </p>
           )}
           {round && roundSpeaker && (
             <div class="row speaker-line">
               <span>
-                🔁 {t().room.roundSpeaker(nameOf(roundSpeaker), round.index + 1, round.order.length)}
+                <Icon name="repeat" />{' '}
+                {t().room.roundSpeaker(nameOf(roundSpeaker), round.index + 1, round.order.length)}
               </span>
               <Countdown timer={round.timer} compact />
             </div>
@@ -122,7 +128,7 @@ export function NowStrip() {
                 aria-pressed={handRaised}
                 onClick={() => void sendCommand(handRaised ? { type: 'lower_hand' } : { type: 'raise_hand' })}
               >
-                ✋ {handRaised ? t().people.lower : t().people.raise}
+                <Icon name="hand" /> {handRaised ? t().people.lower : t().people.raise}
               </button>
               <span class="hint">{t().people.handQueue(v.floor.hands.length)}</span>
             </div>

@@ -3,6 +3,7 @@ import { t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
 import { admittedPeople, amDriver, can, waitingPeople } from '../state/derived.js';
 import { participantId, view } from '../state/session.js';
+import { Icon } from '../ui/Icon.js';
 
 /** Everyone, their role and presence, raised hands and the speaker; the driver assigns roles here. */
 export function PeoplePanel() {
@@ -72,10 +73,19 @@ function Person({
         <span class="sr-only">, {person.presence === 'away' ? t().people.away : t().people.online}</span>
         {person.presence === 'away' && <span class="hint"> · {t().people.away}</span>}
       </span>
-      {hand >= 0 && <span class="badge warn">✋ {hand + 1}</span>}
-      {speaking && <span class="badge ok">🎙 {t().people.speaking}</span>}
+      {hand >= 0 && (
+        <span class="badge warn">
+          <Icon name="hand" /> {hand + 1}
+        </span>
+      )}
+      {speaking && (
+        <span class="badge ok">
+          <Icon name="mic" /> {t().people.speaking}
+        </span>
+      )}
       {mayAssign && person.role !== v.template.keyRole ? (
         <select
+          data-role={person.role}
           aria-label={t().people.role(person.displayName)}
           value={person.role}
           onChange={(e) =>
@@ -104,7 +114,7 @@ function Person({
           aria-label={t().people.give(person.displayName)}
           onClick={() => void sendCommand({ type: 'give_floor', participantId: person.id })}
         >
-          🎙
+          <Icon name="mic" />
         </button>
       )}
     </li>

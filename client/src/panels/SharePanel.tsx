@@ -3,6 +3,7 @@ import { loadFacilitatorKey } from '../net/storage.js';
 import { displayCode, facilitatorUrl, joinUrl } from '../state/route.js';
 import { roomCode } from '../state/session.js';
 import { CopyButton } from '../ui/CopyButton.js';
+import { Icon } from '../ui/Icon.js';
 import { QrCode } from '../ui/QrCode.js';
 
 /** The invitation: code, link, QR code; and, for the facilitator alone, their private link. */
@@ -35,7 +36,9 @@ export function SharePanel({ showKey }: { showKey: boolean }) {
           </div>
           {key && (
             <div class="private-box">
-              <strong>🔒 {t().share.facilitatorLink}</strong>
+              <strong>
+                <Icon name="lock" /> {t().share.facilitatorLink}
+              </strong>
               <p class="hint">{t().share.facilitatorLinkHint}</p>
               <CopyButton
                 text={facilitatorUrl(code, key)}

@@ -4,6 +4,7 @@ import { t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
 import { can, myRole } from '../state/derived.js';
 import { view } from '../state/session.js';
+import { Icon } from '../ui/Icon.js';
 
 /** The pinned request (and the framing's other statements): shown to all once written. */
 export function StatementsPanel() {
@@ -34,7 +35,8 @@ function Statement({ kind, editable }: { kind: StatementKind; editable: boolean 
   return (
     <div class="field">
       <h2>
-        📌 {t().statements[kind]} {current && <span class="badge role">{t().request.pinned}</span>}
+        <Icon name="pin" /> {t().statements[kind]}{' '}
+        {current && <span class="badge role">{t().request.pinned}</span>}
       </h2>
       {current ? (
         <p class="request" data-testid={id}>

@@ -1,5 +1,6 @@
 import { loc, t } from '../i18n/index.js';
 import { view } from '../state/session.js';
+import { Icon } from '../ui/Icon.js';
 
 type Row = { label: string; plannedMs: number; actualMs: number };
 
@@ -29,7 +30,9 @@ export function TimeChart() {
   const mins = (ms: number) => Math.round(ms / 60_000);
   return (
     <section class="panel" aria-labelledby="chart-title">
-      <h2 id="chart-title">⏱ {t().record.timeChart}</h2>
+      <h2 id="chart-title">
+        <Icon name="clock" /> {t().record.timeChart}
+      </h2>
       <svg
         class="chart"
         viewBox={`0 0 ${labelW + barW + 70} ${height}`}

@@ -2,6 +2,7 @@ import { t } from '../i18n/index.js';
 import { roomFacts } from '../screens/RoomPage.js';
 import { displayCode } from '../state/route.js';
 import { link, pendingCount, roomCode } from '../state/session.js';
+import { Icon } from '../ui/Icon.js';
 import { LanguageSwitch } from '../ui/LanguageSwitch.js';
 import { setSound, soundEnabled } from '../ui/sound.js';
 
@@ -25,8 +26,9 @@ export function TopBar({ onInvite, inviteOpen }: { onInvite?: () => void; invite
           {inviteOpen ? t().share.hide : t().share.show}
         </button>
       )}
-      <a class="button small no-print" href="#logbook">
-        {t().logbook.title}
+      <a class="button small no-print" href="#logbook" aria-label={t().logbook.title}>
+        <Icon name="book" />
+        <span class="wide-only">{t().logbook.title}</span>
       </a>
       <button
         type="button"
@@ -36,7 +38,7 @@ export function TopBar({ onInvite, inviteOpen }: { onInvite?: () => void; invite
         title={soundEnabled.value ? t().room.soundOn : t().room.soundOff}
         onClick={() => setSound(!soundEnabled.value)}
       >
-        {soundEnabled.value ? '🔔' : '🔕'}
+        <Icon name={soundEnabled.value ? 'bell' : 'bellOff'} />
       </button>
       <LanguageSwitch />
     </header>

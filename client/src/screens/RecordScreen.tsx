@@ -10,6 +10,7 @@ import { nameOf } from '../state/derived.js';
 import { navigate } from '../state/route.js';
 import { mine, roomCode, stage, view } from '../state/session.js';
 import { downloadText, slug } from '../ui/download.js';
+import { Icon } from '../ui/Icon.js';
 import { roomFacts } from './RoomPage.js';
 
 /** After the end: what each takes away, printable, with planned against actual time. */
@@ -46,10 +47,10 @@ export function RecordScreen() {
                 downloadText(`${t().record.fileName}-${slug(title)}-${roomCode.value}.md`, recordMarkdown())
               }
             >
-              ⬇ {t().record.downloadMd}
+              <Icon name="download" /> {t().record.downloadMd}
             </button>
             <button type="button" onClick={() => window.print()}>
-              🖨 {t().record.print}
+              <Icon name="print" /> {t().record.print}
             </button>
             {hasLogbook && (
               <button
@@ -59,7 +60,7 @@ export function RecordScreen() {
                   downloadText(`${t().record.logbookFile}-${roomCode.value}.md`, logbookMarkdown())
                 }
               >
-                📓 {t().record.downloadLogbook}
+                <Icon name="book" /> {t().record.downloadLogbook}
               </button>
             )}
             <button
@@ -105,7 +106,8 @@ export function RecordScreen() {
             </ul>
             {evaluations.length > 0 && (
               <p class="hint">
-                {t().record.evaluation}:{' '}
+                {t().record.evaluation}
+                {t().colon}
                 {t().learning.average(
                   (evaluations.reduce((s, e) => s + e.rating, 0) / evaluations.length).toFixed(1),
                   evaluations.length,

@@ -17,6 +17,7 @@ import { SwapNotice } from '../panels/SwapNotice.js';
 import { ConnectionBanner, TopBar } from '../panels/TopBar.js';
 import { amDriver, isPair, waitingPeople } from '../state/derived.js';
 import { view } from '../state/session.js';
+import { Icon } from '../ui/Icon.js';
 import { justCreated } from './RoomPage.js';
 import { usePhaseDrafts } from './usePhaseDrafts.js';
 
@@ -38,7 +39,7 @@ export function RoomScreen() {
       <ConnectionBanner />
       {waiting > 0 && (
         <div class="banner locked" role="status">
-          🔔 {t().room.waitingPeople(waiting)}
+          <Icon name="bell" /> {t().room.waitingPeople(waiting)}
         </div>
       )}
       <main id="main" class="page">

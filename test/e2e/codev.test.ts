@@ -40,7 +40,9 @@ describe('a co-development session in real browsers', () => {
     const fanny = await openPerson(browser, 'Fanny', { locale: 'fr-FR', viewport: desktop });
     people.push(fanny);
     const f = fanny.page;
-    await f.goto(server.url);
+    const response = await f.goto(server.url);
+    // The page is served under a strict policy (no inline script or style); any violation fails below.
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     await eventually(() => f.locator('html').getAttribute('lang')).toBe('fr');
     await screenshot(f, 'home-desktop');
     await f.getByLabel('Votre prénom').fill('Fanny');
@@ -182,6 +184,26 @@ describe('a co-development session in real browsers', () => {
       for (const s of suggestions) expect(texts).toContain(s);
       expect(texts).not.toContain('Forged by the client');
     }
+    // A dropped connection: the banner says so; a card written meanwhile is sent on return, exactly once.
+    const hook = (page: Page, on: boolean) =>
+      page.evaluate(
+        (value) =>
+          (window as unknown as { __cercle: { offline: (v: boolean) => void } }).__cercle.offline(value),
+        on,
+      );
+    await hook(anne.page, true);
+    await eventually(() => anne.page.getByRole('status').filter({ hasText: 'reconnexion' }).count()).toBe(1);
+    await anne.page.getByTestId('post-box').locator('textarea').fill('Écrire un mot à chacun');
+    await anne.page.getByTestId('post-box').getByRole('button', { name: 'Publier' }).click();
+    await screenshot(anne.page, 'reconnecting-consultant-phone');
+    await hook(anne.page, false);
+    for (const p of everyone) {
+      await eventually(() =>
+        board(p.page).locator('.card', { hasText: 'Écrire un mot à chacun' }).count(),
+      ).toBe(1);
+    }
+    await eventually(() => anne.page.getByRole('status').filter({ hasText: 'reconnexion' }).count()).toBe(0);
+
     // Nobody else sees the client's logbook.
     for (const p of [fanny, anne, bruno])
       expect(await p.page.getByText('Je me sens entendue').count()).toBe(0);

@@ -300,6 +300,8 @@ declare global {
     /** A test hook: the same door the buttons use, so a test can forge what a page could send. */
     __cercle?: {
       send: (command: unknown) => Promise<CommandAck>;
+      /** Cuts or restores the connection, as a dropped Wi-Fi would. */
+      offline: (on: boolean) => void;
       state: () => { participantId: string | null; version: number };
     };
   }
@@ -307,5 +309,9 @@ declare global {
 
 window.__cercle = {
   send: (command) => sendCommand(command as Command),
+  offline: (on) => {
+    if (on) socket?.disconnect();
+    else socket?.connect();
+  },
   state: () => ({ participantId: participantId.value, version: version.value }),
 };

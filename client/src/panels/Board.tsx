@@ -4,6 +4,7 @@ import { loc, t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
 import { can, myRole, nameOf } from '../state/derived.js';
 import { mine, participantId, view } from '../state/session.js';
+import { Icon } from '../ui/Icon.js';
 
 const kindOrder: CardKind[] = [
   'indicator',
@@ -63,6 +64,7 @@ export function Board() {
           <PostBox kinds={kinds} anonymousAllowed={v.allowAnonymousCards} />
         ) : (
           <p class="locked-note postbox" data-testid="board-locked">
+            <Icon name="lock" />
             {t().board.closed}
           </p>
         ))}
@@ -121,7 +123,9 @@ function CardItem({ card }: { card: CardView }) {
               type="button"
               class="small"
               aria-pressed={card.status === 'kept'}
-              onClick={() => void sendCommand({ type: 'keep_card', cardId: card.id })}
+              onClick={() =>
+                card.status !== 'kept' && void sendCommand({ type: 'keep_card', cardId: card.id })
+              }
             >
               ✓ {t().board.keep}
             </button>
@@ -129,7 +133,9 @@ function CardItem({ card }: { card: CardView }) {
               type="button"
               class="small"
               aria-pressed={card.status === 'set_aside'}
-              onClick={() => void sendCommand({ type: 'set_aside_card', cardId: card.id })}
+              onClick={() =>
+                card.status !== 'set_aside' && void sendCommand({ type: 'set_aside_card', cardId: card.id })
+              }
             >
               {t().board.setAside}
             </button>

@@ -1,7 +1,7 @@
 import { postableKinds, type Role } from '@cercle/shared';
 import { loc, t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
-import { amDriver, can, isPair, myRole, nameOf, phase } from '../state/derived.js';
+import { admittedPeople, amDriver, can, isPair, myRole, nameOf, phase } from '../state/derived.js';
 import { participantId, view } from '../state/session.js';
 import { Icon } from '../ui/Icon.js';
 import { Countdown } from './Countdown.js';
@@ -76,6 +76,8 @@ export function NowStrip() {
   const me = participantId.value;
   const handRaised = me ? v.floor.hands.includes(me) : false;
   const lobby = v.status === 'lobby';
+  // Hands matter only when several people may speak: alone on the floor, there is nobody to queue behind.
+  const floorHolders = admittedPeople.value.filter((person) => p.floor.includes(person.role)).length;
   return (
     <section class="panel" aria-labelledby="phase-name">
       <div class="now">
@@ -121,7 +123,7 @@ export function NowStrip() {
               <Countdown timer={round.timer} compact />
             </div>
           )}
-          {!lobby && (can('raise_hand') || handRaised) && (
+          {!lobby && !isPair.value && ((can('raise_hand') && floorHolders > 1) || handRaised) && (
             <div class="row">
               <button
                 type="button"

@@ -63,7 +63,8 @@ function Person({
   const hand = v.floor.hands.indexOf(person.id);
   const speaking =
     v.floor.speakerId === person.id || (v.floor.round?.order[v.floor.round.index] ?? null) === person.id;
-  const canGive = can('give_floor') && v.status === 'running' && !speaking;
+  // In a pair there is nobody to arbitrate the floor: no give-floor buttons.
+  const canGive = can('give_floor') && v.status === 'running' && !speaking && v.template.keyRole !== null;
   return (
     <li data-participant-id={person.id}>
       <span class={`dot ${person.presence === 'away' ? 'away' : ''}`} aria-hidden="true" />

@@ -18,7 +18,6 @@ import { ConnectionBanner, TopBar } from '../panels/TopBar.js';
 import { amDriver, isPair, waitingPeople } from '../state/derived.js';
 import { view } from '../state/session.js';
 import { Icon } from '../ui/Icon.js';
-import { justCreated } from './RoomPage.js';
 import { usePhaseDrafts } from './usePhaseDrafts.js';
 
 /** The room, for everyone; the console appears for whoever drives. */
@@ -28,7 +27,7 @@ export function RoomScreen() {
   const inviteOpen = useSignal<boolean | null>(null);
   usePhaseDrafts();
   if (!v) return null;
-  const showInvite = inviteOpen.value ?? (v.status === 'lobby' || justCreated.value?.code === v.code);
+  const showInvite = inviteOpen.value ?? v.status === 'lobby';
   const waiting = amDriver.value ? waitingPeople.value.length : 0;
   return (
     <>

@@ -42,8 +42,8 @@ const plan: Plan = {
   /** Peer-coaching pairs added for the timers scenario, so that `timers` deadlines expire together. */
   pairs: timers - groups,
   workers: Math.max(1, int('workers', args.workers, 2)),
-  /** Arrivals per second during the join storm. */
-  joinRate: int('join-rate', args['join-rate'], Math.max(100, participants / 4)),
+  /** Arrivals per second during the join storm: one node's default admission rate (JOIN_RATE_TOTAL). */
+  joinRate: int('join-rate', args['join-rate'], 100),
   /** Posts per second from all consultants together: 1,000 at the default size. */
   postRate: int('post-rate', args['post-rate'], participants / 2),
   boardMs: int('board-seconds', args['board-seconds'], 10) * 1000,
@@ -60,13 +60,16 @@ const targets: Target[] = args.only ? [args.only as Target] : ['baseline', 'cerc
 
 const tty = process.stderr.isTTY;
 let transientShown = false;
+let lastLine = 0;
+/** A progress line: rewritten in place on a terminal; elsewhere, steps and a count every few seconds. */
 function say(text: string, transient = false): void {
   if (tty) {
     process.stderr.write(`\r\x1b[2K${text}${transient ? '' : '\n'}`);
-  } else if (!transient) {
+    transientShown = transient;
+  } else if (!transient || monoMs() - lastLine > 3000) {
     process.stderr.write(`${text}\n`);
+    lastLine = monoMs();
   }
-  transientShown = transient;
 }
 
 // Report -----------------------------------------------------------------------------------------------
@@ -116,6 +119,9 @@ function report(
   ] as const) {
     const w = (r: TargetResult) => r.windows[label];
     row(label === 'join' ? 'CPU, loop' : '', `server CPU % ${name}`, (r) => w(r)?.serverCpu ?? Number.NaN);
+    row('', `redis-server CPU % ${name}`, (r) =>
+      r.target === 'cercle' ? (w(r)?.redisCpu ?? Number.NaN) : Number.NaN,
+    );
     row('', `clients CPU % ${name}`, (r) => w(r)?.clientCpu ?? Number.NaN);
     row('', `server loop delay p99 ms ${name}`, (r) => w(r)?.loopDelayP99Ms ?? Number.NaN);
   }
@@ -147,7 +153,7 @@ function report(
     };
     const notes = [
       `${r.target}: joined in ${r.join.seconds.toFixed(1)} s; board sent ${r.board.sent}, accepted ${r.board.accepted}`,
-      `missing receipts fan-out ${r.fanout.missing}, board ${r.board.missing}, timers ${r.timers.missing}; timers armed ${r.timers.armed}`,
+      `missing receipts fan-out ${r.fanout.missing}, board ${r.board.missing}, timers ${r.timers.missing}; timers armed ${r.timers.armed}, the last ${r.timers.marginMs.toFixed(0)} ms before the deadline`,
     ];
     for (const [k, v] of Object.entries(problems))
       if (Object.keys(v).length) notes.push(`${k} ${JSON.stringify(v)}`);

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { freePort, type RedisServer, startRedisServer } from '../support/redisServer.js';
 import { RpcChild } from './rpc.js';
 import type { ServerSample } from './serverStats.js';
@@ -32,7 +33,14 @@ export type Plan = {
   cpuProf: boolean;
 };
 
-export type Window = { serverCpu: number; clientCpu: number; loopDelayP99Ms: number; seconds: number };
+export type Window = {
+  serverCpu: number;
+  clientCpu: number;
+  /** redis-server's own CPU (INFO cpu), Cercle only. */
+  redisCpu: number;
+  loopDelayP99Ms: number;
+  seconds: number;
+};
 
 export type TargetResult = {
   target: Target;
@@ -51,6 +59,7 @@ export type TargetResult = {
     client: Summary;
     server: Summary;
     armed: number;
+    marginMs: number;
     missing: number;
     refused: Record<string, number>;
   };
@@ -106,6 +115,7 @@ function postJson(
 
 export class TargetSession {
   private redis: RedisServer | null = null;
+  private redisInfo: Redis | null = null;
   private server!: RpcChild;
   private workers: RpcChild[] = [];
   private readonly windows: Record<string, Window> = {};
@@ -138,6 +148,8 @@ export class TargetSession {
     if (this.target === 'cercle') {
       this.step('starting redis-server and the Cercle server');
       this.redis = await startRedisServer();
+      this.redisInfo = new Redis(this.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      await this.redisInfo.connect();
       this.server = new RpcChild('cercle-server', here('./cercleServer.ts'), {
         execArgv,
         env: {
@@ -220,6 +232,14 @@ export class TargetSession {
     return this.server.call<ServerSample>('sample', { gc });
   }
 
+  /** redis-server's CPU seconds so far (user + system), 0 without one. */
+  private async redisCpu(): Promise<number> {
+    if (!this.redisInfo) return 0;
+    const info = await this.redisInfo.info('cpu');
+    const field = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+    return field('used_cpu_user') + field('used_cpu_sys');
+  }
+
   private async clientCpu(): Promise<number> {
     const each = await Promise.all(this.workers.map((w) => w.call<number>('cpu')));
     return each.reduce((a, b) => a + b, 0);
@@ -227,16 +247,23 @@ export class TargetSession {
 
   /** Runs one scenario and adds up the server's and the clients' CPU over it, and the server's loop delay. */
   private async measure<T>(label: string, body: () => Promise<T>): Promise<T> {
-    const [s0, c0] = await Promise.all([this.sample(), this.clientCpu()]);
+    const [s0, c0, r0] = await Promise.all([this.sample(), this.clientCpu(), this.redisCpu()]);
     const t0 = monoMs();
     const result = await body();
     const seconds = (monoMs() - t0) / 1000;
-    const [s1, c1] = await Promise.all([this.sample(), this.clientCpu()]);
-    const w = this.windows[label] ?? { serverCpu: 0, clientCpu: 0, loopDelayP99Ms: 0, seconds: 0 };
+    const [s1, c1, r1] = await Promise.all([this.sample(), this.clientCpu(), this.redisCpu()]);
+    const w = this.windows[label] ?? {
+      serverCpu: 0,
+      clientCpu: 0,
+      redisCpu: 0,
+      loopDelayP99Ms: 0,
+      seconds: 0,
+    };
     const total = w.seconds + seconds;
     // CPU as a time-weighted mean over the scenario's spells; loop delay as the worst spell.
     w.serverCpu = (w.serverCpu * w.seconds + (s1.cpuMicros - s0.cpuMicros) / 1e4) / total;
     w.clientCpu = (w.clientCpu * w.seconds + (c1 - c0) / 1e4) / total;
+    w.redisCpu = (w.redisCpu * w.seconds + (r1 - r0) * 100) / total;
     w.loopDelayP99Ms = Math.max(w.loopDelayP99Ms, s1.loopDelayP99Ms);
     w.seconds = total;
     this.windows[label] = w;
@@ -335,7 +362,8 @@ export class TargetSession {
       );
       await sleep(500);
     }
-    const leadMs = Math.max(3000, timers * 3);
+    // Long enough for every room's timer command to be stored before the common deadline.
+    const leadMs = Math.max(1500, timers * 5);
     const at = Math.ceil(epochMs() + leadMs);
     this.step(`timers: ${timers} deadlines at +${leadMs} ms`);
     this.timers = await this.measure('timers', () =>
@@ -347,6 +375,7 @@ export class TargetSession {
     this.step('stopping');
     await Promise.all(this.workers.map((w) => w.call('close').catch(() => {})));
     await Promise.all([...this.workers, this.server].filter(Boolean).map((c) => c.stop()));
+    this.redisInfo?.disconnect();
     await this.redis?.stop();
   }
 
@@ -400,6 +429,7 @@ export class TargetSession {
         client: summarize(concat(timers.map((t) => t.clientLateness))),
         server: summarize(concat(timers.map((t) => t.serverLateness))),
         armed: timers.reduce((n, t) => n + t.armed, 0),
+        marginMs: Math.min(...timers.map((t) => t.margin)),
         missing: timers.reduce((n, t) => n + t.missing, 0),
         refused: mergeCounts(timers.map((t) => t.refused)),
       },

@@ -39,6 +39,8 @@ export type TimerResult = {
   /** The server's `expiredAt` minus the deadline, ms, once per room. */
   serverLateness: Float64Array;
   armed: number;
+  /** The last arming acknowledgement came this long before the deadline (ms); negative means too late. */
+  margin: number;
   accepted: number;
   refused: Record<string, number>;
   missing: number;
@@ -104,7 +106,18 @@ function connect(room: RoomRun, member: Member): Promise<{ latency?: number; fai
   });
   member.socket = socket;
   socket.on('room:patch', (patch: Patch) => onPatch(room, member, patch));
-  return new Promise((resolve) => {
+  return new Promise((resolveOnce) => {
+    let settled = false;
+    const resolve = (outcome: { latency?: number; failure?: string }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolveOnce(outcome);
+    };
+    const timer = setTimeout(() => resolve({ failure: 'no welcome in 30 s' }), 30_000);
+    socket.once('disconnect', (reason: string) =>
+      resolve({ failure: `disconnected before welcome: ${reason}` }),
+    );
     socket.once(
       'session:welcome',
       (welcome: {
@@ -341,6 +354,7 @@ async function timers(params: { at: number; timeoutMs: number }): Promise<TimerR
   const deadline = monoMs() + Math.max(0, params.at - epochMs()) + params.timeoutMs;
   while (monoMs() < deadline && !everyoneKnows()) await sleep(20);
   timersAt = null;
+  const margin = params.at - (epochMs() - (monoMs() - tally.lastAck));
   const clientLateness: number[] = [];
   const serverLateness: number[] = [];
   let missing = 0;
@@ -356,6 +370,7 @@ async function timers(params: { at: number; timeoutMs: number }): Promise<TimerR
     clientLateness: Float64Array.from(clientLateness),
     serverLateness: Float64Array.from(serverLateness),
     armed: armedRooms.length,
+    margin: Number.isFinite(margin) ? margin : Number.NaN,
     accepted: tally.accepted,
     refused: tally.refused,
     missing,

@@ -19,7 +19,7 @@ import {
   link,
   mine,
   participantId,
-  pendingCount,
+  pendingCommands,
   roomCode,
   stage,
   version,
@@ -235,7 +235,7 @@ function startPinging(s: RoomSocket): void {
 }
 
 function updatePendingCount(): void {
-  pendingCount.value = pending.size;
+  pendingCommands.value = Array.from(pending.values(), ({ id, command }) => ({ id, command }));
 }
 
 function attempt(s: RoomSocket, entry: PendingCommand): void {

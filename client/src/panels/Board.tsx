@@ -3,7 +3,7 @@ import { useSignal } from '@preact/signals';
 import { loc, t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
 import { can, myRole, nameOf } from '../state/derived.js';
-import { mine, participantId, view } from '../state/session.js';
+import { mine, participantId, pendingCommands, view } from '../state/session.js';
 import { Icon } from '../ui/Icon.js';
 
 const kindOrder: CardKind[] = [
@@ -15,6 +15,13 @@ const kindOrder: CardKind[] = [
   'option',
   'note',
 ];
+
+/** My cards still on their way to the server, shown greyed where they will land. */
+function pendingPosts(kind: CardKind): { id: string; text: string }[] {
+  return pendingCommands.value.flatMap(({ id, command }) =>
+    command.type === 'post_card' && command.kind === kind ? [{ id, text: command.text }] : [],
+  );
+}
 
 function isMine(card: CardView): boolean {
   const me = participantId.value;
@@ -54,6 +61,14 @@ export function Board() {
                   .map((c) => (
                     <CardItem key={c.id} card={c} />
                   ))}
+                {pendingPosts(kind).map((post) => (
+                  <li class="card pending" key={post.id} data-pending="true">
+                    <p class="text">{post.text}</p>
+                    <div class="meta">
+                      <span class="badge warn">{t().room.sending(1)}</span>
+                    </div>
+                  </li>
+                ))}
               </ul>
             </div>
           ))}

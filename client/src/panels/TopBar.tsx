@@ -16,7 +16,7 @@ export function TopBar({ onInvite, inviteOpen }: { onInvite?: () => void; invite
         {displayCode(roomCode.value)}
       </span>
       <span class="title">{title ?? ''}</span>
-      {pendingCount.value > 0 && link.value === 'online' && (
+      {pendingCount.value > 0 && (
         <span class="status-pill" role="status">
           {t().room.sending(pendingCount.value)}
         </span>

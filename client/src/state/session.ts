@@ -1,4 +1,4 @@
-import type { ErrorCode, PrivateView, RoomView } from '@cercle/shared';
+import type { Command, ErrorCode, PrivateView, RoomView } from '@cercle/shared';
 import { computed, signal } from '@preact/signals';
 
 /** Where this page is in joining a room. */
@@ -26,8 +26,9 @@ export const mine = signal<PrivateView | null>(null);
 /** A command that was refused or could not be stored: shown as "not sent" with the reason in words. */
 export type Failure = { id: string; type: string; code: ErrorCode };
 export const failures = signal<Failure[]>([]);
-/** Commands sent and not yet acknowledged. */
-export const pendingCount = signal(0);
+/** Commands sent and not yet acknowledged: drawn as "sending" so nothing typed seems lost meanwhile. */
+export const pendingCommands = signal<{ id: string; command: Command }[]>([]);
+export const pendingCount = computed(() => pendingCommands.value.length);
 
 export const me = computed(() => {
   const v = view.value;

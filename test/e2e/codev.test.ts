@@ -81,6 +81,21 @@ describe('a co-development session in real browsers', () => {
     await eventually(() => bruno.page.locator('html').getAttribute('lang')).toBe('en');
     await eventually(() => f.locator('[data-testid=people] .people li').count()).toBe(5);
 
+    // A locked entrance: a late arrival waits, is shown nothing of the room, and is let in.
+    await f.getByRole('button', { name: /Verrouiller l’entrée/ }).click();
+    const eve = await openPerson(browser, 'Eve', { locale: 'en-GB', viewport: phone });
+    people.push(eve);
+    await eve.page.goto(link);
+    await eve.page.getByLabel('Your first name').fill('Eve');
+    await eve.page.keyboard.press('Enter');
+    await eve.page.getByRole('heading', { name: 'You are in the waiting room' }).waitFor();
+    expect(await eve.page.getByTestId('board').count()).toBe(0);
+    await screenshot(eve.page, 'waiting-phone');
+    await f.getByRole('button', { name: 'Faire entrer Eve' }).click();
+    await eve.page.getByTestId('people').waitFor();
+    await f.getByRole('button', { name: /Déverrouiller l’entrée/ }).click();
+    await eventually(() => f.locator('[data-testid=people] .people li').count()).toBe(6);
+
     // Roles, then start.
     await eventually(() => f.getByTestId('start-missing').textContent()).toContain('Client');
     await f.getByLabel('Rôle de Claire').selectOption('client');
@@ -221,7 +236,7 @@ describe('a co-development session in real browsers', () => {
     expect(after.participantId).toBe(before.participantId);
     await eventually(() => phaseName(bruno.page).textContent()).toBe('Consultation');
     await eventually(() => bruno.page.getByTestId('post-box').count()).toBe(1);
-    await eventually(() => f.locator('[data-testid=people] .people li').count()).toBe(5);
+    await eventually(() => f.locator('[data-testid=people] .people li').count()).toBe(6);
     await eventually(() =>
       f.locator(`[data-participant-id="${after.participantId}"] .dot.away`).count(),
     ).toBe(0);
@@ -304,6 +319,6 @@ describe('a co-development session in real browsers', () => {
     await screenshot(claire.page, 'record-client-desktop');
     await screenshot(anne.page, 'record-consultant-phone');
 
-    for (const p of everyone) expect(p.problems, `${p.name}'s page`).toEqual([]);
+    for (const p of people) expect(p.problems, `${p.name}'s page`).toEqual([]);
   });
 });

@@ -49,7 +49,14 @@ describe('peer coaching in pairs, in real browsers', () => {
     const bob = await openPerson(browser, 'Bob', { locale: 'en-GB', viewport: phone });
     people.push(bob);
     const b = bob.page;
-    await b.goto(link);
+    await b.goto(server.url);
+    await screenshot(b, 'home-phone');
+    expect(await horizontalOverflow(b)).toEqual([]);
+    // Bob types the code read aloud in the call, in lower case with a dash: it still works.
+    const code = link.split('/r/')[1] ?? '';
+    await b.getByLabel('Session code').fill(`${code.slice(0, 3).toLowerCase()}-${code.slice(3)}`);
+    await b.getByRole('button', { name: 'Join', exact: true }).click();
+    await eventually(() => b.url()).toBe(link);
     await b.getByLabel('Your first name').fill('Bob');
     await b.keyboard.press('Enter');
     await b.getByTestId('people').waitFor();

@@ -64,7 +64,9 @@ function Person({
   const speaking =
     v.floor.speakerId === person.id || (v.floor.round?.order[v.floor.round.index] ?? null) === person.id;
   // In a pair there is nobody to arbitrate the floor: no give-floor buttons.
-  const canGive = can('give_floor') && v.status === 'running' && !speaking && v.template.keyRole !== null;
+  const mayHoldFloor = v.phases[v.phaseIndex]?.floor.includes(person.role) ?? false;
+  const canGive =
+    can('give_floor') && v.status === 'running' && !speaking && mayHoldFloor && v.template.keyRole !== null;
   return (
     <li data-participant-id={person.id}>
       <span class={`dot ${person.presence === 'away' ? 'away' : ''}`} aria-hidden="true" />

@@ -7,7 +7,7 @@ import { loadLastName, saveLastName } from '../net/storage.js';
 import { displayCode, navigate } from '../state/route.js';
 import { joinError, stage } from '../state/session.js';
 import { LanguageSwitch } from '../ui/LanguageSwitch.js';
-import { factsLoaded, roomFacts } from './RoomPage.js';
+import { roomFacts } from './RoomPage.js';
 
 /** A name, Enter, and you are in. */
 export function JoinForm({ code }: { code: string }) {
@@ -16,7 +16,7 @@ export function JoinForm({ code }: { code: string }) {
   // The page has one purpose, typing a name: put the cursor there (a link opened from the call's chat).
   useEffect(() => nameInput.current?.focus(), []);
   const joining = stage.value === 'joining';
-  const unknown = factsLoaded.value && !roomFacts.value;
+  // A locked room answers the facts request like an unknown one: only the handshake says which it is.
   const error = joinError.value;
 
   const submit = (e: Event) => {
@@ -39,7 +39,7 @@ export function JoinForm({ code }: { code: string }) {
         <section class="panel center-card" aria-labelledby="join-heading">
           <h1 id="join-heading">{roomFacts.value?.title || t().join.title}</h1>
           {roomFacts.value && <p class="hint">{t().templates[roomFacts.value.template]}</p>}
-          {unknown || error === 'room_not_found' ? (
+          {error === 'room_not_found' ? (
             <>
               <p role="alert">{t().join.unknownRoom}</p>
               <button type="button" onClick={() => navigate('/')}>

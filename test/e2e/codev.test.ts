@@ -10,6 +10,7 @@ import {
   phone,
   screenshot,
   seatOf,
+  unnamedControls,
 } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 
@@ -227,6 +228,8 @@ describe('a co-development session in real browsers', () => {
     await screenshot(anne.page, 'consultation-consultant-phone');
     expect(await horizontalOverflow(anne.page)).toEqual([]);
     await screenshot(f, 'consultation-facilitator-desktop');
+    // Every control can be named by a screen reader, on the busiest screens.
+    for (const p of [f, claire.page, anne.page]) expect(await unnamedControls(p)).toEqual([]);
 
     // A reload mid-session puts Bruno back in his seat: same participant, no second seat.
     const before = await seatOf(bruno.page);
@@ -317,6 +320,7 @@ describe('a co-development session in real browsers', () => {
       1,
     );
     await screenshot(claire.page, 'record-client-desktop');
+    expect(await unnamedControls(claire.page)).toEqual([]);
     await screenshot(anne.page, 'record-consultant-phone');
 
     for (const p of people) expect(p.problems, `${p.name}'s page`).toEqual([]);

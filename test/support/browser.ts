@@ -124,3 +124,30 @@ export async function horizontalOverflow(page: Page): Promise<string[]> {
     return culprits.slice(0, 10);
   }, viewport);
 }
+
+/** Controls with no accessible name (aria-label, labelledby, a label, or their own text): should be none. */
+export async function unnamedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const selector = 'button, a[href], input:not([type=hidden]), select, textarea, [role=button], [role=img]';
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>(selector))) {
+      const labelledBy = el.getAttribute('aria-labelledby');
+      const labels = (el as HTMLInputElement).labels;
+      const name =
+        el.getAttribute('aria-label') ||
+        (labelledBy
+          ? labelledBy
+              .split(' ')
+              .map((id) => document.getElementById(id)?.textContent ?? '')
+              .join(' ')
+          : '') ||
+        (labels && labels.length > 0 ? Array.from(labels, (l) => l.textContent).join(' ') : '') ||
+        el.closest('label')?.textContent ||
+        (el.tagName === 'BUTTON' || el.tagName === 'A' ? el.textContent : '') ||
+        el.getAttribute('title') ||
+        '';
+      if (!name.trim()) found.push(el.outerHTML.slice(0, 120));
+    }
+    return found;
+  });
+}

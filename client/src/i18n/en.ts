@@ -32,6 +32,8 @@ export const en: Texts = {
     addPhase: 'Add a phase',
     fixedHint: 'Timeboxes are adjusted live (+1 / +5 min). To reshape the phases, pick “Custom”.',
     newPhase: 'New phase',
+    indicators: 'Indicators agreed at framing (one per line)',
+    indicatorsHint: 'e.g. Delegates at least two files a month',
     anonymous: 'Allow anonymous cards',
     autoAdvance: 'Move to the next phase when time is up',
     create: 'Create the session',

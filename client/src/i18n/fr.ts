@@ -33,6 +33,8 @@ export const fr = {
     fixedHint:
       'Les durées s’ajustent en direct (+1 / +5 min). Pour remanier les étapes, choisissez « Sur mesure ».',
     newPhase: 'Nouvelle étape',
+    indicators: 'Indicateurs convenus au cadrage (un par ligne)',
+    indicatorsHint: 'ex. Délègue au moins deux dossiers par mois',
     anonymous: 'Autoriser les cartes anonymes',
     autoAdvance: 'Passer à l’étape suivante quand le temps est écoulé',
     create: 'Créer la séance',

@@ -11,7 +11,7 @@ import {
 } from '@cercle/shared';
 import { batch } from '@preact/signals';
 import { io, type Socket } from 'socket.io-client';
-import { recordClockSample, resetClockSamples } from '../state/clock.js';
+import { recordClockSample, resetClockSamples, seedClock } from '../state/clock.js';
 import {
   endReason,
   failures,
@@ -144,7 +144,7 @@ export function joinRoom(code: string, name?: string): void {
       stage.value = 'in_room';
       link.value = 'online';
     });
-    recordClockSample(Date.now(), welcome.serverTime, Date.now());
+    seedClock(welcome.serverTime);
     startPinging(s);
     resendPending(s);
   });

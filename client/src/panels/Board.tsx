@@ -183,13 +183,16 @@ function PostBox({ kinds, anonymousAllowed }: { kinds: CardKind[]; anonymousAllo
   const post = () => {
     const value = text.value.trim();
     if (!value) return;
+    text.value = '';
+    // Refused or not stored: the words come back into the box rather than vanish.
     void sendCommand({
       type: 'post_card',
       kind: kind.value,
       text: value,
       ...(anonymous.value ? { anonymous: true } : {}),
+    }).then((ack) => {
+      if (!ack.ok && !text.value) text.value = value;
     });
-    text.value = '';
   };
   return (
     <form

@@ -18,8 +18,10 @@ export function LogbookPanel() {
   const add = () => {
     const value = text.value.trim();
     if (!value) return;
-    void sendCommand({ type: 'logbook_add', text: value });
     text.value = '';
+    void sendCommand({ type: 'logbook_add', text: value }).then((ack) => {
+      if (!ack.ok && !text.value) text.value = value;
+    });
   };
   return (
     <section class="panel logbook" id="logbook" aria-labelledby="logbook-title" data-testid="logbook">

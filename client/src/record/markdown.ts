@@ -37,6 +37,17 @@ export function recordMarkdown(): string {
     }
   }
 
+  // Framing: the objectives and progress indicators agreed, all of them (they are the contract).
+  for (const kind of ['objective', 'indicator'] as const) {
+    const cards = Object.values(v.cards)
+      .filter((c) => c.kind === kind && c.status !== 'set_aside')
+      .sort((a, b) => a.createdAt - b.createdAt);
+    if (cards.length === 0) continue;
+    lines.push(`## ${texts.cardKinds[kind]}`, '');
+    for (const card of cards) lines.push(`- ${md(card.text)}`);
+    lines.push('');
+  }
+
   const kept = Object.values(v.cards)
     .filter((c) => c.status === 'kept')
     .sort((a, b) => a.createdAt - b.createdAt);

@@ -33,6 +33,13 @@ function draftsOf(id: TemplateId): PhaseDraft[] {
   }));
 }
 
+const indicatorLines = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(0, 20);
+
 const minMinutes = MIN_PHASE_DURATION_MS / 60_000;
 const maxMinutes = MAX_PHASE_DURATION_MS / 60_000;
 
@@ -113,6 +120,7 @@ function CreateRoomForm() {
   const phases = useSignal<PhaseDraft[]>(draftsOf('codev'));
   const anonymous = useSignal(false);
   const autoAdvance = useSignal(false);
+  const indicators = useSignal('');
   const busy = useSignal(false);
   const failed = useSignal(false);
 
@@ -146,6 +154,10 @@ function CreateRoomForm() {
         title: title.value.trim() || undefined,
         locale: roomLocale.value,
         allowAnonymousCards: anonymous.value,
+        // A closing meeting starts with the indicators agreed at framing, one per line.
+        ...(method.value === 'tripartite-closing' && indicatorLines(indicators.value).length > 0
+          ? { indicators: indicatorLines(indicators.value) }
+          : {}),
         autoAdvance: autoAdvance.value,
       });
       saveLastName(displayName);
@@ -313,6 +325,20 @@ function CreateRoomForm() {
             </button>
           )}
         </div>
+
+        {method.value === 'tripartite-closing' && (
+          <div class="field">
+            <label for="create-indicators">{t().home.indicators}</label>
+            <textarea
+              id="create-indicators"
+              placeholder={t().home.indicatorsHint}
+              value={indicators.value}
+              onInput={(e) => {
+                indicators.value = e.currentTarget.value;
+              }}
+            />
+          </div>
+        )}
 
         <div class="field">
           <label class="check">

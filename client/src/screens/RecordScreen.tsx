@@ -21,6 +21,8 @@ export function RecordScreen() {
   const kept = Object.values(v.cards)
     .filter((c) => c.status === 'kept')
     .sort((a, b) => a.createdAt - b.createdAt);
+  // Only methods where someone sorts the cards have "kept suggestions" to show.
+  const triage = v.phases.some((p) => p.records.some((r) => r.record === 'card_triage'));
   const statements = Object.entries(v.statements).filter(([, s]) => s);
   const learnings = Object.values(v.learnings).sort((a, b) => a.at - b.at);
   const evaluations = Object.values(v.evaluations);
@@ -82,15 +84,41 @@ export function RecordScreen() {
             </div>
           ))}
 
-          <h2>{t().record.kept}</h2>
-          {kept.length === 0 ? (
-            <p class="hint">{t().record.noneKept}</p>
-          ) : (
-            <ul class="record-list" data-testid="kept-cards">
-              {kept.map((c) => (
-                <li key={c.id}>{c.text}</li>
-              ))}
-            </ul>
+          {(['objective', 'indicator'] as const).map((kind) => {
+            const cards = Object.values(v.cards).filter((c) => c.kind === kind && c.status !== 'set_aside');
+            if (cards.length === 0) return null;
+            return (
+              <div key={kind}>
+                <h2>{t().cardKinds[kind]}</h2>
+                <ul class="record-list">
+                  {cards.map((c) => (
+                    <li key={c.id}>
+                      {c.text}
+                      {v.indicatorReviews[c.id] && (
+                        <span class="badge">
+                          {t().indicators[v.indicatorReviews[c.id]?.verdict ?? 'met']}
+                        </span>
+                      )}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            );
+          })}
+
+          {(triage || kept.length > 0) && (
+            <>
+              <h2>{t().record.kept}</h2>
+              {kept.length === 0 ? (
+                <p class="hint">{t().record.noneKept}</p>
+              ) : (
+                <ul class="record-list" data-testid="kept-cards">
+                  {kept.map((c) => (
+                    <li key={c.id}>{c.text}</li>
+                  ))}
+                </ul>
+              )}
+            </>
           )}
         </section>
         <ActionPlanPanel />

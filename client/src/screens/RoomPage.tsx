@@ -5,6 +5,7 @@ import { joinRoom } from '../net/connection.js';
 import { loadSeat, saveFacilitatorKey, takeFacilitatorKeyFromHash } from '../net/storage.js';
 import { stage, view } from '../state/session.js';
 import { ClosedScreen } from './ClosedScreen.js';
+import { ConnectingScreen } from './ConnectingScreen.js';
 import { JoinForm } from './JoinForm.js';
 import { RecordScreen } from './RecordScreen.js';
 import { RoomScreen } from './RoomScreen.js';
@@ -48,6 +49,7 @@ export function RoomPage({ code }: { code: string }) {
         <ClosedScreen />
       );
     default:
-      return <JoinForm code={code} />;
+      // A stored seat is being resumed (a reload): no name to ask, just say we are connecting.
+      return stage.value === 'joining' && loadSeat(code) ? <ConnectingScreen /> : <JoinForm code={code} />;
   }
 }

@@ -28,6 +28,11 @@ export function recordClockSample(t0: number, serverTime: number, t1: number): v
   }
 }
 
+/** The welcome's server time, one way only: good enough until the first ping comes back. */
+export function seedClock(serverTime: number): void {
+  if (samples.length === 0) clockOffsetMs.value = Math.round(serverTime - Date.now());
+}
+
 /** A new connection may take another route: start the best-of again. */
 export function resetClockSamples(): void {
   bestRoundTrip = Number.POSITIVE_INFINITY;

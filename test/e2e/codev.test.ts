@@ -56,7 +56,7 @@ describe('a co-development session in real browsers', () => {
     const link = (await f.getByTestId('join-link').textContent()) ?? '';
     expect(link).toBe(`${server.url}/r/${code}`);
     await eventually(() => f.getByRole('img', { name: /QR code/ }).count()).toBe(1);
-    await eventually(() => f.getByRole('button', { name: 'Copier le lien d’animateur' }).count()).toBe(1);
+    await eventually(() => f.getByRole('button', { name: 'Copier mon lien privé' }).count()).toBe(1);
     expect(f.url()).not.toContain('key='); // the key never sits in a URL query
     await eventually(() => f.locator('[data-testid=people] [data-role]').first().textContent()).toBe(
       'Animateur',

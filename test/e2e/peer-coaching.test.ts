@@ -44,7 +44,7 @@ describe('peer coaching in pairs, in real browsers', () => {
     await a.getByRole('button', { name: 'Créer la séance' }).click();
     const link = (await a.getByTestId('join-link').textContent()) ?? '';
     // No facilitator in a pair: no private facilitator link either.
-    expect(await a.getByRole('button', { name: 'Copier le lien d’animateur' }).count()).toBe(0);
+    expect(await a.getByRole('button', { name: 'Copier mon lien privé' }).count()).toBe(0);
 
     const bob = await openPerson(browser, 'Bob', { locale: 'en-GB', viewport: phone });
     people.push(bob);

@@ -117,10 +117,9 @@ export const en: Texts = {
     copyLink: 'Copy the link',
     copied: 'Copied',
     qr: (code) => `QR code of the link to session ${code}`,
-    facilitatorLink: 'Your facilitator link (private)',
-    facilitatorLinkHint:
-      'Keep it to yourself: it gives the facilitator seat, for instance on another device.',
-    copyFacilitatorLink: 'Copy the facilitator link',
+    facilitatorLink: (role) => `Your private link (${role})`,
+    facilitatorLinkHint: 'Keep it to yourself: it gives this seat back, for instance on another device.',
+    copyFacilitatorLink: 'Copy my private link',
     show: 'Invite',
     hide: 'Hide the invitation',
   },

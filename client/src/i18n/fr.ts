@@ -118,10 +118,9 @@ export const fr = {
     copyLink: 'Copier le lien',
     copied: 'Copié',
     qr: (code: string) => `QR code du lien de la séance ${code}`,
-    facilitatorLink: 'Votre lien d’animateur (privé)',
-    facilitatorLinkHint:
-      'Gardez-le pour vous : il donne la place d’animateur, par exemple sur un autre appareil.',
-    copyFacilitatorLink: 'Copier le lien d’animateur',
+    facilitatorLink: (role: string) => `Votre lien privé (${role})`,
+    facilitatorLinkHint: 'Gardez-le pour vous : il redonne cette place, par exemple sur un autre appareil.',
+    copyFacilitatorLink: 'Copier mon lien privé',
     show: 'Inviter',
     hide: 'Masquer l’invitation',
   },

@@ -1,7 +1,7 @@
 import { t } from '../i18n/index.js';
 import { loadFacilitatorKey } from '../net/storage.js';
 import { displayCode, facilitatorUrl, joinUrl } from '../state/route.js';
-import { roomCode } from '../state/session.js';
+import { roomCode, view } from '../state/session.js';
 import { CopyButton } from '../ui/CopyButton.js';
 import { Icon } from '../ui/Icon.js';
 import { QrCode } from '../ui/QrCode.js';
@@ -11,6 +11,7 @@ export function SharePanel({ showKey }: { showKey: boolean }) {
   const code = roomCode.value;
   const link = joinUrl(code);
   const key = showKey ? loadFacilitatorKey(code) : null;
+  const keyRole = view.value?.template.keyRole ?? null;
   return (
     <section class="panel" aria-labelledby="share-title">
       <h2 id="share-title">{t().share.title}</h2>
@@ -37,7 +38,7 @@ export function SharePanel({ showKey }: { showKey: boolean }) {
           {key && (
             <div class="private-box">
               <strong>
-                <Icon name="lock" /> {t().share.facilitatorLink}
+                <Icon name="lock" /> {t().share.facilitatorLink(keyRole ? t().roles[keyRole] : '')}
               </strong>
               <p class="hint">{t().share.facilitatorLinkHint}</p>
               <CopyButton

@@ -207,10 +207,27 @@ try {
   for (const s of sessions) await s.start();
   for (const s of sessions) await s.join();
   for (const s of sessions) await s.setup(!scenarios.has('fanout'));
-  if (scenarios.has('fanout'))
-    for (let r = 0; r < plan.rounds; r++) for (const s of sessions) await s.fanoutRound(r);
-  if (scenarios.has('board')) for (const s of sessions) await s.board();
-  if (scenarios.has('timers')) for (const s of sessions) await s.timersScenario();
+  // Each spell starts once the server has worked off the previous one's backlog.
+  if (scenarios.has('fanout')) {
+    for (let r = 0; r < plan.rounds; r++) {
+      for (const s of sessions) {
+        await s.quiesce();
+        await s.fanoutRound(r);
+      }
+    }
+  }
+  if (scenarios.has('board')) {
+    for (const s of sessions) {
+      await s.quiesce();
+      await s.board();
+    }
+  }
+  if (scenarios.has('timers')) {
+    for (const s of sessions) {
+      await s.quiesce();
+      await s.timersScenario();
+    }
+  }
   results = sessions.map((s) => s.result());
 } finally {
   for (const s of sessions) await s.stop();

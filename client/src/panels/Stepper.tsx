@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'preact/hooks';
 import { loc, t } from '../i18n/index.js';
 import { nowTick } from '../state/clock.js';
 import { view } from '../state/session.js';
@@ -16,12 +17,20 @@ const minutes = (ms: number) => Math.round(ms / 60_000);
 /** Every phase, the current one, and planned against elapsed minutes. */
 export function Stepper() {
   const v = view.value;
+  const list = useRef<HTMLOListElement>(null);
+  const index = v?.phaseIndex ?? 0;
+  // Keep the current phase in sight in a narrow window (scrolls the strip only, never the page).
+  useEffect(() => {
+    const ol = list.current;
+    const li = ol?.children[index] as HTMLElement | undefined;
+    if (ol && li) ol.scrollLeft = Math.max(0, li.offsetLeft - ol.offsetLeft - 8);
+  }, [index, v?.status]);
   if (!v) return null;
   const now = nowTick.value;
   const running = v.status !== 'lobby';
   return (
     <nav aria-label={t().room.stepper} class="no-print">
-      <ol class="stepper">
+      <ol class="stepper" ref={list}>
         {v.phases.map((phase, i) => {
           const current = running && i === v.phaseIndex && v.status === 'running';
           const done = v.status === 'ended' || (running && i < v.phaseIndex);

@@ -66,7 +66,12 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<App>
     return reply.code(status).send({ error: { code, message: code } });
   });
 
-  const rooms = new RoomService({ store, logger, storeTimeoutMs: config.STORE_TIMEOUT_MS });
+  const rooms = new RoomService({
+    store,
+    logger,
+    storeTimeoutMs: config.STORE_TIMEOUT_MS,
+    seatGraceMs: config.SEAT_GRACE_SECONDS * 1000,
+  });
 
   await http.register(healthRoutes, { store });
   await http.register(roomsApi, {
@@ -103,6 +108,7 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<App>
     closing ??= (async () => {
       realtime.stop();
       await timers.stop();
+      rooms.stop();
       // This node's people only: the others stay connected to their nodes.
       io.local.emit('server:shutdown', {});
       io.local.disconnectSockets(true);

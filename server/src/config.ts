@@ -40,6 +40,8 @@ export const configSchema = z.object({
   ROOMS_API_RATE: intFrom(1, 100_000).default(30),
   /** How long a store call may take before the command is answered `store_unavailable` (below 2 s). */
   STORE_TIMEOUT_MS: intFrom(50, 10_000).default(1_500),
+  /** How long a participant whose connection dropped keeps their seat, shown away, before it is released. */
+  SEAT_GRACE_SECONDS: intFrom(1, 86_400).default(120),
   /** How often each node looks for due timers in the store. */
   TIMER_POLL_MS: intFrom(10, 10_000).default(100),
 });

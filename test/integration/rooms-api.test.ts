@@ -34,7 +34,13 @@ describe('the rooms API', () => {
     const { code, facilitatorKey } = await createRoom(server.url, { template: 'codev' });
     const facts = await fetch(`${server.url}/api/rooms/${code.toLowerCase()}`);
     expect(facts.status).toBe(200);
-    expect(await facts.json()).toEqual({ template: 'codev', title: null, status: 'lobby', people: 0 });
+    expect(await facts.json()).toEqual({
+      template: 'codev',
+      title: null,
+      locale: 'fr',
+      status: 'lobby',
+      people: 0,
+    });
 
     const facilitator = await join(server.url, { code, name: 'Fanny', facilitatorKey: facilitatorKey! });
     expect(await (await fetch(`${server.url}/api/rooms/${code}`)).json()).toMatchObject({ people: 1 });

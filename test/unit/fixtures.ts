@@ -15,6 +15,8 @@ export class Host {
   private next = 0;
   room: Room;
   readonly key = 'facilitator-key-hash';
+  /** The host's grace period for dropped seats (RM-7); undefined leaves the engine's default. */
+  seatGraceMs: number | undefined;
 
   constructor(templateId: TemplateId, options: Partial<CreateRoomInput> = {}) {
     this.room = createRoom(
@@ -27,7 +29,12 @@ export class Host {
 
   /** Run a command; accepted decisions are kept as the new room. */
   try(actor: string | null, command: EngineCommand): Decision {
-    const decision = decide(this.room, command, { actor, now: this.now, newId: this.newId });
+    const decision = decide(this.room, command, {
+      actor,
+      now: this.now,
+      newId: this.newId,
+      ...(this.seatGraceMs === undefined ? {} : { seatGraceMs: this.seatGraceMs }),
+    });
     if (decision.ok) this.room = decision.room;
     return decision;
   }

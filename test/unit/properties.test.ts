@@ -2,6 +2,7 @@ import {
   allowedCommands,
   type CommandType,
   type EngineCommand,
+  postableKinds,
   privateView,
   publicView,
   type Room,
@@ -68,11 +69,14 @@ function commandArb(people: string[]): fc.Arbitrary<(actor: string | null, host:
           ({ type: 'give_floor', ...(participantId ? { participantId } : {}) }) as EngineCommand,
       ),
     fc.constant(() => ({ type: 'start_round', perSpeakerMs: 60_000 }) as EngineCommand),
-    fc.tuple(kind, text, fc.boolean()).map(
-      ([k, t, anonymous]) =>
-        () =>
-          ({ type: 'post_card', kind: k, text: t, anonymous }) as EngineCommand,
-    ),
+    fc
+      .tuple(kind, text, fc.boolean(), fc.boolean())
+      .map(([k, t, anonymous, fitting]) => (actor: string | null, host: Host) => {
+        // Half the time a kind the phase opens to the actor's role, so cards do get posted.
+        const seat = actor ? host.room.participants[actor] : undefined;
+        const open = seat ? postableKinds(host.room, seat.role)[0] : undefined;
+        return { type: 'post_card', kind: fitting ? (open ?? k) : k, text: t, anonymous } as EngineCommand;
+      }),
     fc.tuple(cardId, text).map(
       ([id, t]) =>
         () =>
@@ -124,6 +128,23 @@ function commandArb(people: string[]): fc.Arbitrary<(actor: string | null, host:
         ({ type: 'time_up', timerId: host.room.floor.round?.timer.timerId ?? 'none' }) as EngineCommand,
     ),
     fixed({ type: 'time_up', timerId: 'id1' }),
+    // RM-7, RM-8: the grace timer of someone away, or someone back with their token, so seats get
+    // released and come back in the sequences.
+    fc.tuple(fc.boolean(), person).map(
+      ([fire, participantId]) =>
+        (_actor: string | null, host: Host) =>
+          (fire
+            ? {
+                type: 'time_up',
+                timerId: Object.values(host.room.participants).find((p) => p.grace)?.grace?.timerId ?? 'none',
+              }
+            : {
+                type: 'join',
+                participantId,
+                displayName: participantId,
+                tokenHash: `token-${participantId}`,
+              }) as EngineCommand,
+    ),
   ];
   // Pick uniformly among the command shapes (oneof favours its first options on small sizes).
   return fc
@@ -134,6 +155,8 @@ function commandArb(people: string[]): fc.Arbitrary<(actor: string | null, host:
 const systemTypes = new Set(['join', 'presence', 'time_up']);
 /** Accepted command types seen, to make sure the sequences do more than collect refusals. */
 const acceptedTypes = new Set<string>();
+/** A seat was released by its grace timer at least once (RM-7). */
+let releasedSeen = false;
 
 function checkViews(room: Room): void {
   const ids = Object.keys(room.participants);
@@ -170,6 +193,7 @@ function runSequence(
       // EN-1: exactly one version per accepted command.
       expect(decision.room.version).toBe(before.version + 1);
       acceptedTypes.add(command.type);
+      if (decision.events.some((e) => e.type === 'seat_released')) releasedSeen = true;
       // VW-5: whatever decide accepts from a client, the page had drawn as allowed.
       if (!systemTypes.has(command.type)) expect(allowed).toContain(command.type);
       expect(() => roomSchema.parse(decision.room)).not.toThrow();
@@ -214,6 +238,7 @@ describe('properties over random command sequences', () => {
     for (const type of ['post_card', 'logbook_add', 'time_up', 'jump_phase', 'assign_role']) {
       expect(acceptedTypes).toContain(type);
     }
+    expect(releasedSeen).toBe(true);
   });
 
   it('[PC-1][PC-3][EN-2] peer coaching: a running pair keeps exactly one coach and one coachee', () => {

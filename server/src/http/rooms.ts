@@ -37,13 +37,19 @@ export const roomsApi: FastifyPluginAsync<RoomsApiOptions> = async (
   app.post('/api/rooms', async (req, reply) => {
     const body = createRoomRequestSchema.safeParse(req.body);
     if (!body.success) return reply.code(400).send({ error: wireError('bad_request') });
-    const { template, allowAnonymousCards, autoAdvance, indicators } = body.data;
-    const { code, facilitatorKey } = await service.createRoom({
+    const { template, title, locale, allowAnonymousCards, autoAdvance, indicators, phases } = body.data;
+    const opened = await service.createRoom({
       templateId: template,
+      ...(title === undefined ? {} : { title }),
+      ...(locale === undefined ? {} : { locale }),
       ...(allowAnonymousCards === undefined ? {} : { allowAnonymousCards }),
       ...(autoAdvance === undefined ? {} : { autoAdvance }),
       ...(indicators === undefined ? {} : { indicators }),
+      ...(phases === undefined ? {} : { phases }),
     });
+    // A phase list the method cannot run (CU-2): the engine's code, and which phase; nothing created.
+    if (!opened.ok) return reply.code(400).send({ error: opened.error });
+    const { code, facilitatorKey } = opened;
     const response: CreateRoomResponse = {
       code,
       joinUrl: `${publicOrigin(req, publicUrl)}/r/${code}`,

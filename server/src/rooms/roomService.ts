@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import {
+  buildRoom,
   type Command,
   type CommandAck,
   type CreateRoomInput,
-  createRoom,
   type Decision,
   decide,
   diffView,
@@ -13,11 +13,12 @@ import {
   privateView,
   publicView,
   type Room,
+  type RoomEvent,
   type Snapshot,
   type WireError,
 } from '@cercle/shared';
 import type { FastifyBaseLogger } from 'fastify';
-import { type RoomStore, StoreUnavailableError } from '../store/interface.js';
+import { type DueTimer, type RoomStore, StoreUnavailableError, timerMember } from '../store/interface.js';
 import { wireError } from './errors.js';
 import { type RoomPublisher, silentPublisher } from './publisher.js';
 import { hashSecret, newParticipantId, newRoomCode, newSecret } from './secrets.js';
@@ -35,19 +36,41 @@ export type Seat = {
 };
 
 /** What anyone holding the code may learn before joining (`GET /api/rooms/:code`). */
-export type RoomFacts = { template: string; title: string | null; status: string; people: number };
+export type RoomFacts = {
+  template: string;
+  title: string | null;
+  locale: 'fr' | 'en';
+  status: 'lobby' | 'running';
+  people: number;
+};
 
 export type NewRoom = Omit<CreateRoomInput, 'code' | 'facilitatorKeyHash'>;
+
+/** A room opened, or the engine's refusal of what was asked (a phase list it cannot run: CU-2). */
+export type RoomOpening =
+  | { ok: true; code: string; facilitatorKey: string | null; room: Room }
+  | { ok: false; error: WireError & { phase?: number } };
 
 type RoomServiceDeps = {
   store: EngineStore;
   logger: FastifyBaseLogger;
   /** A store call that takes longer is answered `store_unavailable` (the client may retry the same id). */
   storeTimeoutMs: number;
+  /** How long a dropped participant keeps their seat (RM-7); the engine's SEAT_GRACE_MS when not given. */
+  seatGraceMs?: number;
   now?: () => number;
 };
 
 const fail = <T>(code: ErrorCode): Outcome<T> => ({ ok: false, error: wireError(code) });
+
+/** Timers this node holds whose `time_up` could not be stored, waiting to go back to the store. */
+const MAX_UNFIRED = 10_000;
+/** Put back at most this many times (each put-back is one more firing that failed). */
+const MAX_UNFIRED_ATTEMPTS = 30;
+const UNFIRED_RETRY_MS = { first: 250, max: 5_000 };
+
+/** Changes of one room stored but not told yet: from `before` to `after`, through `events`. */
+type Unpublished = { before: Room; after: Room; events: RoomEvent[]; told: Promise<void>; tell: () => void };
 const newId = () => randomBytes(9).toString('base64url');
 
 /**
@@ -56,28 +79,53 @@ const newId = () => randomBytes(9).toString('base64url');
  */
 export class RoomService {
   publisher: RoomPublisher = silentPublisher;
+  /** Per room, the changes waiting to be told together (see `publish`). */
+  private readonly unpublished = new Map<string, Unpublished>();
   private readonly store: EngineStore;
   private readonly log: FastifyBaseLogger;
   private readonly storeTimeoutMs: number;
   private readonly now: () => number;
+  private readonly seatGraceMs: number | undefined;
+  /** Claimed timers whose firing was not stored (store unavailable), by `code|timerId`. */
+  private readonly unfired = new Map<string, DueTimer & { attempts: number }>();
+  private unfiredRetry: NodeJS.Timeout | null = null;
+  private unfiredDelayMs = UNFIRED_RETRY_MS.first;
+  private stopped = false;
 
   constructor(deps: RoomServiceDeps) {
     this.store = deps.store;
+    this.seatGraceMs = deps.seatGraceMs;
     this.log = deps.logger.child({ component: 'rooms' });
     // The store bounds its own calls to storeTimeoutMs; this is the backstop, still under 2 s.
     this.storeTimeoutMs = deps.storeTimeoutMs + 150;
     this.now = deps.now ?? Date.now;
   }
 
-  /** A new room under a fresh code (retried on the rare collision) and, if the method has one, its key. */
-  async createRoom(input: NewRoom): Promise<{ code: string; facilitatorKey: string | null; room: Room }> {
+  /**
+   * A new room under a fresh code (retried on the rare collision) and, if the method has one, its key.
+   * What the engine refuses (a title too long, a phase list the method cannot run) creates nothing.
+   */
+  async createRoom(input: NewRoom): Promise<RoomOpening> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const code = newRoomCode();
       const facilitatorKey = newSecret();
-      const room = createRoom({ ...input, code, facilitatorKeyHash: hashSecret(facilitatorKey) }, this.now());
+      const built = buildRoom({ ...input, code, facilitatorKeyHash: hashSecret(facilitatorKey) }, this.now());
+      if (!built.ok) {
+        // The refusal's code and the phase's position only: its message may not go out (errors.ts).
+        const code = errorCodeSchema.safeParse(built.code);
+        const error = wireError(code.success ? code.data : 'invalid');
+        this.log.debug({ event: 'room_refused', error: error.code, phase: built.phase }, 'room refused');
+        return { ok: false, error: built.phase === undefined ? error : { ...error, phase: built.phase } };
+      }
+      const { room } = built;
       if (await this.guard(this.store.create(room))) {
-        this.log.info({ event: 'room_created', template: room.template.id }, 'room created');
-        return { code, facilitatorKey: room.facilitatorKeyHash === null ? null : facilitatorKey, room };
+        // Never the title or the phases' texts: user content.
+        this.log.info(
+          { event: 'room_created', template: room.template.id, phases: room.phases.length },
+          'room created',
+        );
+        const key = room.facilitatorKeyHash === null ? null : facilitatorKey;
+        return { ok: true, code, facilitatorKey: key, room };
       }
     }
     throw new Error('no free room code after 8 attempts');
@@ -87,10 +135,11 @@ export class RoomService {
   async facts(code: string): Promise<RoomFacts | null> {
     const room = await this.guard(this.store.load(code));
     if (!room || room.status === 'ended' || room.locked) return null;
-    const title = (room as { title?: unknown }).title;
     return {
       template: room.template.id,
-      title: typeof title === 'string' ? title : null,
+      // A room stored before titles existed has none.
+      title: room.title ?? null,
+      locale: room.locale ?? 'fr',
       status: room.status,
       people: Object.values(room.participants).filter((p) => p.admission === 'admitted').length,
     };
@@ -128,6 +177,19 @@ export class RoomService {
     const tokenHash = hashSecret(resumeToken);
     const seat = Object.values(outcome.value.participants).find((p) => p.tokenHash === tokenHash);
     if (!seat) return fail('bad_token');
+    if (seat.admission === 'released') {
+      // RM-8: the seat went to someone else's use after the grace period; take one again if there is room.
+      const command = {
+        type: 'join',
+        participantId: seat.id,
+        displayName: seat.displayName,
+        tokenHash,
+      } satisfies EngineCommand;
+      const result = await this.run(code, null, null, command);
+      if (!result.ok) return result.error.code === 'wrong_status' ? fail('room_not_found') : result;
+      const back = result.value.room?.participants[seat.id];
+      return { ok: true, value: { participantId: seat.id, admitted: back?.admission === 'admitted' } };
+    }
     return { ok: true, value: { participantId: seat.id, admitted: seat.admission === 'admitted' } };
   }
 
@@ -157,7 +219,7 @@ export class RoomService {
     return { ok: true, version: result.value.version };
   }
 
-  /** A participant's connection came or went (PR-*): the seat is kept either way. */
+  /** A participant's connection came or went: away, the seat is kept for the grace period (RM-7). */
   async presence(code: string, participantId: string, presence: 'connected' | 'away'): Promise<void> {
     const result = await this.run(code, participantId, null, { type: 'presence', participantId, presence });
     if (!result.ok && result.error.code !== 'invalid') {
@@ -165,7 +227,14 @@ export class RoomService {
     }
   }
 
-  /** A due timer claimed by this node: "time is up" (a stale timer is refused by the engine and changes nothing). */
+  /**
+   * A due timer claimed by this node: "time is up" (a stale timer is refused by the engine and changes
+   * nothing). When the store is unavailable the firing was not stored: this rejects with
+   * StoreUnavailableError (the poller then puts the timer back), and the node also keeps the timer and
+   * puts it back into the store itself once the store answers again, since the poller's own put-back
+   * fails while the store is down. A timer claimed just before Redis died is so fired after it is back,
+   * on whichever node claims it; the engine applies it once (TM-5).
+   */
   async fireTimer(code: string, timerId: string, due: number): Promise<void> {
     const result = await this.run(code, null, null, { type: 'time_up', timerId });
     const lateMs = this.now() - due;
@@ -173,9 +242,64 @@ export class RoomService {
       { event: 'time_up', lateMs, error: result.ok ? undefined : result.error.code },
       'timer fired',
     );
-    // Not stored: the poller puts the timer back and tries again.
-    if (!result.ok && result.error.code === 'store_unavailable')
+    const member = timerMember(code, timerId);
+    if (!result.ok && result.error.code === 'store_unavailable') {
+      this.keepUnfired({ code, timerId, at: due });
       throw new StoreUnavailableError('time_up not stored');
+    }
+    this.unfired.delete(member);
+  }
+
+  /** Stops putting unfired timers back (shutdown); those still held are left to the store's TTL. */
+  stop(): void {
+    this.stopped = true;
+    if (this.unfiredRetry) clearTimeout(this.unfiredRetry);
+    this.unfiredRetry = null;
+  }
+
+  /** How many claimed timers wait to go back to the store (for tests and health). */
+  get unfiredTimers(): number {
+    return this.unfired.size;
+  }
+
+  private keepUnfired(timer: DueTimer): void {
+    const member = timerMember(timer.code, timer.timerId);
+    const attempts = (this.unfired.get(member)?.attempts ?? 0) + 1;
+    if (attempts > MAX_UNFIRED_ATTEMPTS || (attempts === 1 && this.unfired.size >= MAX_UNFIRED)) {
+      this.unfired.delete(member);
+      this.log.error({ event: 'timer_dropped', attempts }, 'timer dropped after repeated store failures');
+      return;
+    }
+    this.unfired.set(member, { ...timer, attempts });
+    this.retryUnfired();
+  }
+
+  private retryUnfired(): void {
+    if (this.stopped || this.unfiredRetry || this.unfired.size === 0) return;
+    this.unfiredRetry = setTimeout(() => {
+      this.unfiredRetry = null;
+      void this.putBackUnfired();
+    }, this.unfiredDelayMs);
+    this.unfiredRetry.unref();
+  }
+
+  /** Back into the store's timer set, at their deadline (past: the next poll claims them). */
+  private async putBackUnfired(): Promise<void> {
+    for (const [member, timer] of [...this.unfired]) {
+      if (this.stopped) return;
+      try {
+        await this.guard(this.store.scheduleTimer(timer.code, timer.timerId, timer.at));
+      } catch {
+        // Still down: try again later, less often.
+        this.unfiredDelayMs = Math.min(this.unfiredDelayMs * 2, UNFIRED_RETRY_MS.max);
+        this.retryUnfired();
+        return;
+      }
+      // Unless it failed again meanwhile (then it is back in the map with more attempts).
+      if (this.unfired.get(member) === timer) this.unfired.delete(member);
+    }
+    this.unfiredDelayMs = UNFIRED_RETRY_MS.first;
+    if (this.unfired.size > 0) this.retryUnfired();
   }
 
   private async loadRoom(code: string): Promise<Outcome<Room>> {
@@ -200,10 +324,17 @@ export class RoomService {
     const now = this.now();
     // Published as soon as stored, even if the answer below already went out as a timeout.
     const applying = this.store
-      .apply(code, commandId, (room) => decide(room, command, { actor, now, newId }))
+      .apply(code, commandId, (room) =>
+        decide(room, command, {
+          actor,
+          now,
+          newId,
+          ...(this.seatGraceMs === undefined ? {} : { seatGraceMs: this.seatGraceMs }),
+        }),
+      )
       .then(async (result) => {
         if (result.status === 'applied') {
-          this.publish(result.before, result.decision);
+          await this.publish(result.before, result.decision);
           await this.runEffects(result.decision);
         }
         return result;
@@ -228,15 +359,53 @@ export class RoomService {
     }
   }
 
+  /**
+   * Tells the room about a stored change; resolves once told (the acknowledgement goes out after it).
+   * Changes stored together (the store writes a room's queued commands in one batch, and they all settle
+   * at once) are told together: one patch `from` the first version `to` the last, with all their events,
+   * computed once. That is one diff over the room and one message per person for a batch, instead of
+   * one per command, each O(cards) to compute, send and apply: what a 1,000-card burst spends its time on.
+   */
+  private publish(before: Room, decision: Extract<Decision, { ok: true }>): Promise<void> {
+    const code = decision.room.code;
+    const open = this.unpublished.get(code);
+    if (open && open.after.version === before.version) {
+      open.after = decision.room;
+      open.events.push(...decision.events);
+      return open.told;
+    }
+    if (open) this.flush(code, open); // not the next version: what came before goes out first
+    let tell = () => {};
+    const told = new Promise<void>((resolve) => {
+      tell = resolve;
+    });
+    const next: Unpublished = { before, after: decision.room, events: [...decision.events], told, tell };
+    this.unpublished.set(code, next);
+    // After the other commands settled with this one have joined it (they settle in one go).
+    setImmediate(() => this.flush(code, next));
+    return told;
+  }
+
+  private flush(code: string, batch: Unpublished): void {
+    if (this.unpublished.get(code) !== batch) return; // already told
+    this.unpublished.delete(code);
+    try {
+      this.tellChanges(batch.before, batch.after, batch.events);
+    } catch (error) {
+      this.log.error({ event: 'publish_failed', error: errorName(error) }, 'publish failed');
+    } finally {
+      batch.tell();
+    }
+  }
+
   /** Everyone admitted gets the public patch; each participant whose own data changed gets it alone. */
-  private publish(before: Room, decision: Extract<Decision, { ok: true }>): void {
-    const after = decision.room;
+  private tellChanges(before: Room, after: Room, events: RoomEvent[]): void {
     const patch = diffView(publicView(before), publicView(after));
     this.publisher.patch(after.code, {
       from: before.version,
       to: after.version,
       patch,
-      events: decision.events,
+      events,
     });
     for (const [participantId, seat] of Object.entries(after.participants)) {
       if (seat.admission !== 'admitted') continue;

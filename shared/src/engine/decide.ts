@@ -54,7 +54,7 @@ type Handler<K extends EngineCommand['type']> = (
 /** One handler per command type; the compiler checks that none is missing. */
 const handlers: { [K in EngineCommand['type']]: Handler<K> } = {
   join: (room, c, ctx) => join(room, c, ctx),
-  presence: (room, c) => presence(room, c),
+  presence: (room, c, ctx) => presence(room, c, ctx),
   time_up: (room, c, ctx) => timeUp(room, c, ctx),
   admit: (room, c) => admit(room, c),
   lock_room: (room) => lockRoom(room),

@@ -12,6 +12,8 @@ export type RoomEvent =
   | { type: 'participant_admitted'; participantId: ParticipantId }
   | { type: 'participant_removed'; participantId: ParticipantId }
   | { type: 'presence_changed'; participantId: ParticipantId; presence: 'connected' | 'away' }
+  /** The seat stayed away past its grace period: it holds no role any more (RM-7). */
+  | { type: 'seat_released'; participantId: ParticipantId }
   | { type: 'role_assigned'; participantId: ParticipantId; role: Role }
   | { type: 'room_locked' }
   | { type: 'room_unlocked' }

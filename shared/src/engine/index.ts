@@ -1,3 +1,9 @@
+export {
+  type PhaseFields,
+  type PhaseListRefusal,
+  type PhaseSpec,
+  phasesFromSpecs,
+} from './commands/phase-edits.js';
 export * from './decide.js';
 export * from './events.js';
 export * from './limits.js';

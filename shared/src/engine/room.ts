@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { TEXT_LIMITS } from './limits.js';
+import { localeSchema } from '../protocol/events.js';
+import { type PhaseListRefusal, type PhaseSpec, phasesFromSpecs } from './commands/phase-edits.js';
+import { MAX_PARTICIPANTS, TEXT_LIMITS } from './limits.js';
+import { refuse } from './permissions.js';
 import {
   cardKindSchema,
   phaseSchema,
@@ -15,13 +18,29 @@ import { timerSchema } from './timer.js';
 export const participantIdSchema = z.string().min(1).max(64);
 export type ParticipantId = z.infer<typeof participantIdSchema>;
 
+/** How long a dropped participant keeps their seat, by default; the host may give another (RM-7). */
+export const SEAT_GRACE_MS = 120_000;
+/** People a room remembers in all, seated, waiting or released (RM-8): released seats keep their data. */
+export const MAX_REMEMBERED_PEOPLE = 2 * MAX_PARTICIPANTS;
+/** A room's title, in characters after trimming. */
+export const ROOM_TITLE_MAX = 120;
+
+/** The grace timer of a seat whose connection dropped: released at `until` if still away (RM-7). */
+export const seatGraceSchema = z.object({ timerId: z.string(), until: z.number() });
+export type SeatGrace = z.infer<typeof seatGraceSchema>;
+
 export const participantSchema = z.object({
   id: participantIdSchema,
   displayName: z.string(),
   role: roleSchema,
   presence: z.enum(['connected', 'away']),
-  /** In a locked room a newcomer waits until the facilitator admits them. */
-  admission: z.enum(['admitted', 'waiting']),
+  /**
+   * In a locked room a newcomer waits until the facilitator admits them. A seat left away past its grace
+   * period is `released`: it holds no role any more, but its token can bring its owner back (RM-7, RM-8).
+   */
+  admission: z.enum(['admitted', 'waiting', 'released']),
+  /** Set while an admitted seat is away and may still be released; null otherwise (RM-7). */
+  grace: seatGraceSchema.nullable(),
   /** sha-256 hex of the resume token: never leaves the server (VW-2). */
   tokenHash: z.string(),
   joinedAt: z.number(),
@@ -136,6 +155,10 @@ export const roomSchema = z.object({
   locked: z.boolean(),
   createdAt: z.number(),
   lastActivityAt: z.number(),
+  /** Given at creation, trimmed; user content: shown to members, never logged. */
+  title: z.string().min(1).max(ROOM_TITLE_MAX).nullable(),
+  /** The language the room was opened in (each page still chooses its own). */
+  locale: localeSchema,
   template: templateInfoSchema,
   /** The room's own copy of the phases: the custom template edits it before the start. */
   phases: z.array(phaseSchema).min(1),
@@ -168,18 +191,37 @@ export const createRoomInputSchema = z.strictObject({
   code: z.string().min(1).max(32),
   templateId: templateIdSchema,
   facilitatorKeyHash: z.string().min(1).max(128).nullable().optional(),
+  title: z.string().optional(),
+  locale: localeSchema.optional(),
   allowAnonymousCards: z.boolean().optional(),
   autoAdvance: z.boolean().optional(),
   /** A closing meeting can start with the indicators set at framing (TR-2). */
   indicators: z.array(z.string().trim().min(1).max(TEXT_LIMITS.card)).max(20).optional(),
+  /** The template's phases as the facilitator adjusted them before creating the room (CU-2). */
+  /** Checked by `buildRoom` with the phase-edit rules; the wire shape is `createRoomRequestSchema`'s. */
+  phases: z.array(z.custom<PhaseSpec>()).optional(),
 });
 export type CreateRoomInput = z.input<typeof createRoomInputSchema>;
 
-/** A new room in the lobby at version 0. */
-export function createRoom(input: CreateRoomInput, now: number): Room {
+export type RoomCreation = { ok: true; room: Room } | PhaseListRefusal;
+
+/**
+ * A new room in the lobby at version 0, or the refusal of its input (RC-1, CU-2): a title too long, a
+ * phase list the method cannot run. Nothing is created on a refusal.
+ */
+export function buildRoom(input: CreateRoomInput, now: number): RoomCreation {
   const template = getTemplate(input.templateId);
-  const { phases, ...info } = template;
+  const { phases: templatePhases, ...info } = template;
   const templateInfo: TemplateInfo = info;
+  const title = input.title?.trim() ?? '';
+  if (title.length > ROOM_TITLE_MAX)
+    return refuse('text_too_long', `A title has at most ${ROOM_TITLE_MAX} characters.`);
+  let phases = templatePhases;
+  if (input.phases !== undefined) {
+    const built = phasesFromSpecs(template, input.phases);
+    if (!built.ok) return built;
+    phases = built.phases;
+  }
   const cards: Room['cards'] = {};
   (input.indicators ?? []).forEach((text, i) => {
     const id = `seed-${i + 1}`;
@@ -195,13 +237,15 @@ export function createRoom(input: CreateRoomInput, now: number): Room {
       editedAt: null,
     };
   });
-  return {
+  const room: Room = {
     code: input.code,
     version: 0,
     status: 'lobby',
     locked: false,
     createdAt: now,
     lastActivityAt: now,
+    title: title.length > 0 ? title : null,
+    locale: input.locale ?? 'fr',
     template: templateInfo,
     phases,
     phaseIndex: 0,
@@ -223,4 +267,12 @@ export function createRoom(input: CreateRoomInput, now: number): Room {
     // PC-1: a method without a key seat has no facilitator key at all.
     facilitatorKeyHash: template.keyRole === null ? null : (input.facilitatorKeyHash ?? null),
   };
+  return { ok: true, room };
+}
+
+/** A new room in the lobby at version 0; throws on an input `buildRoom` refuses. */
+export function createRoom(input: CreateRoomInput, now: number): Room {
+  const built = buildRoom(input, now);
+  if (!built.ok) throw new Error(`createRoom: ${built.code}: ${built.message}`);
+  return built.room;
 }

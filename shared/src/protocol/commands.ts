@@ -25,12 +25,13 @@ const optionalText = z.string().trim().max(MAX_WIRE_TEXT);
 const id = z.string().trim().min(1).max(64);
 const bare = <T extends string>(type: T) => z.strictObject({ type: z.literal(type) });
 
-const wireLocalizedText = z.strictObject({ fr: text, en: text });
-const wireLocalizedList = z.strictObject({ fr: z.array(text).max(10), en: z.array(text).max(10) });
-const phaseDuration = z.number().int().positive().max(MAX_PHASE_DURATION_MS);
-const wireRoles = z.array(roleSchema).max(6);
-const wireBoard = z.array(z.strictObject({ kind: cardKindSchema, roles: wireRoles })).max(7);
-const wireRecords = z
+/** The wire shapes of a phase's fields, shared by the phase commands and `POST /api/rooms` (CU-1, CU-2). */
+export const wireLocalizedText = z.strictObject({ fr: text, en: text });
+export const wireLocalizedList = z.strictObject({ fr: z.array(text).max(10), en: z.array(text).max(10) });
+export const phaseDuration = z.number().int().positive().max(MAX_PHASE_DURATION_MS);
+export const wireRoles = z.array(roleSchema).max(6);
+export const wireBoard = z.array(z.strictObject({ kind: cardKindSchema, roles: wireRoles })).max(7);
+export const wireRecords = z
   .array(z.strictObject({ record: recordPolicySchema.shape.record, roles: wireRoles }))
   .max(10);
 

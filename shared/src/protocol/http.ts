@@ -1,17 +1,48 @@
 import { z } from 'zod';
-import { TEXT_LIMITS } from '../engine/limits.js';
+import { MAX_PHASES, TEXT_LIMITS } from '../engine/limits.js';
+import { ROOM_TITLE_MAX } from '../engine/room.js';
 import { templateIdSchema } from '../engine/template.js';
+import {
+  phaseDuration,
+  wireBoard,
+  wireLocalizedList,
+  wireLocalizedText,
+  wireRecords,
+  wireRoles,
+} from './commands.js';
 import { localeSchema } from './events.js';
 
-/** `POST /api/rooms`. A custom template's phases are edited in the lobby (phase commands), not here. */
+/**
+ * One phase of the list a room may be created with (CU-2): `from` starts from a phase of the template
+ * (by id), the other fields change it; without `from` it is a new phase, which needs `name` and
+ * `durationMs`. The engine checks the rest (`phasesFromSpecs`).
+ */
+export const phaseSpecSchema = z.strictObject({
+  from: z.string().trim().min(1).max(64).optional(),
+  name: wireLocalizedText.optional(),
+  purpose: wireLocalizedText.optional(),
+  guide: wireLocalizedList.optional(),
+  durationMs: phaseDuration.optional(),
+  floor: wireRoles.optional(),
+  board: wireBoard.optional(),
+  records: wireRecords.optional(),
+  suggestsRound: z.boolean().optional(),
+});
+export type PhaseSpecRequest = z.infer<typeof phaseSpecSchema>;
+
+/**
+ * `POST /api/rooms`. `phases`, when given, is the room's whole phase list, in order (CU-2); a custom
+ * template's phases can also be edited in the lobby (phase commands, CU-1).
+ */
 export const createRoomRequestSchema = z.strictObject({
   template: templateIdSchema,
-  title: z.string().trim().min(1).max(120).optional(),
+  title: z.string().trim().min(1).max(ROOM_TITLE_MAX).optional(),
   locale: localeSchema.optional(),
   allowAnonymousCards: z.boolean().optional(),
   autoAdvance: z.boolean().optional(),
   /** A closing meeting can start with the indicators agreed at framing (TR-2). */
   indicators: z.array(z.string().trim().min(1).max(TEXT_LIMITS.card)).max(20).optional(),
+  phases: z.array(phaseSpecSchema).min(1).max(MAX_PHASES).optional(),
 });
 export type CreateRoomRequest = z.infer<typeof createRoomRequestSchema>;
 
@@ -28,9 +59,13 @@ export type CreateRoomResponse = z.infer<typeof createRoomResponseSchema>;
 export const roomFactsSchema = z.object({
   template: templateIdSchema,
   title: z.string().nullable(),
+  locale: localeSchema,
   status: z.enum(['lobby', 'running']),
   people: z.number().int().nonnegative(),
 });
 export type RoomFacts = z.infer<typeof roomFactsSchema>;
 
-export const httpErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+/** `phase`: for a phase list the method refuses (CU-2), the position (0-based) of the phase at fault. */
+export const httpErrorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), phase: z.number().int().optional() }),
+});

@@ -119,3 +119,46 @@ export function stopRound(room: Room): Outcome {
     { type: 'round_stopped' },
   ]);
 }
+
+/**
+ * RM-7: someone leaves the floor for good (their seat was released): their hand is lowered, the floor
+ * they held is released, and their turn in a round is given up: the round moves on to the next person
+ * (or ends after the last), and they are out of the rest of its order.
+ */
+export function leaveFloor(
+  room: Room,
+  id: string,
+  ctx: DecideContext,
+): { room: Room; events: RoomEvent[]; effects: Effect[] } {
+  const { floor } = room;
+  const events: RoomEvent[] = [];
+  const effects: Effect[] = [];
+  if (floor.hands.includes(id)) events.push({ type: 'hand_lowered', participantId: id });
+  const hands = floor.hands.filter((p) => p !== id);
+  const round = floor.round;
+  if (round?.order.includes(id)) {
+    const speaking = round.order[round.index] === id;
+    const order = round.order.filter((p) => p !== id);
+    if (!speaking) {
+      const index = order.indexOf(round.order[round.index] ?? '');
+      return {
+        room: { ...room, floor: { ...floor, hands, round: { ...round, order, index } } },
+        events,
+        effects,
+      };
+    }
+    // Their turn is given up: the next person in the round speaks, with a fresh timer.
+    const shortened: Room = {
+      ...room,
+      floor: { ...floor, hands, round: { ...round, order, index: round.index - 1 } },
+    };
+    const advanced = advanceRound(shortened, ctx);
+    return { room: advanced.room, events: [...events, ...advanced.events], effects: advanced.effects };
+  }
+  if (floor.speakerId === id) {
+    events.push({ type: 'floor_given', participantId: null });
+    return { room: { ...room, floor: { ...floor, hands, speakerId: null } }, events, effects };
+  }
+  if (hands.length === floor.hands.length) return { room, events, effects };
+  return { room: { ...room, floor: { ...floor, hands } }, events, effects };
+}

@@ -1,9 +1,10 @@
 import type { Command, SystemCommand } from '../../protocol/commands.js';
-import type { RoomEvent } from '../events.js';
-import { MAX_PARTICIPANTS, TEXT_LIMITS } from '../limits.js';
+import type { Effect, RoomEvent } from '../events.js';
+import { MAX_PARTICIPANTS, TEXT_LIMITS, TIMER_TOLERANCE_MS } from '../limits.js';
 import { admittedSeats, keyHolder, refuse, roleCount } from '../permissions.js';
-import type { Participant, Room } from '../room.js';
+import { MAX_REMEMBERED_PEOPLE, type Participant, type Room, SEAT_GRACE_MS } from '../room.js';
 import type { Role } from '../template.js';
+import { leaveFloor } from './floor.js';
 import { accept, checkText, type DecideContext, type Outcome, without, withParticipant } from './outcome.js';
 
 type Cmd<T extends (Command | SystemCommand)['type']> = Extract<Command | SystemCommand, { type: T }>;
@@ -37,13 +38,19 @@ function seatsWithinBounds(room: Room): boolean {
   });
 }
 
+/** Seats held or asked for: a released seat (RM-7) no longer counts against MAX_PARTICIPANTS. */
+function seatsInUse(room: Room): number {
+  return Object.values(room.participants).filter((p) => p.admission !== 'released').length;
+}
+
 export function join(room: Room, cmd: Cmd<'join'>, ctx: DecideContext): Outcome {
   if (room.status === 'ended') return refuse('wrong_status', 'The session has ended.');
   const existing = room.participants[cmd.participantId];
   if (existing) {
     // RM-2: a returning participant gets the same seat back, same role, same data.
     if (existing.tokenHash !== cmd.tokenHash) return refuse('invalid', 'This seat belongs to someone else.');
-    const back: Participant = { ...existing, presence: 'connected' };
+    if (existing.admission === 'released') return reseat(room, existing);
+    const back: Participant = { ...existing, presence: 'connected', grace: null };
     return accept(withParticipant(room, back), [
       { type: 'participant_returned', participantId: existing.id },
     ]);
@@ -56,7 +63,10 @@ export function join(room: Room, cmd: Cmd<'join'>, ctx: DecideContext): Outcome 
   if (Object.values(room.participants).some((p) => p.displayName.toLocaleLowerCase() === folded)) {
     return refuse('name_taken', 'Someone in the room already has this name.');
   }
-  if (Object.keys(room.participants).length >= MAX_PARTICIPANTS) {
+  if (
+    seatsInUse(room) >= MAX_PARTICIPANTS ||
+    Object.keys(room.participants).length >= MAX_REMEMBERED_PEOPLE
+  ) {
     return refuse('room_full', 'The room is full.');
   }
 
@@ -99,6 +109,7 @@ export function join(room: Room, cmd: Cmd<'join'>, ctx: DecideContext): Outcome 
     role,
     presence: 'connected',
     admission,
+    grace: null,
     tokenHash: cmd.tokenHash,
     joinedAt: ctx.now,
     anonymousCardIds: [],
@@ -108,13 +119,78 @@ export function join(room: Room, cmd: Cmd<'join'>, ctx: DecideContext): Outcome 
   return accept(next, [{ type: eventType, participantId: participant.id }]);
 }
 
-export function presence(room: Room, cmd: Cmd<'presence'>): Outcome {
+/**
+ * RM-8: a released seat comes back with its token: its former role if that role has a seat free (never
+ * the key seat, which is never released), else a newcomer's role; admitted even in a locked room, since
+ * it was let in before. `room_full` when no seat is left.
+ */
+function reseat(room: Room, seat: Participant): Outcome {
+  if (seatsInUse(room) >= MAX_PARTICIPANTS || admittedSeats(room).length >= room.template.maxPeople) {
+    return refuse('room_full', 'The room is full.');
+  }
+  const slot = slotOf(room, seat.role);
+  const formerFree =
+    slot !== undefined && seat.role !== room.template.keyRole && roleCount(room, seat.role) < slot.max;
+  const role = formerFree ? seat.role : newcomerRole(room);
+  if (role === null) return refuse('room_full', 'Every seat of this method is taken.');
+  const back: Participant = { ...seat, role, admission: 'admitted', presence: 'connected', grace: null };
+  const events: RoomEvent[] = [{ type: 'participant_returned', participantId: seat.id }];
+  if (role !== seat.role) events.push({ type: 'role_assigned', participantId: seat.id, role });
+  return accept(withParticipant(room, back), events);
+}
+
+/**
+ * A participant's connection came or went. RM-7: an admitted seat that goes away keeps its role for the
+ * grace period, with a grace timer the host fires as `time_up`; coming back clears it, so a later firing
+ * is stale. The key seat is never released, so it gets no grace timer.
+ */
+export function presence(room: Room, cmd: Cmd<'presence'>, ctx: DecideContext): Outcome {
   const seat = room.participants[cmd.participantId];
   if (!seat) return refuse('not_a_member', 'No such seat.');
+  if (seat.admission === 'released') return refuse('invalid', 'This seat was released: join again.');
   if (seat.presence === cmd.presence) return refuse('invalid', 'Presence unchanged.');
-  return accept(withParticipant(room, { ...seat, presence: cmd.presence }), [
-    { type: 'presence_changed', participantId: seat.id, presence: cmd.presence },
-  ]);
+  const events: RoomEvent[] = [{ type: 'presence_changed', participantId: seat.id, presence: cmd.presence }];
+  const graced =
+    cmd.presence === 'away' &&
+    seat.admission === 'admitted' &&
+    room.status !== 'ended' &&
+    !isKeySeat(room, seat);
+  if (!graced) return accept(withParticipant(room, { ...seat, presence: cmd.presence, grace: null }), events);
+  const grace = { timerId: ctx.newId(), until: ctx.now + Math.max(0, ctx.seatGraceMs ?? SEAT_GRACE_MS) };
+  const effects: Effect[] = [{ type: 'schedule_timer', timerId: grace.timerId, at: grace.until }];
+  return accept(withParticipant(room, { ...seat, presence: 'away', grace }), events, effects);
+}
+
+function isKeySeat(room: Room, seat: Participant): boolean {
+  return room.template.keyRole !== null && seat.role === room.template.keyRole;
+}
+
+/**
+ * RM-7: may this seat be released? Never the key seat; and while the session runs, never a seat whose
+ * role would fall below the method's minimum (the codev client, the peer-coaching pair): those stay,
+ * shown away, so the method keeps its seats (RM-5, CD-6).
+ */
+function releasable(room: Room, seat: Participant): boolean {
+  if (isKeySeat(room, seat)) return false;
+  if (room.status !== 'running') return true;
+  const slot = slotOf(room, seat.role);
+  return slot === undefined || roleCount(room, seat.role) - 1 >= slot.min;
+}
+
+/**
+ * RM-7: the grace timer of `seat` fired. Still away: the seat is released (hand lowered, floor and turn
+ * given up; it no longer counts against any capacity), or, when it may not be, kept and shown away.
+ */
+export function graceUp(room: Room, seat: Participant, ctx: DecideContext): Outcome {
+  const grace = seat.grace;
+  if (!grace || room.status === 'ended') return refuse('stale_timer', 'Nothing to release.');
+  if (grace.until - ctx.now > TIMER_TOLERANCE_MS) return refuse('stale_timer', 'Not due yet.');
+  if (seat.presence !== 'away' || seat.admission !== 'admitted' || !releasable(room, seat)) {
+    return accept(withParticipant(room, { ...seat, grace: null }));
+  }
+  const released: Participant = { ...seat, admission: 'released', grace: null };
+  const left = leaveFloor(withParticipant(room, released), seat.id, ctx);
+  return accept(left.room, [{ type: 'seat_released', participantId: seat.id }, ...left.events], left.effects);
 }
 
 export function admit(room: Room, cmd: Cmd<'admit'>): Outcome {

@@ -8,7 +8,13 @@ export type Accepted = { ok: true; room: Room; events: RoomEvent[]; effects: Eff
 export type Outcome = Accepted | Refusal;
 
 /** Time and fresh ids come from the host, so the engine stays pure and tests stay deterministic. */
-export type DecideContext = { actor: ParticipantId | null; now: number; newId: () => string };
+export type DecideContext = {
+  actor: ParticipantId | null;
+  now: number;
+  newId: () => string;
+  /** How long a dropped participant keeps their seat (RM-7); SEAT_GRACE_MS when not given. */
+  seatGraceMs?: number;
+};
 
 export function accept(room: Room, events: RoomEvent[] = [], effects: Effect[] = []): Accepted {
   return { ok: true, room, events, effects };

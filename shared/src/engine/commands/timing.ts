@@ -13,6 +13,7 @@ import {
   type Timer,
 } from '../timer.js';
 import { advanceRound } from './floor.js';
+import { graceUp } from './membership.js';
 import { accept, type DecideContext, type Outcome } from './outcome.js';
 import { canAutoAdvance, enterPhase } from './session.js';
 
@@ -76,6 +77,9 @@ export function setAutoAdvance(room: Room, cmd: Cmd<'set_auto_advance'>): Outcom
  * stale and changes nothing. TM-7: with auto-advance, the room moves on to the next phase (or speaker).
  */
 export function timeUp(room: Room, cmd: Cmd<'time_up'>, ctx: DecideContext): Outcome {
+  // RM-7: a seat's grace timer, in any status (a seat may be released in the lobby too).
+  const graced = Object.values(room.participants).find((seat) => seat.grace?.timerId === cmd.timerId);
+  if (graced) return graceUp(room, graced, ctx);
   if (room.status !== 'running') return refuse('stale_timer', 'The session is not running.');
   const events: RoomEvent[] = [];
   if (room.timer && room.timer.timerId === cmd.timerId) {

@@ -156,11 +156,16 @@ export class TestParticipant {
   private applyOne(patch: RoomPatch) {
     if (patch.to <= this.version) return;
     if (patch.from !== this.version || !this.view) {
+      // A gap. The patch is kept, as before the welcome: patches of two nodes can arrive out of order,
+      // and one that arrives while the sync is on its way may be newer than the snapshot it brings.
+      this.early.push(patch);
       this.sync().catch(() => {}); // closed meanwhile: nothing left to draw
       return;
     }
     this.view = applyPatch(this.view, patch.patch);
     this.version = patch.to;
+    const next = this.early.findIndex((kept) => kept.from === this.version);
+    if (next >= 0) this.applyOne(this.early.splice(next, 1)[0]!);
   }
 
   /** A fresh snapshot from the server. */

@@ -8,10 +8,11 @@ function script(name: string, source: string): LuaScript {
 }
 
 /**
- * Compare-and-set of one room document `{"room":…,"gen":…,"recent":[…]}`.
+ * Compare-and-set of one room document `{"gen":…,"version":…,"recent":[…],"room":…}`.
  * KEYS: room key, timers set, turn key.
  * ARGV: mode ('w' write, 'c' check only), expected gen, expected version, new room JSON, ttl seconds,
- * recent limit, node id, turn ms, n, then n command ids, then (deadline, member) pairs for the timers set.
+ * recent limit, node id, turn ms, new version, n, then n command ids, then (deadline, member) pairs for
+ * the timers set.
  * Replies: {0} not found · {2, current document} conflict · {3} done ·
  * {4} yield (another node has the turn: try again shortly with the same copy).
  *
@@ -19,6 +20,9 @@ function script(name: string, source: string): LuaScript {
  * The ids are checked against the stored ones too: a command another node applied is never applied
  * again (with a current copy the caller has already seen them; the check guards against a stale one).
  * The new room JSON is spliced in as text, never re-encoded by cjson (which would turn [] into {}).
+ * Only the header before `,"room":` is decoded (the room is last, and that key cannot occur inside a
+ * JSON string): a 1,000-card room is hundreds of KB that this script never decodes. A document in the
+ * legacy layout (`{"room":…,"gen":…,"recent":…}`) is decoded whole, and rewritten in the new one.
  *
  * Fairness: the node that loses a compare-and-set takes the room's turn (a key living `turn ms` at most)
  * and other nodes yield until it has written. Without it, a node with a steady stream of commands on a
@@ -36,15 +40,24 @@ if not raw then
   release()
   return {0}
 end
-local doc = cjson.decode(raw)
+local doc, version
+local cut = nil
+if string.sub(raw, 1, 7) == '{"gen":' then cut = string.find(raw, ',"room":', 1, true) end
+if cut then
+  doc = cjson.decode(string.sub(raw, 1, cut - 1) .. '}')
+  version = doc.version
+else
+  doc = cjson.decode(raw)
+  version = doc.room.version
+end
 local recent = doc.recent
 if type(recent) ~= 'table' then recent = {} end
-local n = tonumber(ARGV[9])
-local stale = doc.gen ~= ARGV[2] or tonumber(doc.room.version) ~= tonumber(ARGV[3])
+local n = tonumber(ARGV[10])
+local stale = doc.gen ~= ARGV[2] or tonumber(version) ~= tonumber(ARGV[3])
 if not stale and n > 0 then
   local seen = {}
   for i = 1, #recent do seen[recent[i]] = true end
-  for i = 10, 9 + n do
+  for i = 11, 10 + n do
     if seen[ARGV[i]] then stale = true end
   end
 end
@@ -56,7 +69,7 @@ local turn = redis.call('GET', KEYS[3])
 if turn and turn ~= me then return {4} end
 if turn then redis.call('DEL', KEYS[3]) end
 if ARGV[1] ~= 'w' then return {3} end
-for i = 10, 9 + n do recent[#recent + 1] = ARGV[i] end
+for i = 11, 10 + n do recent[#recent + 1] = ARGV[i] end
 local limit = tonumber(ARGV[6])
 if #recent > limit then
   local kept = {}
@@ -65,8 +78,8 @@ if #recent > limit then
 end
 local recentJson = '[]'
 if #recent > 0 then recentJson = cjson.encode(recent) end
-redis.call('SET', KEYS[1], '{"room":' .. ARGV[4] .. ',"gen":' .. cjson.encode(ARGV[2]) .. ',"recent":' .. recentJson .. '}', 'EX', ARGV[5])
-for i = 10 + n, #ARGV, 2 do
+redis.call('SET', KEYS[1], '{"gen":' .. cjson.encode(ARGV[2]) .. ',"version":' .. ARGV[9] .. ',"recent":' .. recentJson .. ',"room":' .. ARGV[4] .. '}', 'EX', ARGV[5])
+for i = 11 + n, #ARGV, 2 do
   redis.call('ZADD', KEYS[2], ARGV[i], ARGV[i + 1])
 end
 return {3}

@@ -39,8 +39,13 @@ export type RedisRoomStoreOptions = {
   commandTimeoutMs?: number;
   /** Compare-and-set attempts per batch before giving up (contention); the deadline bounds it too. Default 1,000. */
   maxAttempts?: number;
-  /** Commands on one room stored together by one compare-and-set when they queue up. Default 50. */
+  /** Commands on one room stored together by one compare-and-set when they queue up. Default 200. */
   maxBatch?: number;
+  /**
+   * A batch's steps run synchronously; once they have taken this long, the rest of the batch waits for
+   * the next one (so a batch on a big room does not hold up the node). At least one step runs. Default 25 ms.
+   */
+  batchBudgetMs?: number;
   /** Applied command ids remembered per room for dedup. Default 256. */
   recentLimit?: number;
   /** Rooms whose last document this node keeps in memory (least recently used dropped). Default 1,000. */
@@ -59,11 +64,28 @@ export type RedisStoreStats = {
   batches: number;
   /** Writes deferred because another node had the room's turn after losing a race. */
   yields: number;
+  /** Checks (no write) sent before running a batch on a contended room, to run it on the current room. */
+  probes: number;
 };
 
-/** This node's last sight of a room: enough to run the next step and to compare-and-set. */
-type CachedDoc = { gen: string; version: number; roomJson: string; recent: Set<string> };
-type StoredDoc = { room: StoredRoom; gen: string; recent: string[] };
+/**
+ * This node's last sight of a room: enough to run the next step and to compare-and-set. `room` is the
+ * object the steps run on, parsed from `roomJson` once (not once per batch) and then the last step's
+ * result: steps never mutate their input, so it can be shared from one batch to the next. It matters at
+ * 1,000 cards: parsing the room costs milliseconds, and V8 copies a record parsed from JSON (dictionary
+ * mode) ten times slower than one the engine built, which every step that adds a card does.
+ */
+type CachedDoc = {
+  gen: string;
+  version: number;
+  roomJson: string;
+  recent: Set<string>;
+  room: StoredRoom | null;
+};
+/** The stored document, header first: `{"gen":…,"version":…,"recent":[…],"room":…}` (see `parseDoc`). */
+type StoredHeader = { gen: string; version: number; recent: string[] };
+/** The layout written before the header came first: still read, rewritten by the next write. */
+type LegacyDoc = { room: StoredRoom; gen: string; recent: string[] };
 type Pending<R extends StoredRoom, D extends StepDecision> = {
   commandId: string | null;
   step: (room: R) => D;
@@ -76,13 +98,16 @@ type Pending<R extends StoredRoom, D extends StepDecision> = {
 const RedisReplyError = ReplyError as typeof Error;
 /** How long a node that lost a race keeps the room's turn at most (if it died meanwhile). */
 const TURN_MS = 200;
+/** A room where this node met another node's write (conflict or yield) this recently counts as contended. */
+const CONTENDED_MS = 2_000;
 const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|MISCONF|OOM)\b/;
 
 /**
  * Rooms in Redis (docs/design.md, "Storage"). Keys:
- * - `cercle:room:{code}`: JSON `{ room, gen, recent }`, TTL `ttlSeconds` refreshed by every write.
- *   `recent` holds the last `recentLimit` applied command ids (dedup); `gen` is random per `create`,
- *   so a code purged and created again never matches a stale copy.
+ * - `cercle:room:{code}`: JSON `{ gen, version, recent, room }`, TTL `ttlSeconds` refreshed by every
+ *   write. `recent` holds the last `recentLimit` applied command ids (dedup); `gen` is random per
+ *   `create`, so a code purged and created again never matches a stale copy; `version` is the room's.
+ *   The room comes last, so the script and the nodes read the small header without decoding the room.
  * - `cercle:room:{code}:turn`: exists for at most 200 ms after two nodes raced on the room (below).
  * - `cercle:timers`: sorted set, score = deadline ms, member `code|timerId`, shared by all rooms.
  *
@@ -95,9 +120,12 @@ const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDO
  * refuse wrongly. A duplicate id found in the copy answers at once; the script checks ids again.
  *
  * Commands on one room from this node are queued, never racing each other; those that queue up while a
- * write is in flight are run in order on one copy and stored by one compare-and-set (at most `maxBatch`),
- * all or nothing. Across nodes, the node that loses a race takes the room's turn and the others yield
- * to it: without that, a node with a steady stream of commands would win every race and starve others.
+ * write is in flight are run in order on one copy and stored by one compare-and-set (at most `maxBatch`,
+ * and as many as run within `batchBudgetMs`), all or nothing. Across nodes, the node that loses a race
+ * takes the room's turn and the others yield to it: without that, a node with a steady stream of
+ * commands would win every race and starve others. A node that met another node's write on a room in
+ * the last 2 s first asks for the current room (a check, no write), rather than run a batch on a copy
+ * that is probably stale: the conflict hands back the room, and the turn.
  *
  * Failures: no offline queue, no re-sending of a command in flight, a command timeout, and a deadline
  * on every call: when Redis is unreachable or stalls, every call rejects with StoreUnavailableError
@@ -114,6 +142,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private readonly callTimeoutMs: number;
   private readonly maxAttempts: number;
   private readonly maxBatch: number;
+  private readonly batchBudgetMs: number;
   private readonly recentLimit: number;
   private readonly cacheSize: number;
   private readonly cache = new Map<string, CachedDoc>();
@@ -131,7 +160,10 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     cacheMisses: 0,
     batches: 0,
     yields: 0,
+    probes: 0,
   };
+  /** When this node last met another node's write on a room (see `applyBatch`). */
+  private readonly contended = new Map<string, number>();
   /** Identifies this node in a room's turn key. */
   private readonly nodeId = randomBytes(6).toString('hex');
   private closed = false;
@@ -172,7 +204,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     this.timersKey = `${this.prefix}timers`;
     this.callTimeoutMs = options.callTimeoutMs ?? 1800;
     this.maxAttempts = options.maxAttempts ?? 1000;
-    this.maxBatch = Math.max(1, options.maxBatch ?? 50);
+    this.maxBatch = Math.max(1, options.maxBatch ?? 200);
+    this.batchBudgetMs = options.batchBudgetMs ?? 50;
     this.recentLimit = options.recentLimit ?? 256;
     this.cacheSize = options.cacheSize ?? 1000;
     const logger = options.logger;
@@ -208,12 +241,13 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   async create(room: R): Promise<boolean> {
     const gen = randomBytes(8).toString('hex');
     const roomJson = JSON.stringify(room);
-    const doc = `{"room":${roomJson},"gen":"${gen}","recent":[]}`;
+    const doc = `{"gen":"${gen}","version":${room.version},"recent":[],"room":${roomJson}}`;
     const reply = await this.bounded(
       this.call(() => this.redis.set(this.roomKey(room.code), doc, 'EX', this.ttlSeconds, 'NX')),
     );
     if (reply !== 'OK') return false;
-    this.remember(room.code, { gen, version: room.version, roomJson, recent: new Set() });
+    // Not `room` itself: the caller still holds it and may change it.
+    this.remember(room.code, { gen, version: room.version, roomJson, recent: new Set(), room: null });
     return true;
   }
 
@@ -337,22 +371,55 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       this.counters.cacheMisses++;
       doc = await this.fetch(code);
     }
+    // Where another node writes too, this copy is probably stale: running the steps on it first would be
+    // wasted (at 1,000 cards a step costs about half a millisecond), so a check without a write comes
+    // first, and a conflict hands back the current room (and this node's turn) to run them on.
+    let probe = this.isContended(code);
+    let run: ReturnType<RedisRoomStore<R, D>['runSteps']> | null = null;
     for (let attempt = 1; ; attempt++) {
       const now = Date.now();
-      const live = batch.filter((pending) => {
-        if (pending.deadline >= now) return true;
-        pending.reject(new StoreUnavailableError('Redis did not answer in time'));
-        return false;
-      });
-      if (live.length === 0) return;
+      for (let i = batch.length - 1; i >= 0; i--) {
+        if (batch[i]!.deadline >= now) continue;
+        batch[i]!.reject(new StoreUnavailableError('Redis did not answer in time'));
+        batch.splice(i, 1);
+        run = null; // the others run again without it
+      }
+      if (batch.length === 0) return;
       if (!doc) {
-        for (const pending of live) pending.resolve({ status: 'not_found' });
+        for (const pending of batch) pending.resolve({ status: 'not_found' });
         return;
       }
       if (attempt > this.maxAttempts)
         throw new StoreUnavailableError('too many concurrent writes on one room');
 
-      const run = this.runSteps(doc, live);
+      if (probe) {
+        probe = false;
+        this.counters.probes++;
+        const reply = await this.cas(code, doc, null);
+        if (reply.kind === 'conflict') {
+          this.counters.conflicts++;
+          doc = reply.doc;
+          run = null;
+          continue;
+        }
+        if (reply.kind === 'yield') {
+          this.counters.yields++;
+          await this.yieldTurn();
+          probe = true;
+          continue;
+        }
+        if (reply.kind === 'not_found') {
+          doc = null;
+          continue;
+        }
+        // 'done': this copy is current, run the steps on it.
+      }
+      // The same copy gives the same outcome: after a yield, the run is sent again as it is.
+      if (!run) {
+        run = this.runSteps(doc, batch);
+        // Out of time for this batch: what did not run goes back to the head of the queue, in order.
+        if (run.ran < batch.length) this.requeue(code, batch.splice(run.ran));
+      }
       if (run.accepted.length === 0 && !run.refusals) {
         run.settle(); // only duplicates (or steps that threw): nothing to store or confirm
         return;
@@ -361,22 +428,35 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       const reply = await this.cas(code, doc, run);
       if (reply.kind === 'conflict') {
         this.counters.conflicts++;
+        this.markContended(code);
         doc = reply.doc;
+        run = null;
         continue;
       }
       if (reply.kind === 'yield') {
+        // Another node lost a race and writes next: this copy will be stale by then.
+        this.counters.yields++;
+        this.markContended(code);
         await this.yieldTurn();
+        probe = true;
         continue;
       }
       if (reply.kind === 'not_found') {
         doc = null;
+        run = null;
         continue;
       }
       if (run.accepted.length > 0) {
         const recent = new Set(doc.recent);
         for (const id of run.acceptedIds) recent.add(id);
         while (recent.size > this.recentLimit) recent.delete(recent.values().next().value!);
-        this.remember(code, { gen: doc.gen, version: run.version, roomJson: run.roomJson, recent });
+        this.remember(code, {
+          gen: doc.gen,
+          version: run.version,
+          roomJson: run.roomJson,
+          recent,
+          room: run.room,
+        });
         this.counters.applied += run.accepted.length;
         for (const timer of run.timers) {
           this.rememberFolded(timerMember(code, timer.timerId), timer.at);
@@ -395,9 +475,14 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     const acceptedIds: string[] = [];
     const timers: ScheduleTimerEffect[] = [];
     let refusals = 0;
-    let room = JSON.parse(doc.roomJson) as R;
+    doc.room ??= JSON.parse(doc.roomJson) as StoredRoom;
+    let room = doc.room as R;
     let version = doc.version;
+    const started = performance.now();
     for (const pending of batch) {
+      // At least one step, then as many as fit in the budget: the steps run synchronously, and at 1,000
+      // cards one costs about half a millisecond, so a long batch would hold up every other room.
+      if (outcomes.length > 0 && performance.now() - started > this.batchBudgetMs) break;
       const { commandId } = pending;
       if (commandId !== null && (doc.recent.has(commandId) || acceptedIds.includes(commandId))) {
         outcomes.push({ pending, outcome: { status: 'duplicate', version } });
@@ -429,11 +514,14 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       version = ok.room.version;
     }
     return {
+      /** How many of the batch's steps ran (the first ones): the others did not fit in the budget. */
+      ran: outcomes.length,
       accepted,
       acceptedIds,
       timers,
       refusals,
       version,
+      room,
       roomJson: accepted.length > 0 ? JSON.stringify(room) : '',
       settle: () => {
         for (const { pending, outcome } of outcomes) {
@@ -444,14 +532,17 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     };
   }
 
-  /** One compare-and-set (or, with nothing accepted, a check) of the batch's outcome. */
+  /**
+   * One compare-and-set (or, with nothing accepted, a check) of the batch's outcome. Without a run, a
+   * check of the copy alone (a probe): nothing is sent but the copy's gen and version.
+   */
   private async cas(
     code: string,
     doc: CachedDoc,
-    run: ReturnType<RedisRoomStore<R, D>['runSteps']>,
+    run: ReturnType<RedisRoomStore<R, D>['runSteps']> | null,
   ): Promise<{ kind: 'done' | 'yield' | 'not_found' } | { kind: 'conflict'; doc: CachedDoc }> {
-    const write = run.accepted.length > 0;
-    this.counters.batches++;
+    const write = run !== null && run.accepted.length > 0;
+    if (run) this.counters.batches++;
     const reply = (await this.evalScript(
       casRoomScript,
       [this.roomKey(code), this.timersKey, this.turnKey(code)],
@@ -459,14 +550,15 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         write ? 'w' : 'c',
         doc.gen,
         String(doc.version),
-        run.roomJson,
+        write ? run.roomJson : '',
         String(this.ttlSeconds),
         String(this.recentLimit),
         this.nodeId,
         String(TURN_MS),
-        String(run.acceptedIds.length),
-        ...run.acceptedIds,
-        ...run.timers.flatMap((t) => [String(t.at), timerMember(code, t.timerId)]),
+        String(run?.version ?? doc.version),
+        String(run?.acceptedIds.length ?? 0),
+        ...(run?.acceptedIds ?? []),
+        ...(run?.timers ?? []).flatMap((t) => [String(t.at), timerMember(code, t.timerId)]),
       ],
     )) as [number, string?];
     switch (reply[0]) {
@@ -542,10 +634,27 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     }
   }
 
+  /** Commands taken for a batch but not run go back to the head of their room's queue. */
+  private requeue(code: string, pendings: Pending<R, D>[]) {
+    const queue = this.waiting.get(code);
+    if (queue) queue.unshift(...pendings);
+    else this.waiting.set(code, pendings);
+  }
+
   /** Another node lost a race on this room and writes next: give it a moment, then try again. */
   private async yieldTurn() {
-    this.counters.yields++;
     await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+
+  private isContended(code: string): boolean {
+    const at = this.contended.get(code);
+    return at !== undefined && Date.now() - at < CONTENDED_MS;
+  }
+
+  private markContended(code: string) {
+    this.contended.delete(code);
+    this.contended.set(code, Date.now());
+    if (this.contended.size > this.cacheSize) this.contended.delete(this.contended.keys().next().value!);
   }
 
   private remember(code: string, doc: CachedDoc) {
@@ -564,12 +673,32 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   }
 }
 
+/** The key between the header and the room: it cannot occur inside a JSON string (quotes are escaped there). */
+const ROOM_FIELD = ',"room":';
+
+/**
+ * Reads a stored document. The header (gen, version, recent ids) is parsed alone and the room is kept
+ * as the text it was stored as, parsed only when a step needs it. A document in the legacy layout
+ * (`{"room":…,"gen":…,"recent":…}`) is parsed whole.
+ */
 function parseDoc(raw: string): CachedDoc {
-  const stored = JSON.parse(raw) as StoredDoc;
+  const cut = raw.startsWith('{"gen":') ? raw.indexOf(ROOM_FIELD) : -1;
+  if (cut > 0) {
+    const header = JSON.parse(`${raw.slice(0, cut)}}`) as StoredHeader;
+    return {
+      gen: header.gen,
+      version: header.version,
+      roomJson: raw.slice(cut + ROOM_FIELD.length, -1),
+      recent: new Set(header.recent),
+      room: null,
+    };
+  }
+  const stored = JSON.parse(raw) as LegacyDoc;
   return {
     gen: stored.gen,
     version: stored.room.version,
     roomJson: JSON.stringify(stored.room),
     recent: new Set(stored.recent),
+    room: stored.room,
   };
 }

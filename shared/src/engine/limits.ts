@@ -3,7 +3,7 @@
  * exported so the page can show counters and the server can size its buffers.
  */
 export const MAX_PARTICIPANTS = 12;
-export const MAX_CARDS = 300;
+export const MAX_CARDS = 1000;
 export const MAX_ACTION_ITEMS = 40;
 export const MAX_LEARNINGS = 100;
 export const MAX_LOGBOOK_ENTRIES = 200;

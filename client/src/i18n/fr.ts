@@ -31,7 +31,9 @@ export const fr = {
     removePhase: (name: string) => `Retirer « ${name} »`,
     addPhase: 'Ajouter une étape',
     fixedHint:
-      'Les durées s’ajustent en direct (+1 / +5 min). Pour remanier les étapes, choisissez « Sur mesure ».',
+      'Ajustez les durées ici. Pour renommer, réordonner ou ajouter des étapes, choisissez « Sur mesure ».',
+    phaseBlank: (n: number) => `Donnez un nom à l’étape ${n}.`,
+    atPhase: (n: number) => `Étape ${n} : `,
     newPhase: 'Nouvelle étape',
     indicators: 'Indicateurs convenus au cadrage (un par ligne)',
     indicatorsHint: 'ex. Délègue au moins deux dossiers par mois',
@@ -57,6 +59,9 @@ export const fr = {
     closedEnded: 'La séance est terminée.',
     closedPurged: 'La séance a été close et ses contenus effacés.',
     closedRemoved: 'Vous avez été retiré·e de la séance.',
+    removedTitle: 'Vous n’êtes plus dans la séance',
+    goneTitle: 'Cette séance n’existe plus',
+    goneText: 'Elle a été close et ses contenus effacés. Demandez un nouveau lien à l’animateur si besoin.',
   },
 
   roles: {
@@ -140,6 +145,7 @@ export const fr = {
     overtime: 'Dépassement',
     paused: 'En pause',
     timeUp: 'Temps écoulé',
+    timeUpAlert: (phase: string) => `Temps écoulé pour « ${phase} »`,
     noTimer: 'Pas de minuteur',
     soundOn: 'Signal sonore à zéro : activé',
     soundOff: 'Signal sonore à zéro : désactivé',
@@ -265,6 +271,11 @@ export const fr = {
     title: 'Participants',
     you: '(vous)',
     away: 'absent',
+    left: 'parti',
+    leftHint: 'Sa place est libérée ; son lien le fait revenir.',
+    remove: (name: string) => `Retirer ${name} de la séance`,
+    removeShort: 'Retirer',
+    removeConfirm: (name: string) => `Retirer ${name} de la séance ? Sa page se ferme.`,
     online: 'en ligne',
     hand: 'main levée',
     speaking: 'a la parole',
@@ -347,6 +358,8 @@ export const fr = {
     chartRow: (name: string, planned: number, actual: number) =>
       `${name} : ${planned} min prévues, ${actual} min réelles`,
     keepWarning: 'Téléchargez ce qui vous est utile : les contenus de la séance seront effacés.',
+    purgedWarning:
+      'La séance a été close et ses contenus effacés du serveur. Cette page garde ce qu’elle affichait : téléchargez-le maintenant, il disparaîtra avec elle.',
     newRoom: 'Nouvelle séance',
     fileName: 'bilan',
     logbookFile: 'carnet-de-bord',

@@ -7,19 +7,31 @@ export type Texts = typeof fr;
 
 const storedLocaleKey = 'cercle.locale';
 
-/** French for French browsers, English otherwise; a choice made with the switch wins. */
-function initialLocale(): Locale {
+/** Where the page's language comes from: the switch, the browser, or (neither fr nor en) the room. */
+type LocaleSource = 'chosen' | 'browser' | 'room';
+
+/**
+ * A choice made with the switch wins; then the browser: French for French browsers, English for English
+ * ones; a browser that asks for neither takes the room's language once it is known (English until then).
+ */
+function initialLocale(): { locale: Locale; source: LocaleSource } {
   try {
     const stored = localStorage.getItem(storedLocaleKey);
-    if (stored === 'fr' || stored === 'en') return stored;
+    if (stored === 'fr' || stored === 'en') return { locale: stored, source: 'chosen' };
   } catch {
     // storage blocked: fall back on the browser's language
   }
-  const languages = navigator.languages?.length ? navigator.languages : [navigator.language];
-  return languages.some((l) => l?.toLowerCase().startsWith('fr')) ? 'fr' : 'en';
+  const languages = (navigator.languages?.length ? navigator.languages : [navigator.language]).map((l) =>
+    (l ?? '').toLowerCase(),
+  );
+  if (languages.some((l) => l.startsWith('fr'))) return { locale: 'fr', source: 'browser' };
+  if (languages.some((l) => l.startsWith('en'))) return { locale: 'en', source: 'browser' };
+  return { locale: 'en', source: 'room' };
 }
 
-export const locale = signal<Locale>(initialLocale());
+const initial = initialLocale();
+let source: LocaleSource = initial.source;
+export const locale = signal<Locale>(initial.locale);
 export const texts = computed<Texts>(() => (locale.value === 'fr' ? fr : en));
 
 /** The current texts. Reading it inside a component subscribes that component to the language. */
@@ -30,9 +42,19 @@ export function loc<T>(pair: { fr: T; en: T }): T {
   return pair[locale.value];
 }
 
-export function setLocale(next: Locale): void {
+function applyLocale(next: Locale): void {
   locale.value = next;
   document.documentElement.lang = next;
+}
+
+/** The room's language, for a browser that asked for neither French nor English (never over the switch). */
+export function adoptRoomLocale(roomLocale: Locale): void {
+  if (source === 'room' && locale.value !== roomLocale) applyLocale(roomLocale);
+}
+
+export function setLocale(next: Locale): void {
+  source = 'chosen';
+  applyLocale(next);
   try {
     localStorage.setItem(storedLocaleKey, next);
   } catch {

@@ -1,14 +1,43 @@
-import type { CreateRoomRequest, CreateRoomResponse, RoomFacts } from '@cercle/shared';
+import type { CreateRoomRequest, CreateRoomResponse, ErrorCode, RoomFacts } from '@cercle/shared';
 
 export type { RoomFacts };
 
+/**
+ * A refused creation: the server's code (a 400 names the engine's refusal and, for a phase list, the
+ * phase at fault, 0-based), or null when the server could not be reached or said nothing readable.
+ */
+export class CreateRoomError extends Error {
+  constructor(
+    readonly code: ErrorCode | null,
+    readonly phase: number | null,
+  ) {
+    super(`create refused: ${code ?? 'unknown'}`);
+  }
+}
+
+async function refusalOf(response: Response): Promise<CreateRoomError> {
+  try {
+    const body = (await response.json()) as { error?: { code?: unknown; phase?: unknown } };
+    const code = typeof body.error?.code === 'string' ? (body.error.code as ErrorCode) : null;
+    const phase = typeof body.error?.phase === 'number' ? body.error.phase : null;
+    return new CreateRoomError(code, phase);
+  } catch {
+    return new CreateRoomError(null, null);
+  }
+}
+
 export async function createRoomRequest(body: CreateRoomRequest): Promise<CreateRoomResponse> {
-  const response = await fetch('/api/rooms', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (response.status !== 201 && response.status !== 200) throw new Error(`create ${response.status}`);
+  let response: Response;
+  try {
+    response = await fetch('/api/rooms', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new CreateRoomError(null, null);
+  }
+  if (response.status !== 201 && response.status !== 200) throw await refusalOf(response);
   return (await response.json()) as CreateRoomResponse;
 }
 

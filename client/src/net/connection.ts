@@ -25,7 +25,7 @@ import {
   version,
   view,
 } from '../state/session.js';
-import { forgetSeat, loadFacilitatorKey, loadSeat, saveSeat } from './storage.js';
+import { forgetSeat, loadFacilitatorKey, loadSeat, markGone, saveSeat } from './storage.js';
 
 type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -194,6 +194,7 @@ export function joinRoom(code: string, name?: string): void {
       stage.value = 'closed';
     });
     if (reason !== 'ended') forgetSeat(code);
+    if (reason === 'purged') markGone(code);
   });
 
   s.on('server:shutdown', () => {
@@ -273,6 +274,11 @@ function resendPending(s: RoomSocket): void {
 
 /** Sends a command; resolves with its acknowledgement. Kept and retried across reconnections. */
 export function sendCommand(command: Command): Promise<CommandAck> {
+  // No seat any more (removed, ended and erased, refused): nothing to wait for, say so at once.
+  if (stage.value === 'closed' || stage.value === 'form') {
+    const code: ErrorCode = endReason.value === 'ended' ? 'wrong_status' : 'not_a_member';
+    return Promise.resolve({ ok: false, error: { code, message: '' } });
+  }
   return new Promise((resolve) => {
     const entry: PendingCommand = { id: newCommandId(), command, tries: 0, resolve };
     pending.set(entry.id, entry);
@@ -303,6 +309,8 @@ declare global {
       /** Cuts or restores the connection, as a dropped Wi-Fi would. */
       offline: (on: boolean) => void;
       state: () => { participantId: string | null; version: number };
+      /** The room as this page holds it (the public view, as every participant receives it). */
+      view: () => RoomView | null;
     };
   }
 }
@@ -314,4 +322,5 @@ window.__cercle = {
     else socket?.connect();
   },
   state: () => ({ participantId: participantId.value, version: version.value }),
+  view: () => (view.value ? (JSON.parse(JSON.stringify(view.value)) as RoomView) : null),
 };

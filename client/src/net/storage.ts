@@ -76,3 +76,21 @@ export function saveLastName(name: string): void {
     // ignore
   }
 }
+
+/**
+ * A room this browser saw ended and erased: a reload of its page then says the room no longer exists,
+ * rather than asking for a name (the code answers like an unknown one, or a locked one).
+ */
+const goneKey = (code: string) => `cercle.gone.${code}`;
+
+export function markGone(code: string): void {
+  try {
+    safeStorage()?.setItem(goneKey(code), String(Date.now()));
+  } catch {
+    // ignore: the page then asks for a name and the server says the code is unknown
+  }
+}
+
+export function isGone(code: string): boolean {
+  return Boolean(safeStorage()?.getItem(goneKey(code)));
+}

@@ -1,46 +1,68 @@
 import { remainingMs, type Timer } from '@cercle/shared';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatClock, t } from '../i18n/index.js';
 import { nowTick } from '../state/clock.js';
 import { chime } from '../ui/sound.js';
 
+const flashMs = 3_000;
+
 /**
  * The shared countdown: the server's deadline minus the server's time as this page knows it, so every
- * screen shows the same figure. At zero: a flash (and a chime if enabled); after it, overtime counts up.
+ * screen shows the same figure. At zero: a flash, a spoken "time is up" (a live region, for screen
+ * readers and for whoever looks away) and a chime if enabled; after it, overtime counts up.
  */
 export function Countdown({
   timer,
   label,
   compact,
+  phaseName,
 }: {
   timer: Timer | null;
   label?: string;
   compact?: boolean;
+  /** The phase the timer is for, named in the announcement at zero. */
+  phaseName?: string;
 }) {
   const now = nowTick.value;
   const left = timer ? remainingMs(timer, now) : null;
   const wasPositive = useRef<boolean | null>(null);
-  const flashing = useRef(false);
+  const [flashing, setFlashing] = useState(false);
+  const [announced, setAnnounced] = useState(false);
 
   const positive = left !== null && left > 0;
   useEffect(() => {
     // Signal only a crossing seen live, not a page opened in overtime.
     if (wasPositive.current === true && left !== null && !positive && timer?.pausedAt === null) {
-      flashing.current = true;
+      setFlashing(true);
+      setAnnounced(true);
       chime();
-      window.setTimeout(() => {
-        flashing.current = false;
-      }, 3_000);
     }
+    // Time given back (+1 min) or a new phase: the next zero is a new signal.
+    if (positive || left === null) setAnnounced(false);
     wasPositive.current = left === null ? null : positive;
   }, [positive, left === null]);
+  useEffect(() => {
+    if (!flashing) return;
+    const off = window.setTimeout(() => setFlashing(false), flashMs);
+    return () => window.clearTimeout(off);
+  }, [flashing]);
+
+  // Present before it speaks: a live region added with its text is often not read out.
+  const alert = compact ? null : (
+    <p class="sr-only" aria-live="assertive" data-testid="timer-alert">
+      {announced ? (phaseName ? t().room.timeUpAlert(phaseName) : t().room.timeUp) : ''}
+    </p>
+  );
 
   if (!timer || left === null) {
     return compact ? null : (
-      <div class="countdown" role="timer">
-        <div class="label">{t().room.noTimer}</div>
-        <div class="clock">–</div>
-      </div>
+      <>
+        <div class="countdown" role="timer">
+          <div class="label">{t().room.noTimer}</div>
+          <div class="clock">–</div>
+        </div>
+        {alert}
+      </>
     );
   }
   const paused = timer.pausedAt !== null;
@@ -49,19 +71,28 @@ export function Countdown({
     'countdown',
     over ? 'over' : left < 60_000 ? 'low' : '',
     paused ? 'paused' : '',
-    flashing.current ? 'flash' : '',
+    flashing ? 'flash' : '',
   ]
     .filter(Boolean)
     .join(' ');
   const state = paused ? t().room.paused : over ? t().room.overtime : (label ?? t().room.timeLeft);
   return (
-    <div class={cls} role="timer" aria-live="off" data-testid={compact ? 'speaker-timer' : 'phase-timer'}>
-      <div class="label">{state}</div>
-      <div class="clock">
-        {over ? '+' : ''}
-        {formatClock(left)}
+    <>
+      <div
+        class={cls}
+        role="timer"
+        aria-live="off"
+        data-testid={compact ? 'speaker-timer' : 'phase-timer'}
+        data-signal={flashing ? 'zero' : undefined}
+      >
+        <div class="label">{state}</div>
+        <div class="clock">
+          {over ? '+' : ''}
+          {formatClock(left)}
+        </div>
+        {over && !compact && <div class="label">{t().room.timeUp}</div>}
       </div>
-      {over && !compact && <div class="label">{t().room.timeUp}</div>}
-    </div>
+      {alert}
+    </>
   );
 }

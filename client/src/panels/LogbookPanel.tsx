@@ -3,6 +3,7 @@ import { useSignal } from '@preact/signals';
 import { loc, t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
 import { logbookMarkdown } from '../record/markdown.js';
+import { can } from '../state/derived.js';
 import { mine, roomCode, view } from '../state/session.js';
 import { downloadText } from '../ui/download.js';
 import { Icon } from '../ui/Icon.js';
@@ -23,6 +24,9 @@ export function LogbookPanel() {
       if (!ack.ok && !text.value) text.value = value;
     });
   };
+  const download = () => downloadText(`${t().record.logbookFile}-${roomCode.value}.md`, logbookMarkdown());
+  // Once the seat is gone (removed, or the room erased), the notes are read-only: kept to download.
+  const writable = can('logbook_add');
   return (
     <section class="panel logbook" id="logbook" aria-labelledby="logbook-title" data-testid="logbook">
       <h2 id="logbook-title">
@@ -31,44 +35,48 @@ export function LogbookPanel() {
           <Icon name="lock" /> {t().logbook.private}
         </span>
       </h2>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          add();
-        }}
-      >
-        <label for="logbook-text" class="sr-only">
-          {t().logbook.title}
-        </label>
-        <textarea
-          id="logbook-text"
-          maxLength={TEXT_LIMITS.logbookEntry}
-          placeholder={t().logbook.placeholder}
-          value={text.value}
-          onInput={(e) => (text.value = e.currentTarget.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-              e.preventDefault();
-              add();
-            }
-          }}
-        />
+      {!writable && entries.length > 0 && (
         <div class="row">
-          <button type="submit" class="primary" disabled={!text.value.trim()}>
-            {t().logbook.add}
+          <button type="button" onClick={download}>
+            <Icon name="download" /> {t().logbook.download}
           </button>
-          {entries.length > 0 && (
-            <button
-              type="button"
-              onClick={() =>
-                downloadText(`${t().record.logbookFile}-${roomCode.value}.md`, logbookMarkdown())
-              }
-            >
-              <Icon name="download" /> {t().logbook.download}
-            </button>
-          )}
         </div>
-      </form>
+      )}
+      {writable && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            add();
+          }}
+        >
+          <label for="logbook-text" class="sr-only">
+            {t().logbook.title}
+          </label>
+          <textarea
+            id="logbook-text"
+            maxLength={TEXT_LIMITS.logbookEntry}
+            placeholder={t().logbook.placeholder}
+            value={text.value}
+            onInput={(e) => (text.value = e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                add();
+              }
+            }}
+          />
+          <div class="row">
+            <button type="submit" class="primary" disabled={!text.value.trim()}>
+              {t().logbook.add}
+            </button>
+            {entries.length > 0 && (
+              <button type="button" onClick={download}>
+                <Icon name="download" /> {t().logbook.download}
+              </button>
+            )}
+          </div>
+        </form>
+      )}
       {entries.length === 0 ? (
         <p class="hint">{t().logbook.empty}</p>
       ) : (
@@ -80,14 +88,16 @@ export function LogbookPanel() {
                   {new Date(entry.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
                   {phaseName(entry.phaseId) ? ` · ${t().logbook.phase(phaseName(entry.phaseId) ?? '')}` : ''}
                 </span>
-                <button
-                  type="button"
-                  class="small ghost"
-                  aria-label={t().logbook.remove}
-                  onClick={() => void sendCommand({ type: 'logbook_delete', entryId: entry.id })}
-                >
-                  ✕
-                </button>
+                {can('logbook_delete') && (
+                  <button
+                    type="button"
+                    class="small ghost"
+                    aria-label={t().logbook.remove}
+                    onClick={() => void sendCommand({ type: 'logbook_delete', entryId: entry.id })}
+                  >
+                    ✕
+                  </button>
+                )}
               </div>
               {entry.text}
             </li>

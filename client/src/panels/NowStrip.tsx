@@ -81,7 +81,7 @@ export function NowStrip() {
   return (
     <section class="panel" aria-labelledby="phase-name">
       <div class="now">
-        {!lobby && <Countdown timer={v.timer} />}
+        {!lobby && <Countdown timer={v.timer} phaseName={loc(p.name)} />}
         <div class="phase-head">
           <p class="hint">
             {lobby ? t().room.lobby : t().room.phaseOf(v.phaseIndex + 1, v.phases.length)}

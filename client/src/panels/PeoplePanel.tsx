@@ -1,15 +1,21 @@
-import type { ParticipantView, Role } from '@cercle/shared';
+import { mayHoldFloor, type ParticipantView, type Role, roleCount } from '@cercle/shared';
+import { useSignal } from '@preact/signals';
 import { t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
-import { admittedPeople, amDriver, can, waitingPeople } from '../state/derived.js';
+import { admittedPeople, amDriver, can, releasedPeople, waitingPeople } from '../state/derived.js';
 import { participantId, view } from '../state/session.js';
 import { Icon } from '../ui/Icon.js';
 
-/** Everyone, their role and presence, raised hands and the speaker; the driver assigns roles here. */
+/**
+ * Everyone, their role and presence, raised hands and the speaker; the driver assigns roles and removes
+ * people here. Someone whose connection dropped shows as away (their seat is kept for a while); past that
+ * grace period the seat is released and they show as left, until their link brings them back (RM-7, RM-8).
+ */
 export function PeoplePanel() {
   const v = view.value;
   if (!v) return null;
   const people = admittedPeople.value;
+  const left = releasedPeople.value;
   const waiting = amDriver.value ? waitingPeople.value : [];
   // The key seat comes with the facilitator key, never by assignment.
   const roles = v.template.roles.map((slot) => slot.role).filter((r) => r !== v.template.keyRole);
@@ -22,7 +28,7 @@ export function PeoplePanel() {
       {waiting.length > 0 && (
         <ul class="people" aria-label={t().room.waitingPeople(waiting.length)}>
           {waiting.map((p) => (
-            <li key={p.id}>
+            <li key={p.id} data-participant-id={p.id}>
               <span class="badge warn">{t().people.waiting}</span>
               <span class="who grow">{p.displayName}</span>
               {can('admit') && (
@@ -35,6 +41,7 @@ export function PeoplePanel() {
                   {t().people.admitShort}
                 </button>
               )}
+              <RemoveButton person={p} />
             </li>
           ))}
         </ul>
@@ -42,6 +49,19 @@ export function PeoplePanel() {
       <ul class="people">
         {people.map((p) => (
           <Person key={p.id} person={p} roles={roles} mayAssign={mayAssign} />
+        ))}
+        {left.map((p) => (
+          <li key={p.id} class="left" data-participant-id={p.id} data-admission="released">
+            <span class="dot away" aria-hidden="true" />
+            <span class="grow">
+              <span class="who">{p.displayName}</span>
+              <span class="sr-only">, {t().people.left}</span>
+            </span>
+            <span class="badge away" title={t().people.leftHint}>
+              {t().people.left}
+            </span>
+            <RemoveButton person={p} />
+          </li>
         ))}
       </ul>
     </section>
@@ -63,19 +83,24 @@ function Person({
   const hand = v.floor.hands.indexOf(person.id);
   const speaking =
     v.floor.speakerId === person.id || (v.floor.round?.order[v.floor.round.index] ?? null) === person.id;
-  // In a pair there is nobody to arbitrate the floor: no give-floor buttons.
-  const mayHoldFloor = v.phases[v.phaseIndex]?.floor.includes(person.role) ?? false;
+  const away = person.presence === 'away';
+  // In a pair there is nobody to arbitrate the floor; during a round the round gives it.
   const canGive =
-    can('give_floor') && v.status === 'running' && !speaking && mayHoldFloor && v.template.keyRole !== null;
+    can('give_floor') &&
+    v.status === 'running' &&
+    v.template.keyRole !== null &&
+    v.floor.round === null &&
+    !speaking &&
+    mayHoldFloor(v, person.role);
   return (
-    <li data-participant-id={person.id}>
-      <span class={`dot ${person.presence === 'away' ? 'away' : ''}`} aria-hidden="true" />
+    <li data-participant-id={person.id} data-presence={person.presence}>
+      <span class={`dot ${away ? 'away' : ''}`} aria-hidden="true" />
       <span class="grow">
         <span class="who">{person.displayName}</span>{' '}
         {person.id === me && <span class="hint">{t().people.you}</span>}
-        <span class="sr-only">, {person.presence === 'away' ? t().people.away : t().people.online}</span>
-        {person.presence === 'away' && <span class="hint"> · {t().people.away}</span>}
+        {!away && <span class="sr-only">, {t().people.online}</span>}
       </span>
+      {away && <span class="badge away">{t().people.away}</span>}
       {hand >= 0 && (
         <span class="badge warn">
           <Icon name="hand" /> {hand + 1}
@@ -120,6 +145,57 @@ function Person({
           <Icon name="mic" />
         </button>
       )}
+      <RemoveButton person={person} />
     </li>
+  );
+}
+
+/**
+ * The driver removes someone (RM-6), after a confirmation. Never themselves, never the seat the
+ * facilitator key holds; a removal the method cannot run without is refused and said in words.
+ */
+function RemoveButton({ person }: { person: ParticipantView }) {
+  const confirming = useSignal(false);
+  const v = view.value;
+  if (!v || !can('remove_participant') || person.id === participantId.value) return null;
+  if (person.admission === 'admitted' && person.role === v.template.keyRole) return null;
+  // While the session runs the method keeps its seats (RM-5): the last client, either member of a pair.
+  const slot = v.template.roles.find((s) => s.role === person.role);
+  const needed =
+    v.status === 'running' &&
+    person.admission === 'admitted' &&
+    slot &&
+    roleCount(v, person.role) <= slot.min;
+  if (needed) return null;
+  if (!confirming.value) {
+    return (
+      <button
+        type="button"
+        class="small ghost"
+        aria-label={t().people.remove(person.displayName)}
+        title={t().people.remove(person.displayName)}
+        onClick={() => (confirming.value = true)}
+      >
+        ✕
+      </button>
+    );
+  }
+  return (
+    <div class="confirm" role="alertdialog" aria-label={t().people.remove(person.displayName)}>
+      <p>{t().people.removeConfirm(person.displayName)}</p>
+      <button
+        type="button"
+        class="small danger"
+        onClick={() => {
+          confirming.value = false;
+          void sendCommand({ type: 'remove_participant', participantId: person.id });
+        }}
+      >
+        {t().people.removeShort}
+      </button>
+      <button type="button" class="small" onClick={() => (confirming.value = false)}>
+        {t().board.cancel}
+      </button>
+    </div>
   );
 }

@@ -1,21 +1,24 @@
 import { t } from '../i18n/index.js';
 import { roomFacts } from '../screens/RoomPage.js';
 import { displayCode } from '../state/route.js';
-import { link, pendingCount, roomCode } from '../state/session.js';
+import { link, pendingCount, roomCode, view } from '../state/session.js';
 import { Icon } from '../ui/Icon.js';
 import { LanguageSwitch } from '../ui/LanguageSwitch.js';
 import { setSound, soundEnabled } from '../ui/sound.js';
 
 /** Always on top: the room, the connection state, and the few switches that matter everywhere. */
 export function TopBar({ onInvite, inviteOpen }: { onInvite?: () => void; inviteOpen?: boolean }) {
-  const title = roomFacts.value?.title;
+  // The room's own title (in its view); the public facts only until the view arrives.
+  const title = view.value ? view.value.title : roomFacts.value?.title;
   return (
     <header class="topbar">
       <span class="brand">{t().appName}</span>
       <span class="code-chip" title={t().share.code}>
         {displayCode(roomCode.value)}
       </span>
-      <span class="title">{title ?? ''}</span>
+      <span class="title" data-testid="room-title">
+        {title ?? ''}
+      </span>
       {pendingCount.value > 0 && (
         <span class="status-pill" role="status">
           {t().room.sending(pendingCount.value)}

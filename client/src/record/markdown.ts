@@ -1,5 +1,4 @@
 import { loc, t } from '../i18n/index.js';
-import { roomFacts } from '../screens/RoomPage.js';
 import { nameOf } from '../state/derived.js';
 import { mine, view } from '../state/session.js';
 
@@ -16,7 +15,7 @@ export function recordMarkdown(): string {
   if (!v) return '';
   const texts = t();
   const lines: string[] = [];
-  const title = roomFacts.value?.title || loc(v.template.name);
+  const title = v.title || loc(v.template.name);
   lines.push(
     `# ${md(title)}`,
     '',

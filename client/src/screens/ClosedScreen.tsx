@@ -5,28 +5,27 @@ import { endReason, joinError } from '../state/session.js';
 import { LanguageSwitch } from '../ui/LanguageSwitch.js';
 
 /** The seat or the room is gone: say why in words, and offer a way on. */
-export function ClosedScreen() {
-  const reason = endReason.value;
-  const message =
+export function ClosedScreen({ gone = false }: { gone?: boolean }) {
+  const texts = t();
+  const reason = gone ? 'purged' : endReason.value;
+  const [title, message] =
     reason === 'purged'
-      ? t().join.closedPurged
+      ? [texts.join.goneTitle, texts.join.goneText]
       : reason === 'removed'
-        ? t().join.closedRemoved
-        : reason === 'ended'
-          ? t().join.closedEnded
-          : joinError.value
-            ? t().errors[joinError.value]
-            : t().join.closedEnded;
+        ? [texts.join.removedTitle, texts.join.closedRemoved]
+        : reason === 'ended' || !joinError.value
+          ? [texts.room.ended, texts.join.closedEnded]
+          : [texts.room.ended, texts.errors[joinError.value]];
   return (
     <>
       <header class="topbar">
-        <span class="brand">{t().appName}</span>
+        <span class="brand">{texts.appName}</span>
         <span class="spacer" />
         <LanguageSwitch />
       </header>
       <main id="main" class="page">
-        <section class="panel center-card">
-          <h1>{t().room.ended}</h1>
+        <section class="panel center-card" data-testid="closed" data-reason={reason ?? 'error'}>
+          <h1>{title}</h1>
           <p role="status">{message}</p>
           <button
             type="button"
@@ -35,7 +34,7 @@ export function ClosedScreen() {
               navigate('/');
             }}
           >
-            {t().join.backHome}
+            {texts.join.backHome}
           </button>
         </section>
       </main>

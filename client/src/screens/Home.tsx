@@ -1,7 +1,9 @@
 import {
+  type ErrorCode,
   MAX_PHASE_DURATION_MS,
   MAX_PHASES,
   MIN_PHASE_DURATION_MS,
+  type PhaseSpecRequest,
   roomCodeSchema,
   TEXT_LIMITS,
   type TemplateId,
@@ -10,12 +12,12 @@ import {
 import { useSignal } from '@preact/signals';
 import type { JSX } from 'preact';
 import { type Locale, loc, locale, t } from '../i18n/index.js';
-import { createRoomRequest } from '../net/api.js';
+import { CreateRoomError, createRoomRequest } from '../net/api.js';
 import { joinRoom } from '../net/connection.js';
 import { loadLastName, saveFacilitatorKey, saveLastName } from '../net/storage.js';
 import { navigate, roomPath } from '../state/route.js';
 import { LanguageSwitch } from '../ui/LanguageSwitch.js';
-import { justCreated, type PhaseDraft } from './RoomPage.js';
+import { justCreated } from './RoomPage.js';
 
 const methodOrder: TemplateId[] = [
   'codev',
@@ -25,6 +27,9 @@ const methodOrder: TemplateId[] = [
   'custom',
 ];
 
+/** A phase as shaped on this page; `id` is the template phase it starts from, or a local id for a new one. */
+type PhaseDraft = { id: string; name: { fr: string; en: string }; minutes: number };
+
 function draftsOf(id: TemplateId): PhaseDraft[] {
   return templates[id].phases.map((p) => ({
     id: p.id,
@@ -32,6 +37,26 @@ function draftsOf(id: TemplateId): PhaseDraft[] {
     minutes: Math.round(p.durationMs / 60_000),
   }));
 }
+
+/**
+ * The room's whole phase list for `POST /api/rooms` (CU-2): each template phase by its id with its
+ * timebox (and its name if renamed), each new phase with its name and timebox; the order is the list's.
+ * The server checks it with the engine's own rules and names the phase at fault if it refuses.
+ */
+function phaseSpecs(id: TemplateId, drafts: PhaseDraft[]): PhaseSpecRequest[] {
+  const base = new Map(templates[id].phases.map((p) => [p.id, p]));
+  return drafts.map((draft) => {
+    const durationMs = draft.minutes * 60_000;
+    const name = { fr: draft.name.fr.trim(), en: draft.name.en.trim() };
+    const from = base.get(draft.id);
+    if (!from) return { name, durationMs };
+    const renamed = from.name.fr !== name.fr || from.name.en !== name.en;
+    return { from: from.id, durationMs, ...(renamed ? { name } : {}) };
+  });
+}
+
+/** Why a room was not created: the server's code and phase, a blank name, or no answer at all. */
+type CreateFailure = { code: ErrorCode | null; phase: number | null; blankName?: boolean };
 
 const indicatorLines = (text: string): string[] =>
   text
@@ -122,7 +147,7 @@ function CreateRoomForm() {
   const autoAdvance = useSignal(false);
   const indicators = useSignal('');
   const busy = useSignal(false);
-  const failed = useSignal(false);
+  const failure = useSignal<CreateFailure | null>(null);
 
   const editable = templates[method.value].editable;
   const totalMinutes = phases.value.reduce((sum, p) => sum + p.minutes, 0);
@@ -146,8 +171,13 @@ function CreateRoomForm() {
     e.preventDefault();
     const displayName = name.value.trim();
     if (!displayName) return;
+    const blank = phases.value.findIndex((p) => !p.name.fr.trim() || !p.name.en.trim());
+    if (blank >= 0) {
+      failure.value = { code: null, phase: blank, blankName: true };
+      return;
+    }
     busy.value = true;
-    failed.value = false;
+    failure.value = null;
     try {
       const created = await createRoomRequest({
         template: method.value,
@@ -159,19 +189,19 @@ function CreateRoomForm() {
           ? { indicators: indicatorLines(indicators.value) }
           : {}),
         autoAdvance: autoAdvance.value,
+        // Every method's phases and timeboxes are set here, at creation: the room starts with exactly these.
+        phases: phaseSpecs(method.value, phases.value),
       });
       saveLastName(displayName);
       if (created.facilitatorKey) saveFacilitatorKey(created.code, created.facilitatorKey);
-      justCreated.value = {
-        code: created.code,
-        facilitatorKey: created.facilitatorKey ?? null,
-        // Only a custom method is reshaped; the lobby applies it with the phase commands.
-        ...(editable ? { phaseDrafts: phases.value } : {}),
-      };
+      justCreated.value = { code: created.code, facilitatorKey: created.facilitatorKey ?? null };
       navigate(roomPath(created.code));
       joinRoom(created.code, displayName);
-    } catch {
-      failed.value = true;
+    } catch (error) {
+      failure.value =
+        error instanceof CreateRoomError
+          ? { code: error.code, phase: error.phase }
+          : { code: null, phase: null };
     } finally {
       busy.value = false;
     }
@@ -247,14 +277,16 @@ function CreateRoomForm() {
         <ol class="phase-edit">
           {phases.value.map((p, i) => {
             const phaseName = p.name[roomLocale.value];
+            const atFault = failure.value?.phase === i;
             return (
-              <li key={p.id}>
+              <li key={p.id} class={atFault ? 'invalid' : undefined}>
                 <span class="num">{i + 1}.</span>
                 {editable ? (
                   <input
                     class="pname"
                     aria-label={t().home.phaseName(i + 1)}
                     maxLength={TEXT_LIMITS.phaseName}
+                    aria-invalid={atFault}
                     value={phaseName}
                     onInput={(e) =>
                       updatePhase(i, { name: { fr: e.currentTarget.value, en: e.currentTarget.value } })
@@ -263,25 +295,21 @@ function CreateRoomForm() {
                 ) : (
                   <span class="pname">{phaseName}</span>
                 )}
-                {!editable ? (
-                  <span class="minutes-fixed">{p.minutes}</span>
-                ) : (
-                  <input
-                    class="minutes"
-                    type="number"
-                    inputMode="numeric"
-                    min={minMinutes}
-                    max={maxMinutes}
-                    aria-label={t().home.phaseMinutes(phaseName)}
-                    value={p.minutes}
-                    onInput={(e) => {
-                      const value = Number(e.currentTarget.value);
-                      if (Number.isFinite(value) && value >= minMinutes && value <= maxMinutes) {
-                        updatePhase(i, { minutes: Math.round(value) });
-                      }
-                    }}
-                  />
-                )}
+                <input
+                  class="minutes"
+                  type="number"
+                  inputMode="numeric"
+                  min={minMinutes}
+                  max={maxMinutes}
+                  aria-label={t().home.phaseMinutes(phaseName)}
+                  value={p.minutes}
+                  onInput={(e) => {
+                    const value = Number(e.currentTarget.value);
+                    if (Number.isFinite(value) && value >= minMinutes && value <= maxMinutes) {
+                      updatePhase(i, { minutes: Math.round(value) });
+                    }
+                  }}
+                />
                 <span class="hint">{t().home.minutesShort}</span>
                 {editable && (
                   <PhaseOrderButtons
@@ -359,9 +387,9 @@ function CreateRoomForm() {
           </label>
         </div>
 
-        {failed.value && (
-          <p role="alert" class="hint">
-            {t().home.createFailed}
+        {failure.value && (
+          <p role="alert" class="hint error-text" data-testid="create-error">
+            {failureText(failure.value)}
           </p>
         )}
         <button type="submit" class="primary" disabled={busy.value || !name.value.trim()}>
@@ -370,6 +398,14 @@ function CreateRoomForm() {
       </form>
     </section>
   );
+}
+
+/** A refusal in words: which phase, if one is at fault, then the reason as for any refused command. */
+function failureText(failure: CreateFailure): string {
+  const texts = t();
+  if (failure.blankName && failure.phase !== null) return texts.home.phaseBlank(failure.phase + 1);
+  const reason = (failure.code && texts.errors[failure.code]) || texts.home.createFailed;
+  return failure.phase === null ? reason : `${texts.home.atPhase(failure.phase + 1)}${reason}`;
 }
 
 function PhaseOrderButtons(props: {

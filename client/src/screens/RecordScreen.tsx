@@ -7,17 +7,18 @@ import { TimeChart } from '../panels/TimeChart.js';
 import { ConnectionBanner, TopBar } from '../panels/TopBar.js';
 import { logbookMarkdown, recordMarkdown } from '../record/markdown.js';
 import { nameOf } from '../state/derived.js';
-import { navigate } from '../state/route.js';
-import { mine, roomCode, stage, view } from '../state/session.js';
+import { displayCode, navigate } from '../state/route.js';
+import { endReason, mine, roomCode, stage, view } from '../state/session.js';
 import { downloadText, slug } from '../ui/download.js';
 import { Icon } from '../ui/Icon.js';
-import { roomFacts } from './RoomPage.js';
+import { LanguageSwitch } from '../ui/LanguageSwitch.js';
 
 /** After the end: what each takes away, printable, with planned against actual time. */
 export function RecordScreen() {
   const v = view.value;
   if (!v) return null;
-  const title = roomFacts.value?.title || loc(v.template.name);
+  const title = v.title || loc(v.template.name);
+  const purged = endReason.value === 'purged';
   const kept = Object.values(v.cards)
     .filter((c) => c.status === 'kept')
     .sort((a, b) => a.createdAt - b.createdAt);
@@ -29,8 +30,21 @@ export function RecordScreen() {
   const hasLogbook = Object.keys(mine.value?.logbook ?? {}).length > 0;
   return (
     <>
-      {stage.value === 'in_room' && <TopBar />}
-      {stage.value === 'in_room' && <ConnectionBanner />}
+      {stage.value === 'in_room' ? (
+        <>
+          <TopBar />
+          <ConnectionBanner />
+        </>
+      ) : (
+        // No seat any more (the room was erased): just the name of the place and the language.
+        <header class="topbar">
+          <span class="brand">{t().appName}</span>
+          <span class="code-chip">{displayCode(roomCode.value)}</span>
+          <span class="title">{v.title ?? ''}</span>
+          <span class="spacer" />
+          <LanguageSwitch />
+        </header>
+      )}
       <main id="main" class="page">
         <section class="panel" aria-labelledby="record-title" data-testid="record">
           <p class="hint">
@@ -39,7 +53,13 @@ export function RecordScreen() {
           <h1 id="record-title">
             {t().record.title} · {title}
           </h1>
-          <p class="hint no-print">{t().record.keepWarning}</p>
+          {purged ? (
+            <p class="notice no-print" role="status" data-testid="purged-notice">
+              {t().record.purgedWarning}
+            </p>
+          ) : (
+            <p class="hint no-print">{t().record.keepWarning}</p>
+          )}
           <div class="actions-row no-print">
             <button
               type="button"

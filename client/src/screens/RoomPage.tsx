@@ -1,9 +1,10 @@
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
+import { adoptRoomLocale } from '../i18n/index.js';
 import { fetchRoomFacts, type RoomFacts } from '../net/api.js';
 import { joinRoom } from '../net/connection.js';
-import { loadSeat, saveFacilitatorKey, takeFacilitatorKeyFromHash } from '../net/storage.js';
-import { stage, view } from '../state/session.js';
+import { isGone, loadSeat, saveFacilitatorKey, takeFacilitatorKeyFromHash } from '../net/storage.js';
+import { endReason, joinError, stage, view } from '../state/session.js';
 import { ClosedScreen } from './ClosedScreen.js';
 import { ConnectingScreen } from './ConnectingScreen.js';
 import { JoinForm } from './JoinForm.js';
@@ -12,12 +13,7 @@ import { RoomScreen } from './RoomScreen.js';
 import { WaitingScreen } from './WaitingScreen.js';
 
 /** Set by the home page right after creating a room: the facilitator lands with the invitation open. */
-export const justCreated = signal<{
-  code: string;
-  facilitatorKey: string | null;
-  phaseDrafts?: PhaseDraft[];
-} | null>(null);
-export type PhaseDraft = { id: string; name: { fr: string; en: string }; minutes: number };
+export const justCreated = signal<{ code: string; facilitatorKey: string | null } | null>(null);
 
 /** What anyone with the code may know before joining (title, method); null while unknown or wrong. */
 export const roomFacts = signal<RoomFacts | null>(null);
@@ -32,10 +28,17 @@ export function RoomPage({ code }: { code: string }) {
     void fetchRoomFacts(code).then((facts) => {
       roomFacts.value = facts;
       factsLoaded.value = true;
+      if (facts) adoptRoomLocale(facts.locale);
     });
     // A reload, or the home page that just created the room: go straight in with the stored seat.
     if (justCreated.value?.code !== code && loadSeat(code)) joinRoom(code);
   }, [code]);
+
+  // The room's language, for a browser that asks for neither French nor English.
+  const roomLocale = view.value?.locale;
+  useEffect(() => {
+    if (roomLocale) adoptRoomLocale(roomLocale);
+  }, [roomLocale]);
 
   switch (stage.value) {
     case 'waiting':
@@ -43,13 +46,19 @@ export function RoomPage({ code }: { code: string }) {
     case 'in_room':
       return view.value?.status === 'ended' ? <RecordScreen /> : <RoomScreen />;
     case 'closed':
-      return view.value && stage.value === 'closed' && view.value.status === 'ended' ? (
+      // Ended, or ended and erased: the page keeps what it showed, to download before it is gone.
+      return view.value && (view.value.status === 'ended' || endReason.value === 'purged') ? (
         <RecordScreen />
       ) : (
         <ClosedScreen />
       );
-    default:
+    default: {
+      // A room this browser saw erased: say so plainly rather than ask for a name (the code is dead).
+      const gone =
+        isGone(code) && ((factsLoaded.value && !roomFacts.value) || joinError.value === 'room_not_found');
+      if (gone) return <ClosedScreen gone />;
       // A stored seat is being resumed (a reload): no name to ask, just say we are connecting.
       return stage.value === 'joining' && loadSeat(code) ? <ConnectingScreen /> : <JoinForm code={code} />;
+    }
   }
 }

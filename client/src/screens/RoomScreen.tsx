@@ -18,14 +18,12 @@ import { ConnectionBanner, TopBar } from '../panels/TopBar.js';
 import { amDriver, isPair, waitingPeople } from '../state/derived.js';
 import { view } from '../state/session.js';
 import { Icon } from '../ui/Icon.js';
-import { usePhaseDrafts } from './usePhaseDrafts.js';
 
 /** The room, for everyone; the console appears for whoever drives. */
 export function RoomScreen() {
   const v = view.value;
   // The invitation is open while people arrive (lobby), then folds away; anyone can reopen it.
   const inviteOpen = useSignal<boolean | null>(null);
-  usePhaseDrafts();
   if (!v) return null;
   const showInvite = inviteOpen.value ?? v.status === 'lobby';
   const waiting = amDriver.value ? waitingPeople.value.length : 0;

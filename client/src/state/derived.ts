@@ -8,13 +8,16 @@ import {
 } from '@cercle/shared';
 import { computed } from '@preact/signals';
 import { serverNow } from './clock.js';
-import { me, participantId, view } from './session.js';
+import { me, participantId, stage, view } from './session.js';
 
-/** What I may do now, from the same rules the server applies (the server still enforces them). */
+/**
+ * What I may do now, from the same rules the server applies (the server still enforces them). Nothing
+ * once the seat is gone (removed, the room erased): the page then only shows what it held.
+ */
 export const allowed = computed<Set<CommandType>>(() => {
   const v = view.value;
   const id = participantId.value;
-  if (!v || !id) return new Set();
+  if (!v || !id || stage.value !== 'in_room') return new Set();
   return new Set(allowedCommands(v, id, serverNow()));
 });
 
@@ -32,6 +35,12 @@ export const isPair = computed(() => view.value?.template.driver === 'any_member
 export const admittedPeople = computed(() =>
   Object.values(view.value?.participants ?? {})
     .filter((p) => p.admission === 'admitted')
+    .sort((a, b) => a.joinedAt - b.joinedAt),
+);
+/** Seats released after their grace period (RM-7): shown as left, their link brings them back. */
+export const releasedPeople = computed(() =>
+  Object.values(view.value?.participants ?? {})
+    .filter((p) => p.admission === 'released')
     .sort((a, b) => a.joinedAt - b.joinedAt),
 );
 export const waitingPeople = computed(() =>

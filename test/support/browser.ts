@@ -46,7 +46,11 @@ export type Person = {
 export async function openPerson(
   browser: Browser,
   name: string,
-  options: { locale?: 'fr-FR' | 'en-GB'; viewport?: { width: number; height: number } } = {},
+  options: {
+    /** A browser language; `de-DE` asks for neither French nor English (the room's language then applies). */
+    locale?: 'fr-FR' | 'en-GB' | 'de-DE';
+    viewport?: { width: number; height: number };
+  } = {},
 ): Promise<Person> {
   const viewport = options.viewport ?? desktop;
   const context = await browser.newContext({
@@ -60,6 +64,11 @@ export async function openPerson(
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const problems: string[] = [];
+  watch(page, problems);
+  return { name, context, page, problems };
+}
+
+function watch(page: Page, problems: string[]): void {
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
     const text = message.text();
@@ -67,7 +76,14 @@ export async function openPerson(
     else if (message.type() === 'error' && !/Failed to load resource/.test(text))
       problems.push(`console: ${text}`);
   });
-  return { name, context, page, problems };
+}
+
+/** A new tab for the same person (same storage), as after closing the laptop's tab: watched the same way. */
+export async function reopenPage(person: Person): Promise<Page> {
+  const page = await person.context.newPage();
+  watch(page, person.problems);
+  person.page = page;
+  return page;
 }
 
 /** Saves a PNG for people to look at (test-artifacts/ is not committed). */
@@ -98,6 +114,32 @@ export async function seatOf(page: Page): Promise<{ participantId: string | null
     ).__cercle;
     if (!hook) throw new Error('no test hook');
     return hook.state();
+  });
+}
+
+/** Sends a command through the page's own door (what its buttons use): how a test forges a command. */
+export async function sendFrom(
+  page: Page,
+  command: Record<string, unknown>,
+): Promise<{ ok: boolean; error?: { code: string } }> {
+  return page.evaluate((c) => {
+    const hook = (
+      window as unknown as {
+        __cercle?: { send: (command: unknown) => Promise<{ ok: boolean; error?: { code: string } }> };
+      }
+    ).__cercle;
+    if (!hook) throw new Error('no test hook');
+    return hook.send(c);
+  }, command);
+}
+
+/** The room view the page holds, as every participant receives it (JSON). */
+export async function viewOf(page: Page): Promise<Record<string, unknown> | null> {
+  return page.evaluate(() => {
+    const hook = (window as unknown as { __cercle?: { view: () => Record<string, unknown> | null } })
+      .__cercle;
+    if (!hook) throw new Error('no test hook');
+    return hook.view();
   });
 }
 

@@ -3,3 +3,4 @@ export * from './protocol/commands.js';
 export * from './protocol/errors.js';
 export * from './protocol/events.js';
 export * from './protocol/http.js';
+export * from './protocol/patchSequence.js';

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
-  applyPatch,
   type ClientToServerEvents,
   type Command,
   type CommandAck,
   type CreateRoomResponse,
   type ErrorCode,
   type HandshakeAuth,
+  PatchSequence,
   type PrivateView,
   type RoomPatch,
   type RoomView,
@@ -113,13 +113,11 @@ export function disconnected(socket: CercleClientSocket, timeoutMs = 5_000): Pro
  * (patches that come before the welcome are kept and applied after it; a gap asks for `room:sync`).
  */
 export class TestParticipant {
-  view: RoomView | null = null;
   mine: PrivateView | null = null;
-  version = -1;
   participantId = '';
   resumeToken = '';
   readonly patches: RoomPatch[] = [];
-  private early: RoomPatch[] = [];
+  private readonly sequence = new PatchSequence<RoomView>();
   private syncing: Promise<void> | null = null;
 
   constructor(
@@ -128,13 +126,22 @@ export class TestParticipant {
   ) {
     socket.on('room:patch', (patch) => {
       this.patches.push(patch);
-      if (this.version < 0) this.early.push(patch);
-      else this.applyOne(patch);
+      // A gap once the welcome is in: patches of two nodes can cross; if the missing one does not come
+      // the snapshot fills it (the early ones are kept and applied on top).
+      if (this.sequence.receive(patch) === 'gap' && this.version >= 0) this.sync().catch(() => {});
     });
     socket.on('me:private', ({ version, mine }) => {
       if (version >= this.version || this.version < 0) this.mine = mine;
     });
     socket.on('session:admitted', ({ snapshot }) => this.takeSnapshot(snapshot));
+  }
+
+  get view(): RoomView | null {
+    return this.sequence.view;
+  }
+
+  get version(): number {
+    return this.sequence.version;
   }
 
   takeWelcome(welcome: Welcome) {
@@ -144,28 +151,7 @@ export class TestParticipant {
   }
 
   takeSnapshot(snapshot: Snapshot) {
-    if (snapshot.version < this.version) return;
-    this.view = snapshot.view;
-    this.mine = snapshot.mine;
-    this.version = snapshot.version;
-    const early = this.early.sort((a, b) => a.from - b.from);
-    this.early = [];
-    for (const patch of early) if (patch.from >= this.version) this.applyOne(patch);
-  }
-
-  private applyOne(patch: RoomPatch) {
-    if (patch.to <= this.version) return;
-    if (patch.from !== this.version || !this.view) {
-      // A gap. The patch is kept, as before the welcome: patches of two nodes can arrive out of order,
-      // and one that arrives while the sync is on its way may be newer than the snapshot it brings.
-      this.early.push(patch);
-      this.sync().catch(() => {}); // closed meanwhile: nothing left to draw
-      return;
-    }
-    this.view = applyPatch(this.view, patch.patch);
-    this.version = patch.to;
-    const next = this.early.findIndex((kept) => kept.from === this.version);
-    if (next >= 0) this.applyOne(this.early.splice(next, 1)[0]!);
+    if (this.sequence.takeSnapshot(snapshot.version, snapshot.view)) this.mine = snapshot.mine;
   }
 
   /** A fresh snapshot from the server. */

@@ -1,10 +1,10 @@
 import {
-  applyPatch,
   type ClientToServerEvents,
   type Command,
   type CommandAck,
   type ErrorCode,
   errorCodeSchema,
+  PatchSequence,
   type RoomView,
   type ServerToClientEvents,
   type Snapshot,
@@ -38,6 +38,8 @@ type PendingCommand = { id: string; command: Command; tries: number; resolve: (a
 let socket: RoomSocket | null = null;
 let joinName: string | undefined;
 let pingTimer = 0;
+/** The view in version order: patches from two nodes may cross on the way. */
+let sequence = new PatchSequence<RoomView>();
 const pending = new Map<string, PendingCommand>();
 
 function newCommandId(): string {
@@ -56,9 +58,10 @@ function toErrorCode(value: unknown): ErrorCode {
 }
 
 function applySnapshot(snapshot: Snapshot): void {
+  if (!sequence.takeSnapshot(snapshot.version, snapshot.view)) return; // older than what is shown
   batch(() => {
-    view.value = snapshot.view;
-    version.value = snapshot.version;
+    view.value = sequence.view;
+    version.value = sequence.version;
     mine.value = snapshot.mine;
   });
 }
@@ -66,6 +69,7 @@ function applySnapshot(snapshot: Snapshot): void {
 /** Opens (or reopens) the room's connection. The name is needed only for a first join. */
 export function joinRoom(code: string, name?: string): void {
   closeConnection();
+  sequence = new PatchSequence<RoomView>();
   roomCode.value = code;
   joinName = name;
   joinError.value = null;
@@ -172,16 +176,18 @@ export function joinRoom(code: string, name?: string): void {
   });
 
   s.on('room:patch', (patch) => {
-    const current = view.value;
-    if (!current || patch.from !== version.value) {
-      // A gap (or a patch we already have): ask for the whole view rather than guess.
-      if (patch.to > version.value) requestSync(s);
-      return;
+    const outcome = sequence.receive(patch);
+    if (outcome === 'applied') {
+      batch(() => {
+        view.value = sequence.view;
+        version.value = sequence.version;
+      });
+    } else if (outcome === 'gap' && view.value) {
+      // The missing patch is usually a few ms behind (another node); ask for the whole view if not.
+      window.setTimeout(() => {
+        if (sequence.hasGap) requestSync(s);
+      }, 250);
     }
-    batch(() => {
-      view.value = applyPatch<RoomView>(current, patch.patch);
-      version.value = patch.to;
-    });
   });
 
   s.on('me:private', (data) => {

@@ -1,4 +1,4 @@
-import { MAX_PARTICIPANTS, privateView, TEXT_LIMITS } from '@cercle/shared';
+import { MAX_PARTICIPANTS, privateView, publicView, removalBlocker, TEXT_LIMITS } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
 import { codevRoom, Host } from './fixtures.js';
 
@@ -173,6 +173,16 @@ describe('seats', () => {
     host.refused('f', { type: 'remove_participant', participantId: 'a' }, 'invalid');
     host.refused('b', { type: 'remove_participant', participantId: 'd' }, 'not_facilitator');
     host.refused('a', { type: 'logbook_add', text: 'x' }, 'not_a_member');
+  });
+
+  it('[RM-6] the page asks the same rule: removalBlocker on the view agrees with decide for every seat', () => {
+    for (const started of [false, true]) {
+      const view = publicView(codevRoom(started).room);
+      for (const id of Object.keys(view.participants)) {
+        const accepted = codevRoom(started).try('f', { type: 'remove_participant', participantId: id }).ok;
+        expect(removalBlocker(view, 'f', id) === null, `${id} (started: ${started})`).toBe(accepted);
+      }
+    }
   });
 
   it('[RM-6] the facilitator seat cannot be removed, even by a second key holder', () => {

@@ -1,4 +1,4 @@
-import { mayHoldFloor, type ParticipantView, type Role, roleCount } from '@cercle/shared';
+import { mayHoldFloor, type ParticipantView, type Role, removalBlocker } from '@cercle/shared';
 import { useSignal } from '@preact/signals';
 import { t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
@@ -157,16 +157,8 @@ function Person({
 function RemoveButton({ person }: { person: ParticipantView }) {
   const confirming = useSignal(false);
   const v = view.value;
-  if (!v || !can('remove_participant') || person.id === participantId.value) return null;
-  if (person.admission === 'admitted' && person.role === v.template.keyRole) return null;
-  // While the session runs the method keeps its seats (RM-5): the last client, either member of a pair.
-  const slot = v.template.roles.find((s) => s.role === person.role);
-  const needed =
-    v.status === 'running' &&
-    person.admission === 'admitted' &&
-    slot &&
-    roleCount(v, person.role) <= slot.min;
-  if (needed) return null;
+  if (!v || !can('remove_participant')) return null;
+  if (removalBlocker(v, participantId.value, person.id) !== null) return null;
   if (!confirming.value) {
     return (
       <button

@@ -21,6 +21,7 @@ export {
   postableKinds,
   type Refusal,
   type RulesView,
+  removalBlocker,
   roleCount,
 } from './permissions.js';
 export * from './room.js';

@@ -41,6 +41,26 @@ export function roleCount(view: Pick<RulesView, 'participants'>, role: Role): nu
   return admittedSeats(view).filter((p) => p.role === role).length;
 }
 
+/**
+ * Why the driver may not remove this seat, or null when they may (RM-6): not themselves, not the key
+ * seat, and while the session runs not the last seat of a role the method needs (RM-5). The page hides
+ * the remove control with the same answer.
+ */
+export function removalBlocker(
+  view: Pick<RulesView, 'participants' | 'template' | 'status'>,
+  actor: string | null,
+  targetId: string,
+): 'unknown' | 'self' | 'key_seat' | 'needed' | null {
+  const seat = view.participants[targetId];
+  if (!seat) return 'unknown';
+  if (seat.id === actor) return 'self';
+  if (seat.admission !== 'admitted') return null;
+  if (view.template.keyRole !== null && seat.role === view.template.keyRole) return 'key_seat';
+  const slot = view.template.roles.find((s) => s.role === seat.role);
+  if (view.status === 'running' && slot && roleCount(view, seat.role) <= slot.min) return 'needed';
+  return null;
+}
+
 /** The holder of the facilitator key's seat, if the method has one and it is taken. */
 export function keyHolder(view: Pick<RulesView, 'participants' | 'template'>): ParticipantView | undefined {
   const { keyRole } = view.template;

@@ -1,7 +1,7 @@
 import type { Command, SystemCommand } from '../../protocol/commands.js';
 import type { Effect, RoomEvent } from '../events.js';
 import { MAX_PARTICIPANTS, TEXT_LIMITS, TIMER_TOLERANCE_MS } from '../limits.js';
-import { admittedSeats, keyHolder, refuse, roleCount } from '../permissions.js';
+import { admittedSeats, keyHolder, refuse, removalBlocker, roleCount } from '../permissions.js';
 import { MAX_REMEMBERED_PEOPLE, type Participant, type Room, SEAT_GRACE_MS } from '../room.js';
 import type { Role } from '../template.js';
 import { leaveFloor } from './floor.js';
@@ -217,16 +217,14 @@ export function unlockRoom(room: Room): Outcome {
 }
 
 export function removeParticipant(room: Room, cmd: Cmd<'remove_participant'>, ctx: DecideContext): Outcome {
-  const seat = room.participants[cmd.participantId];
-  if (!seat) return refuse('invalid', 'No such participant.');
-  if (seat.id === ctx.actor) return refuse('invalid', 'You cannot remove yourself.');
-  if (
-    room.template.keyRole !== null &&
-    seat.role === room.template.keyRole &&
-    seat.admission === 'admitted'
-  ) {
-    return refuse('invalid', 'The facilitator seat cannot be removed.');
+  const blocker = removalBlocker(room, ctx.actor, cmd.participantId);
+  if (blocker === 'unknown') return refuse('invalid', 'No such participant.');
+  if (blocker === 'self') return refuse('invalid', 'You cannot remove yourself.');
+  if (blocker === 'key_seat') return refuse('invalid', 'The facilitator seat cannot be removed.');
+  if (blocker === 'needed') {
+    return refuse('roles_incomplete', 'The method needs this seat; give the role to someone else first.');
   }
+  const seat = room.participants[cmd.participantId]!;
   const { floor } = room;
   const next: Room = {
     ...room,
@@ -242,9 +240,6 @@ export function removeParticipant(room: Room, cmd: Cmd<'remove_participant'>, ct
           }
         : floor,
   };
-  if (room.status === 'running' && !seatsWithinBounds(next)) {
-    return refuse('roles_incomplete', 'The method needs this seat; give the role to someone else first.');
-  }
   return accept(
     next,
     [{ type: 'participant_removed', participantId: seat.id }],

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import helmet from '@fastify/helmet';
 import { createAdapter } from '@socket.io/redis-adapter';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { Redis } from 'ioredis';
 import { Server as SocketServer } from 'socket.io';
 import type { Config } from './config.js';
@@ -36,7 +36,8 @@ const defaultClientDist = fileURLToPath(new URL('../../client/dist/', import.met
 export async function buildApp({ config, store, logger }: AppDeps): Promise<App> {
   const http = Fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    // Fastify's own two lines per request would carry the raw URL (room codes): our onResponse hook logs one.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.TRUST_PROXY,
     bodyLimit: 64 * 1024,
   });

@@ -54,7 +54,10 @@ type RoomRun = {
   timer: ViewTimer | null;
   /** Version produced by each accepted command of the scenario: send stamp and sender. */
   sends: Map<number, { t: number; sender: number }>;
-  /** Flat (version, member, stamp) triples of every patch received during the scenario. */
+  /**
+   * Flat (from, to, member, stamp) quadruples of every patch received during the scenario. A patch covers
+   * the versions from + 1 to `to`: the server tells the commands it stored together in one patch.
+   */
   receipts: number[];
 };
 
@@ -76,9 +79,9 @@ const bump = (counts: Record<string, number>, key: string) => {
 
 function onPatch(room: RoomRun, member: Member, patch: Patch): void {
   const t = monoMs();
-  receiptCount++;
+  receiptCount += Math.max(1, patch.to - patch.from); // the versions it tells
   lastReceiptAt = t;
-  room.receipts.push(patch.to, member.index, t);
+  room.receipts.push(patch.from, patch.to, member.index, t);
   const set = patch.patch?.set;
   if (patch.to > room.version) {
     room.version = patch.to;
@@ -248,11 +251,14 @@ function collect(tally: Tally): SpreadResult {
   for (const room of rooms) {
     const got = new Map<number, number>();
     const r = room.receipts;
-    for (let i = 0; i < r.length; i += 3) {
-      const s = room.sends.get(r[i]!);
-      if (!s || r[i + 1] === s.sender) continue;
-      latencies.push(r[i + 2]! - s.t);
-      got.set(r[i]!, (got.get(r[i]!) ?? 0) + 1);
+    for (let i = 0; i < r.length; i += 4) {
+      // Every version the patch covers: a command's version is told by the patch that covers it.
+      for (let version = r[i]! + 1; version <= r[i + 1]!; version++) {
+        const s = room.sends.get(version);
+        if (!s || r[i + 2] === s.sender) continue;
+        latencies.push(r[i + 3]! - s.t);
+        got.set(version, (got.get(version) ?? 0) + 1);
+      }
     }
     const peers = connectedOf(room) - 1;
     for (const version of room.sends.keys()) missing += Math.max(0, peers - (got.get(version) ?? 0));

@@ -60,6 +60,45 @@ describe('RedisRoomStore', () => {
     expect((await store.load('BURST'))!.text).toEqual(Array.from({ length: 500 }, (_, i) => `t${i}`));
   });
 
+  it('a command waiting behind others while Redis answers is not failed: only a silent Redis fails it', async () => {
+    // A busy node: every step burns 15 ms of CPU and a batch holds one step, so the last of 40 commands
+    // on a room waits ~600 ms behind the others, three times the call timeout, while Redis answers
+    // every call at once. It waits its turn; it is not answered store_unavailable.
+    const store = await open({ callTimeoutMs: 200, batchBudgetMs: 0 });
+    await store.create({ code: 'QUEUE', version: 0, text: [] });
+    const busy =
+      (text: string) =>
+      (r: Note): StepDecision<Note> => {
+        const until = performance.now() + 15;
+        while (performance.now() < until) {}
+        return write(text)(r);
+      };
+    const started = Date.now();
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) => store.apply('QUEUE', `q${i}`, busy(`t${i}`))),
+    );
+    const waited = Date.now() - started;
+    const failed = results.filter((r) => r.status === 'rejected').length;
+    expect({ failed, slowEnough: waited > 400 }).toEqual({ failed: 0, slowEnough: true });
+    expect((await store.load('QUEUE'))!.text).toHaveLength(40);
+
+    // The same queue on a frozen Redis: every command fails within the call timeout (+ the check's 50 ms).
+    server.freeze();
+    try {
+      const frozenAt = Date.now();
+      const frozen = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) => store.apply('QUEUE', `f${i}`, write(`f${i}`))),
+      );
+      const ms = Date.now() - frozenAt;
+      expect(frozen.every((r) => r.status === 'rejected' && r.reason instanceof StoreUnavailableError)).toBe(
+        true,
+      );
+      expect(ms).toBeLessThan(600);
+    } finally {
+      server.thaw();
+    }
+  });
+
   it('stores one key per room: JSON with the room and the last 256 command ids, with the TTL set', async () => {
     const store = await open({ ttlSeconds: 120 });
     await store.create({ code: 'LAYOUT', version: 0, text: [] });

@@ -114,6 +114,7 @@ describe('RoomService.fireTimer when the store is unavailable', () => {
         if (!storeUp) throw new StoreUnavailableError('down');
         scheduled.push([code, timerId, at]);
       },
+      onApplied: () => () => {},
     } as unknown as EngineStore;
     const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
     const service = new RoomService({ store, logger, storeTimeoutMs: 100 });

@@ -14,11 +14,19 @@ import {
   publicView,
   type Room,
   type RoomEvent,
+  type RoomView,
   type Snapshot,
   type WireError,
 } from '@cercle/shared';
 import type { FastifyBaseLogger } from 'fastify';
-import { type DueTimer, type RoomStore, StoreUnavailableError, timerMember } from '../store/interface.js';
+import {
+  type AppliedBatch,
+  type DueTimer,
+  MAX_STORE_WAIT_MS,
+  type RoomStore,
+  StoreUnavailableError,
+  timerMember,
+} from '../store/interface.js';
 import { wireError } from './errors.js';
 import { type RoomPublisher, silentPublisher } from './publisher.js';
 import { hashSecret, newParticipantId, newRoomCode, newSecret } from './secrets.js';
@@ -54,7 +62,10 @@ export type RoomOpening =
 type RoomServiceDeps = {
   store: EngineStore;
   logger: FastifyBaseLogger;
-  /** A store call that takes longer is answered `store_unavailable` (the client may retry the same id). */
+  /**
+   * The store's own bound (it answers `store_unavailable` within this once its backend stops answering);
+   * this service adds a backstop above the store's longest wait, in case a store never settles a call.
+   */
   storeTimeoutMs: number;
   /** How long a dropped participant keeps their seat (RM-7); the engine's SEAT_GRACE_MS when not given. */
   seatGraceMs?: number;
@@ -69,8 +80,8 @@ const MAX_UNFIRED = 10_000;
 const MAX_UNFIRED_ATTEMPTS = 30;
 const UNFIRED_RETRY_MS = { first: 250, max: 5_000 };
 
-/** Changes of one room stored but not told yet: from `before` to `after`, through `events`. */
-type Unpublished = { before: Room; after: Room; events: RoomEvent[]; told: Promise<void>; tell: () => void };
+/** Rooms whose last public view is kept, to diff the next change against it without recomputing it. */
+const VIEW_CACHE = 1_000;
 const newId = () => randomBytes(9).toString('base64url');
 
 /**
@@ -79,8 +90,11 @@ const newId = () => randomBytes(9).toString('base64url');
  */
 export class RoomService {
   publisher: RoomPublisher = silentPublisher;
-  /** Per room, the changes waiting to be told together (see `publish`). */
-  private readonly unpublished = new Map<string, Unpublished>();
+  /** Per room, the public view of the last room told (by identity: the engine never mutates a room). */
+  private readonly views = new Map<string, { room: Room; view: RoomView }>();
+  /** The effects of a stored decision, for its caller to wait for before answering. */
+  private readonly effects = new WeakMap<object, Promise<void>>();
+  private readonly unsubscribe: () => void;
   private readonly store: EngineStore;
   private readonly log: FastifyBaseLogger;
   private readonly storeTimeoutMs: number;
@@ -96,9 +110,12 @@ export class RoomService {
     this.store = deps.store;
     this.seatGraceMs = deps.seatGraceMs;
     this.log = deps.logger.child({ component: 'rooms' });
-    // The store bounds its own calls to storeTimeoutMs; this is the backstop, still under 2 s.
-    this.storeTimeoutMs = deps.storeTimeoutMs + 150;
+    // The store answers within storeTimeoutMs when its backend is silent, and lets a call wait its turn
+    // behind answered ones up to MAX_STORE_WAIT_MS: this backstop is above both, for a store that hangs.
+    this.storeTimeoutMs = Math.max(deps.storeTimeoutMs, MAX_STORE_WAIT_MS) + 1_000;
     this.now = deps.now ?? Date.now;
+    // Every stored write is told from here, once, whether or not its callers still wait for it.
+    this.unsubscribe = this.store.onApplied((code, applied) => this.stored(code, applied));
   }
 
   /**
@@ -253,6 +270,7 @@ export class RoomService {
   /** Stops putting unfired timers back (shutdown); those still held are left to the store's TTL. */
   stop(): void {
     this.stopped = true;
+    this.unsubscribe();
     if (this.unfiredRetry) clearTimeout(this.unfiredRetry);
     this.unfiredRetry = null;
   }
@@ -322,7 +340,8 @@ export class RoomService {
     command: EngineCommand,
   ): Promise<Outcome<{ version: number; room: Room | null }>> {
     const now = this.now();
-    // Published as soon as stored, even if the answer below already went out as a timeout.
+    // Told to the room by `stored` as soon as stored (before this resolves), even if the answer below
+    // already went out as store_unavailable; the answer waits for the decision's effects.
     const applying = this.store
       .apply(code, commandId, (room) =>
         decide(room, command, {
@@ -333,10 +352,7 @@ export class RoomService {
         }),
       )
       .then(async (result) => {
-        if (result.status === 'applied') {
-          await this.publish(result.before, result.decision);
-          await this.runEffects(result.decision);
-        }
+        if (result.status === 'applied') await this.effects.get(result.decision);
         return result;
       });
     let result: Awaited<typeof applying>;
@@ -360,56 +376,58 @@ export class RoomService {
   }
 
   /**
-   * Tells the room about a stored change; resolves once told (the acknowledgement goes out after it).
-   * Changes stored together (the store writes a room's queued commands in one batch, and they all settle
-   * at once) are told together: one patch `from` the first version `to` the last, with all their events,
-   * computed once. That is one diff over the room and one message per person for a batch, instead of
-   * one per command, each O(cards) to compute, send and apply: what a 1,000-card burst spends its time on.
+   * Tells the room about a write the store made: one patch `from` the first version `to` the last, with
+   * all the events of the commands stored together (the store writes a room's queued commands in one
+   * batch), computed once: one diff over the room and one message per person for a batch, instead of one
+   * per command, each O(cards) to compute, send and apply. Called by the store before any of the
+   * commands' callers is answered, so the patch goes out before the acknowledgements; and also for a
+   * write that landed after its callers were answered store_unavailable, so no stored version is left
+   * untold (a client that sees a gap must fetch a whole snapshot). Then runs the decisions' effects.
    */
-  private publish(before: Room, decision: Extract<Decision, { ok: true }>): Promise<void> {
-    const code = decision.room.code;
-    const open = this.unpublished.get(code);
-    if (open && open.after.version === before.version) {
-      open.after = decision.room;
-      open.events.push(...decision.events);
-      return open.told;
-    }
-    if (open) this.flush(code, open); // not the next version: what came before goes out first
-    let tell = () => {};
-    const told = new Promise<void>((resolve) => {
-      tell = resolve;
-    });
-    const next: Unpublished = { before, after: decision.room, events: [...decision.events], told, tell };
-    this.unpublished.set(code, next);
-    // After the other commands settled with this one have joined it (they settle in one go).
-    setImmediate(() => this.flush(code, next));
-    return told;
-  }
-
-  private flush(code: string, batch: Unpublished): void {
-    if (this.unpublished.get(code) !== batch) return; // already told
-    this.unpublished.delete(code);
+  private stored(code: string, { before, decisions }: AppliedBatch<Room, Decision>): void {
+    const last = decisions[decisions.length - 1];
+    if (!last) return;
+    const events = decisions.length === 1 ? last.events : decisions.flatMap((d) => d.events);
     try {
-      this.tellChanges(batch.before, batch.after, batch.events);
+      this.tellChanges(before, last.room, events);
     } catch (error) {
       this.log.error({ event: 'publish_failed', error: errorName(error) }, 'publish failed');
-    } finally {
-      batch.tell();
     }
+    for (const decision of decisions) {
+      if (decision.effects.length === 0) continue;
+      const done = this.runEffects(code, decision).catch((error: unknown) => {
+        this.log.error({ event: 'effect_failed', error: errorName(error) }, 'effect failed');
+      });
+      this.effects.set(decision, done);
+    }
+  }
+
+  /** The public view of `room`, from the cache when it is the room last told. */
+  private publicViewOf(room: Room): RoomView {
+    const cached = this.views.get(room.code);
+    return cached?.room === room ? cached.view : publicView(room);
   }
 
   /** Everyone admitted gets the public patch; each participant whose own data changed gets it alone. */
   private tellChanges(before: Room, after: Room, events: RoomEvent[]): void {
-    const patch = diffView(publicView(before), publicView(after));
+    const view = publicView(after);
+    const patch = diffView(this.publicViewOf(before), view);
+    this.views.delete(after.code);
+    this.views.set(after.code, { room: after, view });
+    if (this.views.size > VIEW_CACHE) this.views.delete(this.views.keys().next().value!);
     this.publisher.patch(after.code, {
       from: before.version,
       to: after.version,
       patch,
       events,
     });
+    // A private view is made of the participant's record and logbook only, and the engine keeps every
+    // record it did not change (same object): only those whose record or logbook changed are looked at.
+    if (before.participants === after.participants && before.logbooks === after.logbooks) return;
     for (const [participantId, seat] of Object.entries(after.participants)) {
       if (seat.admission !== 'admitted') continue;
       const was = before.participants[participantId];
+      if (was === seat && before.logbooks?.[participantId] === after.logbooks?.[participantId]) continue;
       if (was && was.admission !== 'admitted') {
         this.publisher.admitted(after.code, participantId, {
           participantId,
@@ -425,8 +443,7 @@ export class RoomService {
     }
   }
 
-  private async runEffects(decision: Extract<Decision, { ok: true }>): Promise<void> {
-    const code = decision.room.code;
+  private async runEffects(code: string, decision: Extract<Decision, { ok: true }>): Promise<void> {
     for (const effect of decision.effects) {
       switch (effect.type) {
         case 'schedule_timer':

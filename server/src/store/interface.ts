@@ -23,6 +23,15 @@ export type ApplyResult<R extends StoredRoom = Room, D extends StepDecision = De
   | { status: 'refused'; code: Extract<D, { ok: false }>['code']; message: string }
   | { status: 'not_found' };
 
+/**
+ * The commands of one room stored by one write: `decisions` in order, the first applied to `before`,
+ * each to the previous one's room (versions `before.version + 1` to the last one's).
+ */
+export type AppliedBatch<R extends StoredRoom = Room, D extends StepDecision = Decision> = {
+  before: R;
+  decisions: Extract<D, { ok: true }>[];
+};
+
 /** A timer whose deadline has passed, claimed by exactly one caller. */
 export type DueTimer = { code: string; timerId: string; at: number };
 
@@ -39,6 +48,12 @@ export interface RoomStore<R extends StoredRoom = Room, D extends StepDecision =
    * `step` must be pure: it may run more than once (on a version conflict) and must not mutate its input.
    */
   apply(code: string, commandId: string | null, step: (room: R) => D): Promise<ApplyResult<R, D>>;
+  /**
+   * Tells `listener` of every write this instance stored, once per write, synchronously before any of its
+   * `apply` callers is answered, and also when those callers were already answered `store_unavailable`
+   * (a write that landed after its deadline): a stored change is always told, whoever still waits for it.
+   */
+  onApplied(listener: (code: string, applied: AppliedBatch<R, D>) => void): () => void;
   /** Refreshes the room's TTL without changing it; false when the room does not exist. */
   touch(code: string): Promise<boolean>;
   /** Deletes every key of the room and its pending timers, at once. */
@@ -53,6 +68,12 @@ export interface RoomStore<R extends StoredRoom = Room, D extends StepDecision =
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/**
+ * However the backend answers, a store call fails after waiting this long (a backstop against a queue
+ * that never moves). A store answers sooner, within its call timeout, when the backend stops answering.
+ */
+export const MAX_STORE_WAIT_MS = 15_000;
 
 /**
  * The backend did not answer in time or is unreachable: nothing is known to be stored.

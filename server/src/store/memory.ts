@@ -1,5 +1,6 @@
 import type { Decision, Room } from '@cercle/shared';
 import {
+  type AppliedBatch,
   type ApplyResult,
   checkStepResult,
   type DueTimer,
@@ -36,6 +37,7 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
   private readonly rooms = new Map<string, Entry>();
   private readonly timers = new Map<string, number>();
   private readonly listeners = new Set<(at: number) => void>();
+  private readonly appliedListeners = new Set<(code: string, applied: AppliedBatch<R, D>) => void>();
   private readonly ttlMs: number;
   private readonly recentLimit: number;
   private readonly clock: () => number;
@@ -86,7 +88,15 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
       if (entry.recent.size > this.recentLimit) entry.recent.delete(entry.recent.values().next().value!);
     }
     for (const timer of scheduleTimerEffects(decision)) this.setTimer(code, timer.timerId, timer.at);
-    return { status: 'applied', before, decision: decision as Extract<D, { ok: true }> };
+    const applied = decision as Extract<D, { ok: true }>;
+    for (const listener of this.appliedListeners) {
+      try {
+        listener(code, { before, decisions: [applied] });
+      } catch {
+        // a listener's failure is its own: the write is stored
+      }
+    }
+    return { status: 'applied', before, decision: applied };
   }
 
   async touch(code: string): Promise<boolean> {
@@ -125,6 +135,11 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
     return () => this.listeners.delete(listener);
   }
 
+  onApplied(listener: (code: string, applied: AppliedBatch<R, D>) => void): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
+  }
+
   async ping(): Promise<boolean> {
     return true;
   }
@@ -132,6 +147,7 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
   async close(): Promise<void> {
     if (this.sweep) clearInterval(this.sweep);
     this.listeners.clear();
+    this.appliedListeners.clear();
   }
 
   private setTimer(code: string, timerId: string, at: number) {

@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Decision, Room } from '@cercle/shared';
 import { Redis, ReplyError } from 'ioredis';
 import {
+  type AppliedBatch,
   type ApplyResult,
   checkStepResult,
   type DueTimer,
+  MAX_STORE_WAIT_MS,
   parseTimerMember,
   type RoomStore,
   type ScheduleTimerEffect,
@@ -33,9 +35,16 @@ export type RedisRoomStoreOptions = {
   ttlSeconds?: number;
   /** Prefix of every key. Default 'cercle:' (keys `cercle:room:{code}`, `cercle:timers`). */
   keyPrefix?: string;
-  /** Every call settles within this, whatever Redis does. Default 1,800 ms (the page's budget is 2 s). */
+  /**
+   * Redis has not answered for this long (a call of this node outstanding that long with no reply to any
+   * call since), or is disconnected: every waiting call fails with StoreUnavailableError, the queued
+   * ones too. Default 1,500 ms (the page's budget is 2 s). A call waiting behind others while Redis
+   * answers keeps waiting (up to `maxWaitMs`): a busy node is not an unavailable store.
+   */
   callTimeoutMs?: number;
-  /** ioredis commandTimeout: a sent command without a reply rejects after this. Default 1,000 ms. */
+  /** However Redis answers, a call fails once it has waited this long (a backstop). Default 15,000 ms. */
+  maxWaitMs?: number;
+  /** ioredis commandTimeout: a sent command without a reply rejects after this. Default `maxWaitMs`. */
   commandTimeoutMs?: number;
   /** Compare-and-set attempts per batch before giving up (contention); the deadline bounds it too. Default 1,000. */
   maxAttempts?: number;
@@ -89,7 +98,8 @@ type LegacyDoc = { room: StoredRoom; gen: string; recent: string[] };
 type Pending<R extends StoredRoom, D extends StepDecision> = {
   commandId: string | null;
   step: (room: R) => D;
-  deadline: number;
+  /** Already answered store_unavailable: dropped from its batch unless its write is in flight. */
+  failed: boolean;
   resolve: (result: ApplyResult<R, D>) => void;
   reject: (error: unknown) => void;
 };
@@ -100,6 +110,10 @@ const RedisReplyError = ReplyError as typeof Error;
 const TURN_MS = 200;
 /** A room where this node met another node's write (conflict or yield) this recently counts as contended. */
 const CONTENDED_MS = 2_000;
+/** How often waiting calls are checked against Redis's silence and the maximum wait. */
+const WATCH_MS = 50;
+/** A caller still waiting for an answer; `since` is when it started to wait. */
+type Waiter = { since: number; fail: (error: StoreUnavailableError) => void };
 const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|MISCONF|OOM)\b/;
 
 /**
@@ -127,10 +141,15 @@ const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDO
  * the last 2 s first asks for the current room (a check, no write), rather than run a batch on a copy
  * that is probably stale: the conflict hands back the room, and the turn.
  *
- * Failures: no offline queue, no re-sending of a command in flight, a command timeout, and a deadline
- * on every call: when Redis is unreachable or stalls, every call rejects with StoreUnavailableError
- * within `callTimeoutMs`, never a false success (a write may land after its deadline: a false failure,
- * and a retry with the same command id then answers `duplicate`). ioredis reconnects by itself.
+ * Failures: no offline queue, no re-sending of a command in flight. A watchdog fails every waiting call
+ * with StoreUnavailableError, within `callTimeoutMs` (+ 50 ms), when Redis is disconnected or has left a
+ * call unanswered that long with no reply to any other since (killed, frozen, partitioned): never a false
+ * success. It does not fail calls that wait their turn while Redis answers (a busy node, a long queue on
+ * one room): those wait up to `maxWaitMs`. The check runs after the event loop has read what arrived
+ * (setImmediate after the timer), so a node whose loop was blocked does not mistake its own lateness for
+ * Redis's. A write may land after its caller was answered (a false failure: a retry with the same
+ * command id answers `duplicate`); it is told to `onApplied` listeners all the same. ioredis reconnects
+ * by itself.
  */
 export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision = Decision>
   implements RoomStore<R, D>
@@ -150,6 +169,17 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private readonly waiting = new Map<string, Pending<R, D>[]>();
   private readonly draining = new Set<string>();
   private readonly listeners = new Set<(at: number) => void>();
+  private readonly appliedListeners = new Set<(code: string, applied: AppliedBatch<R, D>) => void>();
+  private readonly maxWaitMs: number;
+  /** Callers waiting for an answer (see `bounded`). */
+  private readonly waiters = new Set<Waiter>();
+  /** Calls sent and not answered yet, by call number: when each was sent (oldest first). */
+  private readonly outstanding = new Map<number, number>();
+  private callNumber = 0;
+  /** When Redis last answered a call of this node (a reply, or a reply error). */
+  private lastReplyAt = 0;
+  private watchdog: NodeJS.Timeout | null = null;
+  private checkQueued = false;
   /** Timers already added by an apply script, so a following scheduleTimer costs no round trip. */
   private readonly folded = new Map<string, number>();
   private readonly counters: RedisStoreStats = {
@@ -180,7 +210,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       // A command in flight when the connection drops is rejected, never silently re-sent later.
       maxRetriesPerRequest: 0,
       autoResendUnfulfilledCommands: false,
-      commandTimeout: options.commandTimeoutMs ?? 1000,
+      // A backstop only: the watchdog answers callers when Redis stops answering (see the class comment).
+      commandTimeout: options.commandTimeoutMs ?? options.maxWaitMs ?? MAX_STORE_WAIT_MS,
       connectTimeout: 1000,
       retryStrategy: (attempt) => Math.min(50 * attempt, 500),
     });
@@ -202,7 +233,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     this.ttlSeconds = options.ttlSeconds ?? 86_400;
     this.prefix = options.keyPrefix ?? 'cercle:';
     this.timersKey = `${this.prefix}timers`;
-    this.callTimeoutMs = options.callTimeoutMs ?? 1800;
+    this.callTimeoutMs = options.callTimeoutMs ?? 1500;
+    this.maxWaitMs = options.maxWaitMs ?? MAX_STORE_WAIT_MS;
     this.maxAttempts = options.maxAttempts ?? 1000;
     this.maxBatch = Math.max(1, options.maxBatch ?? 200);
     this.batchBudgetMs = options.batchBudgetMs ?? 50;
@@ -257,14 +289,22 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   }
 
   async apply(code: string, commandId: string | null, step: (room: R) => D): Promise<ApplyResult<R, D>> {
-    const deadline = Date.now() + this.callTimeoutMs;
+    let pending: Pending<R, D> | undefined;
     const result = new Promise<ApplyResult<R, D>>((resolve, reject) => {
+      pending = { commandId, step, failed: false, resolve, reject };
       const queue = this.waiting.get(code) ?? [];
-      queue.push({ commandId, step, deadline, resolve, reject });
+      queue.push(pending);
       this.waiting.set(code, queue);
     });
     if (!this.draining.has(code)) void this.drain(code);
-    return this.bounded(result, deadline);
+    return this.bounded(result, Date.now(), () => {
+      pending!.failed = true;
+    });
+  }
+
+  onApplied(listener: (code: string, applied: AppliedBatch<R, D>) => void): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
   }
 
   async touch(code: string): Promise<boolean> {
@@ -328,9 +368,14 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    this.appliedListeners.clear();
     this.cache.clear();
     try {
-      await this.bounded(this.redis.quit());
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new StoreUnavailableError('no goodbye')), this.callTimeoutMs);
+      });
+      await Promise.race([this.redis.quit(), late]).finally(() => clearTimeout(timer));
     } catch {
       // Unreachable or slow: drop the connection instead of waiting for a goodbye.
     } finally {
@@ -377,11 +422,9 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     let probe = this.isContended(code);
     let run: ReturnType<RedisRoomStore<R, D>['runSteps']> | null = null;
     for (let attempt = 1; ; attempt++) {
-      const now = Date.now();
       for (let i = batch.length - 1; i >= 0; i--) {
-        if (batch[i]!.deadline >= now) continue;
-        batch[i]!.reject(new StoreUnavailableError('Redis did not answer in time'));
-        batch.splice(i, 1);
+        if (!batch[i]!.failed) continue;
+        batch.splice(i, 1); // already answered store_unavailable: not stored now
         run = null; // the others run again without it
       }
       if (batch.length === 0) return;
@@ -462,6 +505,14 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
           this.rememberFolded(timerMember(code, timer.timerId), timer.at);
           this.notifyTimer(timer.at);
         }
+        // Stored: told before any caller is answered, and whether or not its callers still wait.
+        for (const listener of this.appliedListeners) {
+          try {
+            listener(code, { before: run.first, decisions: run.accepted });
+          } catch {
+            // a listener's failure is its own: the write is stored
+          }
+        }
       }
       run.settle();
       return;
@@ -476,7 +527,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     const timers: ScheduleTimerEffect[] = [];
     let refusals = 0;
     doc.room ??= JSON.parse(doc.roomJson) as StoredRoom;
-    let room = doc.room as R;
+    const first = doc.room as R;
+    let room = first;
     let version = doc.version;
     const started = performance.now();
     for (const pending of batch) {
@@ -516,6 +568,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     return {
       /** How many of the batch's steps ran (the first ones): the others did not fit in the budget. */
       ran: outcomes.length,
+      /** The room the first step ran on. */
+      first,
       accepted,
       acceptedIds,
       timers,
@@ -592,35 +646,96 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     return doc;
   }
 
-  /** Settles with `work`, or rejects with StoreUnavailableError at `deadline`, whichever comes first. */
-  private bounded<T>(work: Promise<T>, deadline = Date.now() + this.callTimeoutMs): Promise<T> {
+  /**
+   * Settles with `work`, or rejects with StoreUnavailableError once the watchdog finds Redis silent or
+   * disconnected, or this caller waiting (since `since`) longer than `maxWaitMs`: whichever comes first.
+   * `onFail` runs when the watchdog answered.
+   */
+  private bounded<T>(work: Promise<T>, since = Date.now(), onFail?: () => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new StoreUnavailableError('Redis did not answer in time')),
-        Math.max(0, deadline - Date.now()),
-      );
+      const waiter: Waiter = {
+        since,
+        fail: (error) => {
+          this.waiters.delete(waiter);
+          onFail?.();
+          reject(error);
+        },
+      };
+      this.waiters.add(waiter);
+      this.watch();
       work.then(
         (value) => {
-          clearTimeout(timer);
+          this.waiters.delete(waiter);
           resolve(value);
         },
         (error: unknown) => {
-          clearTimeout(timer);
+          this.waiters.delete(waiter);
           reject(error);
         },
       );
     });
   }
 
+  /** Runs the watchdog while anyone waits. */
+  private watch() {
+    if (this.watchdog) return;
+    this.watchdog = setInterval(() => {
+      if (this.checkQueued) return;
+      this.checkQueued = true;
+      // After the poll phase: replies that arrived while the loop was busy are read before judging Redis.
+      setImmediate(() => {
+        this.checkQueued = false;
+        this.checkWaiters();
+      });
+    }, WATCH_MS);
+    this.watchdog.unref();
+  }
+
+  private checkWaiters() {
+    if (this.waiters.size === 0) {
+      if (this.watchdog) clearInterval(this.watchdog);
+      this.watchdog = null;
+      return;
+    }
+    const now = Date.now();
+    const down = this.redis.status !== 'ready';
+    const silent = this.silentMs(now) >= this.callTimeoutMs;
+    if (down || silent) {
+      const error = new StoreUnavailableError(down ? 'Redis is unreachable' : 'Redis did not answer in time');
+      for (const waiter of [...this.waiters]) waiter.fail(error);
+      return;
+    }
+    for (const waiter of [...this.waiters]) {
+      if (now - waiter.since >= this.maxWaitMs)
+        waiter.fail(new StoreUnavailableError('waited too long for Redis'));
+    }
+  }
+
+  /** How long Redis has left this node's oldest outstanding call unanswered with no reply since; 0 if none. */
+  private silentMs(now: number): number {
+    const oldest = this.outstanding.values().next().value;
+    if (oldest === undefined) return 0;
+    return now - Math.max(oldest, this.lastReplyAt);
+  }
+
   /** One Redis round trip, counted; transport failures become StoreUnavailableError. */
   private async call<T>(send: () => Promise<T>): Promise<T> {
     if (this.closed) throw new StoreUnavailableError('store is closed');
     this.counters.redisCalls++;
+    const number = this.callNumber++;
+    this.outstanding.set(number, Date.now());
     try {
-      return await send();
+      const reply = await send();
+      this.lastReplyAt = Date.now();
+      return reply;
     } catch (error) {
-      if (error instanceof RedisReplyError && !UNAVAILABLE_REPLY.test(error.message)) throw error;
+      if (error instanceof RedisReplyError) {
+        this.lastReplyAt = Date.now(); // an answer all the same
+        if (!UNAVAILABLE_REPLY.test(error.message)) throw error;
+      }
       throw new StoreUnavailableError('Redis is unavailable', { cause: error });
+    } finally {
+      this.outstanding.delete(number);
     }
   }
 

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import helmet from '@fastify/helmet';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { RedisAdapter } from '@socket.io/redis-adapter';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { Redis } from 'ioredis';
 import { Server as SocketServer } from 'socket.io';
@@ -91,8 +91,12 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<App>
 
   // Several nodes: broadcasts go through Redis pub/sub (classic adapter: see docs/protocol.md).
   const adapterClients = config.REDIS_URL ? adapterRedisClients(config.REDIS_URL, logger) : null;
-  if (adapterClients)
-    io.adapter(createAdapter(adapterClients.pub, adapterClients.sub, { requestsTimeout: 2_000 }));
+  if (adapterClients) {
+    const { pub, sub } = adapterClients;
+    io.adapter(function adapter(nsp: unknown) {
+      return new EchoSkippingAdapter(nsp, pub, sub, { requestsTimeout: 2_000 });
+    } as unknown as Parameters<CercleServer['adapter']>[0]);
+  }
 
   rooms.publisher = socketPublisher(io, { multiNode: adapterClients !== null });
   const realtime = attachRealtime({ io, service: rooms, config, logger });
@@ -149,6 +153,30 @@ function pageDirectives(config: Config) {
     formAction: ["'self'"],
   };
 }
+
+/**
+ * The classic Redis adapter, minus one cost: every broadcast this node publishes comes back to it from
+ * Redis (it subscribes to the rooms it has sockets in), and the adapter decodes the whole message before
+ * it sees its own id and drops it. Here a message that starts with this node's id is dropped undecoded.
+ * The adapter encodes `[uid, packet, opts]` with msgpack: a 3-array (0x93), then the 6-character uid as
+ * a fixstr (0xa6 + 6 bytes). Anything else goes to the adapter as before.
+ */
+class EchoSkippingAdapter extends RedisAdapter {}
+type OnMessage = (this: RedisAdapter, pattern: unknown, channel: unknown, msg: unknown) => void;
+const ownPrefixes = new WeakMap<RedisAdapter, Buffer>();
+// `onmessage` is private in the adapter's types; the constructor binds it from the prototype chain.
+const adapterOnMessage = (RedisAdapter.prototype as unknown as { onmessage: OnMessage }).onmessage;
+Object.defineProperty(EchoSkippingAdapter.prototype, 'onmessage', {
+  value: function onmessage(this: RedisAdapter, pattern: unknown, channel: unknown, msg: unknown) {
+    let own = ownPrefixes.get(this);
+    if (!own) {
+      own = Buffer.concat([Buffer.from([0x93, 0xa6]), Buffer.from(String(this.uid), 'latin1')]);
+      ownPrefixes.set(this, own);
+    }
+    if (Buffer.isBuffer(msg) && msg.length > own.length && msg.subarray(0, own.length).equals(own)) return;
+    adapterOnMessage.call(this, pattern, channel, msg);
+  } satisfies OnMessage,
+});
 
 /** Separate publisher and subscriber connections for the adapter (a subscribed connection can do nothing else). */
 function adapterRedisClients(url: string, logger: FastifyBaseLogger) {

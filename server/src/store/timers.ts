@@ -3,8 +3,14 @@ import { type DueTimer, type RoomStore, StoreUnavailableError, timerMember } fro
 export type TimerPollerOptions = {
   /** How often every node looks for due timers (catches those armed by a node that died). Default 50. */
   intervalMs?: number;
-  /** Timers claimed per round trip. Default 100. */
+  /** Timers claimed per round trip. Default 200. */
   batchSize?: number;
+  /**
+   * Timers being fired at once, at most (their commands run concurrently: each is on its own room, and
+   * the store queues those on one room). The next claim does not wait for the previous timers' commands,
+   * only for a free place. Default 1,000.
+   */
+  maxInFlight?: number;
   /** Epoch ms. Default Date.now. */
   clock?: () => number;
   /** Called when a poll or a handler fails. */
@@ -37,13 +43,17 @@ export class TimerPoller {
   private onDue: ((timer: DueTimer) => void | Promise<void>) | null = null;
   private polling: Promise<void> | null = null;
   private pollAgain = false;
+  private readonly maxInFlight: number;
+  /** Wakes a drain that waits for its timers' commands when a poll is asked for meanwhile. */
+  private wake: (() => void) | null = null;
 
   constructor(
     private readonly store: Pick<RoomStore, 'claimDueTimers' | 'scheduleTimer' | 'onTimerScheduled'>,
     options: TimerPollerOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 50;
-    this.batchSize = options.batchSize ?? 100;
+    this.batchSize = Math.max(1, options.batchSize ?? 200);
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 1_000);
     this.clock = options.clock ?? Date.now;
     this.onError = options.onError ?? (() => {});
     this.maxRetries = options.maxRetries ?? 10;
@@ -92,6 +102,7 @@ export class TimerPoller {
     if (!this.onDue) return;
     if (this.polling) {
       this.pollAgain = true;
+      this.wake?.();
       return;
     }
     this.polling = this.drain().finally(() => {
@@ -99,21 +110,44 @@ export class TimerPoller {
     });
   }
 
+  /**
+   * Claims due timers and fires them, the next claim going out while the previous timers' commands run
+   * (at most `maxInFlight` at once), until none is due and every command fired has settled. A thousand
+   * timers due together are so claimed in a few round trips and their commands all run at once, instead
+   * of one claim of `batchSize` after the other, each waiting for the previous batch's commands.
+   */
   private async drain() {
-    do {
+    const firing = new Set<Promise<void>>();
+    let claim = true;
+    while (claim) {
       this.pollAgain = false;
       const onDue = this.onDue;
-      if (!onDue) return;
+      if (!onDue) break;
+      while (firing.size >= this.maxInFlight) await Promise.race(firing);
+      const limit = Math.min(this.batchSize, this.maxInFlight - firing.size);
       let due: DueTimer[];
       try {
-        due = await this.store.claimDueTimers(this.clock(), this.batchSize);
+        due = await this.store.claimDueTimers(this.clock(), limit);
       } catch (error) {
         this.onError(error);
-        return;
+        break;
       }
-      await Promise.all(due.map((timer) => this.fire(onDue, timer)));
-      if (due.length === this.batchSize) this.pollAgain = true;
-    } while (this.pollAgain);
+      for (const timer of due) {
+        const fired: Promise<void> = this.fire(onDue, timer).finally(() => firing.delete(fired));
+        firing.add(fired);
+      }
+      claim = due.length === limit || this.pollAgain;
+      if (!claim && firing.size > 0) {
+        // Wait for the commands, or for a poll asked for meanwhile (a new deadline), whichever first.
+        const woken = new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        await Promise.race([Promise.all(firing), woken]);
+        this.wake = null;
+        claim = this.pollAgain;
+      }
+    }
+    await Promise.all(firing);
   }
 
   private async fire(onDue: (timer: DueTimer) => void | Promise<void>, timer: DueTimer) {

@@ -35,6 +35,18 @@ export const wireRecords = z
   .array(z.strictObject({ record: recordPolicySchema.shape.record, roles: wireRoles }))
   .max(10);
 
+/** What may change in a phase: a lobby edit (`edit_phase`) and a phase given at creation share it. */
+export const phaseChangeFields = {
+  name: wireLocalizedText.optional(),
+  purpose: wireLocalizedText.optional(),
+  guide: wireLocalizedList.optional(),
+  durationMs: phaseDuration.optional(),
+  floor: wireRoles.optional(),
+  board: wireBoard.optional(),
+  records: wireRecords.optional(),
+  suggestsRound: z.boolean().optional(),
+};
+
 export const commandSchema = z.discriminatedUnion('type', [
   // seats and the room
   z.strictObject({ type: z.literal('admit'), participantId: id }),
@@ -118,14 +130,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('edit_phase'),
     phaseId: id,
-    name: wireLocalizedText.optional(),
-    purpose: wireLocalizedText.optional(),
-    guide: wireLocalizedList.optional(),
-    durationMs: phaseDuration.optional(),
-    floor: wireRoles.optional(),
-    board: wireBoard.optional(),
-    records: wireRecords.optional(),
-    suggestsRound: z.boolean().optional(),
+    ...phaseChangeFields,
   }),
   z.strictObject({
     type: z.literal('add_phase'),

@@ -2,14 +2,7 @@ import { z } from 'zod';
 import { MAX_PHASES, TEXT_LIMITS } from '../engine/limits.js';
 import { ROOM_TITLE_MAX } from '../engine/room.js';
 import { templateIdSchema } from '../engine/template.js';
-import {
-  phaseDuration,
-  wireBoard,
-  wireLocalizedList,
-  wireLocalizedText,
-  wireRecords,
-  wireRoles,
-} from './commands.js';
+import { phaseChangeFields } from './commands.js';
 import { localeSchema } from './events.js';
 
 /**
@@ -19,14 +12,7 @@ import { localeSchema } from './events.js';
  */
 export const phaseSpecSchema = z.strictObject({
   from: z.string().trim().min(1).max(64).optional(),
-  name: wireLocalizedText.optional(),
-  purpose: wireLocalizedText.optional(),
-  guide: wireLocalizedList.optional(),
-  durationMs: phaseDuration.optional(),
-  floor: wireRoles.optional(),
-  board: wireBoard.optional(),
-  records: wireRecords.optional(),
-  suggestsRound: z.boolean().optional(),
+  ...phaseChangeFields,
 });
 export type PhaseSpecRequest = z.infer<typeof phaseSpecSchema>;
 

@@ -1,5 +1,5 @@
 import { minutes, type Template } from '../template.js';
-import { tripartiteRules } from './tripartite-framing.js';
+import { tripartiteSeating } from './tripartite-framing.js';
 
 const all = ['coach', 'coachee', 'sponsor'] as const;
 
@@ -14,20 +14,7 @@ export const tripartiteClosingTemplate: Template = {
     fr: 'Le coaché présente son bilan ; les indicateurs du cadrage sont passés en revue un par un.',
     en: 'The coachee presents a review; the indicators set at framing are examined one by one.',
   },
-  rules: tripartiteRules,
-  roles: [
-    { role: 'coach', min: 1, max: 1 },
-    { role: 'coachee', min: 1, max: 1 },
-    { role: 'sponsor', min: 1, max: 2 },
-  ],
-  keyRole: 'coach',
-  driver: 'key_role',
-  joinRoles: ['coachee', 'sponsor'],
-  defaultRole: 'sponsor',
-  minPeople: 3,
-  maxPeople: 4,
-  swap: null,
-  editable: false,
+  ...tripartiteSeating,
   phases: [
     {
       id: 'welcome',

@@ -13,14 +13,8 @@ export const tripartiteRules = {
   ],
 };
 
-/** The three-way meeting that opens a coaching engagement (TR-1). */
-export const tripartiteFramingTemplate: Template = {
-  id: 'tripartite-framing',
-  name: { fr: 'Tripartite de cadrage', en: 'Three-way framing meeting' },
-  description: {
-    fr: 'Coach, coaché et commanditaire alignent les demandes, les objectifs et les indicateurs de progrès.',
-    en: 'Coach, coachee and sponsor align the requests, the objectives and the progress indicators.',
-  },
+/** Both three-way meetings seat the same people: the coach holds the key and drives (TR-1). */
+export const tripartiteSeating = {
   rules: tripartiteRules,
   roles: [
     { role: 'coach', min: 1, max: 1 },
@@ -35,6 +29,17 @@ export const tripartiteFramingTemplate: Template = {
   maxPeople: 4,
   swap: null,
   editable: false,
+} satisfies Partial<Template>;
+
+/** The three-way meeting that opens a coaching engagement (TR-1). */
+export const tripartiteFramingTemplate: Template = {
+  id: 'tripartite-framing',
+  name: { fr: 'Tripartite de cadrage', en: 'Three-way framing meeting' },
+  description: {
+    fr: 'Coach, coaché et commanditaire alignent les demandes, les objectifs et les indicateurs de progrès.',
+    en: 'Coach, coachee and sponsor align the requests, the objectives and the progress indicators.',
+  },
+  ...tripartiteSeating,
   phases: [
     {
       id: 'welcome',

@@ -56,8 +56,7 @@ describe('private views are told to exactly those whose own data changed', () =>
         if (seat.admission !== 'admitted') continue;
         const was = before.participants[id];
         if (
-          !was ||
-          was.admission !== 'admitted' ||
+          was?.admission !== 'admitted' ||
           JSON.stringify(privateView(before, id)) !== JSON.stringify(privateView(after, id))
         )
           who.push(id);

@@ -576,7 +576,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       refusals,
       version,
       room,
-      roomJson: accepted.length > 0 ? JSON.stringify(room) : '',
+      roomJson: accepted.length > 0 ? roomToJson(room) : '',
       settle: () => {
         for (const { pending, outcome } of outcomes) {
           if ('error' in outcome) pending.reject(outcome.error);
@@ -642,6 +642,19 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       return null;
     }
     const doc = parseDoc(raw);
+    // The copy this node holds is still the stored one (same gen, same version: every write bumps the
+    // version and records its ids): keep it, with the room already parsed, rather than parse it again
+    // for the next write (a join's snapshot reads the room right after the join wrote it).
+    const cached = this.cache.get(code);
+    if (
+      cached &&
+      cached.gen === doc.gen &&
+      cached.version === doc.version &&
+      cached.roomJson === doc.roomJson
+    ) {
+      this.remember(code, cached);
+      return cached;
+    }
     this.remember(code, doc);
     return doc;
   }
@@ -786,6 +799,36 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private notifyTimer(at: number) {
     for (const listener of this.listeners) listener(at);
   }
+}
+
+/** The JSON of a room's top-level objects, by identity (see `roomToJson`). */
+const fieldJson = new WeakMap<object, string>();
+
+/**
+ * `JSON.stringify(room)`, byte for byte, reusing the text of every top-level object (phases, template,
+ * participants, cards...) already written for an earlier version: steps never mutate their input and
+ * keep what they do not change by reference, so an unchanged field is the same object. The phases and
+ * the template (their texts in two languages) are most of a small room's JSON and never change after
+ * the start: without this they were encoded again on every write.
+ */
+export function roomToJson(room: object): string {
+  let out = '{';
+  for (const key of Object.keys(room)) {
+    const value = (room as Record<string, unknown>)[key];
+    let json: string | undefined;
+    if (typeof value === 'object' && value !== null) {
+      json = fieldJson.get(value);
+      if (json === undefined) {
+        json = JSON.stringify(value);
+        fieldJson.set(value, json);
+      }
+    } else {
+      json = JSON.stringify(value) as string | undefined; // undefined, a function: left out, as JSON does
+      if (json === undefined) continue;
+    }
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${json}`;
+  }
+  return `${out}}`;
 }
 
 /** The key between the header and the room: it cannot occur inside a JSON string (quotes are escaped there). */

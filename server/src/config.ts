@@ -39,7 +39,7 @@ export const configSchema = z.object({
   /** Requests to /api/rooms per minute from one address. */
   ROOMS_API_RATE: intFrom(1, 100_000).default(30),
   /** How long a store call may take before the command is answered `store_unavailable` (below 2 s). */
-  STORE_TIMEOUT_MS: intFrom(50, 10_000).default(1_500),
+  STORE_TIMEOUT_MS: intFrom(50, 10_000).default(1_000),
   /** How long a participant whose connection dropped keeps their seat, shown away, before it is released. */
   SEAT_GRACE_SECONDS: intFrom(1, 86_400).default(120),
   /** How often each node looks for due timers in the store. */

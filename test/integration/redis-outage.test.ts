@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { converged, createRoom, join, type TestParticipant } from '../support/clients.js';
-import { type DurableRedis, startDurableRedis } from '../support/durableRedis.js';
+import { type RedisServer, startRedisServer } from '../support/redisServer.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 
 describe('acknowledged means stored', () => {
-  let redis: DurableRedis;
+  let redis: RedisServer;
   let server: TestServer;
   const people: TestParticipant[] = [];
   beforeAll(async () => {
-    redis = await startDurableRedis();
+    redis = await startRedisServer({ durable: true });
     server = await startTestServer({ REDIS_URL: redis.url, COMMAND_RATE: '1000', COMMAND_BURST: '1000' });
   });
   afterAll(async () => {

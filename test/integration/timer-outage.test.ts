@@ -8,14 +8,14 @@ import { openStore } from '../../server/src/openStore.js';
 import { type EngineStore, RoomService } from '../../server/src/rooms/roomService.js';
 import { type DueTimer, StoreUnavailableError } from '../../server/src/store/interface.js';
 import { createRoom, join, type TestParticipant } from '../support/clients.js';
-import { type DurableRedis, startDurableRedis } from '../support/durableRedis.js';
+import { type RedisServer, startRedisServer } from '../support/redisServer.js';
 
 /**
  * A timer claimed from Redis just before Redis dies must not be lost: its `time_up` was not stored, so
  * the node keeps it and fires it once Redis is back (TM-5: applied once, whatever the retries).
  */
 describe('a timer due while Redis dies', () => {
-  let redis: DurableRedis;
+  let redis: RedisServer;
   let app: App;
   let url: string;
   /** Runs once, between the claim of a due timer and its firing. */
@@ -23,7 +23,7 @@ describe('a timer due while Redis dies', () => {
   const people: TestParticipant[] = [];
 
   beforeAll(async () => {
-    redis = await startDurableRedis();
+    redis = await startRedisServer({ durable: true });
     const config = loadConfig({
       PORT: '0',
       HOST: '127.0.0.1',

@@ -80,7 +80,14 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-export async function startRedisServer(options: { startTimeoutMs?: number } = {}): Promise<RedisServer> {
+/**
+ * `durable`: every command is written to the append-only file before Redis answers
+ * (`appendfsync always`), so a SIGKILL loses nothing acknowledged and `restart()` brings the rooms
+ * back: for the outage tests, where "acknowledged means stored" is the point.
+ */
+export async function startRedisServer(
+  options: { startTimeoutMs?: number; durable?: boolean } = {},
+): Promise<RedisServer> {
   const binary = findRedisBinary();
   installExitHook();
   const port = await freePort();
@@ -93,7 +100,10 @@ export async function startRedisServer(options: { startTimeoutMs?: number } = {}
     mkdirSync(dir, { recursive: true });
     const proc = spawn(
       binary,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+      [
+        ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir],
+        ...(options.durable ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child = proc;

@@ -207,6 +207,9 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       lazyConnect: true,
       // Fail fast instead of queueing: a command that cannot be sent now rejects now.
       enableOfflineQueue: false,
+      // The calls made in one turn of the event loop (under load, the next batches of every room whose
+      // write was answered in that turn) go to Redis as one write instead of one each.
+      enableAutoPipelining: true,
       // A command in flight when the connection drops is rejected, never silently re-sent later.
       maxRetriesPerRequest: 0,
       autoResendUnfulfilledCommands: false,

@@ -204,6 +204,13 @@ function runSequence(
   }
 }
 
+/**
+ * A fixed seed keeps CI deterministic (the coverage check below counts on what the runs reach);
+ * `FC_SEED=<n> npx vitest run test/unit/properties.test.ts` explores other sequences, and a seed that
+ * fails is kept here as a named regression.
+ */
+const seed = Number(process.env.FC_SEED ?? 20_261_122);
+
 const stepArb = (people: string[]) =>
   fc.array(fc.tuple(fc.nat(), fc.constantFrom(0, 1000, 60_000, 16 * 60_000), commandArb(people)), {
     minLength: 10,
@@ -232,7 +239,7 @@ describe('properties over random command sequences', () => {
           checkSeats();
         }
       }),
-      { numRuns: 100 },
+      { numRuns: 100, seed },
     );
     // The random sequences reach deep into sessions, not just the lobby.
     for (const type of ['post_card', 'logbook_add', 'time_up', 'jump_phase', 'assign_role']) {
@@ -254,7 +261,7 @@ describe('properties over random command sequences', () => {
           }
         }
       }),
-      { numRuns: 80 },
+      { numRuns: 80, seed },
     );
   });
 });

@@ -1,10 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   desktop,
   downloadText,
   horizontalOverflow,
-  launchBrowser,
   openPerson,
   type Person,
   phone,
@@ -12,36 +11,24 @@ import {
   seatOf,
   unnamedControls,
 } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/testServer.js';
+import { eventually, serverAndBrowser } from '../support/e2e.js';
 
-/** Waits on what the page shows (never a sleep): polled until it matches, 10 s at most. */
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000, interval: 100 });
 const phaseName = (page: Page) => page.locator('#phase-name');
 const board = (page: Page) => page.getByTestId('board');
 const cardTexts = (page: Page) => board(page).locator('.card .text');
 
 describe('a co-development session in real browsers', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const live = serverAndBrowser();
   const people: Person[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   it('creates, joins by link, runs the six phases with the consultation lock, survives a reload, and hands over the record', {
     timeout: 240_000,
   }, async () => {
-    // The facilitator creates the room on the home page (French browser).
-    const fanny = await openPerson(browser, 'Fanny', { locale: 'fr-FR', viewport: desktop });
+    // The facilitator creates the room on the home page (French live.browser).
+    const fanny = await openPerson(live.browser, 'Fanny', { locale: 'fr-FR', viewport: desktop });
     people.push(fanny);
     const f = fanny.page;
-    const response = await f.goto(server.url);
+    const response = await f.goto(live.server.url);
     // The page is served under a strict policy (no inline script or style); any violation fails below.
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     await eventually(() => f.locator('html').getAttribute('lang')).toBe('fr');
@@ -54,7 +41,7 @@ describe('a co-development session in real browsers', () => {
     const code = (await f.getByTestId('room-code').textContent())?.replace('-', '') ?? '';
     expect(code).toMatch(/^[A-Z2-9]{7}$/);
     const link = (await f.getByTestId('join-link').textContent()) ?? '';
-    expect(link).toBe(`${server.url}/r/${code}`);
+    expect(link).toBe(`${live.server.url}/r/${code}`);
     await eventually(() => f.getByRole('img', { name: /QR code/ }).count()).toBe(1);
     await eventually(() => f.getByRole('button', { name: 'Copier mon lien privé' }).count()).toBe(1);
     expect(f.url()).not.toContain('key='); // the key never sits in a URL query
@@ -64,7 +51,7 @@ describe('a co-development session in real browsers', () => {
 
     // A client and three consultants join by the link: a name, Enter, in.
     const joinAs = async (name: string, options: Parameters<typeof openPerson>[2]) => {
-      const person = await openPerson(browser, name, options);
+      const person = await openPerson(live.browser, name, options);
       people.push(person);
       await person.page.goto(link);
       await person.page.getByLabel(/Votre prénom|Your first name/).fill(name);
@@ -84,7 +71,7 @@ describe('a co-development session in real browsers', () => {
 
     // A locked entrance: a late arrival waits, is shown nothing of the room, and is let in.
     await f.getByRole('button', { name: /Verrouiller l’entrée/ }).click();
-    const eve = await openPerson(browser, 'Eve', { locale: 'en-GB', viewport: phone });
+    const eve = await openPerson(live.browser, 'Eve', { locale: 'en-GB', viewport: phone });
     people.push(eve);
     await eve.page.goto(link);
     await eve.page.getByLabel('Your first name').fill('Eve');

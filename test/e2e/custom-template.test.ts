@@ -1,26 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPerson, phone, screenshot } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/testServer.js';
-
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000, interval: 100 });
+import { describe, expect, it } from 'vitest';
+import { openPerson, phone, screenshot } from '../support/browser.js';
+import { eventually, serverAndBrowser } from '../support/e2e.js';
 
 describe('a custom method shaped on the home page', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const live = serverAndBrowser();
 
   it('renames, retimes, drops and adds phases, and the room starts with that outline', async () => {
-    const person = await openPerson(browser, 'Marc', { locale: 'en-GB', viewport: phone });
+    const person = await openPerson(live.browser, 'Marc', { locale: 'en-GB', viewport: phone });
     const page = person.page;
-    await page.goto(server.url);
+    await page.goto(live.server.url);
     await page.getByRole('radio', { name: /Custom/ }).check();
     await page.getByLabel('Name of phase 1').fill('Check-in');
     await page.getByLabel('Minutes for “Check-in”').fill('5');

@@ -1,10 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   desktop,
   downloadText,
   horizontalOverflow,
-  launchBrowser,
   openPerson,
   type Person,
   phone,
@@ -14,10 +13,8 @@ import {
   unnamedControls,
   viewOf,
 } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/testServer.js';
+import { eventually, serverAndBrowser } from '../support/e2e.js';
 
-/** Waits on what the page shows (never a sleep): polled until it matches, 10 s at most. */
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000, interval: 100 });
 const board = (page: Page) => page.getByTestId('board');
 const row = (page: Page, name: string) =>
   page.getByTestId('people').locator('.people li', { has: page.locator('.who', { hasText: name }) });
@@ -26,23 +23,13 @@ const row = (page: Page, name: string) =>
 const graceSeconds = 3;
 
 describe('facilitation in real browsers: anonymous cards, seats that drop, removal, end and erase', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const live = serverAndBrowser({ SEAT_GRACE_SECONDS: String(graceSeconds) });
   const people: Person[] = [];
 
-  beforeAll(async () => {
-    server = await startTestServer({ SEAT_GRACE_SECONDS: String(graceSeconds) });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
   it('says in words why a room was not created, and which phase is at fault', async () => {
-    const person = await openPerson(browser, 'Marc', { locale: 'fr-FR', viewport: phone });
+    const person = await openPerson(live.browser, 'Marc', { locale: 'fr-FR', viewport: phone });
     const page = person.page;
-    await page.goto(server.url);
+    await page.goto(live.server.url);
     await page.getByRole('radio', { name: /Sur mesure/ }).check();
     await page.getByLabel('Votre prénom').fill('Marc');
     // A blank phase name is caught before anything is sent.
@@ -75,7 +62,7 @@ describe('facilitation in real browsers: anonymous cards, seats that drop, remov
   }, async () => {
     // A custom room created through the API with one phase: consultants post suggestions, anonymously
     // if they wish. The facilitator comes in with the private link.
-    const created = await fetch(`${server.url}/api/rooms`, {
+    const created = await fetch(`${live.server.url}/api/rooms`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -93,7 +80,7 @@ describe('facilitation in real browsers: anonymous cards, seats that drop, remov
       facilitatorKey: string;
     };
     const join = async (name: string, url: string, options: Parameters<typeof openPerson>[2]) => {
-      const person = await openPerson(browser, name, options);
+      const person = await openPerson(live.browser, name, options);
       people.push(person);
       await person.page.goto(url);
       await person.page.getByLabel(/Votre prénom|Your first name/).fill(name);
@@ -239,7 +226,7 @@ describe('facilitation in real browsers: anonymous cards, seats that drop, remov
       expect(await p.getByLabel('Votre prénom').count()).toBe(0);
     }
     await screenshot(anne.page, 'gone-phone');
-    const facts = await fetch(`${server.url}/api/rooms/${code}`);
+    const facts = await fetch(`${live.server.url}/api/rooms/${code}`);
     expect(facts.status).toBe(404);
 
     for (const p of people) expect(p.problems, `${p.name}'s page`).toEqual([]);

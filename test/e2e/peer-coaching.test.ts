@@ -1,44 +1,31 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   desktop,
   downloadText,
   horizontalOverflow,
-  launchBrowser,
   openPerson,
   type Person,
   phone,
   screenshot,
 } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/testServer.js';
+import { eventually, serverAndBrowser } from '../support/e2e.js';
 
-/** Waits on what the page shows (never a sleep): polled until it matches, 10 s at most. */
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000, interval: 100 });
 const phaseName = (page: Page) => page.locator('#phase-name');
 const myRoleBadge = (page: Page) =>
   page.locator('[data-testid=people] li', { hasText: /\((vous|you)\)/ }).locator('[data-role]');
 
 describe('peer coaching in pairs, in real browsers', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const live = serverAndBrowser();
   const people: Person[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   it('lets both members drive, makes the swap for round two unmistakable, and ends with the record', {
     timeout: 180_000,
   }, async () => {
-    const alice = await openPerson(browser, 'Alice', { locale: 'fr-FR', viewport: desktop });
+    const alice = await openPerson(live.browser, 'Alice', { locale: 'fr-FR', viewport: desktop });
     people.push(alice);
     const a = alice.page;
-    await a.goto(server.url);
+    await a.goto(live.server.url);
     await a.getByRole('radio', { name: /Coaching en binôme/ }).check();
     await a.getByLabel('Votre prénom').fill('Alice');
     await a.getByRole('button', { name: 'Créer la séance' }).click();
@@ -46,10 +33,10 @@ describe('peer coaching in pairs, in real browsers', () => {
     // No facilitator in a pair: no private facilitator link either.
     expect(await a.getByRole('button', { name: 'Copier mon lien privé' }).count()).toBe(0);
 
-    const bob = await openPerson(browser, 'Bob', { locale: 'en-GB', viewport: phone });
+    const bob = await openPerson(live.browser, 'Bob', { locale: 'en-GB', viewport: phone });
     people.push(bob);
     const b = bob.page;
-    await b.goto(server.url);
+    await b.goto(live.server.url);
     await screenshot(b, 'home-phone');
     expect(await horizontalOverflow(b)).toEqual([]);
     // Bob types the code read aloud in the call, in lower case with a dash: it still works.

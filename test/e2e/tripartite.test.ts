@@ -1,26 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { desktop, launchBrowser, openPerson, screenshot } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/testServer.js';
-
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000, interval: 100 });
+import { describe, expect, it } from 'vitest';
+import { desktop, openPerson, screenshot } from '../support/browser.js';
+import { eventually, serverAndBrowser } from '../support/e2e.js';
 
 describe('a tripartite closing meeting', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const live = serverAndBrowser();
 
   it('starts with the indicators agreed at framing on the board, unchanged', async () => {
-    const coach = await openPerson(browser, 'Sophie', { locale: 'fr-FR', viewport: desktop });
+    const coach = await openPerson(live.browser, 'Sophie', { locale: 'fr-FR', viewport: desktop });
     const page = coach.page;
-    await page.goto(server.url);
+    await page.goto(live.server.url);
     await page.getByRole('radio', { name: /Tripartite de bouclage/ }).check();
     await page
       .getByLabel(/Indicateurs convenus au cadrage/)

@@ -1,20 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   desktop,
   horizontalOverflow,
-  launchBrowser,
   openPerson,
   type Person,
   phone,
   screenshot,
   sendFrom,
 } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/testServer.js';
+import { eventually, serverAndBrowser } from '../support/e2e.js';
 
-/** Waits on what the page shows (never a sleep): polled until it matches. */
-const eventually = <T>(read: () => Promise<T> | T, timeout = 10_000) =>
-  expect.poll(read, { timeout, interval: 100 });
 const timer = (page: Page) => page.getByTestId('phase-timer');
 
 /** Counts the tones the page plays (the chime is made with oscillators, no audio file). */
@@ -34,26 +30,17 @@ async function countChimes(person: Person): Promise<void> {
 const tones = (page: Page) => page.evaluate(() => (window as unknown as { __tones: number }).__tones);
 
 describe('the signal at zero', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const live = serverAndBrowser();
 
   it('a timebox set on the home page reaches zero: overtime, a flash, an announcement and the chime', {
     timeout: 90_000,
   }, async () => {
     // Mia sets the first phase of a peer-coaching session to one minute (the shortest timebox), gives a
     // title, and picks English as the session's language from her French browser.
-    const mia = await openPerson(browser, 'Mia', { locale: 'fr-FR', viewport: desktop });
+    const mia = await openPerson(live.browser, 'Mia', { locale: 'fr-FR', viewport: desktop });
     await countChimes(mia);
     const m = mia.page;
-    await m.goto(server.url);
+    await m.goto(live.server.url);
     await m.getByRole('radio', { name: /Coaching en binôme/ }).check();
     await m.getByLabel('Langue de la séance').selectOption('en');
     await m.getByLabel('Durée de « Introduction » en minutes').fill('1');
@@ -68,7 +55,7 @@ describe('the signal at zero', () => {
     await eventually(() => m.getByTestId('room-title').textContent()).toBe('Binôme du jeudi');
 
     // Jonas's browser asks for German: neither French nor English, so the page takes the room's English.
-    const jonas = await openPerson(browser, 'Jonas', { locale: 'de-DE', viewport: phone });
+    const jonas = await openPerson(live.browser, 'Jonas', { locale: 'de-DE', viewport: phone });
     await countChimes(jonas);
     const j = jonas.page;
     await j.goto(link);

@@ -7,3 +7,4 @@ export {
   type StoreLogger,
 } from './redis.js';
 export { TimerPoller, type TimerPollerOptions } from './timers.js';
+export { SqliteRoomStore, type SqliteRoomStoreOptions } from './sqlite/roomStore.js';

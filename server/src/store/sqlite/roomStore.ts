@@ -299,7 +299,8 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
             code,
           );
         }
-        for (const timer of timers) this.sql.setTimer.run(timer.code, timer.timerId, timer.at, timer.code, now);
+        for (const timer of timers)
+          this.sql.setTimer.run(timer.code, timer.timerId, timer.at, timer.code, now);
       })();
     } catch (error) {
       // Nothing of this turn is stored: the copies in memory may be ahead of the file, drop them.

@@ -1,7 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
-import { openStore } from './openStore.js';
+import { openCircleStore, openStore } from './openStore.js';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -16,7 +16,8 @@ async function main() {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const store = await openStore(config, logger);
-  const app = await buildApp({ config, store, logger });
+  const circles = await openCircleStore(config);
+  const app = await buildApp({ config, store, circles, logger });
   const address = await app.http.listen({ port: config.PORT, host: config.HOST });
   logger.info({ event: 'listening', address, store: store.kind }, 'Cercle is listening');
 

@@ -130,10 +130,11 @@ export function importCircle(
   for (const [i, m] of file.members.entries()) {
     const fresh = newMembers[i];
     if (!fresh || ids.has(m.ref)) return refuseCircle('invalid', 'Members do not match.');
+    // One millisecond apart: the members keep the file's order (rotation and lists follow it).
     const added = addMember(
       circle,
       { id: fresh.id, name: m.name, secretHash: fresh.secretHash, role: m.role ?? undefined },
-      now,
+      now + i,
     );
     if (!added.ok) return added;
     circle = added.circle;

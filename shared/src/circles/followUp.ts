@@ -15,7 +15,7 @@ import {
 export function pendingFollowUps(circle: Circle): FollowUpItem[] {
   return Object.values(circle.followUps)
     .filter((item) => item.status === 'open' || item.status === 'in_progress')
-    .sort((a, b) => a.fromSession - b.fromSession || a.id.localeCompare(b.id));
+    .sort((a, b) => a.fromSession - b.fromSession); // stable: within a session, in the plan's order
 }
 
 /**

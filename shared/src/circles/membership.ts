@@ -59,6 +59,8 @@ export function addMember(
   if (members.length >= limit)
     return refuseCircle('limit_reached', 'This circle has every member it can have.');
   if (Object.hasOwn(circle.members, member.id)) return refuseCircle('invalid', 'Member id taken.');
+  // Strictly after the last one: the join order decides rotations, even for joins in the same millisecond.
+  const joinedAt = Math.max(now, ...members.map((m) => m.joinedAt + 1));
   let role: MemberRole | null = null;
   if (circle.kind === 'tripartite') {
     const taken = new Set(members.map((m) => m.role));
@@ -72,7 +74,7 @@ export function addMember(
       ...circle,
       members: {
         ...circle.members,
-        [member.id]: { id: member.id, name, role, secretHash: member.secretHash, joinedAt: now, logbook: [] },
+        [member.id]: { id: member.id, name, role, secretHash: member.secretHash, joinedAt, logbook: [] },
       },
     },
     now,

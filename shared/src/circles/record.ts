@@ -115,7 +115,7 @@ export function captureSession(
     if (id.startsWith(prefix) && item.status === 'open' && !room.actionPlan[id.slice(prefix.length)])
       delete followUps[id];
   }
-  for (const action of Object.values(room.actionPlan)) {
+  for (const action of Object.values(room.actionPlan).sort((a, b) => a.createdAt - b.createdAt)) {
     const ownerId = owners.get(action.ownerId);
     if (!ownerId || ownerId === FACILITATOR_SEAT || !Object.hasOwn(circle.members, ownerId)) continue;
     const id = `${prefix}${action.id}`;

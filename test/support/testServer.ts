@@ -8,6 +8,8 @@ export type TestServer = {
   app: App;
   url: string;
   port: number;
+  /** Where /metrics answers when METRICS_PORT gives it its own listener (an ephemeral port here). */
+  metricsUrl: string | null;
   /** Every log line the server wrote, parsed. */
   logs: string[];
   close: () => Promise<void>;
@@ -29,5 +31,6 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const address = app.http.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { app, url: `http://127.0.0.1:${port}`, port, logs, close: () => app.close() };
+  const metricsUrl = app.metricsHttp ? await app.metricsHttp.listen({ port: 0, host: '127.0.0.1' }) : null;
+  return { app, url: `http://127.0.0.1:${port}`, port, metricsUrl, logs, close: () => app.close() };
 }

@@ -3,6 +3,7 @@ import { type App, buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/log.js';
 import { openStore } from '../../server/src/openStore.js';
+import { testClientDist } from './browser.js';
 
 export type TestServer = {
   app: App;
@@ -15,9 +16,18 @@ export type TestServer = {
   close: () => Promise<void>;
 };
 
-/** Starts the real app on an ephemeral port of 127.0.0.1 and captures its log lines. */
+/**
+ * Starts the real app on an ephemeral port of 127.0.0.1 and captures its log lines. It serves the
+ * client's test build (with the browser tests' hook) unless CLIENT_DIST says otherwise.
+ */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    CLIENT_DIST: testClientDist,
+    ...env,
+  });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { type App, buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
@@ -21,11 +24,14 @@ export type TestServer = {
  * client's test build (with the browser tests' hook) unless CLIENT_DIST says otherwise.
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  // Without REDIS_URL the embedded database goes to a folder of its own, removed on close (unless given).
+  const ownDir = env.DATA_DIR ? null : mkdtempSync(join(tmpdir(), 'cercle-data-'));
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     CLIENT_DIST: testClientDist,
+    ...(ownDir ? { DATA_DIR: ownDir } : {}),
     ...env,
   });
   const logs: string[] = [];
@@ -42,5 +48,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const address = app.http.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const metricsUrl = app.metricsHttp ? await app.metricsHttp.listen({ port: 0, host: '127.0.0.1' }) : null;
-  return { app, url: `http://127.0.0.1:${port}`, port, metricsUrl, logs, close: () => app.close() };
+  const close = async () => {
+    await app.close();
+    if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+  };
+  return { app, url: `http://127.0.0.1:${port}`, port, metricsUrl, logs, close };
 }

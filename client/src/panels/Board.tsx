@@ -2,7 +2,7 @@ import { type CardKind, type CardView, postableKinds, TEXT_LIMITS } from '@cercl
 import { useSignal } from '@preact/signals';
 import { loc, t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
-import { can, myRole, nameOf } from '../state/derived.js';
+import { can, myRole, nameOf, permitted } from '../state/derived.js';
 import { mine, participantId, pendingCommands, view } from '../state/session.js';
 import { Icon } from '../ui/Icon.js';
 
@@ -92,7 +92,13 @@ function CardItem({ card }: { card: CardView }) {
   const own = isMine(card);
   const author = card.anonymous ? t().board.anonymousAuthor : own ? t().board.byYou : nameOf(card.authorId);
   const phaseName = view.value?.phases.find((p) => p.id === card.phaseId);
-  const mayTriage = can('keep_card') && !own;
+  // Every button comes from the policy for this very card (VW-5): nothing drawn is then refused.
+  const mayKeep = !own && permitted({ type: 'keep_card', cardId: card.id });
+  const maySetAside = !own && permitted({ type: 'set_aside_card', cardId: card.id });
+  const mayReopen = !own && permitted({ type: 'reopen_card', cardId: card.id });
+  const mayEdit = permitted({ type: 'edit_card', cardId: card.id, text: card.text });
+  // The driver may withdraw any card (moderation, BD-2); the page offers it on one's own cards only.
+  const mayWithdraw = own && permitted({ type: 'withdraw_card', cardId: card.id });
   const cls = ['card', card.status, own ? 'mine' : ''].filter(Boolean).join(' ');
   return (
     <li class={cls} data-card-id={card.id} data-status={card.status}>
@@ -132,36 +138,39 @@ function CardItem({ card }: { card: CardView }) {
         {card.status === 'set_aside' && <span class="badge">{t().board.setAsideDone}</span>}
       </div>
       <div class="actions">
-        {mayTriage && (
-          <>
-            <button
-              type="button"
-              class="small"
-              aria-pressed={card.status === 'kept'}
-              onClick={() =>
-                card.status !== 'kept' && void sendCommand({ type: 'keep_card', cardId: card.id })
-              }
-            >
-              ✓ {t().board.keep}
-            </button>
-            <button
-              type="button"
-              class="small"
-              aria-pressed={card.status === 'set_aside'}
-              onClick={() =>
-                card.status !== 'set_aside' && void sendCommand({ type: 'set_aside_card', cardId: card.id })
-              }
-            >
-              {t().board.setAside}
-            </button>
-          </>
+        {mayKeep && (
+          <button
+            type="button"
+            class="small"
+            onClick={() => void sendCommand({ type: 'keep_card', cardId: card.id })}
+          >
+            ✓ {t().board.keep}
+          </button>
         )}
-        {own && !card.seeded && editing.value === null && can('edit_card') && (
+        {maySetAside && (
+          <button
+            type="button"
+            class="small"
+            onClick={() => void sendCommand({ type: 'set_aside_card', cardId: card.id })}
+          >
+            {t().board.setAside}
+          </button>
+        )}
+        {mayReopen && (
+          <button
+            type="button"
+            class="small ghost"
+            onClick={() => void sendCommand({ type: 'reopen_card', cardId: card.id })}
+          >
+            ↶ {t().board.reopen}
+          </button>
+        )}
+        {mayEdit && editing.value === null && (
           <button type="button" class="small ghost" onClick={() => (editing.value = card.text)}>
             {t().board.edit}
           </button>
         )}
-        {own && !card.seeded && can('withdraw_card') && (
+        {mayWithdraw && (
           <button
             type="button"
             class="small ghost"

@@ -13,6 +13,10 @@ export const configSchema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ROOM_TTL_SECONDS: intFrom(60, 60 * 60 * 24 * 30).default(86_400),
+  /** Without REDIS_URL: the folder of the embedded database (created on first start). */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** How long a circle is kept after its last activity. */
+  CIRCLE_RETENTION_DAYS: intFrom(1, 3650).default(365),
   ALLOWED_ORIGINS: z
     .string()
     .default('')

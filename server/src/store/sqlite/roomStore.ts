@@ -1,0 +1,387 @@
+import type { Decision, Room } from '@cercle/shared';
+import {
+  type AppliedBatch,
+  type ApplyResult,
+  checkStepResult,
+  type DueTimer,
+  type RoomStore,
+  type StepDecision,
+  type StoredRoom,
+  StoreUnavailableError,
+  scheduleTimerEffects,
+} from '../interface.js';
+import { openDatabase, type SqliteDatabase } from './database.js';
+
+export type SqliteRoomStoreOptions = {
+  /** Rooms expire after this long without a write (ROOM_TTL_SECONDS). Default 86,400. */
+  ttlSeconds?: number;
+  /** Applied command ids remembered per room for dedup. Default 256. */
+  recentLimit?: number;
+  /** Epoch ms; tests pass a fake clock. Default Date.now. */
+  clock?: () => number;
+  /** How often expired rooms are deleted; 0 disables the sweep. Default 60,000. */
+  sweepIntervalMs?: number;
+  /** Rooms whose parsed document is kept in memory (least recently used dropped). Default 1,000. */
+  cacheSize?: number;
+};
+
+type Pending<R extends StoredRoom, D extends StepDecision> = {
+  code: string;
+  commandId: string | null;
+  step: (room: R) => D;
+  resolve: (result: ApplyResult<R, D>) => void;
+  reject: (error: unknown) => void;
+};
+
+/** A room as this process last stored it: steps never mutate their input, so it can be shared. */
+type Cached = { version: number; room: StoredRoom; recent: string[] };
+
+type RoomRow = { version: number; json: string; recent: string; expires_at: number };
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS rooms (
+  code TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  json TEXT NOT NULL,
+  recent TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS rooms_expiry ON rooms (expires_at);
+CREATE TABLE IF NOT EXISTS room_timers (
+  code TEXT NOT NULL REFERENCES rooms (code) ON DELETE CASCADE,
+  timer_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (code, timer_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS room_timers_due ON room_timers (at);
+`;
+
+/**
+ * Rooms in the embedded SQLite database (docs/design.md, "Embedded storage"): one node, surviving a
+ * restart. Table `rooms` holds each room's JSON with its version, the last `recentLimit` applied command
+ * ids (dedup) and its expiry; `room_timers` its pending deadlines, deleted with it.
+ *
+ * Group commit: `apply` queues its command; once per event-loop turn every queued command runs, in
+ * arrival order, on the current room (commands on one room one after the other), and all their writes
+ * are committed by one transaction. Callers are answered and listeners told only after the commit
+ * returned: an acknowledgement means on disk. A commit that fails (disk full, I/O error) stores none of
+ * the turn's commands, and each caller gets StoreUnavailableError (a retry with the same id is safe).
+ * Timers are rows, so after a restart the poller finds every pending deadline and fires it when due.
+ */
+export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision = Decision>
+  implements RoomStore<R, D>
+{
+  readonly kind = 'sqlite' as const;
+  private readonly ttlMs: number;
+  private readonly recentLimit: number;
+  private readonly clock: () => number;
+  private readonly cacheSize: number;
+  private readonly cache = new Map<string, Cached>();
+  private readonly queue: Pending<R, D>[] = [];
+  private flushScheduled = false;
+  private readonly timerListeners = new Set<(at: number) => void>();
+  private readonly appliedListeners = new Set<(code: string, applied: AppliedBatch<R, D>) => void>();
+  private readonly sweep: NodeJS.Timeout | null;
+  private closed = false;
+  private readonly sql;
+
+  /** Opens the database in `dataDir` (created if needed). */
+  static open<R extends StoredRoom = Room, D extends StepDecision = Decision>(
+    dataDir: string,
+    options: SqliteRoomStoreOptions = {},
+  ): SqliteRoomStore<R, D> {
+    return new SqliteRoomStore<R, D>(openDatabase(dataDir), options);
+  }
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    options: SqliteRoomStoreOptions = {},
+  ) {
+    this.ttlMs = (options.ttlSeconds ?? 86_400) * 1000;
+    this.recentLimit = options.recentLimit ?? 256;
+    this.clock = options.clock ?? Date.now;
+    this.cacheSize = options.cacheSize ?? 1000;
+    db.exec(SCHEMA);
+    this.sql = {
+      insert: db.prepare(
+        'INSERT INTO rooms (code, version, json, recent, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET version = excluded.version, json = excluded.json, recent = excluded.recent, expires_at = excluded.expires_at WHERE rooms.expires_at <= ?',
+      ),
+      select: db.prepare<[string, number], RoomRow>(
+        'SELECT version, json, recent, expires_at FROM rooms WHERE code = ? AND expires_at > ?',
+      ),
+      update: db.prepare('UPDATE rooms SET version = ?, json = ?, recent = ?, expires_at = ? WHERE code = ?'),
+      touch: db.prepare('UPDATE rooms SET expires_at = ? WHERE code = ? AND expires_at > ?'),
+      delete: db.prepare('DELETE FROM rooms WHERE code = ?'),
+      deleteTimers: db.prepare('DELETE FROM room_timers WHERE code = ?'),
+      expiresAt: db.prepare<[string, number], { expires_at: number }>(
+        'SELECT expires_at FROM rooms WHERE code = ? AND expires_at > ?',
+      ),
+      setTimer: db.prepare(
+        'INSERT INTO room_timers (code, timer_id, at) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM rooms WHERE code = ? AND expires_at > ?) ON CONFLICT (code, timer_id) DO UPDATE SET at = excluded.at',
+      ),
+      due: db.prepare<[number, number], { code: string; timer_id: string; at: number }>(
+        'SELECT code, timer_id, at FROM room_timers WHERE at <= ? ORDER BY at, code, timer_id LIMIT ?',
+      ),
+      claim: db.prepare('DELETE FROM room_timers WHERE code = ? AND timer_id = ?'),
+      expired: db.prepare<[number], { code: string }>('SELECT code FROM rooms WHERE expires_at <= ?'),
+    };
+    const sweepMs = options.sweepIntervalMs ?? 60_000;
+    this.sweep = sweepMs > 0 ? setInterval(() => this.sweepExpired(), sweepMs) : null;
+    this.sweep?.unref();
+  }
+
+  async create(room: R): Promise<boolean> {
+    const now = this.clock();
+    const json = JSON.stringify(room);
+    const created = this.write(() => {
+      // An expired room of the same code is replaced (its timers with it): a code is free once expired.
+      if (!this.sql.select.get(room.code, now)) this.sql.deleteTimers.run(room.code);
+      return this.sql.insert.run(room.code, room.version, json, '[]', now + this.ttlMs, now).changes === 1;
+    });
+    if (created) this.remember(room.code, { version: room.version, room: JSON.parse(json), recent: [] });
+    return created;
+  }
+
+  async load(code: string): Promise<R | null> {
+    const row = this.read(() => this.sql.select.get(code, this.clock()));
+    return row ? (JSON.parse(row.json) as R) : null;
+  }
+
+  apply(code: string, commandId: string | null, step: (room: R) => D): Promise<ApplyResult<R, D>> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) {
+        reject(new StoreUnavailableError('store closed'));
+        return;
+      }
+      this.queue.push({ code, commandId, step, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  onApplied(listener: (code: string, applied: AppliedBatch<R, D>) => void): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
+  }
+
+  async touch(code: string): Promise<boolean> {
+    const now = this.clock();
+    return this.write(() => this.sql.touch.run(now + this.ttlMs, code, now).changes === 1);
+  }
+
+  async purge(code: string): Promise<void> {
+    this.write(() => this.sql.delete.run(code)); // its timers go with it (ON DELETE CASCADE)
+    this.cache.delete(code);
+  }
+
+  async scheduleTimer(code: string, timerId: string, at: number): Promise<void> {
+    const now = this.clock();
+    const scheduled = this.write(() => this.sql.setTimer.run(code, timerId, at, code, now).changes === 1);
+    if (scheduled) this.notifyTimer(at);
+  }
+
+  /**
+   * Claims due timers by deleting their rows in one transaction (one process: each goes to one caller).
+   * The claim is committed before the timer fires; a crash between the two loses that one firing (the
+   * window is one turn of the event loop: the poller fires what it claimed right away).
+   */
+  async claimDueTimers(now: number, limit: number): Promise<DueTimer[]> {
+    if (limit <= 0) return [];
+    const rows = this.read(() => this.sql.due.all(now, Math.floor(limit)));
+    if (rows.length === 0) return []; // no write, no fsync: the poller asks ten times a second
+    this.write(() => {
+      for (const row of rows) this.sql.claim.run(row.code, row.timer_id);
+    });
+    return rows.map((row) => ({ code: row.code, timerId: row.timer_id, at: row.at }));
+  }
+
+  onTimerScheduled(listener: (at: number) => void): () => void {
+    this.timerListeners.add(listener);
+    return () => this.timerListeners.delete(listener);
+  }
+
+  /** When the room expires unless written or touched before (epoch ms); null when there is none. */
+  expiresAt(code: string): number | null {
+    return this.sql.expiresAt.get(code, this.clock())?.expires_at ?? null;
+  }
+
+  async ping(): Promise<boolean> {
+    if (this.closed) return false;
+    try {
+      this.db.prepare('SELECT 1').get();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.queue.length > 0) this.flush(); // what was asked before the close is stored and answered
+    this.closed = true;
+    if (this.sweep) clearInterval(this.sweep);
+    this.timerListeners.clear();
+    this.appliedListeners.clear();
+    this.cache.clear();
+    this.db.close();
+  }
+
+  // --- apply -------------------------------------------------------------------------------------------
+
+  /** Runs every queued command and commits their writes in one transaction, then answers (see class). */
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue.splice(0);
+    if (batch.length === 0 || this.closed) {
+      for (const pending of batch) pending.reject(new StoreUnavailableError('store closed'));
+      return;
+    }
+    const now = this.clock();
+    const outcomes: { pending: Pending<R, D>; outcome: ApplyResult<R, D> | { error: unknown } }[] = [];
+    /** Rooms written by this batch, with the decisions told to listeners. */
+    const written = new Map<string, { current: Cached; before: R; decisions: Extract<D, { ok: true }>[] }>();
+    const missing = new Set<string>();
+    const timers: { code: string; timerId: string; at: number }[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const pending of batch) {
+          const { code, commandId } = pending;
+          let entry = written.get(code)?.current ?? null;
+          if (!entry && !missing.has(code)) {
+            entry = this.current(code, now);
+            if (!entry) missing.add(code);
+          }
+          if (!entry) {
+            outcomes.push({ pending, outcome: { status: 'not_found' } });
+            continue;
+          }
+          if (commandId !== null && entry.recent.includes(commandId)) {
+            outcomes.push({ pending, outcome: { status: 'duplicate', version: entry.version } });
+            continue;
+          }
+          const before = entry.room as R;
+          let decision: D;
+          try {
+            decision = pending.step(before);
+            if (decision.ok) checkStepResult(before, decision.room);
+          } catch (error) {
+            outcomes.push({ pending, outcome: { error } }); // a bug in this step: the others go on
+            continue;
+          }
+          if (!decision.ok) {
+            const refusal = decision as Extract<D, { ok: false }>;
+            outcomes.push({
+              pending,
+              outcome: { status: 'refused', code: refusal.code, message: refusal.message },
+            });
+            continue;
+          }
+          const ok = decision as Extract<D, { ok: true }>;
+          const recent = commandId === null ? entry.recent : [...entry.recent, commandId];
+          if (recent.length > this.recentLimit) recent.splice(0, recent.length - this.recentLimit);
+          const next: Cached = { version: ok.room.version, room: ok.room, recent };
+          const seen = written.get(code);
+          if (seen) {
+            seen.current = next;
+            seen.decisions.push(ok);
+          } else written.set(code, { current: next, before, decisions: [ok] });
+          for (const timer of scheduleTimerEffects(ok)) timers.push({ code, ...timer });
+          outcomes.push({ pending, outcome: { status: 'applied', before, decision: ok } });
+        }
+        for (const [code, { current }] of written) {
+          this.sql.update.run(
+            current.version,
+            JSON.stringify(current.room),
+            JSON.stringify(current.recent),
+            now + this.ttlMs,
+            code,
+          );
+        }
+        for (const timer of timers)
+          this.sql.setTimer.run(timer.code, timer.timerId, timer.at, timer.code, now);
+      })();
+    } catch (error) {
+      // Nothing of this turn is stored: the copies in memory may be ahead of the file, drop them.
+      for (const code of written.keys()) this.cache.delete(code);
+      const failure = new StoreUnavailableError('the embedded database refused the write', { cause: error });
+      for (const pending of batch) pending.reject(failure);
+      return;
+    }
+    for (const [code, { current }] of written) this.remember(code, current);
+    for (const timer of timers) this.notifyTimer(timer.at);
+    // Stored: told before any caller is answered.
+    for (const [code, { before, decisions }] of written) {
+      for (const listener of this.appliedListeners) {
+        try {
+          listener(code, { before, decisions });
+        } catch {
+          // a listener's failure is its own: the write is stored
+        }
+      }
+    }
+    for (const { pending, outcome } of outcomes) {
+      if ('error' in outcome) pending.reject(outcome.error);
+      else pending.resolve(outcome);
+    }
+  }
+
+  /** The room as stored (from the cache when it is current), or null when absent or expired. */
+  private current(code: string, now: number): Cached | null {
+    const row = this.sql.select.get(code, now);
+    if (!row) {
+      this.cache.delete(code);
+      return null;
+    }
+    const cached = this.cache.get(code);
+    if (cached && cached.version === row.version) return cached;
+    const fresh: Cached = {
+      version: row.version,
+      room: JSON.parse(row.json) as StoredRoom,
+      recent: JSON.parse(row.recent) as string[],
+    };
+    this.remember(code, fresh);
+    return fresh;
+  }
+
+  private remember(code: string, entry: Cached) {
+    this.cache.delete(code);
+    this.cache.set(code, entry);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+  }
+
+  private notifyTimer(at: number) {
+    for (const listener of this.timerListeners) listener(at);
+  }
+
+  /** A read; a closed or broken database is an unavailable store. */
+  private read<T>(work: () => T): T {
+    if (this.closed) throw new StoreUnavailableError('store closed');
+    try {
+      return work();
+    } catch (error) {
+      throw new StoreUnavailableError('the embedded database did not answer', { cause: error });
+    }
+  }
+
+  /** A write in its own transaction, committed (fsynced) when this returns. */
+  private write<T>(work: () => T): T {
+    return this.read(() => this.db.transaction(work)());
+  }
+
+  private sweepExpired() {
+    if (this.closed) return;
+    try {
+      const now = this.clock();
+      this.write(() => {
+        for (const { code } of this.sql.expired.all(now)) {
+          this.sql.delete.run(code);
+          this.cache.delete(code);
+        }
+      });
+    } catch {
+      // the next sweep tries again
+    }
+  }
+}

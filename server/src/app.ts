@@ -9,6 +9,13 @@ import { healthRoutes } from './http/health.js';
 import { roomsApi } from './http/rooms.js';
 import { staticClient } from './http/staticClient.js';
 import { maskPath } from './log.js';
+import { debugLogObserver } from './observe/debugLog.js';
+import { metricsObserver } from './observe/metrics.js';
+import { metricsRoute } from './observe/metricsRoute.js';
+import { combineObservers, type Observer, type Observers } from './observe/observer.js';
+import { refusalSummaryObserver } from './observe/refusalSummary.js';
+import { observeStore } from './observe/store.js';
+import { observeTransport } from './observe/transport.js';
 import type { CercleServer } from './realtime/channels.js';
 import { socketPublisher } from './realtime/publisher.js';
 import { attachRealtime } from './realtime/socketServer.js';
@@ -26,6 +33,10 @@ export type App = {
   http: FastifyInstance;
   io: CercleServer;
   rooms: RoomService;
+  /** What the service and the transport tell (metrics, debug log, refusal summary): for other parts to feed too. */
+  observer: Observers;
+  /** The listener of /metrics when METRICS_PORT gives it a port of its own (main.ts listens on it). */
+  metricsHttp: FastifyInstance | null;
   /** Stops accepting, tells connected people, closes sockets, the HTTP server and the store. */
   close: () => Promise<void>;
 };
@@ -33,7 +44,15 @@ export type App = {
 const defaultClientDist = fileURLToPath(new URL('../../client/dist/', import.meta.url));
 
 /** Builds the whole server without listening: tests and main.ts both start from here. */
-export async function buildApp({ config, store, logger }: AppDeps): Promise<App> {
+export async function buildApp({ config, store: bareStore, logger }: AppDeps): Promise<App> {
+  // The observers of this node: a new one is one file under observe/ and one line here.
+  const observers: Observer[] = [debugLogObserver(logger), refusalSummaryObserver(logger)];
+  const metrics = config.METRICS_TOKEN ? metricsObserver() : null;
+  if (metrics) observers.push(metrics.observer);
+  const observer = combineObservers(observers);
+  // Store calls are timed only for the metrics: without them the store is used as it is.
+  const store = metrics ? observeStore(bareStore, observer) : bareStore;
+
   const http = Fastify({
     loggerInstance: logger,
     // Fastify's own two lines per request would carry the raw URL (room codes): our onResponse hook logs one.
@@ -70,11 +89,25 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<App>
   const rooms = new RoomService({
     store,
     logger,
+    observer,
     storeTimeoutMs: config.STORE_TIMEOUT_MS,
     seatGraceMs: config.SEAT_GRACE_SECONDS * 1000,
   });
 
   await http.register(healthRoutes, { store });
+  // /metrics only with a token; on the main port unless METRICS_PORT gives it its own listener.
+  let metricsHttp: FastifyInstance | null = null;
+  if (metrics && config.METRICS_TOKEN) {
+    const options = { registry: metrics.registry, token: config.METRICS_TOKEN };
+    if (config.METRICS_PORT === undefined) await http.register(metricsRoute, options);
+    else {
+      metricsHttp = Fastify({
+        loggerInstance: logger,
+        logController: new LogController({ disableRequestLogging: true }),
+      });
+      await metricsHttp.register(metricsRoute, options);
+    }
+  }
   await http.register(roomsApi, {
     service: rooms,
     publicUrl: config.PUBLIC_URL,
@@ -99,7 +132,8 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<App>
   }
 
   rooms.publisher = socketPublisher(io, { multiNode: adapterClients !== null });
-  const realtime = attachRealtime({ io, service: rooms, config, logger });
+  const realtime = attachRealtime({ io, service: rooms, config, logger, observer });
+  observeTransport(io, observer);
 
   const timers = new TimerPoller(store, {
     intervalMs: config.TIMER_POLL_MS,
@@ -119,6 +153,8 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<App>
       io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await http.close();
+      await metricsHttp?.close();
+      observer.close();
       adapterClients?.pub.disconnect();
       adapterClients?.sub.disconnect();
       await store.close();
@@ -126,7 +162,7 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<App>
     return closing;
   };
 
-  return { http, io, rooms, close };
+  return { http, io, rooms, observer, metricsHttp, close };
 }
 
 /**

@@ -48,19 +48,36 @@ export const configSchema = z.object({
   SEAT_GRACE_SECONDS: intFrom(1, 86_400).default(120),
   /** How often each node looks for due timers in the store. */
   TIMER_POLL_MS: intFrom(10, 10_000).default(100),
+  /** Bearer token a scraper must send to read /metrics; unset: no /metrics at all. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** A port of its own for /metrics (on HOST), so it can be kept off the public address. */
+  METRICS_PORT: intFrom(1, 65535).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
+/** Settings that only make sense together. */
+const checkedSchema = configSchema.superRefine((config, ctx) => {
+  if (config.METRICS_PORT !== undefined && config.METRICS_TOKEN === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['METRICS_PORT'],
+      message: 'needs METRICS_TOKEN (metrics are off without it)',
+    });
+  }
+});
+
 export class ConfigError extends Error {}
+
+const secretSettings = new Set(['METRICS_TOKEN', 'REDIS_URL']);
 
 /** Parses the environment; a bad value throws one line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = configSchema.safeParse(env);
+  const parsed = checkedSchema.safeParse(env);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const name = String(issue.path[0] ?? 'environment');
-  throw new ConfigError(
-    `Invalid configuration: ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`,
-  );
+  // A token, or a URL that may hold a password, is never echoed.
+  const shown = secretSettings.has(name) ? '[hidden]' : JSON.stringify(env[name] ?? '');
+  throw new ConfigError(`Invalid configuration: ${name}=${shown}: ${issue.message}`);
 }

@@ -7,14 +7,21 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const screenshotDir = `${repoRoot}test-artifacts/screenshots`;
-const clientIndex = `${repoRoot}client/dist/index.html`;
+/**
+ * The page the browser tests drive: the build made for them (`npm run build:test -w @cercle/client`,
+ * which `npm test` runs), with the test hook `window.__cercle`; the production build has none.
+ */
+export const testClientDist = `${repoRoot}client/dist-test`;
+const clientIndex = `${testClientDist}/index.html`;
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(`Chromium not found at ${chromiumPath}: apt-get install -y chromium`);
   }
   if (!existsSync(clientIndex)) {
-    throw new Error('The client is not built: npm run build -w @cercle/client (npm test does it first)');
+    throw new Error(
+      'The test build of the client is missing: npm run build:test -w @cercle/client (npm test does it first)',
+    );
   }
   return chromium.launch({
     executablePath: chromiumPath,

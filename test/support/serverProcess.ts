@@ -23,11 +23,15 @@ export function tempDataDir(): string {
 /**
  * Runs server/src/main.ts as its own process (as `npm start` would), from the TypeScript sources.
  * Without DATA_DIR in `env`, the embedded database goes to a fresh temporary folder.
+ * `preload`: modules loaded first with `--import` (paths from the repository root), e.g. a test's fault.
  */
 export function spawnServer(
   env: Record<string, string>,
+  options: { preload?: string[] } = {},
 ): ChildProcess & { output: { out: string; err: string } } {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'server/src/main.ts'], {
+  const preload = (options.preload ?? []).flatMap((path) => ['--import', `./${path}`]);
+  const args = ['--conditions=source', '--import', 'tsx', ...preload, 'server/src/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', DATA_DIR: tempDataDir(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,8 +52,11 @@ export function exitOf(child: ChildProcess): Promise<number | null> {
 }
 
 /** Starts the server process and waits for its "listening" log line. */
-export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawnServer({ LOG_LEVEL: 'info', ...env });
+export async function startServerProcess(
+  env: Record<string, string> = {},
+  options: { preload?: string[] } = {},
+): Promise<ServerProcess> {
+  const child = spawnServer({ LOG_LEVEL: 'info', ...env }, options);
   const exited = exitOf(child);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${child.output.err}`)), 20_000);

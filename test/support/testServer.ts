@@ -6,17 +6,23 @@ import { type App, buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/log.js';
 import { openStore } from '../../server/src/openStore.js';
+import { testClientDist } from './browser.js';
 
 export type TestServer = {
   app: App;
   url: string;
   port: number;
+  /** Where /metrics answers when METRICS_PORT gives it its own listener (an ephemeral port here). */
+  metricsUrl: string | null;
   /** Every log line the server wrote, parsed. */
   logs: string[];
   close: () => Promise<void>;
 };
 
-/** Starts the real app on an ephemeral port of 127.0.0.1 and captures its log lines. */
+/**
+ * Starts the real app on an ephemeral port of 127.0.0.1 and captures its log lines. It serves the
+ * client's test build (with the browser tests' hook) unless CLIENT_DIST says otherwise.
+ */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   // Without REDIS_URL the embedded database goes to a folder of its own, removed on close (unless given).
   const ownDir = env.DATA_DIR ? null : mkdtempSync(join(tmpdir(), 'cercle-data-'));
@@ -24,6 +30,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    CLIENT_DIST: testClientDist,
     ...(ownDir ? { DATA_DIR: ownDir } : {}),
     ...env,
   });
@@ -40,9 +47,10 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const address = app.http.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  const metricsUrl = app.metricsHttp ? await app.metricsHttp.listen({ port: 0, host: '127.0.0.1' }) : null;
   const close = async () => {
     await app.close();
     if (ownDir) rmSync(ownDir, { recursive: true, force: true });
   };
-  return { app, url: `http://127.0.0.1:${port}`, port, logs, close };
+  return { app, url: `http://127.0.0.1:${port}`, port, metricsUrl, logs, close };
 }

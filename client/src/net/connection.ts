@@ -310,7 +310,10 @@ export function leaveRoom(): void {
 
 declare global {
   interface Window {
-    /** A test hook: the same door the buttons use, so a test can forge what a page could send. */
+    /**
+     * The browser tests' hook (their build only): the same door the buttons use, so a test can forge
+     * what a page could send.
+     */
     __cercle?: {
       send: (command: unknown) => Promise<CommandAck>;
       /** Cuts or restores the connection, as a dropped Wi-Fi would. */
@@ -322,12 +325,16 @@ declare global {
   }
 }
 
-window.__cercle = {
-  send: (command) => sendCommand(command as Command),
-  offline: (on) => {
-    if (on) socket?.disconnect();
-    else socket?.connect();
-  },
-  state: () => ({ participantId: participantId.value, version: version.value }),
-  view: () => (view.value ? (JSON.parse(JSON.stringify(view.value)) as RoomView) : null),
-};
+// Only in the build made for the browser tests (`vite build --mode e2e`, client/dist-test): in the
+// production build the condition is constant and the whole hook is left out of the bundle.
+if (import.meta.env.MODE === 'e2e') {
+  window.__cercle = {
+    send: (command) => sendCommand(command as Command),
+    offline: (on) => {
+      if (on) socket?.disconnect();
+      else socket?.connect();
+    },
+    state: () => ({ participantId: participantId.value, version: version.value }),
+    view: () => (view.value ? (JSON.parse(JSON.stringify(view.value)) as RoomView) : null),
+  };
+}

@@ -11,6 +11,7 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
+import { noObserver, type Observers } from '../observe/observer.js';
 import { CodedError, wireError } from '../rooms/errors.js';
 import type { RoomService, Seat } from '../rooms/roomService.js';
 import {
@@ -28,6 +29,8 @@ type RealtimeDeps = {
   service: RoomService;
   config: Config;
   logger: FastifyBaseLogger;
+  /** Told of every handshake, join and command answered (metrics, debug log, refusal summary). */
+  observer?: Observers;
   now?: () => number;
 };
 
@@ -41,7 +44,14 @@ function payloadError(error: z.ZodError): ErrorCode {
  * The live transport: handshake (origin, limits, credentials), then for each event validate, dispatch
  * to the room service, acknowledge. No rule of any method is decided here.
  */
-export function attachRealtime({ io, service, config, logger, now = Date.now }: RealtimeDeps): {
+export function attachRealtime({
+  io,
+  service,
+  config,
+  logger,
+  observer = noObserver,
+  now = Date.now,
+}: RealtimeDeps): {
   stop: () => void;
 } {
   const log = logger.child({ component: 'realtime' });
@@ -99,6 +109,7 @@ export function attachRealtime({ io, service, config, logger, now = Date.now }: 
         : name !== undefined
           ? await service.join(code, { name, facilitatorKey, locale })
           : ({ ok: false, error: wireError('bad_request') } as const);
+      observer.join(resumeToken ? 'resume' : 'join', outcome.ok ? 'ok' : outcome.error.code);
       if (!outcome.ok) {
         if (outcome.error.code !== 'store_unavailable') failuresPerAddress.take(address, now());
         throw new CodedError(outcome.error.code);
@@ -115,13 +126,14 @@ export function attachRealtime({ io, service, config, logger, now = Date.now }: 
         resumeToken: resumeToken ?? seat.resumeToken ?? '',
         resumed: !!resumeToken,
       });
+      observer.handshake(seat.admitted ? 'admitted' : 'waiting');
       next();
     } catch (error) {
       if (address !== null) release(address);
       const coded = error instanceof CodedError ? error : new CodedError('internal');
       if (!(error instanceof CodedError))
         log.error({ event: 'handshake_error', error: errorName(error) }, 'handshake failed');
-      log.debug({ event: 'handshake_refused', error: coded.code }, 'handshake refused');
+      observer.handshake(coded.code);
       next(coded);
     }
   });
@@ -148,14 +160,20 @@ export function attachRealtime({ io, service, config, logger, now = Date.now }: 
 
     socket.on('room:command', async (payload: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return; // a command without acknowledgement is not a command
-      const answer = ack as (response: CommandAck) => void;
+      const received = performance.now();
+      let type = 'unparsed';
+      const answer = (response: CommandAck) => {
+        (ack as (response: CommandAck) => void)(response);
+        const outcome = response.ok ? 'ok' : response.error.code;
+        observer.command({ type, outcome, ms: performance.now() - received, participantId });
+      };
       if (!isAdmitted()) return answer({ ok: false, error: wireError('waiting_for_admission') });
       if (!socket.data.commands.take(now())) return answer({ ok: false, error: wireError('rate_limited') });
       const request = commandRequestSchema.safeParse(payload);
       if (!request.success) {
-        log.debug({ event: 'command_refused', participantId, error: 'bad_request' }, 'bad payload');
         return answer({ ok: false, error: wireError(payloadError(request.error)) });
       }
+      type = request.data.command.type;
       answer(await service.command(code, participantId, request.data.id, request.data.command));
     });
 

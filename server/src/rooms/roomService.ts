@@ -19,6 +19,7 @@ import {
   type WireError,
 } from '@cercle/shared';
 import type { FastifyBaseLogger } from 'fastify';
+import { noObserver, type Observers } from '../observe/observer.js';
 import {
   type AppliedBatch,
   type DueTimer,
@@ -62,6 +63,8 @@ export type RoomOpening =
 type RoomServiceDeps = {
   store: EngineStore;
   logger: FastifyBaseLogger;
+  /** Told of fired timers and of callers answered store_unavailable (metrics, debug log). */
+  observer?: Observers;
   /**
    * The store's own bound (it answers `store_unavailable` within this once its backend stops answering);
    * this service adds a backstop above the store's longest wait, in case a store never settles a call.
@@ -97,6 +100,7 @@ export class RoomService {
   private readonly unsubscribe: () => void;
   private readonly store: EngineStore;
   private readonly log: FastifyBaseLogger;
+  private readonly observer: Observers;
   private readonly storeTimeoutMs: number;
   private readonly now: () => number;
   private readonly seatGraceMs: number | undefined;
@@ -110,6 +114,7 @@ export class RoomService {
     this.store = deps.store;
     this.seatGraceMs = deps.seatGraceMs;
     this.log = deps.logger.child({ component: 'rooms' });
+    this.observer = deps.observer ?? noObserver;
     // The store answers within storeTimeoutMs when its backend is silent, and lets a call wait its turn
     // behind answered ones up to MAX_STORE_WAIT_MS: this backstop is above both, for a store that hangs.
     this.storeTimeoutMs = Math.max(deps.storeTimeoutMs, MAX_STORE_WAIT_MS) + 1_000;
@@ -223,15 +228,6 @@ export class RoomService {
   /** A client command, acknowledged only once the store's write returned. */
   async command(code: string, actor: string, commandId: string, command: Command): Promise<CommandAck> {
     const result = await this.run(code, actor, commandId, command as EngineCommand);
-    this.log.debug(
-      {
-        event: 'command',
-        commandType: command.type,
-        participantId: actor,
-        error: result.ok ? undefined : result.error.code,
-      },
-      'command',
-    );
     if (!result.ok) return { ok: false, error: result.error };
     return { ok: true, version: result.value.version };
   }
@@ -254,11 +250,7 @@ export class RoomService {
    */
   async fireTimer(code: string, timerId: string, due: number): Promise<void> {
     const result = await this.run(code, null, null, { type: 'time_up', timerId });
-    const lateMs = this.now() - due;
-    this.log.debug(
-      { event: 'time_up', lateMs, error: result.ok ? undefined : result.error.code },
-      'timer fired',
-    );
+    this.observer.timerFired(result.ok ? 'ok' : result.error.code, this.now() - due);
     const member = timerMember(code, timerId);
     if (!result.ok && result.error.code === 'store_unavailable') {
       this.keepUnfired({ code, timerId, at: due });
@@ -469,6 +461,7 @@ export class RoomService {
 
   private failure<T>(error: unknown): Outcome<T> {
     if (error instanceof StoreUnavailableError) {
+      this.observer.storeUnavailable();
       this.log.warn({ event: 'store_unavailable', error: errorName(error) }, 'store unavailable');
       return fail('store_unavailable');
     }

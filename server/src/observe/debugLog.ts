@@ -1,0 +1,26 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Observer } from './observer.js';
+
+/**
+ * The debug lines of the live path (one per command, refused handshake and fired timer): what an
+ * operator reads with LOG_LEVEL=debug. Outcomes and random ids only, never a code, a name or a text.
+ */
+export function debugLogObserver(logger: FastifyBaseLogger): Observer {
+  const rooms = logger.child({ component: 'rooms' });
+  const realtime = logger.child({ component: 'realtime' });
+  return {
+    handshake(outcome) {
+      if (outcome === 'admitted' || outcome === 'waiting') return;
+      realtime.debug({ event: 'handshake_refused', error: outcome }, 'handshake refused');
+    },
+    command({ type, outcome, participantId }) {
+      rooms.debug(
+        { event: 'command', commandType: type, participantId, error: outcome === 'ok' ? undefined : outcome },
+        'command',
+      );
+    },
+    timerFired(outcome, lateMs) {
+      rooms.debug({ event: 'time_up', lateMs, error: outcome === 'ok' ? undefined : outcome }, 'timer fired');
+    },
+  };
+}

@@ -3,6 +3,7 @@ import {
   circleErrorCodes,
   circleExportSchema,
   clientEventSchemas,
+  commandSchema,
   createCircleRequestSchema,
   enterSessionRequestSchema,
   errorCodeSchema,
@@ -58,6 +59,23 @@ describe('docs/protocol.md matches the schemas', () => {
       const text = documented.get(name) ?? '';
       for (const field of fieldsOf(schema))
         expect(text, `${name}.${field}`).toMatch(new RegExp(`\\b${field}\\b`));
+    }
+  });
+
+  it('lists every command with its fields, and no other', () => {
+    const rows = new Map(
+      [...section('Client to server').matchAll(/^\| `([a-z_]+)` +\|([^|]*)\|/gm)].map((m) => [
+        m[1],
+        m[2] ?? '',
+      ]),
+    );
+    const types = commandSchema.options.map((option) => option.shape.type.value);
+    expect([...rows.keys()].sort()).toEqual([...types].sort());
+    for (const option of commandSchema.options) {
+      const fields = Object.keys(option.shape).filter((k) => k !== 'type');
+      const listed = rows.get(option.shape.type.value) ?? '';
+      for (const field of fields)
+        expect(listed, `${option.shape.type.value}.${field}`).toMatch(new RegExp(`\`${field}\\??\``));
     }
   });
 

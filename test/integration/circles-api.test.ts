@@ -78,14 +78,14 @@ describe('circles over HTTP and the live protocol (embedded store)', () => {
 
     const anne = seats.Anne!;
     await fac.must({ type: 'start' });
-    await fac.must({ type: 'next_phase' });
-    await fac.must({ type: 'next_phase' });
+    await fac.must({ type: 'next_phase', from: fac.view!.phaseIndex });
+    await fac.must({ type: 'next_phase', from: fac.view!.phaseIndex });
     await anne.must({ type: 'set_statement', kind: 'client_request', text: 'Comment relancer mon équipe ?' });
-    await fac.must({ type: 'next_phase' });
+    await fac.must({ type: 'next_phase', from: fac.view!.phaseIndex });
     await seats.Bruno!.must({ type: 'post_card', kind: 'suggestion', text: 'Un point hebdo' });
     await anne.must({ type: 'logbook_add', text: 'Note privée de la séance 1' });
     await seats.Chloé!.must({ type: 'logbook_add', text: 'Carnet de Chloé' });
-    await fac.must({ type: 'next_phase' });
+    await fac.must({ type: 'next_phase', from: fac.view!.phaseIndex });
     await converged(everyone);
     const card = Object.values(anne.view!.cards).find((c) => c.text === 'Un point hebdo')!;
     await anne.must({ type: 'keep_card', cardId: card.id });
@@ -97,7 +97,7 @@ describe('circles over HTTP and the live protocol (embedded store)', () => {
       withWhom: 'mon N+1',
     });
     await anne.must({ type: 'set_confidence', value: 6 });
-    await fac.must({ type: 'next_phase' });
+    await fac.must({ type: 'next_phase', from: fac.view!.phaseIndex });
     await seats.David!.must({ type: 'add_learning', text: 'Écouter avant de conseiller' });
     await fac.must({ type: 'end', purge: false });
 
@@ -335,10 +335,10 @@ describe('circles over HTTP and the live protocol (embedded store)', () => {
     expect([k1.seat?.role, l1.seat?.role, m1.seat?.role]).toEqual(['coach', 'coachee', 'sponsor']);
     await k1.must({ type: 'start' });
     while (!k1.view!.phases[k1.view!.phaseIndex]!.board.some((b) => b.kind === 'objective'))
-      await k1.must({ type: 'next_phase' });
+      await k1.must({ type: 'next_phase', from: k1.view!.phaseIndex });
     await l1.must({ type: 'post_card', kind: 'objective', text: 'Déléguer davantage' });
     while (!k1.view!.phases[k1.view!.phaseIndex]!.board.some((b) => b.kind === 'indicator'))
-      await k1.must({ type: 'next_phase' });
+      await k1.must({ type: 'next_phase', from: k1.view!.phaseIndex });
     await m1.must({ type: 'post_card', kind: 'indicator', text: 'Deux dossiers confiés par mois' });
     await l1.must({ type: 'post_card', kind: 'indicator', text: 'Réunions tenues en 45 minutes' });
     await k1.must({ type: 'end', purge: true });
@@ -366,7 +366,7 @@ describe('circles over HTTP and the live protocol (embedded store)', () => {
     ]);
     await k3.must({ type: 'start' });
     while (k3.view!.phases[k3.view!.phaseIndex]!.id !== 'indicator-review')
-      await k3.must({ type: 'next_phase' });
+      await k3.must({ type: 'next_phase', from: k3.view!.phaseIndex });
     const first = seeded[0]!.id;
     await k3.must({ type: 'review_indicator', cardId: first, verdict: 'met', note: 'Vu en réunion' });
     await l3.must({ type: 'review_indicator', cardId: first, verdict: 'partly_met', note: 'Un sur deux' });

@@ -1,5 +1,6 @@
 import { type Command, createRoom, decide, type Room } from '@cercle/shared';
 import { bench, describe } from 'vitest';
+import { sealedOf } from '../support/sealed.js';
 
 /** A running codev room of 10 people with 200 cards on the board, in consultation. */
 function busyRoom(): { room: Room; newId: () => string; now: number } {
@@ -36,7 +37,7 @@ const mixed: Array<[string, Command]> = [
   ['p1', { type: 'raise_hand' }],
   ['f', { type: 'give_floor' }],
   ['p2', { type: 'edit_card', cardId: 'b30', text: 'Suggestion reformulée' }],
-  ['p3', { type: 'logbook_add', text: 'Une note pour moi' }],
+  ['p3', { type: 'logbook_add', sealed: sealedOf('Une note pour moi') }],
   ['p4', { type: 'post_card', kind: 'suggestion', text: 'Une idée de plus' }],
   ['f', { type: 'add_time', ms: 60_000 }],
   ['p0', { type: 'post_card', kind: 'suggestion', text: 'Refusé: le client écoute' }],

@@ -8,6 +8,7 @@ import {
   StoreUnavailableError,
 } from '../../server/src/store/interface.js';
 import { TimerPoller } from '../../server/src/store/timers.js';
+import { sealedOf } from '../support/sealed.js';
 
 /**
  * One suite for every RoomStore (after tldraw's storage contract tests and Colyseus' Presence tests):
@@ -629,8 +630,12 @@ export function registerRoomStoreContract(name: string, create: () => Promise<St
         await nodeB.apply(code, 'j-b', step(null, join('b')));
         const writes: Promise<{ status: string }>[] = [];
         for (let i = 0; i < 100; i++) {
-          writes.push(nodeA.apply(code, `a-${i}`, step('a', { type: 'logbook_add', text: `note a${i}` })));
-          writes.push(nodeB.apply(code, `b-${i}`, step('b', { type: 'logbook_add', text: `note b${i}` })));
+          writes.push(
+            nodeA.apply(code, `a-${i}`, step('a', { type: 'logbook_add', sealed: sealedOf(`note a${i}`) })),
+          );
+          writes.push(
+            nodeB.apply(code, `b-${i}`, step('b', { type: 'logbook_add', sealed: sealedOf(`note b${i}`) })),
+          );
         }
         expect((await Promise.all(writes)).every((r) => r.status === 'applied')).toBe(true);
         const final = (await nodeB.load(code))!;

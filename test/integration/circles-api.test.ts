@@ -2,6 +2,7 @@ import type { CircleExport } from '@cercle/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createCircle, enterSession, joinCircle, openSession, viewAs } from '../support/circles.js';
 import { converged, type TestParticipant } from '../support/clients.js';
+import { sealedOf } from '../support/sealed.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 
 describe('circles over HTTP and the live protocol (embedded store)', () => {
@@ -83,8 +84,8 @@ describe('circles over HTTP and the live protocol (embedded store)', () => {
     await anne.must({ type: 'set_statement', kind: 'client_request', text: 'Comment relancer mon équipe ?' });
     await fac.must({ type: 'next_phase', from: fac.view!.phaseIndex });
     await seats.Bruno!.must({ type: 'post_card', kind: 'suggestion', text: 'Un point hebdo' });
-    await anne.must({ type: 'logbook_add', text: 'Note privée de la séance 1' });
-    await seats.Chloé!.must({ type: 'logbook_add', text: 'Carnet de Chloé' });
+    await anne.must({ type: 'logbook_add', sealed: sealedOf('Note privée de la séance 1') });
+    await seats.Chloé!.must({ type: 'logbook_add', sealed: sealedOf('Carnet de Chloé') });
     await fac.must({ type: 'next_phase', from: fac.view!.phaseIndex });
     await converged(everyone);
     const card = Object.values(anne.view!.cards).find((c) => c.text === 'Un point hebdo')!;
@@ -144,7 +145,7 @@ describe('circles over HTTP and the live protocol (embedded store)', () => {
     ]);
     // The owner sees their own logbook on the circle's page.
     expect(afterFollowUp.viewer).toMatchObject({
-      logbook: [{ text: 'Note privée de la séance 1', session: 1 }],
+      logbook: [{ sealed: sealedOf('Note privée de la séance 1'), session: 1 }],
     });
 
     const s2 = await openSession(circle);
@@ -157,11 +158,13 @@ describe('circles over HTTP and the live protocol (embedded store)', () => {
     await converged([fac2, anne2, bruno2, chloe2]);
     expect(bruno2.seat?.role).toBe('client');
     // Session 1's logbook entries are in their author's logbook, and nobody else's.
-    expect(Object.values(anne2.mine!.logbook).map((e) => e.text)).toEqual(['Note privée de la séance 1']);
-    expect(Object.values(chloe2.mine!.logbook).map((e) => e.text)).toEqual(['Carnet de Chloé']);
+    expect(Object.values(anne2.mine!.logbook).map((e) => e.sealed)).toEqual([
+      sealedOf('Note privée de la séance 1'),
+    ]);
+    expect(Object.values(chloe2.mine!.logbook).map((e) => e.sealed)).toEqual([sealedOf('Carnet de Chloé')]);
     expect(Object.values(bruno2.mine!.logbook)).toEqual([]);
     for (const other of [fac2, bruno2, chloe2])
-      expect(JSON.stringify(other.view)).not.toContain('Note privée');
+      expect(JSON.stringify(other.view)).not.toContain(sealedOf('Note privée de la séance 1'));
 
     // Export: both sessions, no secret, no logbook; JSON imports into a new circle.
     const json = await call(server.url, 'GET', `/api/circles/${circle.circleId}/export?format=json`, {

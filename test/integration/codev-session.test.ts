@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { converged, createRoom, join, type TestParticipant } from '../support/clients.js';
+import { sealedOf } from '../support/sealed.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 
 describe('a whole co-development session over the live protocol', () => {
@@ -69,7 +70,7 @@ describe('a whole co-development session over the live protocol', () => {
     for (const [i, consultant] of consultants.entries()) {
       await consultant.must({ type: 'post_card', kind: 'suggestion', text: `Suggestion ${i + 1}` });
     }
-    await client.must({ type: 'logbook_add', text: 'What I feel while listening' });
+    await client.must({ type: 'logbook_add', sealed: sealedOf('What I feel while listening') });
 
     // 5. Synthesis: the client keeps or sets aside, and commits.
     await facilitator.must({ type: 'next_phase', from: 3 });
@@ -111,9 +112,11 @@ describe('a whole co-development session over the live protocol', () => {
     expect(Object.keys(view.learnings)).toHaveLength(6);
 
     // The logbook is the client's alone.
-    expect(Object.values(client.mine!.logbook).map((e) => e.text)).toEqual(['What I feel while listening']);
+    expect(Object.values(client.mine!.logbook).map((e) => e.sealed)).toEqual([
+      sealedOf('What I feel while listening'),
+    ]);
     for (const other of [facilitator, ...consultants]) {
-      expect(JSON.stringify(other.view)).not.toContain('What I feel while listening');
+      expect(JSON.stringify(other.view)).not.toContain(sealedOf('What I feel while listening'));
       expect(Object.keys(other.mine!.logbook)).toHaveLength(0);
     }
     // No view carries secrets.

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoom, disconnected, join, nextEvent, refusedHandshake } from '../support/clients.js';
 import { type RedisServer, startRedisServer } from '../support/redisServer.js';
+import { sealedOf } from '../support/sealed.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 
 describe('logs and retention on the Redis store', () => {
@@ -42,7 +43,7 @@ describe('logs and retention on the Redis store', () => {
     await a.socket
       .timeout(5_000)
       .emitWithAck('room:command', { id: 'bad', command: { text: canary('BadPayload') } } as never);
-    await client.must({ type: 'logbook_add', text: canary('Logbook') });
+    await client.must({ type: 'logbook_add', sealed: sealedOf(canary('Logbook')) });
     await facilitator.must({ type: 'next_phase', from: 1 });
     await client.must({ type: 'set_statement', kind: 'client_request', text: canary('Request') });
     await fetch(`${server.url}/api/rooms/${code}`);

@@ -5,6 +5,7 @@ import { createLogger } from '../../server/src/log.js';
 import type { RoomPublisher } from '../../server/src/rooms/publisher.js';
 import { type EngineStore, RoomService } from '../../server/src/rooms/roomService.js';
 import type { AppliedBatch } from '../../server/src/store/interface.js';
+import { sealedOf } from '../support/sealed.js';
 
 /**
  * RoomService computes private views only for the participants whose record or logbook the engine
@@ -108,7 +109,7 @@ describe('private views are told to exactly those whose own data changed', () =>
     await run(f, { type: 'next_phase', from: 0 });
     await run(a, { type: 'post_card', kind: 'question', text: 'seen by all' });
     await run(a, { type: 'post_card', kind: 'question', text: 'mine alone', anonymous: true });
-    await run(b, { type: 'logbook_add', text: 'a note of mine' });
+    await run(b, { type: 'logbook_add', sealed: sealedOf('a note of mine') });
     await run(b, { type: 'raise_hand' });
     await run(f, { type: 'lock_room' });
     const late = await seat('Late');
@@ -117,7 +118,7 @@ describe('private views are told to exactly those whose own data changed', () =>
     await service.presence(code, a, 'away');
     flush();
     await run(f, { type: 'remove_participant', participantId: a });
-    await run(late, { type: 'logbook_add', text: 'my first note' });
+    await run(late, { type: 'logbook_add', sealed: sealedOf('my first note') });
     await run(f, { type: 'next_phase', from: 1 });
 
     expect(told.length).toBe(expected.length);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoom, join, refusedHandshake, type TestParticipant } from '../support/clients.js';
 import { type RedisServer, startRedisServer } from '../support/redisServer.js';
+import { sealedOf } from '../support/sealed.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 
 /** RM-7, RM-8 over Socket.IO, with a one-second grace period (SEAT_GRACE_SECONDS). */
@@ -29,7 +30,7 @@ describe('a dropped participant keeps the seat for the grace period, then it is 
     const { code } = await createRoom(server.url, { template: 'peer-coaching' });
     const eve = await enter({ code, name: 'Eve' }, 'Eve');
     const olga = await enter({ code, name: 'Olga' }, 'Olga');
-    await olga.must({ type: 'logbook_add', text: 'Olga’s own note' });
+    await olga.must({ type: 'logbook_add', sealed: sealedOf('Olga’s own note') });
     const olgaId = olga.participantId;
     // Peer coaching takes two people.
     expect(await refusedHandshake(server.url, { code, name: 'Nina' })).toBe('room_full');
@@ -60,7 +61,7 @@ describe('a dropped participant keeps the seat for the grace period, then it is 
     const back = await enter({ code, resumeToken: olga.resumeToken }, 'Olga again');
     expect(back.participantId).toBe(olgaId);
     expect(back.seat).toMatchObject({ role: 'coach', admission: 'admitted', presence: 'connected' });
-    expect(Object.values(back.mine!.logbook).map((e) => e.text)).toEqual(['Olga’s own note']);
+    expect(Object.values(back.mine!.logbook).map((e) => e.sealed)).toEqual([sealedOf('Olga’s own note')]);
     await expect.poll(() => seatOf(eve, olgaId)?.admission, { timeout: 5_000 }).toBe('admitted');
     await back.must({ type: 'start' });
   });

@@ -20,6 +20,7 @@ import {
   updateFollowUp,
 } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
+import { sealedOf } from '../support/sealed.js';
 
 const t0 = 1_700_000_000_000;
 const ok = (outcome: { ok: true; circle: Circle } | { ok: false; message: string }) => {
@@ -116,7 +117,15 @@ describe('circles', () => {
           },
         },
         logbooks: {
-          p0: { e1: { id: 'e1', text: 'Mon carnet intime', phaseId: null, createdAt: t0, updatedAt: t0 } },
+          p0: {
+            e1: {
+              id: 'e1',
+              sealed: sealedOf('Mon carnet intime'),
+              phaseId: null,
+              createdAt: t0,
+              updatedAt: t0,
+            },
+          },
         },
       }),
     );
@@ -278,22 +287,22 @@ describe('circles', () => {
   });
 
   it('[CI-8] the logbook carried from session to session keeps where each entry was first written', () => {
-    const before = [{ text: 'ancienne', session: 1, at: t0 }];
+    const before = [{ sealed: sealedOf('ancienne'), session: 1, at: t0 }];
     const after = carryLogbook(
       before,
       [
-        { text: 'ancienne', createdAt: t0 + 50 },
-        { text: 'nouvelle', createdAt: t0 + 60 },
+        { sealed: sealedOf('ancienne'), createdAt: t0 + 50 },
+        { sealed: sealedOf('nouvelle'), createdAt: t0 + 60 },
       ],
       2,
     );
     expect(after).toEqual([
-      { text: 'ancienne', session: 1, at: t0 },
-      { text: 'nouvelle', session: 2, at: t0 + 60 },
+      { sealed: sealedOf('ancienne'), session: 1, at: t0 },
+      { sealed: sealedOf('nouvelle'), session: 2, at: t0 + 60 },
     ]);
     // Deleted in the session: gone from the carried logbook too.
-    expect(carryLogbook(after, [{ text: 'nouvelle', createdAt: t0 }], 3)).toEqual([
-      { text: 'nouvelle', session: 2, at: t0 + 60 },
+    expect(carryLogbook(after, [{ sealed: sealedOf('nouvelle'), createdAt: t0 }], 3)).toEqual([
+      { sealed: sealedOf('nouvelle'), session: 2, at: t0 + 60 },
     ]);
   });
 
@@ -318,13 +327,16 @@ describe('circles', () => {
             createdAt: t0,
           },
         },
-        logbooks: { p0: { e1: { id: 'e1', text: 'privé', phaseId: null, createdAt: t0, updatedAt: t0 } } },
+        logbooks: {
+          p0: { e1: { id: 'e1', sealed: sealedOf('privé'), phaseId: null, createdAt: t0, updatedAt: t0 } },
+        },
       }),
     );
     const c = ok(captureSession(held.circle, 1, held.room, t0));
     const file = exportCircle(c, t0);
     const text = JSON.stringify(file);
-    for (const secret of ['h-Anne', 'privé', 'ROOM0AB', 'seatKey', c.id]) expect(text).not.toContain(secret);
+    for (const secret of ['h-Anne', sealedOf('privé'), 'ROOM0AB', 'seatKey', c.id])
+      expect(text).not.toContain(secret);
     const copy = ok(
       importCircle(
         file,

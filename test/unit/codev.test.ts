@@ -1,5 +1,6 @@
 import { allowedCommands, publicView, roleCount } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
+import { sealedOf } from '../support/sealed.js';
 import { codevRoom, goToPhase } from './fixtures.js';
 
 describe('co-development', () => {
@@ -67,7 +68,7 @@ describe('co-development', () => {
     host.refused('c', { type: 'edit_card', cardId: answerId, text: 'Non' }, 'board_locked_in_phase');
     host.refused('c', { type: 'withdraw_card', cardId: answerId }, 'board_locked_in_phase');
     host.ok('a', { type: 'post_card', kind: 'suggestion', text: 'Et si tu lui en parlais ?' });
-    host.ok('c', { type: 'logbook_add', text: 'Idée à creuser' });
+    host.ok('c', { type: 'logbook_add', sealed: sealedOf('Idée à creuser') });
     const view = publicView(host.room);
     expect(allowedCommands(view, 'c', host.now)).not.toContain('post_card');
     expect(allowedCommands(view, 'c', host.now)).toContain('logbook_add');
@@ -152,7 +153,7 @@ describe('co-development', () => {
       { type: 'join', participantId: 'z', displayName: 'Zoé', tokenHash: 't' },
       'wrong_status',
     );
-    host.ok('a', { type: 'logbook_add', text: 'après coup' });
+    host.ok('a', { type: 'logbook_add', sealed: sealedOf('après coup') });
   });
 
   it('[PH-2] start only from the lobby; commands of the session wait for the start', () => {

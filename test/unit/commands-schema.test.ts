@@ -23,7 +23,7 @@ describe('wire commands', () => {
       false,
     );
     const huge = 'x'.repeat(MAX_WIRE_TEXT + 1);
-    expect(commandSchema.safeParse({ type: 'logbook_add', text: huge }).success).toBe(false);
+    expect(commandSchema.safeParse({ type: 'add_learning', text: huge }).success).toBe(false);
   });
 
   it('[EN-4] system commands are not client commands', () => {

@@ -8,6 +8,7 @@ import {
   TIMER_TOLERANCE_MS,
 } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
+import { sealedOf } from '../support/sealed.js';
 import { codevRoom, goToPhase, Host, pairRoom } from './fixtures.js';
 
 /** Drop `id`'s connection; returns the grace timer id the engine scheduled. */
@@ -75,7 +76,7 @@ describe('seat grace period', () => {
     expect(host.room.floor.hands).not.toContain('a');
     expect(roleCount(host.room, 'consultant')).toBe(consultants - 1);
     // A released seat may send nothing, and its presence does not change any more.
-    host.refused('a', { type: 'logbook_add', text: 'x' }, 'not_admitted');
+    host.refused('a', { type: 'logbook_add', sealed: sealedOf('x') }, 'not_admitted');
     host.refused(null, { type: 'presence', participantId: 'a', presence: 'connected' }, 'invalid');
     // Fired twice: the second firing is stale.
     host.refused(null, { type: 'time_up', timerId }, 'stale_timer');
@@ -174,7 +175,7 @@ describe('seat grace period', () => {
 
   it('[RM-7][RM-8] a released seat frees the place for someone else; the token brings its owner back when there is room', () => {
     const host = pairRoom(false);
-    host.ok('e', { type: 'logbook_add', text: 'my note' });
+    host.ok('e', { type: 'logbook_add', sealed: sealedOf('my note') });
     expire(host, 'o', drop(host, 'o'));
     // Peer coaching takes two people: the newcomer takes the released coach seat.
     host.join('n', 'Nina');
@@ -195,7 +196,7 @@ describe('seat grace period', () => {
 
   it('[RM-8] back with the same id and logbook; the former role if free, else a newcomer’s role; even in a locked room', () => {
     const host = codevRoom(false);
-    host.ok('c', { type: 'logbook_add', text: 'private' });
+    host.ok('c', { type: 'logbook_add', sealed: sealedOf('private') });
     const logbook = privateView(host.room, 'c').logbook;
     expire(host, 'c', drop(host, 'c'));
     host.ok('f', { type: 'assign_role', participantId: 'a', role: 'client' });

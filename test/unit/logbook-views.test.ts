@@ -1,54 +1,90 @@
 import {
   allowedCommands,
   applyPatch,
+  commandSchema,
   commandTypes,
   diffView,
   MAX_LOGBOOK_ENTRIES,
+  MAX_LOGBOOK_SEALED_CHARS,
   privateView,
   publicView,
+  SEALED_MAX_CHARS,
 } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
+import { sealedOf } from '../support/sealed.js';
 import { codevRoom, goToPhase } from './fixtures.js';
 
 describe('logbook', () => {
   it('[LG-1] an entry is in its owner’s private view only', () => {
     const host = codevRoom();
-    const decision = host.ok('a', { type: 'logbook_add', text: 'canary-logbook-a' });
+    const decision = host.ok('a', { type: 'logbook_add', sealed: sealedOf('canary-logbook-a') });
     expect(decision.events).toEqual([]);
     const entries = Object.values(privateView(host.room, 'a').logbook);
-    expect(entries).toMatchObject([{ text: 'canary-logbook-a', phaseId: 'expose' }]);
-    expect(JSON.stringify(publicView(host.room))).not.toContain('canary-logbook-a');
-    expect(JSON.stringify(privateView(host.room, 'b'))).not.toContain('canary-logbook-a');
+    expect(entries).toMatchObject([{ sealed: sealedOf('canary-logbook-a'), phaseId: 'expose' }]);
+    expect(JSON.stringify(publicView(host.room))).not.toContain(sealedOf('canary-logbook-a'));
+    expect(JSON.stringify(privateView(host.room, 'b'))).not.toContain(sealedOf('canary-logbook-a'));
   });
 
   it('[LG-2] open in every status and phase, including the client in consultation and the lobby', () => {
     const host = codevRoom(false);
-    host.ok('c', { type: 'logbook_add', text: 'avant' });
+    host.ok('c', { type: 'logbook_add', sealed: sealedOf('avant') });
     expect(Object.values(privateView(host.room, 'c').logbook)[0]?.phaseId).toBeNull();
     host.ok('f', { type: 'start' });
     goToPhase(host, 'consultation');
-    host.ok('c', { type: 'logbook_add', text: 'pendant' });
+    host.ok('c', { type: 'logbook_add', sealed: sealedOf('pendant') });
     host.ok('f', { type: 'end', purge: false });
-    host.ok('c', { type: 'logbook_add', text: 'après' });
+    host.ok('c', { type: 'logbook_add', sealed: sealedOf('après') });
     expect(Object.keys(privateView(host.room, 'c').logbook)).toHaveLength(3);
   });
 
   it('[LG-3] edit and delete reach only one’s own entries; limits hold', () => {
     const host = codevRoom();
-    const added = host.ok('a', { type: 'logbook_add', text: 'premier jet' });
+    const added = host.ok('a', { type: 'logbook_add', sealed: sealedOf('premier jet') });
     expect(added.ok).toBe(true);
     const entryId = Object.keys(host.room.logbooks.a ?? {})[0]!;
-    host.refused('b', { type: 'logbook_edit', entryId, text: 'piraté' }, 'invalid');
+    host.refused('b', { type: 'logbook_edit', entryId, sealed: sealedOf('piraté') }, 'invalid');
     host.refused('b', { type: 'logbook_delete', entryId }, 'invalid');
-    host.refused('a', { type: 'logbook_edit', entryId, text: 'x'.repeat(4001) }, 'text_too_long');
-    host.refused('a', { type: 'logbook_add', text: '' }, 'invalid');
     host.advance(1000);
-    host.ok('a', { type: 'logbook_edit', entryId, text: 'version propre' });
-    expect(host.room.logbooks.a?.[entryId]).toMatchObject({ text: 'version propre', updatedAt: host.now });
+    host.ok('a', { type: 'logbook_edit', entryId, sealed: sealedOf('version propre') });
+    expect(host.room.logbooks.a?.[entryId]).toMatchObject({
+      sealed: sealedOf('version propre'),
+      updatedAt: host.now,
+    });
     host.ok('a', { type: 'logbook_delete', entryId });
     expect(host.room.logbooks.a).toEqual({});
-    for (let i = 0; i < MAX_LOGBOOK_ENTRIES; i++) host.ok('a', { type: 'logbook_add', text: `n${i}` });
-    host.refused('a', { type: 'logbook_add', text: 'one more' }, 'limit_reached');
+    for (let i = 0; i < MAX_LOGBOOK_ENTRIES; i++)
+      host.ok('a', { type: 'logbook_add', sealed: sealedOf(`n${i}`) });
+    host.refused('a', { type: 'logbook_add', sealed: sealedOf('one more') }, 'limit_reached');
+  });
+
+  it('[LG-5] the engine takes sealed entries only: forged, too large or over the logbook total are refused, unchanged', () => {
+    const host = codevRoom();
+    const before = host.room;
+    const forged = [
+      'hello in clear',
+      'c2.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      'c1.short',
+      `c1.${'A'.repeat(41)}`,
+      'c1.!!!!',
+    ];
+    for (const sealed of forged) host.refused('a', { type: 'logbook_add', sealed }, 'invalid');
+    host.refused('a', { type: 'logbook_add', sealed: `c1.${'A'.repeat(SEALED_MAX_CHARS)}` }, 'invalid');
+    expect(host.room).toBe(before);
+    // The largest well-formed entry passes; entries add up to at most MAX_LOGBOOK_SEALED_CHARS.
+    const largest = `c1.${'A'.repeat(SEALED_MAX_CHARS - 3)}`;
+    expect(largest.length).toBe(SEALED_MAX_CHARS);
+    const fit = Math.floor(MAX_LOGBOOK_SEALED_CHARS / SEALED_MAX_CHARS);
+    for (let i = 0; i < fit; i++) host.ok('a', { type: 'logbook_add', sealed: largest });
+    host.refused('a', { type: 'logbook_add', sealed: largest }, 'limit_reached');
+    // The wire schema: a forged one is malformed (bad_request), an over-long one too big (text_too_long).
+    const parsed = commandSchema.safeParse({
+      type: 'logbook_add',
+      sealed: `c1.${'A'.repeat(SEALED_MAX_CHARS)}`,
+    });
+    expect(parsed.success ? [] : parsed.error.issues.map((i) => i.code)).toContain('too_big');
+    expect(commandSchema.safeParse({ type: 'logbook_add', sealed: 'in clear' }).success).toBe(false);
+    expect(commandSchema.safeParse({ type: 'logbook_add', text: 'in clear' }).success).toBe(false);
+    expect(commandSchema.safeParse({ type: 'logbook_add', sealed: largest }).success).toBe(true);
   });
 });
 

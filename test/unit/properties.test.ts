@@ -14,9 +14,12 @@ import {
 } from '@cercle/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sealedOf } from '../support/sealed.js';
 import { codevRoom, type Host, pairRoom } from './fixtures.js';
 
 const secret = (actor: string) => `LOGBOOK-CANARY-${actor}`;
+/** The sealed form's first 15 bytes spell `LOGBOOK-CANARY-`: found in any view that shows a canary entry. */
+const CANARY_SEALED = sealedOf('LOGBOOK-CANARY-').slice(0, 3 + 20);
 const cardIds = [...Array.from({ length: 40 }, (_, i) => `id${i + 1}`), 'seed-1', 'nope'];
 
 /** Commands with payloads drawn from small domains, so that many of them hit real cards and rules. */
@@ -135,11 +138,12 @@ function commandArb(people: string[]): fc.Arbitrary<(actor: string | null, host:
       .map((rating) => () => ({ type: 'submit_evaluation', rating, comment: '' }) as EngineCommand),
     // Logbook entries carry a canary naming their owner: no view may show it to anyone else.
     fc.constant(
-      (actor: string | null) => ({ type: 'logbook_add', text: secret(actor ?? 'system') }) as EngineCommand,
+      (actor: string | null) =>
+        ({ type: 'logbook_add', sealed: sealedOf(secret(actor ?? 'system')) }) as EngineCommand,
     ),
     cardId.map(
       (id) => (actor: string | null) =>
-        ({ type: 'logbook_edit', entryId: id, text: secret(actor ?? 'system') }) as EngineCommand,
+        ({ type: 'logbook_edit', entryId: id, sealed: sealedOf(secret(actor ?? 'system')) }) as EngineCommand,
     ),
     cardId.map((id) => () => ({ type: 'logbook_delete', entryId: id }) as EngineCommand),
     fc.boolean().map((purge) => () => ({ type: 'end', purge }) as EngineCommand),
@@ -201,14 +205,14 @@ let releasedSeen = false;
 function checkViews(room: Room): void {
   const ids = Object.keys(room.participants);
   const shared = JSON.stringify(publicView(room));
-  expect(shared).not.toContain('LOGBOOK-CANARY');
+  expect(shared).not.toContain(CANARY_SEALED);
   expect(shared).not.toContain('"tokenHash"');
   for (const card of Object.values(publicView(room).cards)) {
     if (card.anonymous) expect(card).not.toHaveProperty('authorId');
   }
   for (const viewer of ids) {
     const mine = JSON.stringify(privateView(room, viewer));
-    for (const other of ids) if (other !== viewer) expect(mine).not.toContain(secret(other));
+    for (const other of ids) if (other !== viewer) expect(mine).not.toContain(sealedOf(secret(other)));
     expect(mine).not.toContain('"tokenHash"');
   }
 }

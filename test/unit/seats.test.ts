@@ -1,5 +1,6 @@
 import { MAX_PARTICIPANTS, privateView, publicView, removalBlocker, TEXT_LIMITS } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
+import { sealedOf } from '../support/sealed.js';
 import { codevRoom, Host } from './fixtures.js';
 
 describe('seats', () => {
@@ -56,7 +57,7 @@ describe('seats', () => {
     host.ok(null, { type: 'presence', participantId: 'a', presence: 'away' });
     host.refused(null, { type: 'presence', participantId: 'a', presence: 'away' }, 'invalid');
     host.refused(null, { type: 'presence', participantId: 'ghost', presence: 'away' }, 'not_a_member');
-    host.ok('a', { type: 'logbook_add', text: 'note' });
+    host.ok('a', { type: 'logbook_add', sealed: sealedOf('note') });
     const mine = privateView(host.room, 'a');
     const back = host.ok(null, {
       type: 'join',
@@ -123,7 +124,7 @@ describe('seats', () => {
     host.refused('f', { type: 'lock_room' }, 'invalid');
     const waiting = host.ok(null, { type: 'join', participantId: 'w', displayName: 'Wes', tokenHash: 'tw' });
     expect(waiting.events).toEqual([{ type: 'participant_waiting', participantId: 'w' }]);
-    host.refused('w', { type: 'logbook_add', text: 'hi' }, 'not_admitted');
+    host.refused('w', { type: 'logbook_add', sealed: sealedOf('hi') }, 'not_admitted');
     host.refused('f', { type: 'admit', participantId: 'a' }, 'invalid');
     host.ok('f', { type: 'unlock_room' });
     host.refused('f', { type: 'unlock_room' }, 'invalid');
@@ -161,7 +162,7 @@ describe('seats', () => {
 
   it('[RM-6] removing a participant disconnects them and drops their hand and logbook', () => {
     const host = codevRoom();
-    host.ok('a', { type: 'logbook_add', text: 'mine' });
+    host.ok('a', { type: 'logbook_add', sealed: sealedOf('mine') });
     host.ok('f', { type: 'jump_phase', from: host.room.phaseIndex, index: 3 });
     host.ok('a', { type: 'raise_hand' });
     const decision = host.ok('f', { type: 'remove_participant', participantId: 'a' });
@@ -172,7 +173,7 @@ describe('seats', () => {
     host.refused('f', { type: 'remove_participant', participantId: 'f' }, 'invalid');
     host.refused('f', { type: 'remove_participant', participantId: 'a' }, 'invalid');
     host.refused('b', { type: 'remove_participant', participantId: 'd' }, 'not_facilitator');
-    host.refused('a', { type: 'logbook_add', text: 'x' }, 'not_a_member');
+    host.refused('a', { type: 'logbook_add', sealed: sealedOf('x') }, 'not_a_member');
   });
 
   it('[RM-6] the page asks the same rule: removalBlocker on the view agrees with decide for every seat', () => {

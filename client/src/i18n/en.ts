@@ -296,6 +296,11 @@ export const en: Texts = {
     download: 'Download my logbook',
     phase: (name) => `during “${name}”`,
     remove: 'Delete the note',
+    sealedHint:
+      'Each note is encrypted on this device before it is sent: the server keeps it but cannot read it. The key stays in this browser and in your personal link; lose both and the notes are lost, so download them now and then.',
+    opening: 'Opening…',
+    locked:
+      'Encrypted with a key this device does not hold: written from an earlier personal link, it opens only on a device that still has that link.',
   },
 
   console: {

@@ -299,6 +299,11 @@ export const fr = {
     download: 'Télécharger mon carnet',
     phase: (name: string) => `pendant « ${name} »`,
     remove: 'Effacer la note',
+    sealedHint:
+      'Chaque note est chiffrée sur cet appareil avant d’être envoyée : le serveur la garde sans pouvoir la lire. La clé reste dans ce navigateur et dans votre lien personnel ; si vous perdez les deux, les notes sont perdues : téléchargez-les de temps en temps.',
+    opening: 'Ouverture…',
+    locked:
+      'Chiffrée avec une clé que cet appareil n’a pas : écrite depuis un ancien lien personnel, elle ne s’ouvre que sur un appareil qui a encore ce lien.',
   },
 
   console: {

@@ -1,6 +1,8 @@
-import { TEXT_LIMITS } from '@cercle/shared';
+import { LOGBOOK_PLAINTEXT_MAX_BYTES, TEXT_LIMITS } from '@cercle/shared';
 import { useSignal } from '@preact/signals';
 import { loc, t } from '../i18n/index.js';
+import { noteBytes } from '../logbook/crypto.js';
+import { noteText, sealForRoom } from '../logbook/notes.js';
 import { sendCommand } from '../net/connection.js';
 import { logbookMarkdown } from '../record/markdown.js';
 import { can } from '../state/derived.js';
@@ -18,11 +20,19 @@ export function LogbookPanel() {
   };
   const add = () => {
     const value = text.value.trim();
-    if (!value) return;
+    if (!value || noteBytes(value) > LOGBOOK_PLAINTEXT_MAX_BYTES) return;
     text.value = '';
-    void sendCommand({ type: 'logbook_add', text: value }).then((ack) => {
-      if (!ack.ok && !text.value) text.value = value;
-    });
+    // LG-5: sealed here, in the page; only the ciphertext leaves it.
+    void sealForRoom(roomCode.value, value)
+      .then((sealed) => sendCommand({ type: 'logbook_add', sealed }))
+      .then(
+        (ack) => {
+          if (!ack.ok && !text.value) text.value = value;
+        },
+        () => {
+          if (!text.value) text.value = value;
+        },
+      );
   };
   const download = () => downloadText(`${t().record.logbookFile}-${roomCode.value}.md`, logbookMarkdown());
   // Once the seat is gone (removed, or the room erased), the notes are read-only: kept to download.
@@ -99,11 +109,26 @@ export function LogbookPanel() {
                   </button>
                 )}
               </div>
-              {entry.text}
+              <NoteText text={noteText(entry)} />
             </li>
           ))}
         </ul>
       )}
+      <p class="hint" data-testid="logbook-sealed">
+        <Icon name="lock" /> {t().logbook.sealedHint}
+      </p>
     </section>
   );
+}
+
+/** An entry as this device can show it: its text, "opening…", or why it cannot be read here (LG-6). */
+function NoteText({ text }: { text: string | null | undefined }) {
+  if (text === undefined) return <span class="hint">{t().logbook.opening}</span>;
+  if (text === null)
+    return (
+      <span class="hint" data-testid="logbook-locked">
+        {t().logbook.locked}
+      </span>
+    );
+  return <>{text}</>;
 }

@@ -1,4 +1,5 @@
 import { loc, t } from '../i18n/index.js';
+import { noteText } from '../logbook/notes.js';
 import { nameOf } from '../state/derived.js';
 import { mine, view } from '../state/session.js';
 
@@ -114,7 +115,14 @@ export function logbookMarkdown(): string {
   for (const entry of entries) {
     const phase = entry.phaseId ? v?.phases.find((p) => p.id === entry.phaseId) : undefined;
     const when = new Date(entry.createdAt).toLocaleString();
-    lines.push(`## ${when}${phase ? ` · ${md(loc(phase.name))}` : ''}`, '', md(entry.text), '');
+    // LG-6: the clear text as this device opened it; an entry no key here opens is said so.
+    const text = noteText(entry);
+    lines.push(
+      `## ${when}${phase ? ` · ${md(loc(phase.name))}` : ''}`,
+      '',
+      text ? md(text) : `_${texts.logbook.locked}_`,
+      '',
+    );
   }
   if (entries.length === 0) lines.push(texts.logbook.empty);
   return `${lines.join('\n').trim()}\n`;

@@ -1,6 +1,7 @@
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { adoptRoomLocale } from '../i18n/index.js';
+import { adoptRoomSecret, logbookSecretFromHash } from '../logbook/keys.js';
 import { fetchRoomFacts, type RoomFacts } from '../net/api.js';
 import { joinRoom } from '../net/connection.js';
 import { isGone, loadSeat, saveFacilitatorKey, takeFacilitatorKeyFromHash } from '../net/storage.js';
@@ -22,6 +23,9 @@ export const factsLoaded = signal(false);
 /** `/r/<code>`: joins with a stored seat straight away, else asks for a name; then shows the room. */
 export function RoomPage({ code }: { code: string }) {
   useEffect(() => {
+    // A link's logbook secret (`lk=`, LG-6) is read before the fragment is cleared; it never leaves here.
+    const secret = logbookSecretFromHash();
+    if (secret) adoptRoomSecret(code, secret);
     const key = takeFacilitatorKeyFromHash();
     if (key) saveFacilitatorKey(code, key);
     factsLoaded.value = false;

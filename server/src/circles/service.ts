@@ -293,7 +293,8 @@ export class CircleService {
     if (!updated.ok) return updated;
     if (member) {
       for (const entry of member.logbook.slice(-MAX_LOGBOOK_ENTRIES)) {
-        await this.step(code, participantId, { type: 'logbook_add', text: entry.text });
+        // Sealed in the member's page (LG-5): carried as ciphertext, read only where its key is.
+        await this.step(code, participantId, { type: 'logbook_add', sealed: entry.sealed });
       }
     }
     await this.alignRoles(updated.value, number);

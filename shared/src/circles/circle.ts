@@ -39,9 +39,12 @@ export const CIRCLE_LIMITS = {
 export const circleIdSchema = z.string().regex(/^c_[A-Za-z0-9_-]{16,32}$/);
 export const memberIdSchema = z.string().regex(/^m_[A-Za-z0-9_-]{8,32}$/);
 
-/** A logbook entry kept for its owner between sessions (LG rules: only its owner ever sees it). */
+/**
+ * A logbook entry kept for its owner between sessions (LG rules: only its owner ever sees it), sealed in
+ * their page as in the room (LG-5): the circle holds the ciphertext only.
+ */
 export const carriedEntrySchema = z.object({
-  text: z.string(),
+  sealed: z.string(),
   /** The session it was written in (1-based). */
   session: z.number().int().min(1),
   at: z.number(),

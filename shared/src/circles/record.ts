@@ -156,23 +156,23 @@ export function captureSession(
 
 /**
  * CI-8: the owner's logbook after a session: what the room's logbook holds now (it started with the
- * carried entries, so edits and deletions made in the session count); an entry whose text was carried
- * in keeps the session it was first written in.
+ * carried entries, so edits and deletions made in the session count); an entry carried in unchanged
+ * (the same sealed bytes: LG-5, the circle never sees the text) keeps the session it was first written in.
  */
 export function carryLogbook(
   before: CarriedEntry[],
-  roomEntries: { text: string; createdAt: number }[],
+  roomEntries: { sealed: string; createdAt: number }[],
   sessionNumber: number,
 ): CarriedEntry[] {
   const earlier = new Map<string, CarriedEntry[]>();
   for (const entry of before) {
     if (entry.session >= sessionNumber) continue;
-    earlier.set(entry.text, [...(earlier.get(entry.text) ?? []), entry]);
+    earlier.set(entry.sealed, [...(earlier.get(entry.sealed) ?? []), entry]);
   }
   const carried: CarriedEntry[] = [];
   for (const entry of roomEntries) {
-    const match = earlier.get(entry.text)?.shift();
-    carried.push(match ?? { text: entry.text, session: sessionNumber, at: entry.createdAt });
+    const match = earlier.get(entry.sealed)?.shift();
+    carried.push(match ?? { sealed: entry.sealed, session: sessionNumber, at: entry.createdAt });
   }
   return carried.slice(-CIRCLE_LIMITS.logbookEntries);
 }

@@ -125,7 +125,8 @@ export type IndicatorReview = z.infer<typeof indicatorReviewSchema>;
 
 export const logbookEntrySchema = z.object({
   id: z.string(),
-  text: z.string(),
+  /** The note sealed in its owner's page (LG-5): the server never holds its text. */
+  sealed: z.string(),
   /** The phase the note was taken in, or null before the start / after the end. */
   phaseId: z.string().nullable(),
   createdAt: z.number(),

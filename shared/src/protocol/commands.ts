@@ -16,6 +16,7 @@ import {
   roleSchema,
   statementKindSchema,
 } from '../engine/template.js';
+import { sealedEntrySchema } from '../logbook/sealed.js';
 
 /**
  * Commands on the wire. Every object is strict (an unknown key is a `bad_request`) and every string is
@@ -130,9 +131,9 @@ export const commandSchema = z.discriminatedUnion('type', [
     verdict: z.enum(['met', 'partly_met', 'not_met']),
     note: optionalText,
   }),
-  // private logbook
-  z.strictObject({ type: z.literal('logbook_add'), text }),
-  z.strictObject({ type: z.literal('logbook_edit'), entryId: id, text }),
+  // private logbook: sealed in the page, never text (LG-5)
+  z.strictObject({ type: z.literal('logbook_add'), sealed: sealedEntrySchema }),
+  z.strictObject({ type: z.literal('logbook_edit'), entryId: id, sealed: sealedEntrySchema }),
   z.strictObject({ type: z.literal('logbook_delete'), entryId: id }),
   // custom template, before the start
   z.strictObject({

@@ -9,7 +9,15 @@ import {
   errorCodeSchema,
   followUpRequestSchema,
   joinCircleRequestSchema,
+  LOGBOOK_PLAINTEXT_MAX_BYTES,
+  logbookEntrySchema,
+  MAX_LOGBOOK_ENTRIES,
+  MAX_LOGBOOK_SEALED_CHARS,
   openSessionRequestSchema,
+  SEALED_IV_BYTES,
+  SEALED_MAX_CHARS,
+  SEALED_PREFIX,
+  SEALED_TAG_BYTES,
   serverEventSchemas,
 } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
@@ -77,6 +85,21 @@ describe('docs/protocol.md matches the schemas', () => {
       for (const field of fields)
         expect(listed, `${option.shape.type.value}.${field}`).toMatch(new RegExp(`\`${field}\\??\``));
     }
+  });
+
+  it('[LG-5] gives the sealed entry format with the limits the schema applies', () => {
+    const text = section('Client to server');
+    const sealed = text.slice(text.indexOf('#### Sealed logbook entries')).replace(/\s+/g, ' ');
+    expect(sealed).toContain(`\`${SEALED_PREFIX}\``);
+    expect(sealed).toContain(`IV (${SEALED_IV_BYTES} bytes)`);
+    expect(sealed).toContain(`GCM tag (${SEALED_TAG_BYTES} bytes)`);
+    expect(sealed).toContain(`1 to ${LOGBOOK_PLAINTEXT_MAX_BYTES} bytes`);
+    expect(sealed).toContain(`at most ${SEALED_MAX_CHARS} characters`);
+    expect(sealed).toContain(`at most ${MAX_LOGBOOK_SEALED_CHARS} characters`);
+    expect(sealed).toContain(`and ${MAX_LOGBOOK_ENTRIES} entries`);
+    expect(sealed).toContain('info `cercle logbook c1`');
+    const entry = Object.keys(logbookEntrySchema.shape).join(', ');
+    expect(sealed).toContain(`{ ${entry} }`);
   });
 
   it('lists every error code, and no other', () => {

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 export type RedisServer = {
   readonly url: string;
   readonly port: number;
+  /** Its working folder (append-only files when `durable`), to look at what reached the disk. */
+  readonly dir: string;
   /** Graceful stop (SIGTERM), waits for the process to end. */
   stop(): Promise<void>;
   /** SIGKILL, waits for the process to end: simulates a crash. */
@@ -138,6 +140,7 @@ export async function startRedisServer(
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    dir,
     stop: async () => {
       await end('SIGTERM');
       rmSync(dir, { recursive: true, force: true });

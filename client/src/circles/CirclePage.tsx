@@ -72,7 +72,13 @@ export function CirclePage({ circleId }: { circleId: string }) {
   return (
     <main class="circle-page">
       <header class="bar">
-        <a href="/" onClick={(e) => (e.preventDefault(), navigate('/'))}>
+        <a
+          href="/"
+          onClick={(e) => {
+            e.preventDefault();
+            navigate('/');
+          }}
+        >
           {ct().home}
         </a>
         <LanguageSwitch />

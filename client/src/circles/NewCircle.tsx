@@ -18,7 +18,13 @@ export function NewCircle() {
   return (
     <main class="circle-page">
       <header class="bar">
-        <a href="/" onClick={(e) => (e.preventDefault(), navigate('/'))}>
+        <a
+          href="/"
+          onClick={(e) => {
+            e.preventDefault();
+            navigate('/');
+          }}
+        >
           {ct().home}
         </a>
         <LanguageSwitch />

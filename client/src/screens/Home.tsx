@@ -82,7 +82,13 @@ export function Home() {
           <h1>{t().appName}</h1>
           <p>{t().tagline}</p>
           <p>
-            <a href="/c" onClick={(e) => (e.preventDefault(), navigate('/c'))}>
+            <a
+              href="/c"
+              onClick={(e) => {
+                e.preventDefault();
+                navigate('/c');
+              }}
+            >
               {ct().openCircle}
             </a>
           </p>

@@ -114,6 +114,11 @@ export function LogbookPanel() {
           ))}
         </ul>
       )}
+      {writable && !globalThis.crypto?.subtle && (
+        <p class="error" role="alert">
+          {t().logbook.insecure}
+        </p>
+      )}
       <p class="hint" data-testid="logbook-sealed">
         <Icon name="lock" /> {t().logbook.sealedHint}
       </p>

@@ -298,7 +298,8 @@ export const en: Texts = {
     remove: 'Delete the note',
     sealedHint:
       'Each note is encrypted on this device before it is sent: the server keeps it but cannot read it. The key stays in this browser and in your personal link; lose both and the notes are lost, so download them now and then.',
-    insecure: 'This page is not on a secure connection (https): your browser cannot encrypt notes here, so they cannot be sent.',
+    insecure:
+      'This page is not on a secure connection (https): your browser cannot encrypt notes here, so they cannot be sent.',
     opening: 'Opening…',
     locked:
       'Encrypted with a key this device does not hold: written from an earlier personal link, it opens only on a device that still has that link.',

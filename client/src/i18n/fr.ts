@@ -301,7 +301,8 @@ export const fr = {
     remove: 'Effacer la note',
     sealedHint:
       'Chaque note est chiffrée sur cet appareil avant d’être envoyée : le serveur la garde sans pouvoir la lire. La clé reste dans ce navigateur et dans votre lien personnel ; si vous perdez les deux, les notes sont perdues : téléchargez-les de temps en temps.',
-    insecure: 'Cette page n’est pas en connexion sécurisée (https) : votre navigateur ne peut pas chiffrer les notes ici, elles ne peuvent donc pas être envoyées.',
+    insecure:
+      'Cette page n’est pas en connexion sécurisée (https) : votre navigateur ne peut pas chiffrer les notes ici, elles ne peuvent donc pas être envoyées.',
     opening: 'Ouverture…',
     locked:
       'Chiffrée avec une clé que cet appareil n’a pas : écrite depuis un ancien lien personnel, elle ne s’ouvre que sur un appareil qui a encore ce lien.',

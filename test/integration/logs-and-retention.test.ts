@@ -91,7 +91,7 @@ describe('logs and retention on the Redis store', () => {
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(3600);
     }
-    const timers = await inspect.zrange('cercle:timers', 0, -1);
+    const timers = await inspect.zrange('cercle:timers', '0', '-1');
     expect(timers.some((m) => m.startsWith(`${code}|`))).toBe(true);
 
     const others = [client, c1, c2];
@@ -102,7 +102,7 @@ describe('logs and retention on the Redis store', () => {
     await Promise.all(gone);
 
     expect(await inspect.keys(`*${code}*`)).toEqual([]);
-    expect((await inspect.zrange('cercle:timers', 0, -1)).some((m) => m.startsWith(`${code}|`))).toBe(false);
+    expect((await inspect.zrange('cercle:timers', '0', '-1')).some((m) => m.startsWith(`${code}|`))).toBe(false);
     expect((await fetch(`${server.url}/api/rooms/${code}`)).status).toBe(404);
     expect(await refusedHandshake(server.url, { code, resumeToken: client.resumeToken })).toBe(
       'room_not_found',

@@ -23,7 +23,7 @@ function busyRoom(): { room: Room; newId: () => string; now: number } {
     run(null, { type: 'join', participantId: `p${i}`, displayName: `P${i}`, tokenHash: `t${i}` });
   run('f', { type: 'assign_role', participantId: 'p0', role: 'client' });
   run('f', { type: 'start' });
-  run('f', { type: 'jump_phase', index: 3 });
+  run('f', { type: 'jump_phase', from: 0, index: 3 });
   for (let i = 0; i < 200; i++) {
     now += 10;
     run(`p${1 + (i % 8)}`, { type: 'post_card', kind: 'suggestion', text: `Suggestion numéro ${i}` });

@@ -325,7 +325,7 @@ export class TargetSession {
     );
     if (advance)
       await Promise.all(
-        this.workers.map((w) => w.call('fanout', { command: vocabulary.advance, timeoutMs: 15_000 })),
+        this.workers.map((w) => w.call('fanout', { command: vocabulary.advance(0), timeoutMs: 15_000 })),
       );
     await sleep(300);
     // Background Redis traffic (timer polling) over an idle second, subtracted from the command windows.
@@ -339,7 +339,8 @@ export class TargetSession {
   /** (2) one fan-out round: every facilitator at once. */
   async fanoutRound(r: number): Promise<void> {
     this.step(`phase fan-out ${r + 1}/${this.plan.rounds}: every facilitator at once`);
-    const command: WireCommand = r % 2 === 0 ? vocabulary.advance : vocabulary.retreat;
+    // Every room starts these rounds in its first phase: even rounds go forward, odd ones back.
+    const command: WireCommand = r % 2 === 0 ? vocabulary.advance(0) : vocabulary.retreat(1);
     const results = await this.measure('fanout', () =>
       Promise.all(this.workers.map((w) => w.call<SpreadResult>('fanout', { command, timeoutMs: 15_000 }))),
     );

@@ -24,8 +24,9 @@ export function deadlineOf(timer: ViewTimer): number {
 export type Layout = 'group' | 'pair';
 
 export const vocabulary = {
-  advance: { type: 'next_phase' },
-  retreat: { type: 'previous_phase' },
+  /** Phase moves name the phase they start from (PH-4): the rooms go 0 → 1 → 0 → 1 ... */
+  advance: (from: number): WireCommand => ({ type: 'next_phase', from }),
+  retreat: (from: number): WireCommand => ({ type: 'previous_phase', from }),
   post: (n: number): WireCommand => ({
     type: 'post_card',
     kind: 'question',

@@ -32,7 +32,7 @@ async function group(url: string, consultants: number): Promise<Group> {
   for (let i = 0; i < consultants; i++) posters.push(await join(url, { code, name: `C${i}` }, `C${i}`));
   await facilitator.must({ type: 'assign_role', participantId: client.participantId, role: 'client' });
   await facilitator.must({ type: 'start' });
-  const startVersion = await facilitator.must({ type: 'next_phase' });
+  const startVersion = await facilitator.must({ type: 'next_phase', from: 0 });
   const everyone = [facilitator, client, ...posters];
   await Promise.all(everyone.map((p) => p.reach(startVersion)));
   return { code, everyone, posters, startVersion };

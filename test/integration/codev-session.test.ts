@@ -49,18 +49,18 @@ describe('a whole co-development session over the live protocol', () => {
     expect(closedBoard).toMatchObject({ ok: false, error: { code: 'board_locked_in_phase' } });
 
     // 2. Clarification: consultants ask, the client answers.
-    await facilitator.must({ type: 'next_phase' });
+    await facilitator.must({ type: 'next_phase', from: 0 });
     await consultants[0]!.must({ type: 'post_card', kind: 'question', text: 'Who decides the budget?' });
     await client.must({ type: 'post_card', kind: 'answer', text: 'My director.' });
 
     // 3. Contract: only the client writes the request.
-    await facilitator.must({ type: 'next_phase' });
+    await facilitator.must({ type: 'next_phase', from: 1 });
     const notYours = await consultants[1]!.send({ type: 'set_statement', kind: 'client_request', text: 'x' });
     expect(notYours.ok).toBe(false);
     await client.must({ type: 'set_statement', kind: 'client_request', text: 'How do I win my team back?' });
 
     // 4. Consultation: the client's board input is locked; the consultants' cards go through.
-    await facilitator.must({ type: 'next_phase' });
+    await facilitator.must({ type: 'next_phase', from: 2 });
     const locked = await client.send({ type: 'post_card', kind: 'suggestion', text: 'I would rather...' });
     expect(locked.ok).toBe(false);
     expect(['board_locked_in_phase', 'floor_locked', 'wrong_role']).toContain(
@@ -72,7 +72,7 @@ describe('a whole co-development session over the live protocol', () => {
     await client.must({ type: 'logbook_add', text: 'What I feel while listening' });
 
     // 5. Synthesis: the client keeps or sets aside, and commits.
-    await facilitator.must({ type: 'next_phase' });
+    await facilitator.must({ type: 'next_phase', from: 3 });
     await converged(everyone);
     const suggestions = Object.values(client.view!.cards).filter((c) => c.kind === 'suggestion');
     expect(suggestions).toHaveLength(4);
@@ -90,7 +90,7 @@ describe('a whole co-development session over the live protocol', () => {
     await client.must({ type: 'set_confidence', value: 8 });
 
     // 6. Learning and regulation: each writes a learning and evaluates.
-    await facilitator.must({ type: 'next_phase' });
+    await facilitator.must({ type: 'next_phase', from: 4 });
     for (const person of everyone) {
       await person.must({ type: 'add_learning', text: `Learned by ${person.label}` });
       await person.must({ type: 'submit_evaluation', rating: 4, comment: '' });

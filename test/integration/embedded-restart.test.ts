@@ -55,7 +55,7 @@ describe('the embedded server survives a restart (SQLite in DATA_DIR)', () => {
     people.push(facilitator, client, anne, bruno);
     await facilitator.must({ type: 'assign_role', participantId: client.participantId, role: 'client' });
     await facilitator.must({ type: 'start' });
-    await facilitator.must({ type: 'next_phase' });
+    await facilitator.must({ type: 'next_phase', from: 0 });
     await anne.must({ type: 'post_card', kind: 'question', text: 'Before the SIGTERM' });
     const phaseBefore = facilitator.view!.phaseIndex;
     const timerBefore = facilitator.view!.timer;

@@ -40,7 +40,7 @@ describe('hostile input', () => {
     people.push(facilitator, client, consultant, other, bystander);
     await facilitator.must({ type: 'assign_role', participantId: client.participantId, role: 'client' });
     await facilitator.must({ type: 'start' });
-    await facilitator.must({ type: 'next_phase' });
+    await facilitator.must({ type: 'next_phase', from: 0 });
     await facilitator.sync();
     before = canonical(facilitator.view);
   });
@@ -145,7 +145,7 @@ describe('hostile input', () => {
   });
 
   it('commands from the wrong role are refused', async () => {
-    expect(await consultant.send({ type: 'next_phase' })).toMatchObject({
+    expect(await consultant.send({ type: 'next_phase', from: 1 })).toMatchObject({
       ok: false,
       error: { code: 'not_facilitator' },
     });

@@ -35,7 +35,7 @@ describe('logs and retention on the Redis store', () => {
     const b = await join(server.url, { code, name: canary('ConsultantB') });
     await facilitator.must({ type: 'assign_role', participantId: client.participantId, role: 'client' });
     await facilitator.must({ type: 'start' });
-    await facilitator.must({ type: 'next_phase' });
+    await facilitator.must({ type: 'next_phase', from: 0 });
     await a.must({ type: 'post_card', kind: 'question', text: canary('Card') });
     await client.send({ type: 'post_card', kind: 'question', text: canary('RefusedCard') });
     await a.send({ type: 'post_card', kind: 'question', text: `${canary('LongCard')}${'x'.repeat(600)}` });
@@ -43,7 +43,7 @@ describe('logs and retention on the Redis store', () => {
       .timeout(5_000)
       .emitWithAck('room:command', { id: 'bad', command: { text: canary('BadPayload') } } as never);
     await client.must({ type: 'logbook_add', text: canary('Logbook') });
-    await facilitator.must({ type: 'next_phase' });
+    await facilitator.must({ type: 'next_phase', from: 1 });
     await client.must({ type: 'set_statement', kind: 'client_request', text: canary('Request') });
     await fetch(`${server.url}/api/rooms/${code}`);
     await fetch(`${server.url}/api/rooms/${canary('Path')}`);

@@ -40,13 +40,13 @@ describe('metrics (/metrics, Prometheus text)', () => {
 
     await facilitator.must({ type: 'assign_role', participantId: client.participantId, role: 'client' });
     await facilitator.must({ type: 'start' });
-    await facilitator.must({ type: 'next_phase' });
+    await facilitator.must({ type: 'next_phase', from: 0 });
     await consultant.must({
       type: 'post_card',
       kind: 'question',
       text: 'A question nobody may see in metrics',
     });
-    const refused = await consultant.send({ type: 'next_phase' });
+    const refused = await consultant.send({ type: 'next_phase', from: 1 });
     expect(refused.ok).toBe(false);
     const refusedCode = refused.ok ? '' : refused.error.code;
     const unparsed = await consultant.send({ type: 'no_such_command' });

@@ -30,15 +30,15 @@ describe('a whole peer-coaching session over the live protocol', () => {
     expect(phaseCount).toBe(6);
 
     const round = async (coachee: TestParticipant, coach: TestParticipant, n: number) => {
-      await coach.must({ type: 'next_phase' }); // sharing
-      await coachee.must({ type: 'next_phase' }); // goal
+      await coach.must({ type: 'next_phase', from: 0 }); // sharing
+      await coachee.must({ type: 'next_phase', from: 1 }); // goal
       await coachee.must({ type: 'post_card', kind: 'objective', text: `Goal of round ${n}` });
       const notTheCoach = await coach.send({ type: 'post_card', kind: 'objective', text: 'mine' });
       expect(notTheCoach.ok).toBe(false);
-      await coach.must({ type: 'next_phase' }); // reality
-      await coach.must({ type: 'next_phase' }); // options
+      await coach.must({ type: 'next_phase', from: 2 }); // reality
+      await coach.must({ type: 'next_phase', from: 3 }); // options
       await coachee.must({ type: 'post_card', kind: 'option', text: `Option of round ${n}` });
-      await coach.must({ type: 'next_phase' }); // commitments
+      await coach.must({ type: 'next_phase', from: 4 }); // commitments
       await coachee.must({ type: 'add_action', what: `Step of round ${n}`, byWhen: 'Monday', withWhom: '' });
       await coachee.must({ type: 'set_confidence', value: 6 + n });
       const coachCommits = await coach.send({ type: 'set_confidence', value: 9 });
@@ -46,16 +46,16 @@ describe('a whole peer-coaching session over the live protocol', () => {
     };
 
     await round(coacheeFirst, coachFirst, 1);
-    await coacheeFirst.must({ type: 'swap_roles' });
+    await coacheeFirst.must({ type: 'swap_roles', round: 1 });
     await converged([ana, ben]);
     expect(coacheeFirst.seat!.role).toBe('coach');
     expect(coachFirst.seat!.role).toBe('coachee');
     expect(ana.view!.coachingRound).toBe(2);
     expect(ana.view!.phases[ana.view!.phaseIndex]!.id).toBe('sharing');
     // Round 2 restarts at sharing: walk the rest with the new roles.
-    await coacheeFirst.must({ type: 'previous_phase' });
+    await coacheeFirst.must({ type: 'previous_phase', from: 1 });
     await round(coachFirst, coacheeFirst, 2);
-    const swapTwice = await ana.send({ type: 'swap_roles' });
+    const swapTwice = await ana.send({ type: 'swap_roles', round: 1 });
     expect(swapTwice.ok).toBe(false);
     await ana.must({ type: 'end', purge: false });
 

@@ -105,7 +105,7 @@ describe('private views are told to exactly those whose own data changed', () =>
     const b = await seat('Bea');
     await run(f, { type: 'assign_role', participantId: c, role: 'client' });
     await run(f, { type: 'start' });
-    await run(f, { type: 'next_phase' });
+    await run(f, { type: 'next_phase', from: 0 });
     await run(a, { type: 'post_card', kind: 'question', text: 'seen by all' });
     await run(a, { type: 'post_card', kind: 'question', text: 'mine alone', anonymous: true });
     await run(b, { type: 'logbook_add', text: 'a note of mine' });
@@ -118,7 +118,7 @@ describe('private views are told to exactly those whose own data changed', () =>
     flush();
     await run(f, { type: 'remove_participant', participantId: a });
     await run(late, { type: 'logbook_add', text: 'my first note' });
-    await run(f, { type: 'next_phase' });
+    await run(f, { type: 'next_phase', from: 1 });
 
     expect(told.length).toBe(expected.length);
     expect(told).toEqual(expected);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { clientEventSchemas, errorCodeSchema, serverEventSchemas } from '@cercle/shared';
+import { clientEventSchemas, commandSchema, errorCodeSchema, serverEventSchemas } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 
@@ -45,6 +45,23 @@ describe('docs/protocol.md matches the schemas', () => {
       const text = documented.get(name) ?? '';
       for (const field of fieldsOf(schema))
         expect(text, `${name}.${field}`).toMatch(new RegExp(`\\b${field}\\b`));
+    }
+  });
+
+  it('lists every command with its fields, and no other', () => {
+    const rows = new Map(
+      [...section('Client to server').matchAll(/^\| `([a-z_]+)` +\|([^|]*)\|/gm)].map((m) => [
+        m[1],
+        m[2] ?? '',
+      ]),
+    );
+    const types = commandSchema.options.map((option) => option.shape.type.value);
+    expect([...rows.keys()].sort()).toEqual([...types].sort());
+    for (const option of commandSchema.options) {
+      const fields = Object.keys(option.shape).filter((k) => k !== 'type');
+      const listed = rows.get(option.shape.type.value) ?? '';
+      for (const field of fields)
+        expect(listed, `${option.shape.type.value}.${field}`).toMatch(new RegExp(`\`${field}\\??\``));
     }
   });
 

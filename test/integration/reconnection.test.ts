@@ -43,7 +43,7 @@ describe('reconnection, removal and admission, across two nodes on one Redis', (
     people.push(facilitator, client, c1, c2, c3);
     await facilitator.must({ type: 'assign_role', participantId: client.participantId, role: 'client' });
     await facilitator.must({ type: 'start' });
-    await facilitator.must({ type: 'next_phase' });
+    await facilitator.must({ type: 'next_phase', from: 0 });
     return { code, facilitator, client, c1, c2, c3 };
   }
 

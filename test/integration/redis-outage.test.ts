@@ -32,7 +32,7 @@ describe('acknowledged means stored', () => {
     people.push(facilitator, client, ...consultants);
     await facilitator.must({ type: 'assign_role', participantId: client.participantId, role: 'client' });
     await facilitator.must({ type: 'start' });
-    await facilitator.must({ type: 'next_phase' });
+    await facilitator.must({ type: 'next_phase', from: 0 });
     return { code, facilitator, client, consultants, everyone: [facilitator, client, ...consultants] };
   }
 

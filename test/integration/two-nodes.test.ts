@@ -39,7 +39,7 @@ describe('two nodes on one Redis', () => {
     people.push(facilitator, client, ...consultants);
     await facilitator.must({ type: 'assign_role', participantId: client.participantId, role: 'client' });
     await facilitator.must({ type: 'start' });
-    await facilitator.must({ type: 'next_phase' });
+    await facilitator.must({ type: 'next_phase', from: 0 });
     return { code, facilitator, client, consultants, everyone: [facilitator, client, ...consultants] };
   }
 

@@ -119,14 +119,14 @@ describe('co-development', () => {
 
   it('[PH-1] the facilitator moves phases for everyone and the history records actual times', () => {
     const host = codevRoom();
-    host.refused('a', { type: 'next_phase' }, 'not_facilitator');
-    host.refused('f', { type: 'previous_phase' }, 'phase_out_of_range');
+    host.refused('a', { type: 'next_phase', from: host.room.phaseIndex }, 'not_facilitator');
+    host.refused('f', { type: 'previous_phase', from: host.room.phaseIndex }, 'phase_out_of_range');
     host.advance(12 * 60_000);
-    host.ok('f', { type: 'next_phase' });
-    host.ok('f', { type: 'previous_phase' });
-    host.refused('f', { type: 'jump_phase', index: 9 }, 'phase_out_of_range');
-    host.ok('f', { type: 'jump_phase', index: 5 });
-    host.refused('f', { type: 'next_phase' }, 'phase_out_of_range');
+    host.ok('f', { type: 'next_phase', from: host.room.phaseIndex });
+    host.ok('f', { type: 'previous_phase', from: host.room.phaseIndex });
+    host.refused('f', { type: 'jump_phase', from: host.room.phaseIndex, index: 9 }, 'phase_out_of_range');
+    host.ok('f', { type: 'jump_phase', from: host.room.phaseIndex, index: 5 });
+    host.refused('f', { type: 'next_phase', from: host.room.phaseIndex }, 'phase_out_of_range');
     const [first, second] = host.room.phaseHistory;
     expect(first).toMatchObject({
       phaseId: 'expose',
@@ -145,7 +145,7 @@ describe('co-development', () => {
     expect(host.room.status).toBe('ended');
     expect(host.room.timer).toBeNull();
     expect(host.room.phaseHistory.at(-1)?.endedAt).toBe(host.now);
-    host.refused('f', { type: 'next_phase' }, 'wrong_status');
+    host.refused('f', { type: 'next_phase', from: host.room.phaseIndex }, 'wrong_status');
     host.refused('f', { type: 'end', purge: true }, 'wrong_status');
     host.refused(
       null,

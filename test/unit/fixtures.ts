@@ -90,7 +90,8 @@ export function codevRoom(started = true, options: Partial<CreateRoomInput> = {}
 export function goToPhase(host: Host, phaseId: string, driver = 'f'): void {
   const index = host.room.phases.findIndex((phase) => phase.id === phaseId);
   if (index < 0) throw new Error(`no phase ${phaseId}`);
-  if (host.room.phaseIndex !== index) host.ok(driver, { type: 'jump_phase', index });
+  if (host.room.phaseIndex !== index)
+    host.ok(driver, { type: 'jump_phase', from: host.room.phaseIndex, index });
 }
 
 /** A peer-coaching pair: `e` (coachee, joined first) and `o` (coach); optionally started. */

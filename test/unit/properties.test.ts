@@ -1,7 +1,10 @@
 import {
   allowedCommands,
+  type Command,
   type CommandType,
   type EngineCommand,
+  permissionCodes,
+  permits,
   postableKinds,
   privateView,
   publicView,
@@ -31,9 +34,6 @@ function commandArb(people: string[]): fc.Arbitrary<(actor: string | null, host:
         'lock_room',
         'unlock_room',
         'start',
-        'next_phase',
-        'previous_phase',
-        'swap_roles',
         'pause_timer',
         'resume_timer',
         'raise_hand',
@@ -49,8 +49,46 @@ function commandArb(people: string[]): fc.Arbitrary<(actor: string | null, host:
         () =>
           ({ type: 'assign_role', participantId, role: r }) as EngineCommand,
     ),
-    fc.integer({ min: 0, max: 6 }).map((index) => () => ({ type: 'jump_phase', index }) as EngineCommand),
-    fc.constant(() => ({ type: 'jump_phase', index: 3 }) as EngineCommand),
+    // Moves start, most of the time, from where the room is; else from a phase it has left (PH-4).
+    fc.tuple(fc.constantFrom('next_phase', 'previous_phase' as const), fc.boolean(), fc.nat(6)).map(
+      ([type, current, other]) =>
+        (_actor: string | null, host: Host) =>
+          ({ type, from: current ? host.room.phaseIndex : other }) as EngineCommand,
+    ),
+    fc.tuple(fc.boolean(), fc.nat(2)).map(
+      ([current, other]) =>
+        (_actor: string | null, host: Host) =>
+          ({ type: 'swap_roles', round: current ? host.room.coachingRound : other + 1 }) as EngineCommand,
+    ),
+    fc.tuple(fc.integer({ min: 0, max: 6 }), fc.boolean()).map(
+      ([index, current]) =>
+        (_actor: string | null, host: Host) =>
+          ({ type: 'jump_phase', from: current ? host.room.phaseIndex : 0, index }) as EngineCommand,
+    ),
+    fc.constant(
+      (_actor: string | null, host: Host) =>
+        ({ type: 'jump_phase', from: host.room.phaseIndex, index: 3 }) as EngineCommand,
+    ),
+    cardId.map((id) => () => ({ type: 'reopen_card', cardId: id }) as EngineCommand),
+    // The actor's own last card, as their page's edit and withdraw buttons would name it.
+    fc
+      .constantFrom('edit_card', 'withdraw_card' as const)
+      .map((type) => (actor: string | null, host: Host) => {
+        const seat = actor ? host.room.participants[actor] : undefined;
+        const own = Object.values(host.room.cards).filter(
+          (card) => card.authorId === actor || (seat?.anonymousCardIds.includes(card.id) ?? false),
+        );
+        const cardId = own.at(-1)?.id ?? 'nope';
+        return (type === 'edit_card' ? { type, cardId, text: 'revue' } : { type, cardId }) as EngineCommand;
+      }),
+    fc.tuple(person, cardId).map(
+      ([p, id]) =>
+        () =>
+          ({ type: 'edit_action', itemId: id, what: p, byWhen: '', withWhom: '' }) as EngineCommand,
+    ),
+    fc
+      .integer({ min: 0, max: 4 })
+      .map((m) => () => ({ type: 'set_warning', ms: m * 60_000 }) as EngineCommand),
     fc
       .integer({ min: -20, max: 20 })
       .filter((m) => m !== 0)
@@ -155,6 +193,8 @@ function commandArb(people: string[]): fc.Arbitrary<(actor: string | null, host:
 const systemTypes = new Set(['join', 'presence', 'time_up']);
 /** Accepted command types seen, to make sure the sequences do more than collect refusals. */
 const acceptedTypes = new Set<string>();
+/** Command types the policy permitted at least once (the VW-5 property is not vacuous). */
+const permittedSeen = new Set<string>();
 /** A seat was released by its grace timer at least once (RM-7). */
 let releasedSeen = false;
 
@@ -185,8 +225,25 @@ function runSequence(
     const command = build(actor, host);
     const before = host.room;
     const snapshot = structuredClone(before);
-    const allowed = actor ? allowedCommands(publicView(before), actor, host.now) : [];
-    const decision = host.try(systemTypes.has(command.type) ? null : actor, command);
+    const system = systemTypes.has(command.type);
+    const shown = publicView(before);
+    const seat = actor ? before.participants[actor] : undefined;
+    // What the page of this person holds: the public view and their own anonymous cards (VW-2).
+    const viewer = { id: actor ?? '', anonymousCardIds: seat?.anonymousCardIds };
+    const allowed = actor ? allowedCommands(shown, viewer, host.now) : [];
+    const permit = actor && !system ? permits(shown, viewer, command as Command) : null;
+    const decision = host.try(system ? null : actor, command);
+    if (actor && !system) {
+      // VW-5: one policy. Every permission refusal is the policy's own answer on the page's view; a type
+      // the page withholds is refused; a command the page permits is never refused for permission.
+      if (!decision.ok && permissionCodes.includes(decision.code)) expect(permit?.code).toBe(decision.code);
+      if (!allowed.includes(command.type as CommandType)) expect(decision.ok).toBe(false);
+      if (permit) expect(decision.ok ? 'accepted' : decision.code).toBe(permit.code);
+      if (allowed.includes(command.type as CommandType) && permit === null && !decision.ok) {
+        expect(permissionCodes).not.toContain(decision.code);
+      }
+      if (permit === null) permittedSeen.add(command.type);
+    }
     // EN-2: the room passed in is never mutated, accepted or refused.
     expect(before).toEqual(snapshot);
     if (decision.ok) {
@@ -221,12 +278,13 @@ const stepArb = (people: string[]) =>
 describe('properties over random command sequences', () => {
   const codevPeople = ['f', 'c', 'a', 'b', 'd'];
 
-  it('[EN-1][EN-2][VW-1][VW-3][LG-1] codev: version, refusal, views and logbooks hold; [CD-6] one client, one facilitator', () => {
+  it('[EN-1][EN-2][VW-1][VW-3][VW-5][LG-1] codev: version, refusal, views and logbooks hold; [CD-6] one client, one facilitator', () => {
     fc.assert(
       fc.property(fc.boolean(), fc.nat(5), stepArb(codevPeople), (started, firstPhase, steps) => {
         const host = codevRoom(started, { allowAnonymousCards: true });
         // Start anywhere in the session, so the board and floor rules of every phase get exercised.
-        if (started && firstPhase > 0) host.ok('f', { type: 'jump_phase', index: firstPhase });
+        if (started && firstPhase > 0)
+          host.ok('f', { type: 'jump_phase', from: host.room.phaseIndex, index: firstPhase });
         const checkSeats = () => {
           if (host.room.status === 'running') {
             expect(roleCount(host.room, 'client')).toBe(1);
@@ -246,6 +304,16 @@ describe('properties over random command sequences', () => {
       expect(acceptedTypes).toContain(type);
     }
     expect(releasedSeen).toBe(true);
+    for (const type of [
+      'jump_phase',
+      'post_card',
+      'withdraw_card',
+      'give_floor',
+      'raise_hand',
+      'set_statement',
+    ]) {
+      expect(permittedSeen).toContain(type);
+    }
   });
 
   it('[PC-1][PC-3][EN-2] peer coaching: a running pair keeps exactly one coach and one coachee', () => {

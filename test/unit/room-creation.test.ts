@@ -92,9 +92,9 @@ describe('creating a room', () => {
     ]);
     // The floor policy given at creation, not codev's usual CD-3 lock.
     host.ok('c', { type: 'raise_hand' });
-    host.ok('f', { type: 'next_phase' });
+    host.ok('f', { type: 'next_phase', from: host.room.phaseIndex });
     expect(host.phaseId).toBe('expose');
-    host.refused('f', { type: 'next_phase' }, 'phase_out_of_range');
+    host.refused('f', { type: 'next_phase', from: host.room.phaseIndex }, 'phase_out_of_range');
   });
 
   it('[CU-2] a list the method cannot run is refused, with the position of the phase at fault', () => {
@@ -190,8 +190,8 @@ describe('creating a room', () => {
     host.join('e', 'Eve');
     host.join('o', 'Olga');
     host.ok('e', { type: 'start' });
-    host.ok('e', { type: 'next_phase' });
-    host.ok('e', { type: 'swap_roles' });
+    host.ok('e', { type: 'next_phase', from: host.room.phaseIndex });
+    host.ok('e', { type: 'swap_roles', round: host.room.coachingRound });
     expect(host.room).toMatchObject({ phaseIndex: 0, coachingRound: 2 });
     expect(peerCoachingTemplate.swap?.restartPhaseId).toBe('sharing');
   });

@@ -162,7 +162,7 @@ describe('seats', () => {
   it('[RM-6] removing a participant disconnects them and drops their hand and logbook', () => {
     const host = codevRoom();
     host.ok('a', { type: 'logbook_add', text: 'mine' });
-    host.ok('f', { type: 'jump_phase', index: 3 });
+    host.ok('f', { type: 'jump_phase', from: host.room.phaseIndex, index: 3 });
     host.ok('a', { type: 'raise_hand' });
     const decision = host.ok('f', { type: 'remove_participant', participantId: 'a' });
     expect(decision.effects).toEqual([{ type: 'disconnect', participantId: 'a', reason: 'removed' }]);

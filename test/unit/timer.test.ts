@@ -85,7 +85,7 @@ describe('timer commands', () => {
     expect(second).not.toBe(first);
     host.advance(20 * MIN);
     host.refused(null, { type: 'time_up', timerId: first }, 'stale_timer');
-    host.ok('f', { type: 'next_phase' });
+    host.ok('f', { type: 'next_phase', from: host.room.phaseIndex });
     host.refused(null, { type: 'time_up', timerId: second }, 'stale_timer');
   });
 

@@ -17,7 +17,7 @@ describe('tripartite meetings', () => {
     expect(host.room.participants.k?.role).toBe('coach');
     expect(host.room.participants.e?.role).toBe('coachee');
     expect(host.room.participants.s?.role).toBe('sponsor');
-    host.refused('s', { type: 'next_phase' }, 'not_facilitator');
+    host.refused('s', { type: 'next_phase', from: host.room.phaseIndex }, 'not_facilitator');
   });
 
   it('[TR-1] framing records the two levels of request, objectives, indicators and the synthesis', () => {

@@ -328,6 +328,14 @@ export const en: Texts = {
     purgeConfirm: 'Erase everything now? Nobody will be able to download anything.',
     assignHint: 'Give the roles in the people list.',
     swap: 'Swap roles for round 2',
+    phases: 'Phases',
+    undo: (phase) => `Back to “${phase}”`,
+    jumpTo: 'Go to phase',
+    jump: 'Go',
+    plannedEnd: (time) => `Planned end around ${time}`,
+    warning: 'Warn before the end:',
+    warningOff: 'off',
+    warningMinutes: (n) => `${n} min`,
   },
 
   swap: {
@@ -383,6 +391,7 @@ export const en: Texts = {
     not_admitted: 'You are still in the waiting room.',
     roles_incomplete: 'The roles are not all given as the method requires.',
     limit_reached: 'Limit reached for this session.',
+    stale_move: 'Already done: the session had moved on.',
     bad_request: 'Malformed request.',
     room_not_found: 'No open session has this code.',
     bad_token: 'Your seat is no longer valid: please enter again.',

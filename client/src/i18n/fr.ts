@@ -331,6 +331,14 @@ export const fr = {
     purgeConfirm: 'Tout effacer maintenant ? Personne ne pourra plus rien télécharger.',
     assignHint: 'Donnez les rôles dans la liste des participants.',
     swap: 'Inverser les rôles pour le tour 2',
+    phases: 'Étapes',
+    undo: (phase: string) => `Revenir à « ${phase} »`,
+    jumpTo: 'Aller à l’étape',
+    jump: 'Y aller',
+    plannedEnd: (time: string) => `Fin prévue vers ${time}`,
+    warning: 'Prévenir avant la fin :',
+    warningOff: 'non',
+    warningMinutes: (n: number) => `${n} min`,
   },
 
   swap: {
@@ -387,6 +395,7 @@ export const fr = {
     not_admitted: 'Vous êtes encore en salle d’attente.',
     roles_incomplete: 'Les rôles ne sont pas tous attribués comme la méthode le demande.',
     limit_reached: 'Limite atteinte pour cette séance.',
+    stale_move: 'Déjà fait : la séance avait avancé.',
     bad_request: 'Demande mal formée.',
     room_not_found: 'Aucune séance ouverte avec ce code.',
     bad_token: 'Votre place n’est plus valable : entrez à nouveau.',

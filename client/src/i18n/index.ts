@@ -71,4 +71,22 @@ export function formatClock(ms: number): string {
   return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
 }
 
+/** A time of day in the page's language (16:45, 4:45 PM). */
+export function formatTime(at: number): string {
+  return new Intl.DateTimeFormat(locale.value, { hour: '2-digit', minute: '2-digit' }).format(at);
+}
+
+/** A date and time in the page's language. */
+export function formatDateTime(at: number): string {
+  return new Intl.DateTimeFormat(locale.value, { dateStyle: 'long', timeStyle: 'short' }).format(at);
+}
+
+/** A number in the page's language: "4,5" in French, "4.5" in English. */
+export function formatNumber(n: number, digits = 1): string {
+  return new Intl.NumberFormat(locale.value, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(n);
+}
+
 export const formatMinutes = (ms: number): string => `${Math.round(ms / 60_000)} min`;

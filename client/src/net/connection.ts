@@ -265,7 +265,8 @@ function attempt(s: RoomSocket, entry: PendingCommand): void {
 function settle(entry: PendingCommand, ack: CommandAck): void {
   pending.delete(entry.id);
   updatePendingCount();
-  if (!ack.ok) {
+  // A late phase move (PH-4) means the move already happened: nothing to say.
+  if (!ack.ok && ack.error.code !== 'stale_move') {
     failures.value = [
       ...failures.value.slice(-2),
       { id: entry.id, type: entry.command.type, code: toErrorCode(ack.error.code) },

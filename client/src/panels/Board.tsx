@@ -2,7 +2,8 @@ import { type CardKind, type CardView, postableKinds, TEXT_LIMITS } from '@cercl
 import { useSignal } from '@preact/signals';
 import { loc, t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
-import { can, myRole, nameOf } from '../state/derived.js';
+import { can, myRole, nameOf, permitted } from '../state/derived.js';
+import { readDraft, sendDraft, useDraft, writeDraft } from '../state/drafts.js';
 import { mine, participantId, pendingCommands, view } from '../state/session.js';
 import { Icon } from '../ui/Icon.js';
 
@@ -88,43 +89,22 @@ export function Board() {
 }
 
 function CardItem({ card }: { card: CardView }) {
-  const editing = useSignal<string | null>(null);
   const own = isMine(card);
   const author = card.anonymous ? t().board.anonymousAuthor : own ? t().board.byYou : nameOf(card.authorId);
   const phaseName = view.value?.phases.find((p) => p.id === card.phaseId);
-  const mayTriage = can('keep_card') && !own;
+  // Every button comes from the policy for this very card (VW-5): nothing drawn is then refused.
+  const mayKeep = !own && permitted({ type: 'keep_card', cardId: card.id });
+  const maySetAside = !own && permitted({ type: 'set_aside_card', cardId: card.id });
+  const mayReopen = !own && permitted({ type: 'reopen_card', cardId: card.id });
+  const mayEdit = permitted({ type: 'edit_card', cardId: card.id, text: card.text });
+  // The driver may withdraw any card (moderation, BD-2); the page offers it on one's own cards only.
+  const mayWithdraw = own && permitted({ type: 'withdraw_card', cardId: card.id });
+  // An edit in progress is a draft: it survives a reload, and waits on the shelf while editing is closed.
+  const editing = mayEdit && readDraft(editBox(card.id)) !== '';
   const cls = ['card', card.status, own ? 'mine' : ''].filter(Boolean).join(' ');
   return (
     <li class={cls} data-card-id={card.id} data-status={card.status}>
-      {editing.value !== null ? (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            const text = editing.value?.trim();
-            if (text) void sendCommand({ type: 'edit_card', cardId: card.id, text });
-            editing.value = null;
-          }}
-        >
-          <textarea
-            aria-label={t().board.text}
-            maxLength={TEXT_LIMITS.card}
-            value={editing.value}
-            onInput={(e) => {
-              editing.value = e.currentTarget.value;
-            }}
-          />
-          <div class="actions">
-            <button type="submit" class="small primary">
-              {t().board.save}
-            </button>
-            <button type="button" class="small" onClick={() => (editing.value = null)}>
-              {t().board.cancel}
-            </button>
-          </div>
-        </form>
-      ) : (
-        <p class="text">{card.text}</p>
-      )}
+      {editing ? <EditCardForm card={card} /> : <p class="text">{card.text}</p>}
       <div class="meta">
         <span>{author}</span>
         {phaseName && <span>· {loc(phaseName.name)}</span>}
@@ -132,36 +112,39 @@ function CardItem({ card }: { card: CardView }) {
         {card.status === 'set_aside' && <span class="badge">{t().board.setAsideDone}</span>}
       </div>
       <div class="actions">
-        {mayTriage && (
-          <>
-            <button
-              type="button"
-              class="small"
-              aria-pressed={card.status === 'kept'}
-              onClick={() =>
-                card.status !== 'kept' && void sendCommand({ type: 'keep_card', cardId: card.id })
-              }
-            >
-              ✓ {t().board.keep}
-            </button>
-            <button
-              type="button"
-              class="small"
-              aria-pressed={card.status === 'set_aside'}
-              onClick={() =>
-                card.status !== 'set_aside' && void sendCommand({ type: 'set_aside_card', cardId: card.id })
-              }
-            >
-              {t().board.setAside}
-            </button>
-          </>
+        {mayKeep && (
+          <button
+            type="button"
+            class="small"
+            onClick={() => void sendCommand({ type: 'keep_card', cardId: card.id })}
+          >
+            ✓ {t().board.keep}
+          </button>
         )}
-        {own && !card.seeded && editing.value === null && can('edit_card') && (
-          <button type="button" class="small ghost" onClick={() => (editing.value = card.text)}>
+        {maySetAside && (
+          <button
+            type="button"
+            class="small"
+            onClick={() => void sendCommand({ type: 'set_aside_card', cardId: card.id })}
+          >
+            {t().board.setAside}
+          </button>
+        )}
+        {mayReopen && (
+          <button
+            type="button"
+            class="small ghost"
+            onClick={() => void sendCommand({ type: 'reopen_card', cardId: card.id })}
+          >
+            ↶ {t().board.reopen}
+          </button>
+        )}
+        {mayEdit && !editing && (
+          <button type="button" class="small ghost" onClick={() => writeDraft(editBox(card.id), card.text)}>
             {t().board.edit}
           </button>
         )}
-        {own && !card.seeded && can('withdraw_card') && (
+        {mayWithdraw && (
           <button
             type="button"
             class="small ghost"
@@ -175,24 +158,56 @@ function CardItem({ card }: { card: CardView }) {
   );
 }
 
+const editBox = (cardId: string) => `edit-card.${cardId}`;
+
+function EditCardForm({ card }: { card: CardView }) {
+  const box = editBox(card.id);
+  const draft = useDraft(box);
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        const text = draft.value.trim();
+        if (!text) return;
+        sendDraft(box, text, () => sendCommand({ type: 'edit_card', cardId: card.id, text }));
+      }}
+    >
+      <textarea
+        aria-label={t().board.text}
+        maxLength={TEXT_LIMITS.card}
+        value={draft.value}
+        onInput={(e) => draft.set(e.currentTarget.value)}
+      />
+      <div class="actions">
+        <button type="submit" class="small primary">
+          {t().board.save}
+        </button>
+        <button type="button" class="small" onClick={() => draft.clear()}>
+          {t().board.cancel}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 function PostBox({ kinds, anonymousAllowed }: { kinds: CardKind[]; anonymousAllowed: boolean }) {
-  const text = useSignal('');
+  const draft = useDraft('post');
+  const text = { value: draft.value };
   const kind = useSignal<CardKind>(kinds[0] ?? 'note');
   const anonymous = useSignal(false);
   if (!kinds.includes(kind.value)) kind.value = kinds[0] ?? 'note';
   const post = () => {
     const value = text.value.trim();
     if (!value) return;
-    text.value = '';
     // Refused or not stored: the words come back into the box rather than vanish.
-    void sendCommand({
-      type: 'post_card',
-      kind: kind.value,
-      text: value,
-      ...(anonymous.value ? { anonymous: true } : {}),
-    }).then((ack) => {
-      if (!ack.ok && !text.value) text.value = value;
-    });
+    sendDraft('post', value, () =>
+      sendCommand({
+        type: 'post_card',
+        kind: kind.value,
+        text: value,
+        ...(anonymous.value ? { anonymous: true } : {}),
+      }),
+    );
   };
   return (
     <form
@@ -224,9 +239,7 @@ function PostBox({ kinds, anonymousAllowed }: { kinds: CardKind[]; anonymousAllo
         id="post-text"
         maxLength={TEXT_LIMITS.card}
         value={text.value}
-        onInput={(e) => {
-          text.value = e.currentTarget.value;
-        }}
+        onInput={(e) => draft.set(e.currentTarget.value)}
         onKeyDown={(e) => {
           // Ctrl/Cmd+Enter posts, as in most chat boxes; Enter alone makes a new line.
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {

@@ -1,9 +1,11 @@
-import { MAX_SPEAKER_MS, MIN_SPEAKER_MS, roleCount } from '@cercle/shared';
+import { MAX_SPEAKER_MS, MIN_SPEAKER_MS, remainingMs, roleCount } from '@cercle/shared';
 import { useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
-import { t } from '../i18n/index.js';
+import { formatTime, loc, t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
-import { can, isPair, nameOf } from '../state/derived.js';
+import { nowTick } from '../state/clock.js';
+import { can, isPair, nameOf, permitted } from '../state/derived.js';
+import { lastMove, movePhase, moving, undoMove } from '../state/moves.js';
 import { view } from '../state/session.js';
 import { Icon, type IconName } from '../ui/Icon.js';
 
@@ -22,12 +24,7 @@ export function ConsolePanel() {
       {lobby && <StartGroup />}
       {running && (
         <>
-          <Group title={t().room.stepper}>
-            <Cmd type="previous_phase" label={`◀ ${t().console.prev}`} />
-            {!lastPhase && <Cmd type="next_phase" label={`${t().console.next} ▶`} primary />}
-            {can('swap_roles') && <Cmd type="swap_roles" label={t().console.swap} icon="swap" primary />}
-            {lastPhase && !can('swap_roles') && <EndButtons finishLabel={t().console.finish} />}
-          </Group>
+          <MoveGroup />
           {v.timer && (
             <Group title={t().room.timeLeft}>
               {v.timer.pausedAt === null ? (
@@ -51,6 +48,7 @@ export function ConsolePanel() {
               >
                 {t().console.plus5}
               </button>
+              <WarningSetting />
               {can('set_auto_advance') && (
                 <label class="check">
                   <input
@@ -69,11 +67,17 @@ export function ConsolePanel() {
         </>
       )}
       {!lobby && v.status !== 'ended' && <EntranceGroup />}
-      {running && !lastPhase && (
-        <details>
-          <summary>{t().console.end}</summary>
-          <EndButtons finishLabel={t().console.end} />
-        </details>
+      {running && lastPhase && !can('swap_roles') ? (
+        <Group title={t().console.finish}>
+          <EndButtons finishLabel={t().console.finish} />
+        </Group>
+      ) : (
+        running && (
+          <details>
+            <summary>{t().console.end}</summary>
+            <EndButtons finishLabel={t().console.end} />
+          </details>
+        )
       )}
     </section>
   );
@@ -88,6 +92,131 @@ function Group({ title, children }: { title: string; children: ComponentChildren
   );
 }
 
+/**
+ * Moving through the phases (PH-4): "previous" and "next" keep their places whatever the phase, disabled
+ * rather than removed, so nothing slides under the pointer; at the end of a pair's first round the swap
+ * takes the place of "next" (it is the pair's next step). A move can be undone in one click.
+ */
+function MoveGroup() {
+  const v = view.value;
+  const jumpTo = useSignal<number | null>(null);
+  if (!v) return null;
+  const swapNow = can('swap_roles');
+  const busy = moving.value;
+  const last = lastMove.value;
+  const undoable =
+    last && last.toIndex === v.phaseIndex && last.round === v.coachingRound && can('jump_phase');
+  const target = jumpTo.value ?? v.phaseIndex;
+  return (
+    <Group title={t().console.phases}>
+      <div class="move-row" data-testid="phase-moves">
+        <button
+          type="button"
+          class="move-prev"
+          disabled={!can('previous_phase') || busy}
+          onClick={(e) => movePhase({ kind: 'previous' }, e)}
+        >
+          ◀ {t().console.prev}
+        </button>
+        {swapNow ? (
+          <button
+            type="button"
+            class="primary move-next"
+            disabled={busy}
+            onClick={(e) => movePhase({ kind: 'swap' }, e)}
+          >
+            <Icon name="swap" /> {t().console.swap}
+          </button>
+        ) : (
+          <button
+            type="button"
+            class="primary move-next"
+            disabled={!can('next_phase') || busy}
+            onClick={(e) => movePhase({ kind: 'next' }, e)}
+          >
+            {t().console.next} ▶
+          </button>
+        )}
+      </div>
+      {undoable && (
+        <button type="button" class="small ghost" onClick={(e) => undoMove(e)}>
+          ↶ {t().console.undo(loc(v.phases[last.fromIndex]?.name ?? { fr: '', en: '' }))}
+        </button>
+      )}
+      {can('jump_phase') && (
+        <div class="row jump">
+          <label for="jump-to" class="hint">
+            {t().console.jumpTo}
+          </label>
+          <select
+            id="jump-to"
+            value={String(target)}
+            onChange={(e) => {
+              jumpTo.value = Number(e.currentTarget.value);
+            }}
+          >
+            {v.phases.map((phase, i) => (
+              <option key={phase.id} value={String(i)}>
+                {i + 1}. {loc(phase.name)}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            disabled={busy || target === v.phaseIndex}
+            onClick={(e) => {
+              jumpTo.value = null;
+              movePhase({ kind: 'jump', index: target }, e);
+            }}
+          >
+            {t().console.jump}
+          </button>
+        </div>
+      )}
+      <PlannedEnd />
+    </Group>
+  );
+}
+
+/** When the session should end, as things stand: this phase's deadline, then the others' timeboxes. */
+function PlannedEnd() {
+  const v = view.value;
+  const now = nowTick.value;
+  if (!v?.timer) return null;
+  const rest = v.phases.slice(v.phaseIndex + 1).reduce((sum, phase) => sum + phase.durationMs, 0);
+  const secondRound =
+    v.template.swap && v.coachingRound === 1 ? v.phases.reduce((sum, phase) => sum + phase.durationMs, 0) : 0;
+  const end = now + Math.max(0, remainingMs(v.timer, now)) + rest + secondRound;
+  return (
+    <p class="hint" data-testid="planned-end">
+      {t().console.plannedEnd(formatTime(end))}
+    </p>
+  );
+}
+
+/** TM-8: how long before a phase's end everyone is warned. */
+function WarningSetting() {
+  const v = view.value;
+  if (!v || !can('set_warning')) return null;
+  const choices = [0, 1, 2, 3, 5].map((m) => m * 60_000);
+  if (!choices.includes(v.warnBeforeMs)) choices.push(v.warnBeforeMs);
+  return (
+    <label class="check">
+      {t().console.warning}{' '}
+      <select
+        value={String(v.warnBeforeMs)}
+        onChange={(e) => void sendCommand({ type: 'set_warning', ms: Number(e.currentTarget.value) })}
+      >
+        {choices.map((ms) => (
+          <option key={ms} value={String(ms)}>
+            {ms === 0 ? t().console.warningOff : t().console.warningMinutes(ms / 60_000)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function Cmd({
   type,
   label,
@@ -95,9 +224,6 @@ function Cmd({
   icon,
 }: {
   type:
-    | 'previous_phase'
-    | 'next_phase'
-    | 'swap_roles'
     | 'pause_timer'
     | 'resume_timer'
     | 'start'
@@ -158,7 +284,7 @@ function FloorGroup() {
   return (
     <>
       <Group title={t().people.handQueue(hands.length)}>
-        {can('give_floor') && hands.length > 0 && (
+        {hands.length > 0 && permitted({ type: 'give_floor' }) && (
           <button type="button" class="primary" onClick={() => void sendCommand({ type: 'give_floor' })}>
             <Icon name="mic" /> {t().console.nextHand} ({nameOf(hands[0])})
           </button>

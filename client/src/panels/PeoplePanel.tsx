@@ -1,8 +1,8 @@
-import { mayHoldFloor, type ParticipantView, type Role, removalBlocker } from '@cercle/shared';
+import type { ParticipantView, Role } from '@cercle/shared';
 import { useSignal } from '@preact/signals';
 import { t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
-import { admittedPeople, amDriver, can, releasedPeople, waitingPeople } from '../state/derived.js';
+import { admittedPeople, amDriver, can, permitted, releasedPeople, waitingPeople } from '../state/derived.js';
 import { participantId, view } from '../state/session.js';
 import { Icon } from '../ui/Icon.js';
 
@@ -85,13 +85,9 @@ function Person({
     v.floor.speakerId === person.id || (v.floor.round?.order[v.floor.round.index] ?? null) === person.id;
   const away = person.presence === 'away';
   // In a pair there is nobody to arbitrate the floor; during a round the round gives it.
+  // In a pair there is nobody to arbitrate the floor: the pair just talks (the server would accept it).
   const canGive =
-    can('give_floor') &&
-    v.status === 'running' &&
-    v.template.keyRole !== null &&
-    v.floor.round === null &&
-    !speaking &&
-    mayHoldFloor(v, person.role);
+    v.template.keyRole !== null && !speaking && permitted({ type: 'give_floor', participantId: person.id });
   return (
     <li data-participant-id={person.id} data-presence={person.presence}>
       <span class={`dot ${away ? 'away' : ''}`} aria-hidden="true" />
@@ -157,8 +153,7 @@ function Person({
 function RemoveButton({ person }: { person: ParticipantView }) {
   const confirming = useSignal(false);
   const v = view.value;
-  if (!v || !can('remove_participant')) return null;
-  if (removalBlocker(v, participantId.value, person.id) !== null) return null;
+  if (!v || !permitted({ type: 'remove_participant', participantId: person.id })) return null;
   if (!confirming.value) {
     return (
       <button

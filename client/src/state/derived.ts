@@ -1,14 +1,16 @@
 import {
   allowedCommands,
+  type Command,
   type CommandType,
   currentPhase,
   isDriver,
   type Phase,
+  permits,
   type Role,
 } from '@cercle/shared';
 import { computed } from '@preact/signals';
 import { serverNow } from './clock.js';
-import { me, participantId, stage, view } from './session.js';
+import { me, mine, participantId, stage, view } from './session.js';
 
 /**
  * What I may do now, from the same rules the server applies (the server still enforces them). Nothing
@@ -22,6 +24,17 @@ export const allowed = computed<Set<CommandType>>(() => {
 });
 
 export const can = (type: CommandType): boolean => allowed.value.has(type);
+
+/**
+ * May I send exactly this command now (this card, this person, this phase)? The engine's policy on the
+ * view this page holds, with my own anonymous cards: the same answer the server gives (VW-5).
+ */
+export function permitted(command: Command): boolean {
+  const v = view.value;
+  const id = participantId.value;
+  if (!v || !id || stage.value !== 'in_room' || !allowed.value.has(command.type)) return false;
+  return permits(v, { id, anonymousCardIds: mine.value?.seat?.anonymousCardIds }, command) === null;
+}
 
 export const phase = computed<Phase | null>(() => (view.value ? currentPhase(view.value) : null));
 export const myRole = computed<Role | null>(() => me.value?.role ?? null);

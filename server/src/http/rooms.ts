@@ -37,13 +37,15 @@ export const roomsApi: FastifyPluginAsync<RoomsApiOptions> = async (
   app.post('/api/rooms', async (req, reply) => {
     const body = createRoomRequestSchema.safeParse(req.body);
     if (!body.success) return reply.code(400).send({ error: wireError('bad_request') });
-    const { template, title, locale, allowAnonymousCards, autoAdvance, indicators, phases } = body.data;
+    const { template, title, locale, allowAnonymousCards, autoAdvance, warnBeforeMs, indicators, phases } =
+      body.data;
     const opened = await service.createRoom({
       templateId: template,
       ...(title === undefined ? {} : { title }),
       ...(locale === undefined ? {} : { locale }),
       ...(allowAnonymousCards === undefined ? {} : { allowAnonymousCards }),
       ...(autoAdvance === undefined ? {} : { autoAdvance }),
+      ...(warnBeforeMs === undefined ? {} : { warnBeforeMs }),
       ...(indicators === undefined ? {} : { indicators }),
       ...(phases === undefined ? {} : { phases }),
     });

@@ -23,6 +23,7 @@ const messages: Record<ErrorCode, string> = {
   not_admitted: 'Wait until the facilitator admits you.',
   roles_incomplete: 'The seats of this method are not filled as it requires.',
   limit_reached: 'This room has reached its limit for this.',
+  stale_move: 'The room already left the phase this move starts from.',
   bad_request: 'The request is malformed.',
   room_not_found: 'No open room has this code.',
   bad_token: 'This seat is no longer yours: join again.',

@@ -1,4 +1,4 @@
-import type { CommandType, EngineCommand } from '../protocol/commands.js';
+import type { Command, EngineCommand } from '../protocol/commands.js';
 import type { RefusalCode } from '../protocol/errors.js';
 import { editCard, postCard, sortCard, withdrawCard } from './commands/board.js';
 import {
@@ -34,9 +34,10 @@ import {
   submitEvaluation,
 } from './commands/records.js';
 import { end, jumpPhase, nextPhase, previousPhase, start, swapRoles } from './commands/session.js';
-import { addTime, pause, resume, setAutoAdvance, timeUp } from './commands/timing.js';
+import { addTime, pause, resume, setAutoAdvance, setWarning, timeUp } from './commands/timing.js';
 import type { Effect, RoomEvent } from './events.js';
-import { commandGate, refuse } from './permissions.js';
+import { permits } from './policy.js';
+import { refuse } from './refusal.js';
 import type { Room } from './room.js';
 
 export type { DecideContext };
@@ -71,6 +72,7 @@ const handlers: { [K in EngineCommand['type']]: Handler<K> } = {
   resume_timer: (room, _c, ctx) => resume(room, ctx),
   add_time: (room, c, ctx) => addTime(room, c, ctx),
   set_auto_advance: (room, c) => setAutoAdvance(room, c),
+  set_warning: (room, c) => setWarning(room, c),
   raise_hand: (room, _c, ctx) => raiseHand(room, ctx),
   lower_hand: (room, c, ctx) => lowerHand(room, c, ctx),
   give_floor: (room, c) => giveFloor(room, c),
@@ -83,6 +85,7 @@ const handlers: { [K in EngineCommand['type']]: Handler<K> } = {
   withdraw_card: (room, c, ctx) => withdrawCard(room, c, ctx),
   keep_card: (room, c) => sortCard(room, c.cardId, 'kept'),
   set_aside_card: (room, c) => sortCard(room, c.cardId, 'set_aside'),
+  reopen_card: (room, c) => sortCard(room, c.cardId, 'open'),
   set_statement: (room, c, ctx) => setStatement(room, c, ctx),
   add_action: (room, c, ctx) => addAction(room, c, ctx),
   edit_action: (room, c, ctx) => editAction(room, c, ctx),
@@ -111,10 +114,12 @@ export function decide(room: Room, command: EngineCommand, ctx: DecideContext): 
   const handler = handlers[command.type] as Handler<EngineCommand['type']> | undefined;
   if (!handler) return refuse('invalid', 'Unknown command.');
   if (!systemTypes.has(command.type)) {
-    // Client commands pass the same gate the page uses to draw its locks (VW-5).
+    // Client commands pass the same policy the page uses to draw its controls (VW-5).
     if (ctx.actor === null) return refuse('not_a_member', 'A client command needs an actor.');
-    const gate = commandGate(room, ctx.actor, command.type as CommandType);
-    if (gate) return gate;
+    const seat = Object.hasOwn(room.participants, ctx.actor) ? room.participants[ctx.actor] : undefined;
+    const viewer = { id: ctx.actor, anonymousCardIds: seat?.anonymousCardIds };
+    const refusal = permits(room, viewer, command as Command);
+    if (refusal) return refusal;
   }
   const outcome = handler(room, command, ctx);
   if (!outcome.ok) return outcome;

@@ -25,6 +25,7 @@ export type RoomEvent =
   | { type: 'time_adjusted'; deltaMs: number }
   | { type: 'time_up'; scope: 'phase' | 'speaker' }
   | { type: 'auto_advance_changed'; enabled: boolean }
+  | { type: 'warning_changed'; ms: number }
   | { type: 'hand_raised'; participantId: ParticipantId }
   | { type: 'hand_lowered'; participantId: ParticipantId }
   | { type: 'floor_given'; participantId: ParticipantId | null }

@@ -1,17 +1,9 @@
-export {
-  type PhaseFields,
-  type PhaseListRefusal,
-  type PhaseSpec,
-  phasesFromSpecs,
-} from './commands/phase-edits.js';
 export * from './decide.js';
 export * from './events.js';
 export * from './limits.js';
 export * from './patch.js';
 export {
   admittedSeats,
-  allowedCommands,
-  commandGate,
   currentPhase,
   isDriver,
   keyHolder,
@@ -19,11 +11,23 @@ export {
   mayPost,
   mayRecord,
   postableKinds,
-  type Refusal,
   type RulesView,
   removalBlocker,
   roleCount,
 } from './permissions.js';
+export { type PhaseFields, type PhaseListRefusal, type PhaseSpec, phasesFromSpecs } from './phase-list.js';
+export {
+  allowedCommands,
+  commandGate,
+  type Gate,
+  type GateContext,
+  type Policy,
+  permissionCodes,
+  permits,
+  policy,
+  type Viewer,
+} from './policy.js';
+export { type Refusal, refuse } from './refusal.js';
 export * from './room.js';
 export * from './template.js';
 export * from './templates/index.js';

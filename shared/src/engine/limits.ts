@@ -11,6 +11,9 @@ export const MAX_PHASES = 12;
 export const MIN_PHASE_DURATION_MS = 60_000;
 export const MAX_PHASE_DURATION_MS = 3 * 60 * 60_000;
 export const MAX_TIME_ADJUST_MS = 60 * 60_000;
+/** The warning before a phase ends (TM-8): 2 minutes unless the room says otherwise, at most 30. */
+export const DEFAULT_WARNING_MS = 2 * 60_000;
+export const MAX_WARNING_MS = 30 * 60_000;
 export const MIN_SPEAKER_MS = 10_000;
 export const MAX_SPEAKER_MS = 30 * 60_000;
 /** A `time_up` may come this much before its deadline (clock skew between nodes) and still count. */

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { localeSchema } from '../protocol/events.js';
-import { type PhaseListRefusal, type PhaseSpec, phasesFromSpecs } from './commands/phase-edits.js';
-import { MAX_PARTICIPANTS, TEXT_LIMITS } from './limits.js';
-import { refuse } from './permissions.js';
+import { DEFAULT_WARNING_MS, MAX_PARTICIPANTS, MAX_WARNING_MS, TEXT_LIMITS } from './limits.js';
+import { type PhaseListRefusal, type PhaseSpec, phasesFromSpecs } from './phase-list.js';
+import { refuse } from './refusal.js';
 import {
   cardKindSchema,
+  localeSchema,
   phaseSchema,
   roleSchema,
   statementKindSchema,
@@ -144,6 +144,19 @@ export const phaseRunSchema = z.object({
 });
 export type PhaseRun = z.infer<typeof phaseRunSchema>;
 
+/**
+ * The clock of a phase left before its end (PH-5): its timebox as adjusted, and the time already spent in
+ * it (pauses excluded). Going back resumes from there rather than from a full timebox.
+ */
+export const phaseClockSchema = z.object({
+  durationMs: z.number().int().min(0),
+  spentMs: z.number().min(0),
+});
+export type PhaseClock = z.infer<typeof phaseClockSchema>;
+
+/** The key of a phase's clock: the round and the phase index (engine-made, never from a client). */
+export const phaseClockKey = (coachingRound: number, index: number): string => `${coachingRound}:${index}`;
+
 export const roomStatusSchema = z.enum(['lobby', 'running', 'ended']);
 export type RoomStatus = z.infer<typeof roomStatusSchema>;
 
@@ -167,6 +180,10 @@ export const roomSchema = z.object({
   coachingRound: z.number().int().min(1).max(2),
   participants: z.record(participantIdSchema, participantSchema),
   timer: timerSchema.nullable(),
+  /** Phases left before their end, by `phaseClockKey`: where their countdown resumes (PH-5). */
+  phaseClocks: z.record(z.string(), phaseClockSchema),
+  /** How long before a phase's end everyone is warned; 0 for no warning (TM-8). */
+  warnBeforeMs: z.number().int().min(0).max(MAX_WARNING_MS),
   autoAdvance: z.boolean(),
   allowAnonymousCards: z.boolean(),
   floor: floorSchema,
@@ -195,6 +212,7 @@ export const createRoomInputSchema = z.strictObject({
   locale: localeSchema.optional(),
   allowAnonymousCards: z.boolean().optional(),
   autoAdvance: z.boolean().optional(),
+  warnBeforeMs: z.number().int().min(0).max(MAX_WARNING_MS).optional(),
   /** A closing meeting can start with the indicators set at framing (TR-2). */
   indicators: z.array(z.string().trim().min(1).max(TEXT_LIMITS.card)).max(20).optional(),
   /** The template's phases as the facilitator adjusted them before creating the room (CU-2). */
@@ -252,6 +270,8 @@ export function buildRoom(input: CreateRoomInput, now: number): RoomCreation {
     coachingRound: 1,
     participants: {},
     timer: null,
+    phaseClocks: {},
+    warnBeforeMs: input.warnBeforeMs ?? DEFAULT_WARNING_MS,
     autoAdvance: input.autoAdvance ?? false,
     allowAnonymousCards: input.allowAnonymousCards ?? false,
     floor: { speakerId: null, hands: [], round: null },

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+/** The languages a room is opened in (the page words everything in fr or en). */
+export const localeSchema = z.enum(['fr', 'en']);
+export type RoomLocale = z.infer<typeof localeSchema>;
+
 /** Every seat a method can give. A template says which of them it uses. */
 export const roleSchema = z.enum(['facilitator', 'client', 'consultant', 'coach', 'coachee', 'sponsor']);
 export type Role = z.infer<typeof roleSchema>;

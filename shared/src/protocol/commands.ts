@@ -3,6 +3,7 @@ import {
   MAX_PHASE_DURATION_MS,
   MAX_SPEAKER_MS,
   MAX_TIME_ADJUST_MS,
+  MAX_WARNING_MS,
   MAX_WIRE_TEXT,
   MIN_SPEAKER_MS,
 } from '../engine/limits.js';
@@ -23,6 +24,7 @@ import {
 const text = z.string().trim().min(1).max(MAX_WIRE_TEXT);
 const optionalText = z.string().trim().max(MAX_WIRE_TEXT);
 const id = z.string().trim().min(1).max(64);
+const phaseIndex = z.number().int().min(0).max(50);
 const bare = <T extends string>(type: T) => z.strictObject({ type: z.literal(type) });
 
 /** The wire shapes of a phase's fields, shared by the phase commands and `POST /api/rooms` (CU-1, CU-2). */
@@ -57,10 +59,12 @@ export const commandSchema = z.discriminatedUnion('type', [
   bare('start'),
   z.strictObject({ type: z.literal('end'), purge: z.boolean() }),
   // phases
-  bare('next_phase'),
-  bare('previous_phase'),
-  z.strictObject({ type: z.literal('jump_phase'), index: z.number().int().min(0).max(50) }),
-  bare('swap_roles'),
+  // A move names where it starts (PH-4): the phase index the sender sees, or the round it leaves; one that
+  // no longer matches the room is `stale_move` and changes nothing (a double-click moves once).
+  z.strictObject({ type: z.literal('next_phase'), from: phaseIndex }),
+  z.strictObject({ type: z.literal('previous_phase'), from: phaseIndex }),
+  z.strictObject({ type: z.literal('jump_phase'), from: phaseIndex, index: phaseIndex }),
+  z.strictObject({ type: z.literal('swap_roles'), round: z.number().int().min(1).max(2) }),
   // timer
   bare('pause_timer'),
   bare('resume_timer'),
@@ -74,6 +78,8 @@ export const commandSchema = z.discriminatedUnion('type', [
       .refine((ms) => ms !== 0),
   }),
   z.strictObject({ type: z.literal('set_auto_advance'), enabled: z.boolean() }),
+  /** How long before a phase's end everyone is warned (TM-8); 0 turns the warning off. */
+  z.strictObject({ type: z.literal('set_warning'), ms: z.number().int().min(0).max(MAX_WARNING_MS) }),
   // floor
   bare('raise_hand'),
   z.strictObject({ type: z.literal('lower_hand'), participantId: id.optional() }),
@@ -98,6 +104,8 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('withdraw_card'), cardId: id }),
   z.strictObject({ type: z.literal('keep_card'), cardId: id }),
   z.strictObject({ type: z.literal('set_aside_card'), cardId: id }),
+  /** Undoes a keep or a set-aside: the card is undecided again (BD-4). */
+  z.strictObject({ type: z.literal('reopen_card'), cardId: id }),
   // what the session records
   z.strictObject({ type: z.literal('set_statement'), kind: statementKindSchema, text }),
   z.strictObject({ type: z.literal('add_action'), what: text, byWhen: optionalText, withWhom: optionalText }),

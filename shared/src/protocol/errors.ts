@@ -23,6 +23,7 @@ export const refusalCodes = [
   'not_admitted', // the actor waits in a locked room until the facilitator admits them
   'roles_incomplete', // the method's seats are not filled as it requires (start, removal, reassignment)
   'limit_reached', // a per-room count limit other than cards (action items, learnings, logbook, phases)
+  'stale_move', // the room already left the phase (or round) this move starts from: nothing changed (PH-4)
 ] as const;
 
 export const transportErrorCodes = [

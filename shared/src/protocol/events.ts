@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import type { PrivateView, RoomEvent, RoomView, ViewPatch } from '../engine/index.js';
+import type { RoomEvent } from '../engine/events.js';
+import type { ViewPatch } from '../engine/patch.js';
+import { localeSchema } from '../engine/template.js';
+import type { PrivateView, RoomView } from '../engine/views.js';
 import { commandSchema } from './commands.js';
 import { wireErrorSchema } from './errors.js';
 
@@ -24,7 +27,7 @@ export const roomCodeSchema = z
 /** Secrets made by the server: base64url of at least 128 random bits. */
 const secretSchema = z.string().regex(/^[A-Za-z0-9_-]{22,128}$/);
 
-export const localeSchema = z.enum(['fr', 'en']);
+export { localeSchema };
 
 /** What a client sends in Socket.IO's `auth` handshake payload; never in the URL. */
 export const handshakeAuthSchema = z.strictObject({

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { MAX_PHASES, TEXT_LIMITS } from '../engine/limits.js';
+import { MAX_PHASES, MAX_WARNING_MS, TEXT_LIMITS } from '../engine/limits.js';
 import { ROOM_TITLE_MAX } from '../engine/room.js';
-import { templateIdSchema } from '../engine/template.js';
+import { localeSchema, templateIdSchema } from '../engine/template.js';
 import { phaseChangeFields } from './commands.js';
-import { localeSchema } from './events.js';
 
 /**
  * One phase of the list a room may be created with (CU-2): `from` starts from a phase of the template
@@ -26,6 +25,8 @@ export const createRoomRequestSchema = z.strictObject({
   locale: localeSchema.optional(),
   allowAnonymousCards: z.boolean().optional(),
   autoAdvance: z.boolean().optional(),
+  /** Warn everyone this long before a phase ends (TM-8); 2 minutes by default, 0 for no warning. */
+  warnBeforeMs: z.number().int().min(0).max(MAX_WARNING_MS).optional(),
   /** A closing meeting can start with the indicators agreed at framing (TR-2). */
   indicators: z.array(z.string().trim().min(1).max(TEXT_LIMITS.card)).max(20).optional(),
   phases: z.array(phaseSpecSchema).min(1).max(MAX_PHASES).optional(),

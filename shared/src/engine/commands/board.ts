@@ -1,27 +1,22 @@
 import type { Command } from '../../protocol/commands.js';
 import { MAX_CARDS, TEXT_LIMITS } from '../limits.js';
-import { currentPhase, isDriver, mayPost, refuse } from '../permissions.js';
-import type { Card, CardStatus, Participant, Room } from '../room.js';
+import { currentPhase } from '../permissions.js';
+import { refuse } from '../refusal.js';
+import type { Card, CardStatus, Room } from '../room.js';
 import { accept, checkText, type DecideContext, type Outcome, without, withParticipant } from './outcome.js';
 
 type Cmd<T extends Command['type']> = Extract<Command, { type: T }>;
 
-function owns(seat: Participant, card: Card): boolean {
-  return card.authorId === seat.id || seat.anonymousCardIds.includes(card.id);
-}
-
-/** BD-1: the phase says which role posts which kind. BD-3: an anonymous card stores no author at all. */
+/**
+ * BD-1: the phase says which role posts which kind (checked by the policy, as are anonymous cards being
+ * allowed). BD-3: an anonymous card stores no author at all.
+ */
 export function postCard(room: Room, cmd: Cmd<'post_card'>, ctx: DecideContext): Outcome {
   const seat = room.participants[ctx.actor!]!;
-  if (!mayPost(room, seat.role, cmd.kind)) {
-    return refuse('board_locked_in_phase', 'Your role may not post this kind of card in this phase.');
-  }
   const textRefusal = checkText(cmd.text, TEXT_LIMITS.card, 'card');
   if (textRefusal) return textRefusal;
   if (Object.keys(room.cards).length >= MAX_CARDS) return refuse('board_full', 'The board is full.');
   const anonymous = cmd.anonymous === true;
-  if (anonymous && !room.allowAnonymousCards)
-    return refuse('invalid', 'This room does not take anonymous cards.');
   const id = ctx.newId();
   if (room.cards[id]) return refuse('invalid', 'Card id already in use.');
   const card: Card = {
@@ -43,16 +38,9 @@ export function postCard(room: Room, cmd: Cmd<'post_card'>, ctx: DecideContext):
   return accept(next, [{ type: 'card_posted', cardId: id }]);
 }
 
-/** BD-2: only the author edits, and only while the phase still lets their role post that kind. */
+/** BD-2: the policy checked it is the author's, while the phase still lets their role post that kind. */
 export function editCard(room: Room, cmd: Cmd<'edit_card'>, ctx: DecideContext): Outcome {
-  const seat = room.participants[ctx.actor!]!;
-  const card = room.cards[cmd.cardId];
-  if (!card) return refuse('invalid', 'No such card.');
-  if (card.seeded) return refuse('invalid', 'Indicators from the framing cannot be changed (TR-2).');
-  if (!owns(seat, card)) return refuse('not_your_card', 'Only the author edits a card.');
-  if (!mayPost(room, seat.role, card.kind)) {
-    return refuse('board_locked_in_phase', 'Your role may not write this kind of card in this phase.');
-  }
+  const card = room.cards[cmd.cardId]!;
   const textRefusal = checkText(cmd.text, TEXT_LIMITS.card, 'card');
   if (textRefusal) return textRefusal;
   const edited: Card = { ...card, text: cmd.text.trim(), editedAt: ctx.now };
@@ -61,19 +49,9 @@ export function editCard(room: Room, cmd: Cmd<'edit_card'>, ctx: DecideContext):
   ]);
 }
 
-/** BD-2: the author withdraws while the phase lets them post; the facilitator may always (moderation). */
-export function withdrawCard(room: Room, cmd: Cmd<'withdraw_card'>, ctx: DecideContext): Outcome {
-  const seat = room.participants[ctx.actor!]!;
-  const card = room.cards[cmd.cardId];
-  if (!card) return refuse('invalid', 'No such card.');
-  if (card.seeded) return refuse('invalid', 'Indicators from the framing cannot be withdrawn (TR-2).');
-  const moderator = isDriver(room, seat.id);
-  if (!moderator) {
-    if (!owns(seat, card)) return refuse('not_your_card', 'Only the author withdraws a card.');
-    if (!mayPost(room, seat.role, card.kind)) {
-      return refuse('board_locked_in_phase', 'Your role may not touch this kind of card in this phase.');
-    }
-  }
+/** BD-2: the author while the phase lets them post, or the facilitator (moderation): the policy checked. */
+export function withdrawCard(room: Room, cmd: Cmd<'withdraw_card'>, _ctx: DecideContext): Outcome {
+  const card = room.cards[cmd.cardId]!;
   let next: Room = {
     ...room,
     cards: without(room.cards, card.id),
@@ -93,11 +71,12 @@ export function withdrawCard(room: Room, cmd: Cmd<'withdraw_card'>, ctx: DecideC
   return accept(next, [{ type: 'card_withdrawn', cardId: card.id }]);
 }
 
-/** CD-5: in synthesis the client keeps or sets aside what they received (the gate checks the role). */
+/**
+ * CD-5, BD-4: in synthesis the client keeps, sets aside or reopens what they received (the policy checked
+ * the role, the card and that its status changes).
+ */
 export function sortCard(room: Room, cardId: string, status: CardStatus): Outcome {
-  const card = room.cards[cardId];
-  if (!card) return refuse('invalid', 'No such card.');
-  if (card.status === status) return refuse('invalid', 'The card already has this status.');
+  const card = room.cards[cardId]!;
   return accept({ ...room, cards: { ...room.cards, [card.id]: { ...card, status } } }, [
     { type: 'card_sorted', cardId: card.id, status },
   ]);

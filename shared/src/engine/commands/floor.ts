@@ -1,6 +1,7 @@
 import type { Command } from '../../protocol/commands.js';
 import type { Effect, RoomEvent } from '../events.js';
-import { admittedSeats, isDriver, mayHoldFloor, refuse } from '../permissions.js';
+import { admittedSeats, mayHoldFloor } from '../permissions.js';
+import { refuse } from '../refusal.js';
 import type { Room } from '../room.js';
 import { fireAt, startTimer } from '../timer.js';
 import { accept, type DecideContext, type Outcome } from './outcome.js';
@@ -16,27 +17,20 @@ export function raiseHand(room: Room, ctx: DecideContext): Outcome {
 }
 
 export function lowerHand(room: Room, cmd: Cmd<'lower_hand'>, ctx: DecideContext): Outcome {
+  // The policy checked whose hand it is and that it is raised (FL-3).
   const target = cmd.participantId ?? ctx.actor!;
-  if (target !== ctx.actor && !isDriver(room, ctx.actor!)) {
-    return refuse('not_facilitator', 'Only the facilitator lowers someone else’s hand.');
-  }
-  if (!room.floor.hands.includes(target)) return refuse('invalid', 'This hand is not raised.');
   return accept(
     { ...room, floor: { ...room.floor, hands: room.floor.hands.filter((id) => id !== target) } },
     [{ type: 'hand_lowered', participantId: target }],
   );
 }
 
-/** FL-2: the floor goes to a named person, or to the first raised hand; never to a role the phase silences. */
+/**
+ * FL-2: the floor goes to a named person, or to the first raised hand; the policy checked there is one,
+ * that no round runs, and that the phase gives their role the floor.
+ */
 export function giveFloor(room: Room, cmd: Cmd<'give_floor'>): Outcome {
-  if (room.floor.round) return refuse('invalid', 'A round is going: move it on or stop it.');
-  const target = cmd.participantId ?? room.floor.hands[0];
-  if (target === undefined) return refuse('invalid', 'No hand is raised.');
-  const seat = room.participants[target];
-  if (seat?.admission !== 'admitted') return refuse('invalid', 'No such participant.');
-  if (!mayHoldFloor(room, seat.role)) {
-    return refuse('floor_locked', 'This role does not hold the floor in this phase.');
-  }
+  const target = (cmd.participantId ?? room.floor.hands[0])!;
   return accept(
     {
       ...room,
@@ -47,7 +41,6 @@ export function giveFloor(room: Room, cmd: Cmd<'give_floor'>): Outcome {
 }
 
 export function releaseFloor(room: Room): Outcome {
-  if (room.floor.round) return refuse('invalid', 'A round is going: move it on or stop it.');
   return accept({ ...room, floor: { ...room.floor, speakerId: null } }, [
     { type: 'floor_given', participantId: null },
   ]);
@@ -61,14 +54,8 @@ export function startRound(room: Room, cmd: Cmd<'start_round'>, ctx: DecideConte
       .filter((seat) => mayHoldFloor(room, seat.role))
       .sort((a, b) => a.joinedAt - b.joinedAt)
       .map((seat) => seat.id);
+  // The policy checked the order given (each once, each admitted and given the floor by the phase).
   if (order.length === 0) return refuse('invalid', 'Nobody may speak in this phase.');
-  if (new Set(order).size !== order.length) return refuse('invalid', 'Someone appears twice in the round.');
-  for (const id of order) {
-    const seat = room.participants[id];
-    if (seat?.admission !== 'admitted') return refuse('invalid', 'No such participant.');
-    if (!mayHoldFloor(room, seat.role))
-      return refuse('floor_locked', 'This role does not speak in this phase.');
-  }
   const timerId = ctx.newId();
   const timer = startTimer(cmd.perSpeakerMs, ctx.now, timerId);
   return accept(

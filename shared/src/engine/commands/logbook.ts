@@ -1,6 +1,7 @@
 import type { Command } from '../../protocol/commands.js';
 import { MAX_LOGBOOK_ENTRIES, TEXT_LIMITS } from '../limits.js';
-import { currentPhase, refuse } from '../permissions.js';
+import { currentPhase } from '../permissions.js';
+import { refuse } from '../refusal.js';
 import type { LogbookEntry, Room } from '../room.js';
 import { accept, checkText, type DecideContext, type Outcome, without } from './outcome.js';
 

@@ -1,7 +1,8 @@
 import type { Command, SystemCommand } from '../../protocol/commands.js';
 import type { Effect, RoomEvent } from '../events.js';
 import { MAX_PARTICIPANTS, TEXT_LIMITS, TIMER_TOLERANCE_MS } from '../limits.js';
-import { admittedSeats, keyHolder, refuse, removalBlocker, roleCount } from '../permissions.js';
+import { admittedSeats, keyHolder, roleCount } from '../permissions.js';
+import { refuse } from '../refusal.js';
 import { MAX_REMEMBERED_PEOPLE, type Participant, type Room, SEAT_GRACE_MS } from '../room.js';
 import type { Role } from '../template.js';
 import { leaveFloor } from './floor.js';
@@ -63,17 +64,21 @@ export function join(room: Room, cmd: Cmd<'join'>, ctx: DecideContext): Outcome 
   if (Object.values(room.participants).some((p) => p.displayName.toLocaleLowerCase() === folded)) {
     return refuse('name_taken', 'Someone in the room already has this name.');
   }
+  const withKey = cmd.facilitatorKeyHash !== undefined;
+  // RM-1: the key always finds its seat, so only the people remembered in all can refuse it.
   if (
-    seatsInUse(room) >= MAX_PARTICIPANTS ||
+    (!withKey && seatsInUse(room) >= MAX_PARTICIPANTS) ||
     Object.keys(room.participants).length >= MAX_REMEMBERED_PEOPLE
   ) {
     return refuse('room_full', 'The room is full.');
   }
 
-  let participants = room.participants;
+  let base = room;
+  let keyEvents: RoomEvent[] = [];
+  let keyEffects: Effect[] = [];
   let role: Role | null;
   let admission: Participant['admission'];
-  if (cmd.facilitatorKeyHash !== undefined) {
+  if (withKey) {
     // RM-1: the facilitator key grants the key seat, locked room or not.
     const { keyRole } = room.template;
     if (
@@ -87,20 +92,35 @@ export function join(room: Room, cmd: Cmd<'join'>, ctx: DecideContext): Outcome 
     admission = 'admitted';
     const holder = keyHolder(room);
     if (holder) {
-      // The key moved to a new device: the old seat steps down so there is still one facilitator.
-      const demotedRole = newcomerRole(room);
-      if (demotedRole === null) return refuse('room_full', 'The room is full.');
+      // The key moved to a new device: the old seat steps down so there is still one facilitator; in a
+      // full room it is released instead (its token still brings it back, RM-8).
       const old = room.participants[holder.id]!;
-      participants = { ...participants, [holder.id]: { ...old, role: demotedRole } };
+      const demotedRole = newcomerRole(room);
+      const roomy =
+        demotedRole !== null &&
+        seatsInUse(room) < MAX_PARTICIPANTS &&
+        admittedSeats(room).length < room.template.maxPeople;
+      if (roomy) {
+        base = withParticipant(room, { ...old, role: demotedRole });
+      } else {
+        const left = leaveFloor(
+          withParticipant(room, { ...old, admission: 'released', grace: null }),
+          old.id,
+          ctx,
+        );
+        base = left.room;
+        keyEvents = [{ type: 'seat_released', participantId: old.id }, ...left.events];
+        keyEffects = left.effects;
+      }
     }
   } else {
     admission = room.locked ? 'waiting' : 'admitted';
     role = newcomerRole(room);
     if (role === null) return refuse('room_full', 'Every seat of this method is taken.');
-  }
-  const admittedAfterJoin = admittedSeats({ participants }).length + (admission === 'admitted' ? 1 : 0);
-  if (admission === 'admitted' && admittedAfterJoin > room.template.maxPeople) {
-    return refuse('room_full', 'The room is full.');
+    const admittedAfterJoin = admittedSeats(room).length + (admission === 'admitted' ? 1 : 0);
+    if (admission === 'admitted' && admittedAfterJoin > room.template.maxPeople) {
+      return refuse('room_full', 'The room is full.');
+    }
   }
 
   const participant: Participant = {
@@ -114,9 +134,9 @@ export function join(room: Room, cmd: Cmd<'join'>, ctx: DecideContext): Outcome 
     joinedAt: ctx.now,
     anonymousCardIds: [],
   };
-  const next: Room = { ...room, participants: { ...participants, [participant.id]: participant } };
+  const next = withParticipant(base, participant);
   const eventType = admission === 'admitted' ? 'participant_joined' : 'participant_waiting';
-  return accept(next, [{ type: eventType, participantId: participant.id }]);
+  return accept(next, [...keyEvents, { type: eventType, participantId: participant.id }], keyEffects);
 }
 
 /**
@@ -216,14 +236,8 @@ export function unlockRoom(room: Room): Outcome {
   return accept({ ...room, locked: false }, [{ type: 'room_unlocked' }]);
 }
 
-export function removeParticipant(room: Room, cmd: Cmd<'remove_participant'>, ctx: DecideContext): Outcome {
-  const blocker = removalBlocker(room, ctx.actor, cmd.participantId);
-  if (blocker === 'unknown') return refuse('invalid', 'No such participant.');
-  if (blocker === 'self') return refuse('invalid', 'You cannot remove yourself.');
-  if (blocker === 'key_seat') return refuse('invalid', 'The facilitator seat cannot be removed.');
-  if (blocker === 'needed') {
-    return refuse('roles_incomplete', 'The method needs this seat; give the role to someone else first.');
-  }
+export function removeParticipant(room: Room, cmd: Cmd<'remove_participant'>, _ctx: DecideContext): Outcome {
+  // RM-6: the policy checked the seat may go (not oneself, not the key seat, not a seat the method needs).
   const seat = room.participants[cmd.participantId]!;
   const { floor } = room;
   const next: Room = {
@@ -257,12 +271,8 @@ function withoutSpeaker(round: NonNullable<Room['floor']['round']>, id: string):
 export function assignRole(room: Room, cmd: Cmd<'assign_role'>): Outcome {
   const seat = room.participants[cmd.participantId];
   if (seat?.admission !== 'admitted') return refuse('invalid', 'No such admitted participant.');
-  const slot = slotOf(room, cmd.role);
-  if (!slot) return refuse('wrong_role', 'This method has no such role.');
-  const { keyRole } = room.template;
-  if (keyRole !== null && (cmd.role === keyRole || seat.role === keyRole)) {
-    return refuse('wrong_role', 'The facilitator seat comes with the facilitator key.');
-  }
+  // RM-5: the policy checked the role exists in the method and is not the key seat's.
+  const slot = slotOf(room, cmd.role)!;
   if (seat.role === cmd.role) return refuse('invalid', 'This participant already has this role.');
   let participants = { ...room.participants, [seat.id]: { ...seat, role: cmd.role } };
   const events: RoomEvent[] = [{ type: 'role_assigned', participantId: seat.id, role: cmd.role }];

@@ -1,6 +1,5 @@
 import type { Effect, RoomEvent } from '../events.js';
-import type { Refusal } from '../permissions.js';
-import { refuse } from '../permissions.js';
+import { type Refusal, refuse } from '../refusal.js';
 import type { Participant, ParticipantId, Room } from '../room.js';
 
 /** What a command handler returns: the next room (version not yet bumped), or a refusal. */

@@ -1,8 +1,9 @@
 import type { Command } from '../../protocol/commands.js';
 import type { Effect, RoomEvent } from '../events.js';
-import { admittedSeats, currentPhase, refuse } from '../permissions.js';
-import type { Room } from '../room.js';
-import { fireAt, startTimer } from '../timer.js';
+import { admittedSeats, currentPhase } from '../permissions.js';
+import { refuse } from '../refusal.js';
+import { type PhaseClock, phaseClockKey, type Room } from '../room.js';
+import { fireAt, startTimer, type Timer } from '../timer.js';
 import { seatsWithinBounds } from './membership.js';
 import { accept, type DecideContext, type Outcome } from './outcome.js';
 
@@ -17,9 +18,32 @@ function closeHistory(history: Room['phaseHistory'], now: number): Room['phaseHi
   return [...history.slice(0, -1), { ...last, endedAt: now }];
 }
 
+/** PH-5: the clock of the phase being left: its timebox as adjusted and the time spent, pauses excluded. */
+function clockOf(timer: Timer, now: number): PhaseClock {
+  const spentMs = Math.max(0, (timer.pausedAt ?? now) - timer.startedAt - timer.pausedTotalMs);
+  return { durationMs: timer.durationMs, spentMs };
+}
+
 /**
- * Move everyone to phase `index` (PH-1): the phase timer restarts with a fresh id, so a pending firing
- * of the previous phase goes stale (TM-5); the floor is cleared since its rules change with the phase.
+ * The timer of a phase entered at `now`: a fresh timebox, or, for a phase left before (PH-5), its own
+ * clock resumed where it was. A phase left in overtime comes back expired: it needs no firing (and so
+ * cannot bounce the room forward again with auto-advance).
+ */
+function timerOnEntry(
+  durationMs: number,
+  clock: PhaseClock | undefined,
+  now: number,
+  timerId: string,
+): Timer {
+  if (!clock) return startTimer(durationMs, now, timerId);
+  const resumed = startTimer(clock.durationMs, now - clock.spentMs, timerId);
+  return clock.spentMs >= clock.durationMs ? { ...resumed, timerId: null, expiredAt: now } : resumed;
+}
+
+/**
+ * Move everyone to phase `index` (PH-1): the phase timer gets a fresh id, so a pending firing of the
+ * previous phase goes stale (TM-5); the floor is cleared since its rules change with the phase. The phase
+ * left keeps its clock and the phase entered resumes its own, if it had one (PH-5).
  */
 export function enterPhase(
   room: Room,
@@ -29,7 +53,19 @@ export function enterPhase(
 ): { room: Room; events: RoomEvent[]; effects: Effect[] } {
   const phase = room.phases[index]!;
   const timerId = ctx.newId();
-  const timer = startTimer(phase.durationMs, ctx.now, timerId);
+  const phaseClocks =
+    room.status === 'running' && room.timer && room.phaseHistory.length > 0
+      ? {
+          ...room.phaseClocks,
+          [phaseClockKey(room.coachingRound, room.phaseIndex)]: clockOf(room.timer, ctx.now),
+        }
+      : room.phaseClocks;
+  const timer = timerOnEntry(
+    phase.durationMs,
+    phaseClocks[phaseClockKey(coachingRound, index)],
+    ctx.now,
+    timerId,
+  );
   const phaseHistory = [
     ...closeHistory(room.phaseHistory, ctx.now),
     {
@@ -42,9 +78,9 @@ export function enterPhase(
     },
   ];
   return {
-    room: { ...room, phaseIndex: index, coachingRound, timer, floor: emptyFloor, phaseHistory },
+    room: { ...room, phaseIndex: index, coachingRound, timer, phaseClocks, floor: emptyFloor, phaseHistory },
     events: [{ type: 'phase_changed', phaseIndex: index, coachingRound }],
-    effects: [{ type: 'schedule_timer', timerId, at: fireAt(timer, ctx.now) }],
+    effects: timer.timerId ? [{ type: 'schedule_timer', timerId, at: fireAt(timer, ctx.now) }] : [],
   };
 }
 
@@ -73,6 +109,7 @@ export function end(room: Room, cmd: Cmd<'end'>, ctx: DecideContext): Outcome {
   );
 }
 
+/** PH-1: the policy already checked the move's starting point (PH-4) and range. */
 function goTo(room: Room, index: number, ctx: DecideContext): Outcome {
   if (!Number.isInteger(index) || index < 0 || index >= room.phases.length) {
     return refuse('phase_out_of_range', 'No such phase.');

@@ -1,7 +1,7 @@
 import type { Command, SystemCommand } from '../../protocol/commands.js';
 import type { Effect, RoomEvent } from '../events.js';
 import { TIMER_TOLERANCE_MS } from '../limits.js';
-import { refuse } from '../permissions.js';
+import { refuse } from '../refusal.js';
 import type { Room } from '../room.js';
 import {
   adjustTimer,
@@ -63,6 +63,12 @@ export function addTime(room: Room, cmd: Cmd<'add_time'>, ctx: DecideContext): O
     [{ type: 'time_adjusted', deltaMs: cmd.ms }],
     scheduleFor(timer, ctx.now),
   );
+}
+
+/** TM-8: how long before a phase's end everyone is warned (0: no warning). */
+export function setWarning(room: Room, cmd: Cmd<'set_warning'>): Outcome {
+  if (room.warnBeforeMs === cmd.ms) return refuse('invalid', 'The warning is already so.');
+  return accept({ ...room, warnBeforeMs: cmd.ms }, [{ type: 'warning_changed', ms: cmd.ms }]);
 }
 
 export function setAutoAdvance(room: Room, cmd: Cmd<'set_auto_advance'>): Outcome {

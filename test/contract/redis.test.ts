@@ -52,7 +52,7 @@ registerRoomStoreContract('redis', async () => {
       const keys = await roomKeys(`*${code}*`);
       return Promise.all(keys.map(async (key) => ({ key, pttl: await admin.pttl(key) })));
     },
-    timerMembers: () => admin.zrange('cercle:timers', '0', '-1'),
+    timerMembers: () => admin.zrange('cercle:timers', 0, -1),
     outage: {
       kill: async () => {
         down = true;

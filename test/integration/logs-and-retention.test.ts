@@ -91,7 +91,7 @@ describe('logs and retention on the Redis store', () => {
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(3600);
     }
-    const timers = await inspect.zrange('cercle:timers', '0', '-1');
+    const timers = await inspect.zrange('cercle:timers', 0, -1);
     expect(timers.some((m) => m.startsWith(`${code}|`))).toBe(true);
 
     const others = [client, c1, c2];

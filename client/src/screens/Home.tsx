@@ -11,6 +11,7 @@ import {
 } from '@cercle/shared';
 import { useSignal } from '@preact/signals';
 import type { JSX } from 'preact';
+import { ct } from '../circles/texts.js';
 import { type Locale, loc, locale, t } from '../i18n/index.js';
 import { CreateRoomError, createRoomRequest } from '../net/api.js';
 import { joinRoom } from '../net/connection.js';
@@ -80,6 +81,17 @@ export function Home() {
         <div class="hero">
           <h1>{t().appName}</h1>
           <p>{t().tagline}</p>
+          <p>
+            <a
+              href="/c"
+              onClick={(e) => {
+                e.preventDefault();
+                navigate('/c');
+              }}
+            >
+              {ct().openCircle}
+            </a>
+          </p>
         </div>
         <div class="home-grid">
           <JoinByCode />

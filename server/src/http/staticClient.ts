@@ -32,5 +32,6 @@ export const staticClient: FastifyPluginAsync<{ root: string }> = async (app, { 
     reply.header('cache-control', 'no-cache').sendFile('index.html');
   app.get('/', page);
   app.get('/r/:code', page);
+  app.get('/c', page);
   app.get('/c/:circleId', page);
 };

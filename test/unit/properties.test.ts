@@ -1,8 +1,8 @@
 import {
   allowedCommands,
-  diffView,
   type Command,
   type CommandType,
+  diffView,
   type EngineCommand,
   permissionCodes,
   permits,

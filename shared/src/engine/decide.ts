@@ -1,6 +1,7 @@
 import type { Command, EngineCommand } from '../protocol/commands.js';
 import type { RefusalCode } from '../protocol/errors.js';
 import { editCard, postCard, sortCard, withdrawCard } from './commands/board.js';
+import { setAdvanceWhenDone, setDone } from './commands/done.js';
 import {
   advanceRound,
   giveFloor,
@@ -11,7 +12,6 @@ import {
   startRound,
   stopRound,
 } from './commands/floor.js';
-import { setAdvanceWhenDone, setDone } from './commands/done.js';
 import { logbookAdd, logbookDelete, logbookEdit } from './commands/logbook.js';
 import {
   admit,
@@ -34,9 +34,9 @@ import {
   setStatement,
   submitEvaluation,
 } from './commands/records.js';
+import { end, jumpPhase, nextPhase, previousPhase, start, swapRoles } from './commands/session.js';
 import { revealCards } from './commands/silence.js';
 import { starCard, unstarCard } from './commands/stars.js';
-import { end, jumpPhase, nextPhase, previousPhase, start, swapRoles } from './commands/session.js';
 import { addTime, pause, resume, setAutoAdvance, setWarning, timeUp } from './commands/timing.js';
 import type { Effect, RoomEvent } from './events.js';
 import { permits } from './policy.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MAX_PHASES, MAX_WARNING_MS } from '../engine/limits.js';
 import { type PhaseListRefusal, phasesFromSpecs } from '../engine/phase-list.js';
 import type { Phase, TemplateId } from '../engine/template.js';
-import { localizedTextSchema, templateIdSchema } from '../engine/template.js';
+import { type localizedTextSchema, templateIdSchema } from '../engine/template.js';
 import { getTemplate } from '../engine/templates/index.js';
 import { type PhaseSpecRequest, phaseSpecSchema } from './http.js';
 

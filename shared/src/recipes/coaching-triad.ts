@@ -1,5 +1,5 @@
-import type { ShippedRecipe } from '../protocol/recipe.js';
 import { coachingTriadTemplate } from '../engine/templates/coaching-triad.js';
+import type { ShippedRecipe } from '../protocol/recipe.js';
 
 /** The coaching triad as its template has it: the observer listens and speaks at the debrief. */
 export const coachingTriad: ShippedRecipe = {

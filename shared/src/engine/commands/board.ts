@@ -57,7 +57,10 @@ export function editCard(room: Room, cmd: Cmd<'edit_card'>, ctx: DecideContext):
   if (card.hidden) {
     // SW-1: a hidden card's text changes in its author's seat only.
     const seat = room.participants[ctx.actor!]!;
-    const withText = withParticipant(room, { ...seat, hiddenTexts: { ...seat.hiddenTexts, [card.id]: text } });
+    const withText = withParticipant(room, {
+      ...seat,
+      hiddenTexts: { ...seat.hiddenTexts, [card.id]: text },
+    });
     return accept({ ...withText, cards: { ...room.cards, [card.id]: { ...card, editedAt: ctx.now } } }, [
       { type: 'card_edited', cardId: card.id },
     ]);

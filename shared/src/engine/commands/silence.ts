@@ -45,5 +45,7 @@ export function revealAll(room: Room): { room: Room; cardIds: string[] } {
 /** SW-2: the driver shows the phase's cards all at once; later cards of the phase are posted visible. */
 export function revealCards(room: Room): Outcome {
   const revealed = revealAll(room);
-  return accept({ ...revealed.room, revealed: true }, [{ type: 'cards_revealed', cardIds: revealed.cardIds }]);
+  return accept({ ...revealed.room, revealed: true }, [
+    { type: 'cards_revealed', cardIds: revealed.cardIds },
+  ]);
 }

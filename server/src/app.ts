@@ -4,7 +4,10 @@ import { RedisAdapter } from '@socket.io/redis-adapter';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { Redis } from 'ioredis';
 import { Server as SocketServer } from 'socket.io';
+import { CircleService } from './circles/service.js';
+import type { CircleStore } from './circles/store.js';
 import type { Config } from './config.js';
+import { circlesApi } from './http/circles.js';
 import { healthRoutes } from './http/health.js';
 import { roomsApi } from './http/rooms.js';
 import { staticClient } from './http/staticClient.js';
@@ -26,6 +29,8 @@ import { TimerPoller } from './store/timers.js';
 export type AppDeps = {
   config: Config;
   store: EngineStore;
+  /** Circles (and the circles API) when given; openCircleStore opens the one beside `store`. */
+  circles?: CircleStore;
   logger: FastifyBaseLogger;
 };
 
@@ -44,7 +49,7 @@ export type App = {
 const defaultClientDist = fileURLToPath(new URL('../../client/dist/', import.meta.url));
 
 /** Builds the whole server without listening: tests and main.ts both start from here. */
-export async function buildApp({ config, store: bareStore, logger }: AppDeps): Promise<App> {
+export async function buildApp({ config, store: bareStore, circles, logger }: AppDeps): Promise<App> {
   // The observers of this node: a new one is one file under observe/ and one line here.
   const observers: Observer[] = [debugLogObserver(logger), refusalSummaryObserver(logger)];
   const metrics = config.METRICS_TOKEN ? metricsObserver() : null;
@@ -113,6 +118,14 @@ export async function buildApp({ config, store: bareStore, logger }: AppDeps): P
     publicUrl: config.PUBLIC_URL,
     ratePerMinute: config.ROOMS_API_RATE,
   });
+  const circleService = circles ? new CircleService({ circles, rooms: store, logger }) : null;
+  if (circleService) {
+    await http.register(circlesApi, {
+      service: circleService,
+      publicUrl: config.PUBLIC_URL,
+      ratePerMinute: config.ROOMS_API_RATE,
+    });
+  }
   await http.register(staticClient, { root: config.CLIENT_DIST ?? defaultClientDist });
 
   const io: CercleServer = new SocketServer(http.server, {
@@ -157,6 +170,8 @@ export async function buildApp({ config, store: bareStore, logger }: AppDeps): P
       observer.close();
       adapterClients?.pub.disconnect();
       adapterClients?.sub.disconnect();
+      circleService?.stop();
+      await circles?.close();
       await store.close();
     })();
     return closing;

@@ -50,5 +50,9 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
 /** A URL with room codes and tokens replaced, for the rare place a path must be logged. */
 export function maskPath(url: string): string {
   const path = url.split('?')[0] ?? '';
-  return path.replace(/^\/r\/[^/]+/, '/r/:code').replace(/^\/api\/rooms\/[^/]+/, '/api/rooms/:code');
+  return path
+    .replace(/^\/r\/[^/]+/, '/r/:code')
+    .replace(/^\/c\/[^/]+/, '/c/:circleId')
+    .replace(/^\/api\/rooms\/[^/]+/, '/api/rooms/:code')
+    .replace(/^\/api\/circles\/[^/]+.*$/, '/api/circles/:circleId');
 }

@@ -2,7 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
-import { openStore } from './openStore.js';
+import { openCircleStore, openStore } from './openStore.js';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -17,7 +17,8 @@ async function main() {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const store = await openStore(config, logger);
-  const app = await buildApp({ config, store, logger });
+  const circles = await openCircleStore(config);
+  const app = await buildApp({ config, store, circles, logger });
 
   // One way out, whatever the cause: a signal (exit 0), or an uncaught exception or unhandled rejection
   // (exit 1). Either way people are told `server:shutdown` and the sockets, HTTP server and store are

@@ -1,8 +1,11 @@
 import type { Decision, Room } from '@cercle/shared';
 import type { FastifyBaseLogger } from 'fastify';
+import type { CircleStore } from './circles/store.js';
 import type { Config } from './config.js';
 import type { EngineStore } from './rooms/roomService.js';
 import { RedisRoomStore } from './store/redis.js';
+import { RedisCircleStore } from './store/redisCircles.js';
+import { SqliteCircleStore } from './store/sqlite/circleStore.js';
 import { SqliteRoomStore } from './store/sqlite/roomStore.js';
 
 /**
@@ -17,4 +20,11 @@ export async function openStore(config: Config, logger: FastifyBaseLogger): Prom
     callTimeoutMs: config.STORE_TIMEOUT_MS,
     logger: logger.child({ component: 'store' }),
   });
+}
+
+/** Circles beside the rooms: in Redis when REDIS_URL is set, otherwise in the same SQLite file. */
+export async function openCircleStore(config: Config): Promise<CircleStore> {
+  const retentionMs = config.CIRCLE_RETENTION_DAYS * 86_400_000;
+  if (!config.REDIS_URL) return SqliteCircleStore.open(config.DATA_DIR, { retentionMs });
+  return RedisCircleStore.connect(config.REDIS_URL, { retentionMs, callTimeoutMs: config.STORE_TIMEOUT_MS });
 }

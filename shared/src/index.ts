@@ -1,4 +1,6 @@
+export * from './circles/index.js';
 export * from './engine/index.js';
+export * from './protocol/circles.js';
 export * from './protocol/commands.js';
 export * from './protocol/errors.js';
 export * from './protocol/events.js';

@@ -45,6 +45,14 @@ describe('[OP-6] containers that heal', () => {
     expect(flat(services.redis!.healthcheck!.test)).toContain('ping');
   });
 
+  it('[CI-12] Redis keeps circles for months: AOF fsynced every second, rewritten as it grows, never evicting', () => {
+    const command = flat(services.redis!.command!);
+    expect(command).toContain('--appendfsync everysec');
+    expect(command).toContain('--auto-aof-rewrite-percentage 100');
+    expect(command).toContain('--auto-aof-rewrite-min-size 64mb');
+    expect(command).toContain('--maxmemory-policy noeviction');
+  });
+
   it('Redis keeps an append-only file and requires the password the nodes connect with', () => {
     const command = flat(services.redis!.command!);
     expect(command).toContain('--appendonly yes');

@@ -1,7 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { clientEventSchemas, commandSchema, errorCodeSchema, serverEventSchemas } from '@cercle/shared';
+import {
+  circleErrorCodes,
+  circleExportSchema,
+  clientEventSchemas,
+  commandSchema,
+  createCircleRequestSchema,
+  enterSessionRequestSchema,
+  errorCodeSchema,
+  followUpRequestSchema,
+  joinCircleRequestSchema,
+  openSessionRequestSchema,
+  serverEventSchemas,
+} from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { circleErrorStatus, circleRoutes } from '../../server/src/http/circles.js';
+import { startTestServer } from '../support/testServer.js';
 
 const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
 
@@ -68,5 +82,41 @@ describe('docs/protocol.md matches the schemas', () => {
   it('lists every error code, and no other', () => {
     const codes = [...section('Error codes').matchAll(/^\| `([a-z_]+)` +\|/gm)].map((m) => m[1]);
     expect(codes.sort()).toEqual([...errorCodeSchema.options].sort());
+  });
+
+  it('lists every circles route, each one served, and names every field of their bodies', async () => {
+    const circles = section('Circles');
+    const documented = [...circles.matchAll(/^\| `((?:GET|POST|PATCH|DELETE) [^`]+)` +\|/gm)].map(
+      (m) => m[1],
+    );
+    expect(documented.sort()).toEqual([...circleRoutes].sort());
+    const server = await startTestServer();
+    try {
+      for (const route of circleRoutes) {
+        const [method, url] = route.split(' ') as ['GET' | 'POST' | 'PATCH' | 'DELETE', string];
+        expect(server.app.http.hasRoute({ method, url }), route).toBe(true);
+      }
+    } finally {
+      await server.close();
+    }
+    for (const schema of [
+      createCircleRequestSchema,
+      joinCircleRequestSchema,
+      openSessionRequestSchema,
+      enterSessionRequestSchema,
+      followUpRequestSchema,
+    ]) {
+      for (const field of fieldsOf(schema)) expect(circles, field).toMatch(new RegExp(`\\b${field}\\b`));
+    }
+    const format = circles.slice(circles.indexOf('### Circle export format'));
+    for (const field of fieldsOf(circleExportSchema))
+      expect(format, field).toMatch(new RegExp(`\\b${field}\\b`));
+  });
+
+  it('lists every circles error code with its status, and no other', () => {
+    const table = section('Circles').slice(section('Circles').indexOf('### Circle error codes'));
+    const rows = [...table.matchAll(/^\| `([a-z_]+)` *\| (\d{3}) +\|/gm)].map((m) => [m[1], Number(m[2])]);
+    expect(Object.fromEntries(rows)).toEqual(circleErrorStatus);
+    expect(rows.map((r) => r[0]).sort()).toEqual([...circleErrorCodes].sort());
   });
 });

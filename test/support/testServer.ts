@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { type App, buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/log.js';
-import { openStore } from '../../server/src/openStore.js';
+import { openCircleStore, openStore } from '../../server/src/openStore.js';
 import { testClientDist } from './browser.js';
 
 export type TestServer = {
@@ -43,7 +43,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   });
   const logger = createLogger(config.LOG_LEVEL, sink);
   const store = await openStore(config, logger);
-  const app = await buildApp({ config, store, logger });
+  const circles = await openCircleStore(config);
+  const app = await buildApp({ config, store, circles, logger });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const address = app.http.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

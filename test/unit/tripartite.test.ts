@@ -65,7 +65,7 @@ describe('tripartite meetings', () => {
     host.refused('k', { type: 'withdraw_card', cardId: 'seed-1' }, 'invalid');
   });
 
-  it('[TR-3] closing reviews each indicator', () => {
+  it('[TR-3] closing reviews each indicator, each party’s verdict and comment beside the others’', () => {
     const host = new Host('tripartite-closing', { indicators: ['Comité tenu en 45 min'] });
     host.join('k', 'Coach', true);
     host.join('e', 'Coachee');
@@ -84,7 +84,14 @@ describe('tripartite meetings', () => {
       note: 'Une fois sur deux',
     });
     host.refused('s', { type: 'review_indicator', cardId: 'nope', verdict: 'met', note: '' }, 'invalid');
-    expect(host.room.indicatorReviews['seed-1']).toMatchObject({ verdict: 'partly_met', reviewerId: 's' });
+    host.ok('e', { type: 'review_indicator', cardId: 'seed-1', verdict: 'met', note: 'Tous les lundis' });
+    // TR-3: the second review sits beside the first, which keeps its verdict and comment.
+    expect(host.room.indicatorReviews['seed-1']?.['s']).toMatchObject({
+      verdict: 'partly_met',
+      note: 'Une fois sur deux',
+      reviewerId: 's',
+    });
+    expect(host.room.indicatorReviews['seed-1']?.['e']).toMatchObject({ verdict: 'met', reviewerId: 'e' });
     host.refused(
       'e',
       { type: 'review_indicator', cardId: 'seed-1', verdict: 'met', note: 'x'.repeat(501) },

@@ -3,7 +3,7 @@ import { useSignal } from '@preact/signals';
 import { t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
 import { can } from '../state/derived.js';
-import { view } from '../state/session.js';
+import { participantId, view } from '../state/session.js';
 import { Icon } from '../ui/Icon.js';
 
 type Verdict = 'met' | 'partly_met' | 'not_met';
@@ -31,21 +31,30 @@ export function IndicatorPanel() {
   );
 }
 
+/** Each party's verdict and comment side by side (TR-3); the viewer's own buttons show their own. */
 function IndicatorRow({ card, editable }: { card: CardView; editable: boolean }) {
-  const review = view.value?.indicatorReviews[card.id];
+  const v = view.value;
+  const reviews = Object.values(v?.indicatorReviews[card.id] ?? {});
+  const myId = participantId.value;
+  const review = myId ? v?.indicatorReviews[card.id]?.[myId] : undefined;
   const note = useSignal(review?.note ?? '');
   return (
     <li class="card">
       <p class="text">{card.text}</p>
-      {review && (
-        <p class="meta">
-          <span
-            class={`badge ${review.verdict === 'met' ? 'ok' : review.verdict === 'partly_met' ? 'warn' : ''}`}
-          >
-            {t().indicators[review.verdict]}
-          </span>
-          {review.note && <span>{review.note}</span>}
-        </p>
+      {reviews.length > 0 && (
+        <ul class="verdicts">
+          {reviews.map((each) => (
+            <li key={each.reviewerId} class="meta">
+              <strong>{v?.participants[each.reviewerId]?.displayName ?? ''}</strong>{' '}
+              <span
+                class={`badge ${each.verdict === 'met' ? 'ok' : each.verdict === 'partly_met' ? 'warn' : ''}`}
+              >
+                {t().indicators[each.verdict]}
+              </span>{' '}
+              {each.note && <span>{each.note}</span>}
+            </li>
+          ))}
+        </ul>
       )}
       {editable && (
         <fieldset class="actions plain">

@@ -79,11 +79,14 @@ export function recordMarkdown(): string {
   const reviews = Object.entries(v.indicatorReviews);
   if (reviews.length > 0) {
     lines.push(`## ${texts.indicators.title}`, '');
-    for (const [cardId, review] of reviews) {
+    for (const [cardId, byReviewer] of reviews) {
       const card = v.cards[cardId];
-      lines.push(
-        `- ${md(card?.text ?? cardId)}: **${texts.indicators[review.verdict]}**${review.note ? ` (${md(review.note)})` : ''}`,
-      );
+      lines.push(`- ${md(card?.text ?? cardId)}`);
+      for (const review of Object.values(byReviewer)) {
+        lines.push(
+          `  - ${md(nameOf(review.reviewerId))}: **${texts.indicators[review.verdict]}**${review.note ? ` (${md(review.note)})` : ''}`,
+        );
+      }
     }
     lines.push('');
   }

@@ -17,6 +17,7 @@ import {
 import { useSignal } from '@preact/signals';
 import type { JSX } from 'preact';
 import { useEffect } from 'preact/hooks';
+import { ct } from '../circles/texts.js';
 import { tp } from '../i18n/in-phase.js';
 import { type Locale, loc, locale, t } from '../i18n/index.js';
 import { CreateRoomError, checkRecipeRequest, createRoomRequest } from '../net/api.js';
@@ -119,6 +120,17 @@ export function Home() {
         <div class="hero">
           <h1>{t().appName}</h1>
           <p>{t().tagline}</p>
+          <p>
+            <a
+              href="/c"
+              onClick={(e) => {
+                e.preventDefault();
+                navigate('/c');
+              }}
+            >
+              {ct().openCircle}
+            </a>
+          </p>
         </div>
         <div class="home-grid">
           <JoinByCode />

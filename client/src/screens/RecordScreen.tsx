@@ -114,11 +114,12 @@ export function RecordScreen() {
                   {cards.map((c) => (
                     <li key={c.id}>
                       {c.text}
-                      {v.indicatorReviews[c.id] && (
-                        <span class="badge">
-                          {t().indicators[v.indicatorReviews[c.id]?.verdict ?? 'met']}
+                      {Object.values(v.indicatorReviews[c.id] ?? {}).map((review) => (
+                        <span key={review.reviewerId} class="badge">
+                          {v.participants[review.reviewerId]?.displayName ?? ''}:{' '}
+                          {t().indicators[review.verdict]}
                         </span>
-                      )}
+                      ))}
                     </li>
                   ))}
                 </ul>

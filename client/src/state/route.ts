@@ -1,9 +1,16 @@
 import { signal } from '@preact/signals';
 
-/** The two places of the page: home, or a room by its code (`/r/<code>`). */
-export type Route = { name: 'home' } | { name: 'room'; code: string };
+/** The places of the page: home, a room by its code (`/r/<code>`), a circle (`/c/<id>`) or a new one (`/c`). */
+export type Route =
+  | { name: 'home' }
+  | { name: 'room'; code: string }
+  | { name: 'circle'; circleId: string }
+  | { name: 'new-circle' };
 
 function parse(pathname: string): Route {
+  if (/^\/c\/?$/.test(pathname)) return { name: 'new-circle' };
+  const circle = /^\/c\/(c_[A-Za-z0-9_-]{16,32})\/?$/.exec(pathname);
+  if (circle?.[1]) return { name: 'circle', circleId: circle[1] };
   const match = /^\/r\/([A-Za-z0-9-]{1,32})\/?$/.exec(pathname);
   return match?.[1] ? { name: 'room', code: match[1].toUpperCase().replace(/-/g, '') } : { name: 'home' };
 }

@@ -3,7 +3,8 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
- * Serves the built page at `/` and the same page at `/r/<code>` (the join link). Hashed assets are
+ * Serves the built page at `/` and the same page at `/r/<code>` (the join link) and `/c/<circleId>`
+ * (a circle's page). Hashed assets are
  * cached for a year; index.html never, so a new deploy is picked up at the next load.
  */
 export const staticClient: FastifyPluginAsync<{ root: string }> = async (app, { root }) => {
@@ -29,4 +30,6 @@ export const staticClient: FastifyPluginAsync<{ root: string }> = async (app, { 
     reply.header('cache-control', 'no-cache').sendFile('index.html');
   app.get('/', page);
   app.get('/r/:code', page);
+  app.get('/c', page);
+  app.get('/c/:circleId', page);
 };

@@ -209,8 +209,11 @@ export const roomSchema = z.object({
   confidence: z.record(participantIdSchema, z.number().int().min(1).max(10)),
   learnings: z.record(z.string(), learningSchema),
   evaluations: z.record(participantIdSchema, evaluationSchema),
-  /** Closing meeting: one review per indicator card. */
-  indicatorReviews: z.record(z.string(), indicatorReviewSchema),
+  /**
+   * Closing meeting: per indicator card, each party's own review, by reviewer (TR-3): a review never
+   * overwrites another person's verdict or comment.
+   */
+  indicatorReviews: z.record(z.string(), z.record(participantIdSchema, indicatorReviewSchema)),
   /** Private notes, by owner: never in a public view, only in the owner's private view (LG-1). */
   logbooks: z.record(participantIdSchema, z.record(z.string(), logbookEntrySchema)),
   phaseHistory: z.array(phaseRunSchema),

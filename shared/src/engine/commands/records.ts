@@ -131,7 +131,10 @@ export function submitEvaluation(room: Room, cmd: Cmd<'submit_evaluation'>, ctx:
   );
 }
 
-/** TR-3: the closing reviews each indicator card: met, partly met or not met, with a note. */
+/**
+ * TR-3: each party reviews each indicator card: met, partly met or not met, with a note. A review is the
+ * reviewer's own: it replaces their earlier one, never another person's.
+ */
 export function reviewIndicator(room: Room, cmd: Cmd<'review_indicator'>, ctx: DecideContext): Outcome {
   const card = room.cards[cmd.cardId]!;
   const refusal = checkOptionalText(cmd.note, TEXT_LIMITS.indicatorNote, 'note');
@@ -141,7 +144,10 @@ export function reviewIndicator(room: Room, cmd: Cmd<'review_indicator'>, ctx: D
       ...room,
       indicatorReviews: {
         ...room.indicatorReviews,
-        [card.id]: { verdict: cmd.verdict, note: cmd.note.trim(), reviewerId: ctx.actor!, at: ctx.now },
+        [card.id]: {
+          ...room.indicatorReviews[card.id],
+          [ctx.actor!]: { verdict: cmd.verdict, note: cmd.note.trim(), reviewerId: ctx.actor!, at: ctx.now },
+        },
       },
     },
     [{ type: 'indicator_reviewed', cardId: card.id }],

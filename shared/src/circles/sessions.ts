@@ -1,0 +1,127 @@
+import type { TemplateId } from '../engine/template.js';
+import {
+  CIRCLE_LIMITS,
+  type Circle,
+  type CircleOutcome,
+  changed,
+  memberOf,
+  refuseCircle,
+  type Session,
+  type SessionKind,
+} from './circle.js';
+import { nextFirstCoachee, proposeClient } from './rotation.js';
+
+/** The engine template a session of each kind runs (its phase list stays editable as for any room). */
+export const templateOfSession: Record<SessionKind, TemplateId> = {
+  codev: 'codev',
+  'peer-coaching': 'peer-coaching',
+  framing: 'tripartite-framing',
+  coaching: 'custom',
+  midpoint: 'tripartite-closing',
+  closing: 'tripartite-closing',
+};
+
+/**
+ * CI-7: the kinds of session a circle may open next. Codev and peer coaching: their one meeting. A
+ * tripartite engagement opens with its framing; then coaching sessions, an optional midpoint three-way
+ * meeting (once), and the closing, after which nothing more.
+ */
+export function nextSessionKinds(circle: Circle): SessionKind[] {
+  if (circle.kind !== 'tripartite') return [circle.kind];
+  const kinds = circle.sessions.map((s) => s.kind);
+  if (kinds.includes('closing')) return [];
+  if (!kinds.includes('framing')) return ['framing'];
+  return kinds.includes('midpoint') ? ['coaching', 'closing'] : ['coaching', 'midpoint', 'closing'];
+}
+
+/**
+ * CI-7: what a midpoint or closing meeting starts with, from the framing's record: its objectives and
+ * indicators, carried automatically (never retyped). Empty before the framing has a record.
+ */
+export function framingOutcome(circle: Circle): { objectives: string[]; indicators: string[] } {
+  const framing = [...circle.sessions].reverse().find((s) => s.kind === 'framing' && s.record !== null);
+  if (!framing?.record) return { objectives: [], indicators: [] };
+  return {
+    objectives: framing.record.objectives,
+    indicators: framing.record.indicators.map((i) => i.text),
+  };
+}
+
+export type SessionPlan = {
+  kind: SessionKind;
+  template: TemplateId;
+  /** Codev: the client proposed (or confirmed). */
+  clientId: string | null;
+  /** Peer coaching: who is coached first. */
+  firstCoacheeId: string | null;
+  /** Midpoint and closing: the framing's indicators the room is seeded with. */
+  indicators: string[];
+};
+
+/**
+ * CI-4, CI-5, CI-7: the session the circle would open now, of `kind` (default: the first allowed), with
+ * `clientId` when the facilitator picked another client than the one proposed.
+ */
+export function planSession(
+  circle: Circle,
+  options: { kind?: SessionKind | undefined; clientId?: string | undefined } = {},
+): SessionPlan | { error: 'wrong_status' | 'invalid'; message: string } {
+  const allowed = nextSessionKinds(circle);
+  const kind = options.kind ?? allowed[0];
+  if (kind === undefined || !allowed.includes(kind))
+    return { error: 'wrong_status', message: 'This circle cannot open that session now.' };
+  if (circle.sessions.length >= CIRCLE_LIMITS.sessions)
+    return { error: 'wrong_status', message: 'This circle has held all its sessions.' };
+  let clientId: string | null = null;
+  if (kind === 'codev') {
+    if (options.clientId !== undefined && !memberOf(circle, options.clientId))
+      return { error: 'invalid', message: 'No such member.' };
+    clientId = options.clientId ?? proposeClient(circle)?.id ?? null;
+  }
+  const firstCoacheeId = kind === 'peer-coaching' ? (nextFirstCoachee(circle)?.id ?? null) : null;
+  const indicators = kind === 'midpoint' || kind === 'closing' ? framingOutcome(circle).indicators : [];
+  return { kind, template: templateOfSession[kind], clientId, firstCoacheeId, indicators };
+}
+
+/** The session whose room is open now: the last one, unless its record says it ended. */
+export function currentSession(circle: Circle): Session | null {
+  const last = circle.sessions.at(-1);
+  return last && !last.record?.ended ? last : null;
+}
+
+/** CI-7: a session opened from the plan, in the room `roomCode`. */
+export function openSession(circle: Circle, plan: SessionPlan, roomCode: string, now: number): CircleOutcome {
+  const session: Session = {
+    number: circle.sessions.length + 1,
+    kind: plan.kind,
+    roomCode,
+    openedAt: now,
+    clientId: plan.clientId,
+    firstCoacheeId: plan.firstCoacheeId,
+    seats: {},
+    record: null,
+  };
+  return changed(circle, { ...circle, sessions: [...circle.sessions, session] }, now);
+}
+
+/** A member took a seat in a session's room: remembered, so records name them and their logbook follows. */
+export function seatTaken(
+  circle: Circle,
+  sessionNumber: number,
+  memberId: string,
+  participantId: string,
+  now: number,
+): CircleOutcome {
+  const session = circle.sessions[sessionNumber - 1];
+  if (!session) return refuseCircle('not_found', 'No such session.');
+  if (!memberOf(circle, memberId) && memberId !== FACILITATOR_SEAT)
+    return refuseCircle('not_found', 'No such member.');
+  const sessions = circle.sessions.with(sessionNumber - 1, {
+    ...session,
+    seats: { ...session.seats, [memberId]: participantId },
+  });
+  return changed(circle, { ...circle, sessions }, now);
+}
+
+/** The seat key of the facilitator (coach) in `Session.seats`: not a member id. */
+export const FACILITATOR_SEAT = 'facilitator';

@@ -461,7 +461,7 @@ function CreateRoomForm() {
                 />
                 <span class="hint">{t().home.minutesShort}</span>
                 {p.writable && (
-                  <label class="check">
+                  <label class="check silent-pick">
                     <input
                       type="checkbox"
                       checked={p.silent}

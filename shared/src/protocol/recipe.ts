@@ -77,6 +77,12 @@ export function checkRecipe(recipe: Recipe): { ok: true; phases: Phase[] } | Pha
   return phasesFromSpecs(getTemplate(recipe.template), recipe.phases);
 }
 
+// Both the page and Node 20+ have these as globals; shared/ compiles with neither DOM nor Node types.
+declare const btoa: (data: string) => string;
+declare const atob: (data: string) => string;
+declare const TextEncoder: new () => { encode(input: string): Uint8Array };
+declare const TextDecoder: new () => { decode(input: Uint8Array): string };
+
 /** base64url of UTF-8, the same in the page and in Node (both have btoa/atob). */
 function toBase64Url(text: string): string {
   let binary = '';
@@ -86,7 +92,7 @@ function toBase64Url(text: string): string {
 
 function fromBase64Url(encoded: string): string {
   const binary = atob(encoded.replace(/-/g, '+').replace(/_/g, '/'));
-  return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  return new TextDecoder().decode(Uint8Array.from(binary, (c: string) => c.charCodeAt(0)));
 }
 
 /**

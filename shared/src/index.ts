@@ -7,3 +7,5 @@ export * from './protocol/errors.js';
 export * from './protocol/events.js';
 export * from './protocol/http.js';
 export * from './protocol/patchSequence.js';
+export * from './protocol/recipe.js';
+export * from './recipes/index.js';

@@ -46,7 +46,7 @@ function chainingStore() {
 }
 
 describe('private views are told to exactly those whose own data changed', () => {
-  it('matches the full comparison over a whole session', async () => {
+  it('[SW-1][PM-1] matches the full comparison over a whole session', async () => {
     const store = chainingStore();
     // Expected, the slow way: every admitted participant's private view before and after.
     const expected: string[][] = [];
@@ -85,7 +85,11 @@ describe('private views are told to exactly those whose own data changed', () =>
       current = [];
     };
 
-    const opened = await service.createRoom({ templateId: 'codev' });
+    // A silent consultation (SW-1): hidden card texts travel in the author's private view.
+    const phases = ['expose', 'clarification', 'contract', 'consultation', 'synthesis', 'learning'].map(
+      (from) => ({ from, ...(from === 'consultation' ? { silent: true } : {}) }),
+    );
+    const opened = await service.createRoom({ templateId: 'codev', phases });
     if (!opened.ok) throw new Error('room refused');
     const { code, facilitatorKey } = opened;
     const seat = async (name: string, key?: string) => {
@@ -120,6 +124,15 @@ describe('private views are told to exactly those whose own data changed', () =>
     await run(f, { type: 'remove_participant', participantId: a });
     await run(late, { type: 'logbook_add', sealed: sealedOf('my first note') });
     await run(f, { type: 'next_phase', from: 1 });
+    await run(f, { type: 'next_phase', from: 2 });
+    await run(b, { type: 'post_card', kind: 'suggestion', text: 'hidden until the reveal' });
+    await run(late, { type: 'post_card', kind: 'suggestion', text: 'hidden too', anonymous: true });
+    await run(f, { type: 'reveal_cards' });
+    const snap = await service.snapshot(code, c);
+    const shown = snap.ok ? snap.value : null;
+    const cardId = Object.keys(shown?.view.cards ?? {}).at(-1) ?? 'none';
+    await run(c, { type: 'star_card', cardId });
+    await run(f, { type: 'next_phase', from: 3 });
 
     expect(told.length).toBe(expected.length);
     expect(told).toEqual(expected);

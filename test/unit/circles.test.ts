@@ -67,6 +67,8 @@ function heldSession(c: Circle, seats: [number, string][], edit: (room: Room) =>
       tokenHash: 'x',
       joinedAt: t0,
       anonymousCardIds: [],
+      hiddenTexts: {},
+      stars: [],
     };
   }
   return { circle, room: edit({ ...base, participants, status: 'ended' }) };
@@ -258,6 +260,7 @@ describe('circles', () => {
             text: 'Déléguer',
             anonymous: false,
             seeded: false,
+            hidden: false,
             status: 'open',
             phaseId: 'x',
             createdAt: t0,
@@ -269,6 +272,7 @@ describe('circles', () => {
             text: 'Deux dossiers',
             anonymous: false,
             seeded: false,
+            hidden: false,
             status: 'open',
             phaseId: 'x',
             createdAt: t0 + 1,

@@ -104,7 +104,13 @@ describe('views', () => {
     const mine = privateView(host.room, 'a');
     expect(mine.seat).toMatchObject({ id: 'a', role: 'consultant', anonymousCardIds: [] });
     expect(mine.seat).not.toHaveProperty('tokenHash');
-    expect(privateView(host.room, 'ghost')).toEqual({ participantId: 'ghost', seat: null, logbook: {} });
+    expect(privateView(host.room, 'ghost')).toEqual({
+      participantId: 'ghost',
+      seat: null,
+      logbook: {},
+      hiddenTexts: {},
+      stars: [],
+    });
   });
 
   it('[VW-3] an anonymous card has no author key in any view', () => {

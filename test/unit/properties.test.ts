@@ -2,6 +2,7 @@ import {
   allowedCommands,
   type Command,
   type CommandType,
+  diffView,
   type EngineCommand,
   permissionCodes,
   permits,
@@ -29,6 +30,9 @@ const secret = (actor: string) => {
 };
 /** The sealed form's first 15 bytes spell `LOGBOOK-CANARY-`: found in any view that shows a canary entry. */
 const CANARY_SEALED = sealedOf('LOGBOOK-CANARY-').slice(0, 3 + 20);
+/** Every card posted in the sequences says a unique word, so a hidden one is found wherever it leaks. */
+let cardCounter = 0;
+const cardWord = () => `CARD-CANARY-${++cardCounter}`;
 const cardIds = [...Array.from({ length: 40 }, (_, i) => `id${i + 1}`), 'seed-1', 'nope'];
 
 /** Commands with payloads drawn from small domains, so that many of them hit real cards and rules. */
@@ -125,7 +129,13 @@ function commandArb(people: string[]): fc.Arbitrary<(actor: string | null, host:
         // Half the time a kind the phase opens to the actor's role, so cards do get posted.
         const seat = actor ? host.room.participants[actor] : undefined;
         const open = seat ? postableKinds(host.room, seat.role)[0] : undefined;
-        return { type: 'post_card', kind: fitting ? (open ?? k) : k, text: t, anonymous } as EngineCommand;
+        const words = t === 'idée' ? cardWord() : t;
+        return {
+          type: 'post_card',
+          kind: fitting ? (open ?? k) : k,
+          text: words,
+          anonymous,
+        } as EngineCommand;
       }),
     fc.tuple(cardId, text).map(
       ([id, t]) =>
@@ -202,6 +212,72 @@ function commandArb(people: string[]): fc.Arbitrary<(actor: string | null, host:
     .map(([index, built]) => built[index]!);
 }
 
+/**
+ * The commands of silent writing, "done" and stars (SW, DN, PM), naming cards that exist, so that random
+ * sequences often hide, edit, reveal, star and move on.
+ */
+function inPhaseArb(): fc.Arbitrary<(actor: string | null, host: Host) => EngineCommand> {
+  type Build = (actor: string | null, host: Host) => EngineCommand;
+  const someCard = (host: Host, pick: number): string => {
+    const ids = Object.keys(host.room.cards);
+    return ids.length === 0 ? 'nope' : ids[pick % ids.length]!;
+  };
+  const ownLast = (actor: string | null, host: Host): string => {
+    const seat = actor ? host.room.participants[actor] : undefined;
+    const own = Object.values(host.room.cards).filter(
+      (card) => card.authorId === actor || (seat?.anonymousCardIds.includes(card.id) ?? false),
+    );
+    return own.at(-1)?.id ?? 'nope';
+  };
+  const choices: fc.Arbitrary<Build>[] = [
+    fc.boolean().map((anonymous) => (actor: string | null, host: Host) => {
+      const seat = actor ? host.room.participants[actor] : undefined;
+      const kind = (seat && postableKinds(host.room, seat.role)[0]) ?? 'suggestion';
+      return { type: 'post_card', kind, text: cardWord(), anonymous } as EngineCommand;
+    }),
+    fc.constant(
+      (actor: string | null, host: Host) =>
+        ({ type: 'edit_card', cardId: ownLast(actor, host), text: cardWord() }) as EngineCommand,
+    ),
+    fc.constant(
+      (actor: string | null, host: Host) =>
+        ({ type: 'withdraw_card', cardId: ownLast(actor, host) }) as EngineCommand,
+    ),
+    fc.constant(() => ({ type: 'reveal_cards' }) as EngineCommand),
+    fc.boolean().map((done) => () => ({ type: 'set_done', done }) as EngineCommand),
+    fc.boolean().map((enabled) => () => ({ type: 'set_advance_when_done', enabled }) as EngineCommand),
+    fc.tuple(fc.constantFrom('star_card', 'keep_card' as const), fc.nat()).map(
+      ([type, pick]) =>
+        (_actor: string | null, host: Host) =>
+          ({ type, cardId: someCard(host, pick) }) as EngineCommand,
+    ),
+    ...[1, 2, 3].map(() =>
+      fc.tuple(fc.boolean(), fc.nat()).map(([star, pick]) => (actor: string | null, host: Host) => {
+        // Mostly a card the page shows: a shown one to star, one the actor starred to unstar.
+        const shown = Object.values(host.room.cards).filter((card) => !card.hidden);
+        const stars = (actor && host.room.participants[actor]?.stars) || [];
+        const pool = star ? shown.map((card) => card.id) : stars;
+        const cardId = pool.length > 0 ? pool[pick % pool.length]! : someCard(host, pick);
+        return { type: star ? 'star_card' : 'unstar_card', cardId } as EngineCommand;
+      }),
+    ),
+    fc.tuple(fc.constantFrom('next_phase', 'previous_phase' as const), fc.boolean()).map(
+      ([type, current]) =>
+        (_actor: string | null, host: Host) =>
+          ({ type, from: current ? host.room.phaseIndex : 0 }) as EngineCommand,
+    ),
+    fc
+      .nat(5)
+      .map(
+        (index) => (_actor: string | null, host: Host) =>
+          ({ type: 'jump_phase', from: host.room.phaseIndex, index }) as EngineCommand,
+      ),
+  ];
+  return fc
+    .tuple(fc.nat({ max: choices.length - 1 }), fc.tuple(...choices))
+    .map(([index, built]) => built[index]!);
+}
+
 const systemTypes = new Set(['join', 'presence', 'time_up']);
 /** Accepted command types seen, to make sure the sequences do more than collect refusals. */
 const acceptedTypes = new Set<string>();
@@ -209,10 +285,35 @@ const acceptedTypes = new Set<string>();
 const permittedSeen = new Set<string>();
 /** A seat was released by its grace timer at least once (RM-7). */
 let releasedSeen = false;
+/** A card was posted hidden, then revealed, at least once (SW-1, SW-2). */
+let hiddenSeen = false;
+let revealSeen = false;
 
-function checkViews(room: Room): void {
+/** SW-1: the text of every hidden card, with its author. */
+function hiddenTexts(room: Room): Array<{ owner: string; text: string }> {
+  return Object.values(room.participants).flatMap((seat) =>
+    Object.values(seat.hiddenTexts).map((text) => ({ owner: seat.id, text })),
+  );
+}
+
+function checkViews(room: Room, before?: Room): void {
   const ids = Object.keys(room.participants);
   const shared = JSON.stringify(publicView(room));
+  // SW-1: a hidden card's text is in no public view, no patch, nor anyone's private view but its author's.
+  const hidden = hiddenTexts(room);
+  if (hidden.length > 0) hiddenSeen = true;
+  const patch =
+    before && hidden.length > 0 ? JSON.stringify(diffView(publicView(before), publicView(room))) : '';
+  for (const { owner, text } of hidden) {
+    expect(shared).not.toContain(text);
+    expect(patch).not.toContain(text);
+    for (const viewer of ids) {
+      if (viewer !== owner) expect(JSON.stringify(privateView(room, viewer))).not.toContain(text);
+    }
+  }
+  for (const card of Object.values(room.cards)) if (card.hidden) expect(card.text).toBe('');
+  // PM-1: stars are in their owner's private view only.
+  expect(shared).not.toContain('"stars"');
   expect(shared).not.toContain(CANARY_SEALED);
   expect(shared).not.toContain('"tokenHash"');
   for (const card of Object.values(publicView(room).cards)) {
@@ -263,13 +364,14 @@ function runSequence(
       expect(decision.room.version).toBe(before.version + 1);
       acceptedTypes.add(command.type);
       if (decision.events.some((e) => e.type === 'seat_released')) releasedSeen = true;
+      if (decision.events.some((e) => e.type === 'cards_revealed' && e.cardIds.length > 0)) revealSeen = true;
       // VW-5: whatever decide accepts from a client, the page had drawn as allowed.
       if (!systemTypes.has(command.type)) expect(allowed).toContain(command.type);
       expect(() => roomSchema.parse(decision.room)).not.toThrow();
     } else {
       expect(host.room).toBe(before);
     }
-    checkViews(host.room);
+    checkViews(host.room, before);
   }
 }
 
@@ -287,10 +389,13 @@ const stepArb = (people: string[]) =>
     size: 'max',
   });
 
-describe('properties over random command sequences', () => {
-  const codevPeople = ['f', 'c', 'a', 'b', 'd'];
+const codevPeople = ['f', 'c', 'a', 'b', 'd'];
 
-  it('[EN-1][EN-2][VW-1][VW-3][VW-5][LG-1] codev: version, refusal, views and logbooks hold; [CD-6] one client, one facilitator', () => {
+describe('properties over random command sequences', () => {
+  // Long on two shared cores under the whole suite: a generous bound, not a speed claim.
+  it('[EN-1][EN-2][VW-1][VW-3][VW-5][LG-1] codev: version, refusal, views and logbooks hold; [CD-6] one client, one facilitator', {
+    timeout: 120_000,
+  }, () => {
     fc.assert(
       fc.property(fc.boolean(), fc.nat(5), stepArb(codevPeople), (started, firstPhase, steps) => {
         const host = codevRoom(started, { allowAnonymousCards: true });
@@ -324,6 +429,60 @@ describe('properties over random command sequences', () => {
       'raise_hand',
       'set_statement',
     ]) {
+      expect(permittedSeen).toContain(type);
+    }
+  });
+
+  it('[SW-1][SW-2][PM-1][DN-1][DN-2][DN-3][VW-5] silent writing: a hidden card is in no one else’s view, patch or snapshot until the reveal; stars stay private; nothing offered is refused', {
+    timeout: 120_000,
+  }, () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 3, 3),
+        fc.boolean(),
+        fc.boolean(),
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom(0, 1000), inPhaseArb()), {
+          minLength: 10,
+          maxLength: 80,
+        }),
+        (firstPhase, anonymous, silentConsultation, steps) => {
+          const phases = ['expose', 'clarification', 'contract', 'consultation', 'synthesis', 'learning'].map(
+            (from) => ({
+              from,
+              ...(from === 'clarification' || (from === 'consultation' && silentConsultation)
+                ? { silent: true }
+                : {}),
+            }),
+          );
+          const host = codevRoom(true, { allowAnonymousCards: anonymous, phases });
+          host.ok('f', { type: 'jump_phase', from: host.room.phaseIndex, index: firstPhase });
+          if (firstPhase === 3) {
+            // A suggestion already on the board, shown half the time, so the client has one to star.
+            host.ok('a', { type: 'post_card', kind: 'suggestion', text: cardWord() });
+            if (silentConsultation && anonymous) host.ok('f', { type: 'reveal_cards' });
+          }
+          for (const step of steps) {
+            const before = permittedSeen.size;
+            runSequence(host, codevPeople, [step]);
+            if (permittedSeen.size !== before) for (const type of permittedSeen) seen.add(type);
+          }
+        },
+      ),
+      { numRuns: 150, seed },
+    );
+    expect(hiddenSeen).toBe(true);
+    expect(revealSeen).toBe(true);
+    for (const type of [
+      'post_card',
+      'edit_card',
+      'reveal_cards',
+      'set_done',
+      'set_advance_when_done',
+      'star_card',
+      'unstar_card',
+    ]) {
+      expect(acceptedTypes).toContain(type);
       expect(permittedSeen).toContain(type);
     }
   });

@@ -70,6 +70,7 @@ export const en: Texts = {
     coach: 'Coach',
     coachee: 'Coachee',
     sponsor: 'Sponsor',
+    observer: 'Observer',
   },
   rolesPlural: {
     facilitator: 'the facilitator',
@@ -78,6 +79,7 @@ export const en: Texts = {
     coach: 'the coach',
     coachee: 'the coachee',
     sponsor: 'the sponsor',
+    observer: 'the observer',
   },
 
   templates: {
@@ -86,6 +88,7 @@ export const en: Texts = {
     'tripartite-framing': 'Tripartite framing',
     'tripartite-closing': 'Tripartite closing',
     custom: 'Custom',
+    'coaching-triad': 'Coaching triad',
   },
 
   cardKinds: {
@@ -177,6 +180,7 @@ export const en: Texts = {
       coach: 'the coach speaks',
       coachee: 'the coachee speaks',
       sponsor: 'the sponsor speaks',
+      observer: 'the observer speaks',
     },
     speakTogether: (who) => `${who} have the floor`,
     and: ' and ',

@@ -71,6 +71,7 @@ export const fr = {
     coach: 'Coach',
     coachee: 'Coaché',
     sponsor: 'Commanditaire',
+    observer: 'Observateur',
   } satisfies Record<Role, string>,
   rolesPlural: {
     facilitator: 'l’animateur',
@@ -79,6 +80,7 @@ export const fr = {
     coach: 'le coach',
     coachee: 'le coaché',
     sponsor: 'le commanditaire',
+    observer: 'l’observateur',
   } satisfies Record<Role, string>,
 
   templates: {
@@ -87,6 +89,7 @@ export const fr = {
     'tripartite-framing': 'Tripartite de cadrage',
     'tripartite-closing': 'Tripartite de bouclage',
     custom: 'Sur mesure',
+    'coaching-triad': 'Triade de coaching',
   } satisfies Record<TemplateId, string>,
 
   cardKinds: {
@@ -178,6 +181,7 @@ export const fr = {
       coach: 'le coach parle',
       coachee: 'le coaché parle',
       sponsor: 'le commanditaire parle',
+      observer: 'l’observateur parle',
     } satisfies Record<Role, string>,
     speakTogether: (who: string) => `${who} ont la parole`,
     and: ' et ',

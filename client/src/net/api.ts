@@ -1,4 +1,4 @@
-import type { CreateRoomRequest, CreateRoomResponse, ErrorCode, RoomFacts } from '@cercle/shared';
+import type { CreateRoomRequest, CreateRoomResponse, ErrorCode, Recipe, RoomFacts } from '@cercle/shared';
 
 export type { RoomFacts };
 
@@ -49,5 +49,23 @@ export async function fetchRoomFacts(code: string): Promise<RoomFacts | null> {
     return (await response.json()) as RoomFacts;
   } catch {
     return null;
+  }
+}
+
+/** RC-2: the server reads a recipe as creation reads `phases`: the recipe, or the code and phase at fault. */
+export async function checkRecipeRequest(
+  recipe: Recipe,
+): Promise<{ ok: true; recipe: Recipe } | { ok: false; code: ErrorCode | null; phase: number | null }> {
+  try {
+    const response = await fetch('/api/recipes/check', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(recipe),
+    });
+    if (response.ok) return { ok: true, recipe: ((await response.json()) as { recipe: Recipe }).recipe };
+    const refusal = await refusalOf(response);
+    return { ok: false, code: refusal.code, phase: refusal.phase };
+  } catch {
+    return { ok: false, code: null, phase: null };
   }
 }

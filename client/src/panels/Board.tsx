@@ -1,8 +1,9 @@
 import { type CardKind, type CardView, postableKinds, TEXT_LIMITS } from '@cercle/shared';
 import { useSignal } from '@preact/signals';
+import { tp } from '../i18n/in-phase.js';
 import { loc, t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
-import { can, myRole, nameOf, permitted } from '../state/derived.js';
+import { amDriver, can, myRole, nameOf, permitted } from '../state/derived.js';
 import { readDraft, sendDraft, useDraft, writeDraft } from '../state/drafts.js';
 import { mine, participantId, pendingCommands, view } from '../state/session.js';
 import { Icon } from '../ui/Icon.js';
@@ -24,6 +25,13 @@ function pendingPosts(kind: CardKind): { id: string; text: string }[] {
   );
 }
 
+/** The words of a card as I may read them: a hidden one only if it is mine (SW-1). */
+function textOf(card: CardView): string {
+  return card.hidden ? (mine.value?.hiddenTexts[card.id] ?? '') : card.text;
+}
+
+const starredByMe = (cardId: string): boolean => mine.value?.stars.includes(cardId) ?? false;
+
 function isMine(card: CardView): boolean {
   const me = participantId.value;
   return (
@@ -36,7 +44,13 @@ export function Board() {
   const v = view.value;
   const role = myRole.value;
   if (!v || !role) return null;
-  const cards = Object.values(v.cards).sort((a, b) => a.createdAt - b.createdAt);
+  // PM-1: where I sort cards (the client in the synthesis), the ones I starred come first.
+  const sorting = v.status === 'running' && can('keep_card');
+  const starFirst = (card: CardView) => (sorting && starredByMe(card.id) ? 0 : 1);
+  const cards = Object.values(v.cards).sort(
+    (a, b) => starFirst(a) - starFirst(b) || a.createdAt - b.createdAt,
+  );
+  const anyStarred = sorting && cards.some((card) => starredByMe(card.id));
   const kinds = v.status === 'running' ? postableKinds(v, role) : [];
   const mayPost = kinds.length > 0 && can('post_card');
   const shownKinds = kindOrder.filter(
@@ -49,6 +63,12 @@ export function Board() {
       <h2 id="board-title">
         {t().board.title} <span class="count">({cards.length})</span>
       </h2>
+      <SilenceNote />
+      {anyStarred && (
+        <p class="hint" data-testid="stars-first">
+          ★ {tp().stars.firstHint}
+        </p>
+      )}
       {shownKinds.length === 0 ? (
         <p class="hint">{t().board.empty}</p>
       ) : (
@@ -88,30 +108,96 @@ export function Board() {
   );
 }
 
+/** SW-1, SW-2: a silent phase says so; the driver reveals every hidden card from here. */
+function SilenceNote() {
+  const v = view.value;
+  if (v?.status !== 'running' || v.phases[v.phaseIndex]?.silent !== true) return null;
+  const hidden = Object.values(v.cards).filter((card) => card.hidden).length;
+  return (
+    <div class="banner silent" role="status" data-testid="silence">
+      <Icon name="lock" />{' '}
+      {v.revealed ? tp().silent.revealedHint : `${tp().silent.phaseHint} ${tp().silent.hiddenCount(hidden)}`}
+      {amDriver.value && can('reveal_cards') && (
+        <button
+          type="button"
+          class="primary small"
+          onClick={() => void sendCommand({ type: 'reveal_cards' })}
+        >
+          {tp().silent.reveal}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** PM-1: a star only I see, offered where the phase opens stars to my role. */
+function StarButton({ card, text }: { card: CardView; text: string }) {
+  const starred = starredByMe(card.id);
+  const command = { type: starred ? 'unstar_card' : 'star_card', cardId: card.id } as const;
+  if (!permitted(command)) return null;
+  return (
+    <button
+      type="button"
+      class={starred ? 'small star on' : 'small ghost star'}
+      aria-pressed={starred}
+      aria-label={starred ? tp().stars.unstarLabel(text) : tp().stars.starLabel(text)}
+      title={tp().stars.hint}
+      onClick={() => void sendCommand(command)}
+    >
+      {starred ? '★' : '☆'} {starred ? tp().stars.starred : tp().stars.star}
+    </button>
+  );
+}
+
 function CardItem({ card }: { card: CardView }) {
   const own = isMine(card);
+  const text = textOf(card);
   const author = card.anonymous ? t().board.anonymousAuthor : own ? t().board.byYou : nameOf(card.authorId);
   const phaseName = view.value?.phases.find((p) => p.id === card.phaseId);
   // Every button comes from the policy for this very card (VW-5): nothing drawn is then refused.
   const mayKeep = !own && permitted({ type: 'keep_card', cardId: card.id });
   const maySetAside = !own && permitted({ type: 'set_aside_card', cardId: card.id });
   const mayReopen = !own && permitted({ type: 'reopen_card', cardId: card.id });
-  const mayEdit = permitted({ type: 'edit_card', cardId: card.id, text: card.text });
+  const mayEdit = permitted({ type: 'edit_card', cardId: card.id, text: text || '…' });
   // The driver may withdraw any card (moderation, BD-2); the page offers it on one's own cards only.
   const mayWithdraw = own && permitted({ type: 'withdraw_card', cardId: card.id });
   // An edit in progress is a draft: it survives a reload, and waits on the shelf while editing is closed.
   const editing = mayEdit && readDraft(editBox(card.id)) !== '';
-  const cls = ['card', card.status, own ? 'mine' : ''].filter(Boolean).join(' ');
+  const starred = starredByMe(card.id);
+  const cls = [
+    'card',
+    card.status,
+    own ? 'mine' : '',
+    card.hidden ? 'hidden-card' : '',
+    starred ? 'starred' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
-    <li class={cls} data-card-id={card.id} data-status={card.status}>
-      {editing ? <EditCardForm card={card} /> : <p class="text">{card.text}</p>}
+    <li
+      class={cls}
+      data-card-id={card.id}
+      data-status={card.status}
+      data-hidden={card.hidden ? 'true' : undefined}
+      data-starred={starred ? 'true' : undefined}
+    >
+      {editing ? (
+        <EditCardForm card={card} />
+      ) : card.hidden && !own ? (
+        <p class="text hint">{tp().silent.hiddenCard}</p>
+      ) : (
+        <p class="text">{text}</p>
+      )}
       <div class="meta">
         <span>{author}</span>
         {phaseName && <span>· {loc(phaseName.name)}</span>}
+        {card.hidden && own && <span class="badge warn">{tp().silent.hiddenMine}</span>}
+        {starred && <span class="badge star">★ {tp().stars.starred}</span>}
         {card.status === 'kept' && <span class="badge ok">{t().board.kept}</span>}
         {card.status === 'set_aside' && <span class="badge">{t().board.setAsideDone}</span>}
       </div>
       <div class="actions">
+        <StarButton card={card} text={text} />
         {mayKeep && (
           <button
             type="button"
@@ -140,7 +226,7 @@ function CardItem({ card }: { card: CardView }) {
           </button>
         )}
         {mayEdit && !editing && (
-          <button type="button" class="small ghost" onClick={() => writeDraft(editBox(card.id), card.text)}>
+          <button type="button" class="small ghost" onClick={() => writeDraft(editBox(card.id), text)}>
             {t().board.edit}
           </button>
         )}

@@ -1,12 +1,15 @@
-import { MAX_SPEAKER_MS, MIN_SPEAKER_MS, remainingMs, roleCount } from '@cercle/shared';
+import { MAX_SPEAKER_MS, MIN_SPEAKER_MS, recipeLink, recipeOf, remainingMs, roleCount } from '@cercle/shared';
 import { useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
+import { tp } from '../i18n/in-phase.js';
 import { formatTime, loc, t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
 import { nowTick } from '../state/clock.js';
 import { can, isPair, nameOf, permitted } from '../state/derived.js';
 import { lastMove, movePhase, moving, undoMove } from '../state/moves.js';
 import { view } from '../state/session.js';
+import { CopyButton } from '../ui/CopyButton.js';
+import { downloadText, slug } from '../ui/download.js';
 import { Icon, type IconName } from '../ui/Icon.js';
 
 /** The driver's controls: start, phases, timer, floor, rounds, entrance, end. Hidden when not allowed. */
@@ -22,6 +25,7 @@ export function ConsolePanel() {
         <Icon name="sliders" /> {isPair.value ? t().console.titlePair : t().console.title}
       </h2>
       {lobby && <StartGroup />}
+      {lobby && <DoneSetting />}
       {running && (
         <>
           <MoveGroup />
@@ -61,12 +65,14 @@ export function ConsolePanel() {
                   {t().home.autoAdvance}
                 </label>
               )}
+              <DoneSetting />
             </Group>
           )}
           <FloorGroup />
         </>
       )}
       {!lobby && v.status !== 'ended' && <EntranceGroup />}
+      <RecipeGroup />
       {running && lastPhase && !can('swap_roles') ? (
         <Group title={t().console.finish}>
           <EndButtons finishLabel={t().console.finish} />
@@ -383,5 +389,63 @@ function EndButtons({ finishLabel }: { finishLabel: string }) {
         <Icon name="trash" /> {t().console.purge}
       </button>
     </div>
+  );
+}
+
+/** DN-3: the room moves on once everyone expected in the phase said they are done. */
+function DoneSetting() {
+  const v = view.value;
+  if (!v || !can('set_advance_when_done')) return null;
+  return (
+    <label class="check">
+      <input
+        type="checkbox"
+        checked={v.advanceWhenDone}
+        onChange={(e) =>
+          void sendCommand({ type: 'set_advance_when_done', enabled: e.currentTarget.checked })
+        }
+      />
+      {tp().done.advanceWhenDone}
+    </label>
+  );
+}
+
+/** RC-2: the room's method as a recipe: a JSON file to keep and a link that opens the home page with it. */
+function RecipeGroup() {
+  const v = view.value;
+  const open = useSignal(false);
+  if (!v) return null;
+  const recipe = recipeOf(v);
+  const link = recipeLink(window.location.origin, recipe);
+  return (
+    <details
+      class="recipe-save"
+      open={open.value}
+      onToggle={(e) => (open.value = (e.currentTarget as HTMLDetailsElement).open)}
+    >
+      <summary>{tp().recipes.save}</summary>
+      <p class="hint">{tp().recipes.saveHint}</p>
+      <div class="group">
+        <button
+          type="button"
+          onClick={() =>
+            downloadText(
+              `cercle-recipe-${slug(v.title ?? v.template.id)}.json`,
+              `${JSON.stringify(recipe, null, 2)}\n`,
+              'application/json',
+            )
+          }
+        >
+          <Icon name="download" /> {tp().recipes.download}
+        </button>
+        {open.value && <CopyButton text={link} label={tp().recipes.copyLink} />}
+      </div>
+      {open.value && (
+        <div class="field">
+          <label for="recipe-link">{tp().recipes.link}</label>
+          <input id="recipe-link" readOnly value={link} onFocus={(e) => e.currentTarget.select()} />
+        </div>
+      )}
+    </details>
   );
 }

@@ -4,16 +4,23 @@ import {
   MAX_PHASES,
   MIN_PHASE_DURATION_MS,
   type PhaseSpecRequest,
+  phasesFromSpecs,
+  type Recipe,
+  recipeFromFragment,
+  recipeSchema,
   roomCodeSchema,
+  shippedRecipes,
   TEXT_LIMITS,
   type TemplateId,
   templates,
 } from '@cercle/shared';
 import { useSignal } from '@preact/signals';
 import type { JSX } from 'preact';
+import { useEffect } from 'preact/hooks';
 import { ct } from '../circles/texts.js';
+import { tp } from '../i18n/in-phase.js';
 import { type Locale, loc, locale, t } from '../i18n/index.js';
-import { CreateRoomError, createRoomRequest } from '../net/api.js';
+import { CreateRoomError, checkRecipeRequest, createRoomRequest } from '../net/api.js';
 import { joinRoom } from '../net/connection.js';
 import { loadLastName, saveFacilitatorKey, saveLastName } from '../net/storage.js';
 import { navigate, roomPath } from '../state/route.js';
@@ -28,16 +35,46 @@ const methodOrder: TemplateId[] = [
   'custom',
 ];
 
-/** A phase as shaped on this page; `id` is the template phase it starts from, or a local id for a new one. */
-type PhaseDraft = { id: string; name: { fr: string; en: string }; minutes: number };
+/**
+ * A phase as shaped on this page; `id` is the template phase it starts from, or a local id for a new one.
+ * A phase from a recipe keeps the recipe's whole entry (`spec`: guide, locks...) under the page's changes.
+ */
+type PhaseDraft = {
+  id: string;
+  name: { fr: string; en: string };
+  minutes: number;
+  /** Silent writing (SW-1), offered where the phase has a board. */
+  silent: boolean;
+  writable: boolean;
+  spec?: PhaseSpecRequest;
+};
 
 function draftsOf(id: TemplateId): PhaseDraft[] {
   return templates[id].phases.map((p) => ({
     id: p.id,
     name: { ...p.name },
     minutes: Math.round(p.durationMs / 60_000),
+    silent: p.silent === true,
+    writable: p.board.length > 0,
   }));
 }
+
+/** RC-2: a recipe's phases as this page shapes them (it was checked by the server's rules first). */
+function draftsOfRecipe(recipe: Recipe): PhaseDraft[] {
+  const built = phasesFromSpecs(templates[recipe.template], recipe.phases);
+  if (!built.ok) return draftsOf(recipe.template);
+  return built.phases.map((p, i) => ({
+    id: p.id,
+    name: { ...p.name },
+    minutes: Math.round(p.durationMs / 60_000),
+    silent: p.silent === true,
+    writable: p.board.length > 0,
+    spec: recipe.phases[i]!,
+  }));
+}
+
+/** What the method list has chosen: a method, a shipped recipe, or a recipe opened from a file or link. */
+type Choice = { kind: 'method'; id: TemplateId } | { kind: 'recipe'; id: string; recipe: Recipe };
 
 /**
  * The room's whole phase list for `POST /api/rooms` (CU-2): each template phase by its id with its
@@ -49,10 +86,12 @@ function phaseSpecs(id: TemplateId, drafts: PhaseDraft[]): PhaseSpecRequest[] {
   return drafts.map((draft) => {
     const durationMs = draft.minutes * 60_000;
     const name = { fr: draft.name.fr.trim(), en: draft.name.en.trim() };
+    if (draft.spec) return { ...draft.spec, name, durationMs, silent: draft.silent };
+    const silent = draft.silent ? { silent: true } : {};
     const from = base.get(draft.id);
-    if (!from) return { name, durationMs };
+    if (!from) return { name, durationMs, ...silent };
     const renamed = from.name.fr !== name.fr || from.name.en !== name.en;
-    return { from: from.id, durationMs, ...(renamed ? { name } : {}) };
+    return { from: from.id, durationMs, ...(renamed ? { name } : {}), ...silent };
   });
 }
 
@@ -151,6 +190,10 @@ function JoinByCode() {
 
 function CreateRoomForm() {
   const method = useSignal<TemplateId>('codev');
+  const choice = useSignal<Choice>({ kind: 'method', id: 'codev' });
+  const opened = useSignal<string | null>(null);
+  const recipeError = useSignal<string | null>(null);
+  const advanceWhenDone = useSignal(false);
   const title = useSignal('');
   const roomLocale = useSignal<Locale>(locale.value);
   const name = useSignal(loadLastName());
@@ -166,8 +209,45 @@ function CreateRoomForm() {
 
   const pickMethod = (id: TemplateId) => {
     method.value = id;
+    choice.value = { kind: 'method', id };
     phases.value = draftsOf(id);
+    opened.value = null;
   };
+  const pickRecipe = (id: string, recipe: Recipe) => {
+    method.value = recipe.template;
+    choice.value = { kind: 'recipe', id, recipe };
+    phases.value = draftsOfRecipe(recipe);
+    anonymous.value = recipe.allowAnonymousCards ?? false;
+    autoAdvance.value = recipe.autoAdvance ?? false;
+    advanceWhenDone.value = recipe.advanceWhenDone ?? false;
+    failure.value = null;
+  };
+  /** RC-2: a recipe from a file or a link is read by the server's rules before it is chosen. */
+  const openRecipe = async (raw: unknown, from: 'file' | 'link') => {
+    recipeError.value = null;
+    const parsed = recipeSchema.safeParse(raw);
+    if (!parsed.success) {
+      recipeError.value = tp().recipes.unreadable;
+      return;
+    }
+    const checked = await checkRecipeRequest(parsed.data);
+    if (!checked.ok) {
+      failure.value = { code: checked.code, phase: checked.phase };
+      recipeError.value = tp().recipes.refused;
+      return;
+    }
+    pickRecipe(`opened-${from}`, checked.recipe);
+    const name = checked.recipe.name ?? t().templates[checked.recipe.template];
+    opened.value = from === 'file' ? tp().recipes.fromFile(name) : tp().recipes.fromLink(name);
+  };
+  useEffect(() => {
+    // A link to a recipe (`/#recipe=...`) opens the home page with that method chosen.
+    const hash = window.location.hash;
+    if (!hash.startsWith('#recipe=')) return;
+    const recipe = recipeFromFragment(hash);
+    if (recipe) void openRecipe(recipe, 'link');
+    else recipeError.value = tp().recipes.unreadable;
+  }, []);
   const updatePhase = (index: number, change: Partial<PhaseDraft>) => {
     phases.value = phases.value.map((p, i) => (i === index ? { ...p, ...change } : p));
   };
@@ -201,6 +281,10 @@ function CreateRoomForm() {
           ? { indicators: indicatorLines(indicators.value) }
           : {}),
         autoAdvance: autoAdvance.value,
+        advanceWhenDone: advanceWhenDone.value,
+        ...(choice.value.kind === 'recipe' && choice.value.recipe.warnBeforeMs !== undefined
+          ? { warnBeforeMs: choice.value.recipe.warnBeforeMs }
+          : {}),
         // Every method's phases and timeboxes are set here, at creation: the room starts with exactly these.
         phases: phaseSpecs(method.value, phases.value),
       });
@@ -233,7 +317,7 @@ function CreateRoomForm() {
                   type="radio"
                   name="method"
                   value={id}
-                  checked={method.value === id}
+                  checked={choice.value.kind === 'method' && choice.value.id === id}
                   onChange={() => pickMethod(id)}
                 />
                 <strong>{t().templates[id]}</strong>
@@ -242,6 +326,59 @@ function CreateRoomForm() {
               </label>
             );
           })}
+        </fieldset>
+        <fieldset class="methods recipes" data-testid="recipes">
+          <legend>{tp().recipes.shipped}</legend>
+          {shippedRecipes.map((shipped) => {
+            const minutes = draftsOfRecipe(shipped.recipe).reduce((sum, p) => sum + p.minutes, 0);
+            const template = templates[shipped.recipe.template];
+            return (
+              <label class="method" key={shipped.id}>
+                <input
+                  type="radio"
+                  name="method"
+                  value={`recipe:${shipped.id}`}
+                  checked={choice.value.kind === 'recipe' && choice.value.id === shipped.id}
+                  onChange={() => {
+                    opened.value = null;
+                    pickRecipe(shipped.id, shipped.recipe);
+                  }}
+                />
+                <strong>{loc(shipped.name)}</strong>
+                <span class="hint">{loc(shipped.description)}</span>
+                <span class="hint">
+                  {t().home.people(template.minPeople, template.maxPeople)} · {t().home.total(minutes)}
+                </span>
+              </label>
+            );
+          })}
+          <div class="field">
+            <label for="recipe-file">{tp().recipes.open}</label>
+            <input
+              id="recipe-file"
+              type="file"
+              accept=".json,application/json"
+              onChange={async (e) => {
+                const file = e.currentTarget.files?.[0];
+                if (!file) return;
+                try {
+                  await openRecipe(JSON.parse(await file.text()), 'file');
+                } catch {
+                  recipeError.value = tp().recipes.unreadable;
+                }
+              }}
+            />
+          </div>
+          {opened.value && (
+            <p class="hint" role="status" data-testid="recipe-opened">
+              {opened.value}
+            </p>
+          )}
+          {recipeError.value && (
+            <p class="hint error-text" role="alert" data-testid="recipe-error">
+              {recipeError.value}
+            </p>
+          )}
         </fieldset>
 
         <div class="row">
@@ -323,6 +460,17 @@ function CreateRoomForm() {
                   }}
                 />
                 <span class="hint">{t().home.minutesShort}</span>
+                {p.writable && (
+                  <label class="check silent-pick">
+                    <input
+                      type="checkbox"
+                      checked={p.silent}
+                      aria-label={tp().silent.silentLabel(phaseName)}
+                      onChange={(e) => updatePhase(i, { silent: e.currentTarget.checked })}
+                    />
+                    {tp().silent.silentPhase}
+                  </label>
+                )}
                 {editable && (
                   <PhaseOrderButtons
                     name={phaseName}
@@ -357,6 +505,8 @@ function CreateRoomForm() {
                     id: `p${Date.now().toString(36)}`,
                     name: { fr: 'Nouvelle étape', en: 'New phase' },
                     minutes: 10,
+                    silent: false,
+                    writable: false,
                   },
                 ];
               }}
@@ -396,6 +546,14 @@ function CreateRoomForm() {
               onChange={(e) => (autoAdvance.value = e.currentTarget.checked)}
             />
             {t().home.autoAdvance}
+          </label>
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={advanceWhenDone.value}
+              onChange={(e) => (advanceWhenDone.value = e.currentTarget.checked)}
+            />
+            {tp().done.advanceWhenDone}
           </label>
         </div>
 

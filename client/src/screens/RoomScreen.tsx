@@ -3,6 +3,7 @@ import { t } from '../i18n/index.js';
 import { ActionPlanPanel } from '../panels/ActionPlanPanel.js';
 import { Board } from '../panels/Board.js';
 import { ConsolePanel } from '../panels/ConsolePanel.js';
+import { DonePanel } from '../panels/DonePanel.js';
 import { FailureToasts } from '../panels/FailureToasts.js';
 import { GuidePanel, RulesPanel } from '../panels/GuidePanel.js';
 import { IndicatorPanel } from '../panels/IndicatorPanel.js';
@@ -47,6 +48,7 @@ export function RoomScreen() {
         <div class="room-grid">
           <div>
             {amDriver.value && <ConsolePanel />}
+            <DonePanel />
             <StatementsPanel />
             <GuidePanel />
             <Board />

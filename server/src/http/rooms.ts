@@ -1,4 +1,10 @@
-import { type CreateRoomResponse, createRoomRequestSchema, roomCodeSchema } from '@cercle/shared';
+import {
+  type CreateRoomResponse,
+  checkRecipe,
+  createRoomRequestSchema,
+  recipeSchema,
+  roomCodeSchema,
+} from '@cercle/shared';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { wireError } from '../rooms/errors.js';
@@ -37,14 +43,24 @@ export const roomsApi: FastifyPluginAsync<RoomsApiOptions> = async (
   app.post('/api/rooms', async (req, reply) => {
     const body = createRoomRequestSchema.safeParse(req.body);
     if (!body.success) return reply.code(400).send({ error: wireError('bad_request') });
-    const { template, title, locale, allowAnonymousCards, autoAdvance, warnBeforeMs, indicators, phases } =
-      body.data;
+    const {
+      template,
+      title,
+      locale,
+      allowAnonymousCards,
+      autoAdvance,
+      advanceWhenDone,
+      warnBeforeMs,
+      indicators,
+      phases,
+    } = body.data;
     const opened = await service.createRoom({
       templateId: template,
       ...(title === undefined ? {} : { title }),
       ...(locale === undefined ? {} : { locale }),
       ...(allowAnonymousCards === undefined ? {} : { allowAnonymousCards }),
       ...(autoAdvance === undefined ? {} : { autoAdvance }),
+      ...(advanceWhenDone === undefined ? {} : { advanceWhenDone }),
       ...(warnBeforeMs === undefined ? {} : { warnBeforeMs }),
       ...(indicators === undefined ? {} : { indicators }),
       ...(phases === undefined ? {} : { phases }),
@@ -58,6 +74,22 @@ export const roomsApi: FastifyPluginAsync<RoomsApiOptions> = async (
       facilitatorKey,
     };
     return reply.code(201).header('cache-control', 'no-store').send(response);
+  });
+
+  // RC-2: a recipe opened from a file or a link is checked as `phases` are at creation (CU-2): the
+  // engine's code and the phase at fault; nothing is stored.
+  app.post('/api/recipes/check', async (req, reply) => {
+    const body = recipeSchema.safeParse(req.body);
+    if (!body.success) return reply.code(400).send({ error: wireError('bad_request') });
+    const checked = checkRecipe(body.data);
+    if (!checked.ok) {
+      // A fixed message per code, as for creation (errors.ts), and the phase's position.
+      const error = wireError(checked.code);
+      return reply
+        .code(400)
+        .send({ error: checked.phase === undefined ? error : { ...error, phase: checked.phase } });
+    }
+    return reply.header('cache-control', 'no-store').send({ recipe: body.data });
   });
 
   app.get<{ Params: { code: string } }>('/api/rooms/:code', async (req, reply) => {

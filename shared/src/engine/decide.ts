@@ -1,6 +1,7 @@
 import type { Command, EngineCommand } from '../protocol/commands.js';
 import type { RefusalCode } from '../protocol/errors.js';
 import { editCard, postCard, sortCard, withdrawCard } from './commands/board.js';
+import { setAdvanceWhenDone, setDone } from './commands/done.js';
 import {
   advanceRound,
   giveFloor,
@@ -34,6 +35,8 @@ import {
   submitEvaluation,
 } from './commands/records.js';
 import { end, jumpPhase, nextPhase, previousPhase, start, swapRoles } from './commands/session.js';
+import { revealCards } from './commands/silence.js';
+import { starCard, unstarCard } from './commands/stars.js';
 import { addTime, pause, resume, setAutoAdvance, setWarning, timeUp } from './commands/timing.js';
 import type { Effect, RoomEvent } from './events.js';
 import { permits } from './policy.js';
@@ -73,6 +76,8 @@ const handlers: { [K in EngineCommand['type']]: Handler<K> } = {
   add_time: (room, c, ctx) => addTime(room, c, ctx),
   set_auto_advance: (room, c) => setAutoAdvance(room, c),
   set_warning: (room, c) => setWarning(room, c),
+  set_advance_when_done: (room, c) => setAdvanceWhenDone(room, c),
+  set_done: (room, c, ctx) => setDone(room, c, ctx),
   raise_hand: (room, _c, ctx) => raiseHand(room, ctx),
   lower_hand: (room, c, ctx) => lowerHand(room, c, ctx),
   give_floor: (room, c) => giveFloor(room, c),
@@ -86,6 +91,9 @@ const handlers: { [K in EngineCommand['type']]: Handler<K> } = {
   keep_card: (room, c) => sortCard(room, c.cardId, 'kept'),
   set_aside_card: (room, c) => sortCard(room, c.cardId, 'set_aside'),
   reopen_card: (room, c) => sortCard(room, c.cardId, 'open'),
+  reveal_cards: (room) => revealCards(room),
+  star_card: (room, c, ctx) => starCard(room, c, ctx),
+  unstar_card: (room, c, ctx) => unstarCard(room, c, ctx),
   set_statement: (room, c, ctx) => setStatement(room, c, ctx),
   add_action: (room, c, ctx) => addAction(room, c, ctx),
   edit_action: (room, c, ctx) => editAction(room, c, ctx),

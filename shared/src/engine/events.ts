@@ -26,6 +26,11 @@ export type RoomEvent =
   | { type: 'time_up'; scope: 'phase' | 'speaker' }
   | { type: 'auto_advance_changed'; enabled: boolean }
   | { type: 'warning_changed'; ms: number }
+  | { type: 'advance_when_done_changed'; enabled: boolean }
+  /** DN-1: who said they are done (or took it back); the count is in the view. */
+  | { type: 'done_changed'; participantId: ParticipantId; done: boolean }
+  /** SW-2: the silent phase's cards are shown, by id. */
+  | { type: 'cards_revealed'; cardIds: string[] }
   | { type: 'hand_raised'; participantId: ParticipantId }
   | { type: 'hand_lowered'; participantId: ParticipantId }
   | { type: 'floor_given'; participantId: ParticipantId | null }

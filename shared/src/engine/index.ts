@@ -5,8 +5,10 @@ export * from './patch.js';
 export {
   admittedSeats,
   currentPhase,
+  expectedToFinish,
   isDriver,
   keyHolder,
+  mayFinish,
   mayHoldFloor,
   mayPost,
   mayRecord,

@@ -20,6 +20,8 @@ export type RulesView = Pick<
   | 'allowAnonymousCards'
   | 'cards'
   | 'actionPlan'
+  | 'done'
+  | 'revealed'
 >;
 
 export function currentPhase(view: Pick<RulesView, 'phases' | 'phaseIndex'>): Phase {
@@ -85,4 +87,26 @@ export function postableKinds(view: RulesView, role: Role): CardKind[] {
 
 export function mayRecord(view: RulesView, role: Role, record: RecordKind): boolean {
   return currentPhase(view).records.some((policy) => policy.record === record && policy.roles.includes(role));
+}
+
+/**
+ * DN-2: a role has something to finish in this phase (the floor, a kind of card or a record); the key
+ * seat (the facilitator) keeps the process and is never waited for.
+ */
+export function mayFinish(view: Pick<RulesView, 'phases' | 'phaseIndex' | 'template'>, role: Role): boolean {
+  if (view.template.keyRole !== null && role === view.template.keyRole) return false;
+  const phase = currentPhase(view);
+  return (
+    phase.floor.includes(role) ||
+    phase.board.some((policy) => policy.roles.includes(role)) ||
+    // Private stars are no task to finish (PM-1): the codev client still listens in the consultation.
+    phase.records.some((policy) => policy.record !== 'card_stars' && policy.roles.includes(role))
+  );
+}
+
+/** DN-2: the admitted seats expected to say "I'm done" in this phase. */
+export function expectedToFinish(
+  view: Pick<RulesView, 'phases' | 'phaseIndex' | 'template' | 'participants'>,
+): ParticipantView[] {
+  return admittedSeats(view).filter((seat) => mayFinish(view, seat.role));
 }

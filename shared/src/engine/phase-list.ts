@@ -17,6 +17,7 @@ export type PhaseFields = {
   board?: Phase['board'] | undefined;
   records?: Phase['records'] | undefined;
   suggestsRound?: boolean | undefined;
+  silent?: boolean | undefined;
 };
 
 /**
@@ -73,6 +74,7 @@ export function editedPhase(phase: Phase, fields: PhaseFields): Phase {
     ...(fields.board ? { board: fields.board } : {}),
     ...(fields.records ? { records: fields.records } : {}),
     ...(fields.suggestsRound !== undefined ? { suggestsRound: fields.suggestsRound } : {}),
+    ...(fields.silent !== undefined ? { silent: fields.silent } : {}),
   };
 }
 
@@ -93,6 +95,7 @@ export function newPhase(
     board: fields.board ?? [],
     records: fields.records ?? [],
     suggestsRound: fields.suggestsRound ?? false,
+    ...(fields.silent ? { silent: true } : {}),
   };
 }
 

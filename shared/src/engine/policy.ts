@@ -3,6 +3,7 @@ import type { RefusalCode } from '../protocol/errors.js';
 import {
   currentPhase,
   isDriver,
+  mayFinish,
   mayHoldFloor,
   mayPost,
   mayRecord,
@@ -95,9 +96,17 @@ function ownCardWritable(ctx: GateContext, cardId: string, verb: string): Refusa
   return null;
 }
 
-function triage(ctx: GateContext, cardId: string, status: CardView['status']): Refusal | null {
+/** A card on the board whose text everyone can read: not one still hidden by silent writing (SW-1). */
+function shownCard(ctx: GateContext, cardId: string): CardView | Refusal {
   const card = Object.hasOwn(ctx.view.cards, cardId) ? ctx.view.cards[cardId] : undefined;
   if (!card) return refuse('invalid', 'No such card.');
+  if (card.hidden) return refuse('invalid', 'This card is not revealed yet.');
+  return card;
+}
+
+function triage(ctx: GateContext, cardId: string, status: CardView['status']): Refusal | null {
+  const card = shownCard(ctx, cardId);
+  if ('ok' in card) return card;
   if (card.status === status) return refuse('invalid', 'The card already has this status.');
   return null;
 }
@@ -252,6 +261,18 @@ export const policy: Policy = {
   },
   set_auto_advance: { status: running, who: 'driver' },
   set_warning: { status: before, who: 'driver' },
+  set_advance_when_done: { status: before, who: 'driver' },
+  set_done: {
+    status: running,
+    who: 'member',
+    // DN-2: whoever has something to finish in this phase; never the facilitator's seat.
+    state: ({ view, seat }) =>
+      mayFinish(view, seat.role) ? null : refuse('wrong_role', 'Your role has nothing to finish here.'),
+    target: ({ view, viewer }, c) =>
+      view.done.includes(viewer.id) === c.done
+        ? refuse('invalid', c.done ? 'You already said you are done.' : 'You had not said you are done.')
+        : null,
+  },
   raise_hand: {
     status: running,
     who: 'member',
@@ -406,6 +427,25 @@ export const policy: Policy = {
     record: 'card_triage',
     target: (ctx, c) => triage(ctx, c.cardId, 'open'),
   },
+  reveal_cards: {
+    status: running,
+    who: 'driver',
+    // SW-2: once per visit of a silent phase.
+    state: ({ view }) => {
+      if (currentPhase(view).silent !== true) return refuse('invalid', 'This phase is not silent.');
+      return view.revealed ? refuse('invalid', 'The cards are already revealed.') : null;
+    },
+  },
+  star_card: {
+    status: running,
+    who: 'member',
+    record: 'card_stars',
+    target: (ctx, c) => {
+      const card = shownCard(ctx, c.cardId);
+      return 'ok' in card ? card : null;
+    },
+  },
+  unstar_card: { status: running, who: 'member', record: 'card_stars' },
   set_statement: {
     status: running,
     who: 'member',

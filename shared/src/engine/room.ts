@@ -46,6 +46,13 @@ export const participantSchema = z.object({
   joinedAt: z.number(),
   /** The anonymous cards this person wrote: private, so they can still edit or withdraw them (VW-3). */
   anonymousCardIds: z.array(z.string()),
+  /**
+   * The text of this person's cards still hidden by silent writing, by card id: the card on the board
+   * holds no text until the reveal (SW-1). Only in this person's private view.
+   */
+  hiddenTexts: z.record(z.string(), z.string()),
+  /** Cards this person starred for themselves (PM-1): only in their private view. */
+  stars: z.array(z.string()),
 });
 export type Participant = z.infer<typeof participantSchema>;
 
@@ -61,6 +68,8 @@ export const cardSchema = z.object({
   anonymous: z.boolean(),
   /** Brought in at creation (a framing's indicators): cannot be edited or withdrawn (TR-2). */
   seeded: z.boolean(),
+  /** Posted in a silent phase and not revealed yet: `text` is empty, the author's seat holds it (SW-1). */
+  hidden: z.boolean(),
   status: cardStatusSchema,
   phaseId: z.string(),
   createdAt: z.number(),
@@ -186,6 +195,12 @@ export const roomSchema = z.object({
   /** How long before a phase's end everyone is warned; 0 for no warning (TM-8). */
   warnBeforeMs: z.number().int().min(0).max(MAX_WARNING_MS),
   autoAdvance: z.boolean(),
+  /** Move on once everyone expected in the phase said they are done (DN-3). */
+  advanceWhenDone: z.boolean(),
+  /** Who said "I'm done" in the current phase; emptied at each phase change (DN-1). */
+  done: z.array(participantIdSchema),
+  /** The current phase's silent cards were revealed: cards posted from now on are visible (SW-2). */
+  revealed: z.boolean(),
   allowAnonymousCards: z.boolean(),
   floor: floorSchema,
   cards: z.record(z.string(), cardSchema),
@@ -216,6 +231,7 @@ export const createRoomInputSchema = z.strictObject({
   locale: localeSchema.optional(),
   allowAnonymousCards: z.boolean().optional(),
   autoAdvance: z.boolean().optional(),
+  advanceWhenDone: z.boolean().optional(),
   warnBeforeMs: z.number().int().min(0).max(MAX_WARNING_MS).optional(),
   /** A closing meeting can start with the indicators set at framing (TR-2). */
   indicators: z.array(z.string().trim().min(1).max(TEXT_LIMITS.card)).max(20).optional(),
@@ -253,6 +269,7 @@ export function buildRoom(input: CreateRoomInput, now: number): RoomCreation {
       text,
       anonymous: false,
       seeded: true,
+      hidden: false,
       status: 'open',
       phaseId: 'framing',
       createdAt: now,
@@ -277,6 +294,9 @@ export function buildRoom(input: CreateRoomInput, now: number): RoomCreation {
     phaseClocks: {},
     warnBeforeMs: input.warnBeforeMs ?? DEFAULT_WARNING_MS,
     autoAdvance: input.autoAdvance ?? false,
+    advanceWhenDone: input.advanceWhenDone ?? false,
+    done: [],
+    revealed: false,
     allowAnonymousCards: input.allowAnonymousCards ?? false,
     floor: { speakerId: null, hands: [], round: null },
     cards,

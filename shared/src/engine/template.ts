@@ -5,7 +5,16 @@ export const localeSchema = z.enum(['fr', 'en']);
 export type RoomLocale = z.infer<typeof localeSchema>;
 
 /** Every seat a method can give. A template says which of them it uses. */
-export const roleSchema = z.enum(['facilitator', 'client', 'consultant', 'coach', 'coachee', 'sponsor']);
+export const roleSchema = z.enum([
+  'facilitator',
+  'client',
+  'consultant',
+  'coach',
+  'coachee',
+  'sponsor',
+  /** Listens in a coaching triad and speaks in its debrief (the phases say when). */
+  'observer',
+]);
 export type Role = z.infer<typeof roleSchema>;
 
 /** What can be pinned on the shared board. */
@@ -41,6 +50,8 @@ export const recordKindSchema = z.enum([
   'learnings',
   'evaluation',
   'indicator_review',
+  /** Private stars on cards, seen only by whoever sets them (PM-1). */
+  'card_stars',
 ]);
 export type RecordKind = z.infer<typeof recordKindSchema>;
 
@@ -73,6 +84,11 @@ export const phaseSchema = z.object({
   records: z.array(recordPolicySchema),
   /** The phase is meant to be run as a round, each person in turn. */
   suggestsRound: z.boolean(),
+  /**
+   * Silent writing (SW-1): cards posted in this phase stay hidden from everyone but their author until
+   * the driver reveals them. Absent is false.
+   */
+  silent: z.boolean().optional(),
 });
 export type Phase = z.infer<typeof phaseSchema>;
 
@@ -89,6 +105,7 @@ export const templateIdSchema = z.enum([
   'tripartite-framing',
   'tripartite-closing',
   'custom',
+  'coaching-triad',
 ]);
 export type TemplateId = z.infer<typeof templateIdSchema>;
 

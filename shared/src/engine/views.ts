@@ -1,8 +1,14 @@
 import type { Card, LogbookEntry, Participant, ParticipantId, Room } from './room.js';
 
-/** A seat as everyone sees it: no token hash, no list of anonymous cards (VW-2, VW-3). */
-export type ParticipantView = Omit<Participant, 'tokenHash' | 'anonymousCardIds'>;
-/** A card as everyone sees it; `authorId` is absent (not null) on anonymous cards (VW-3). */
+/**
+ * A seat as everyone sees it: no token hash, no list of anonymous cards (VW-2, VW-3), no hidden card
+ * texts (SW-1), no private stars (PM-1).
+ */
+export type ParticipantView = Omit<Participant, 'tokenHash' | 'anonymousCardIds' | 'hiddenTexts' | 'stars'>;
+/**
+ * A card as everyone sees it; `authorId` is absent (not null) on anonymous cards (VW-3); a hidden card's
+ * `text` is empty until the reveal (SW-1): the room itself holds no text for it.
+ */
 export type CardView = Card;
 
 /** What every admitted participant sees: enough to draw the room, and nothing private (VW-1). */
@@ -11,11 +17,16 @@ export type RoomView = Omit<Room, 'participants' | 'cards' | 'logbooks' | 'facil
   cards: Record<string, CardView>;
 };
 
-/** What only the viewer sees: their own seat and their own logbook (LG-1). */
+/**
+ * What only the viewer sees: their own seat, their own logbook (LG-1), the text of their own cards still
+ * hidden by silent writing (SW-1) and their private stars (PM-1).
+ */
 export type PrivateView = {
   participantId: ParticipantId;
   seat: (ParticipantView & { anonymousCardIds: string[] }) | null;
   logbook: Record<string, LogbookEntry>;
+  hiddenTexts: Record<string, string>;
+  stars: string[];
 };
 
 // Views are rebuilt for every broadcast; caching per state object keeps unchanged entries identical by
@@ -27,7 +38,13 @@ const participantsViews = new WeakMap<Room['participants'], Record<ParticipantId
 function participantView(participant: Participant): ParticipantView {
   let view = participantViews.get(participant);
   if (view === undefined) {
-    const { tokenHash: _token, anonymousCardIds: _own, ...rest } = participant;
+    const {
+      tokenHash: _token,
+      anonymousCardIds: _own,
+      hiddenTexts: _hidden,
+      stars: _stars,
+      ...rest
+    } = participant;
     view = rest;
     participantViews.set(participant, view);
   }
@@ -35,10 +52,14 @@ function participantView(participant: Participant): ParticipantView {
 }
 
 function cardView(card: Card): CardView {
-  // Anonymous cards never store an author; drop one anyway should a bug ever put it there (VW-3).
-  if (card.anonymous && 'authorId' in card) {
+  // Anonymous cards never store an author, hidden ones no text; drop them anyway should a bug ever put
+  // them there (VW-3, SW-1).
+  if ((card.anonymous && 'authorId' in card) || (card.hidden && card.text !== '')) {
     const { authorId: _author, ...rest } = card;
-    return rest;
+    return {
+      ...(card.anonymous ? rest : card),
+      ...(card.hidden ? { text: '' } : {}),
+    };
   }
   return card;
 }
@@ -83,5 +104,11 @@ export function privateView(room: Room, viewer: ParticipantId): PrivateView {
   const seat = participant
     ? { ...participantView(participant), anonymousCardIds: participant.anonymousCardIds }
     : null;
-  return { participantId: viewer, seat, logbook: room.logbooks[viewer] ?? {} };
+  return {
+    participantId: viewer,
+    seat,
+    logbook: room.logbooks[viewer] ?? {},
+    hiddenTexts: participant?.hiddenTexts ?? {},
+    stars: participant?.stars ?? [],
+  };
 }

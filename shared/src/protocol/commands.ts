@@ -48,6 +48,8 @@ export const phaseChangeFields = {
   board: wireBoard.optional(),
   records: wireRecords.optional(),
   suggestsRound: z.boolean().optional(),
+  /** Silent writing (SW-1): cards stay hidden from all but their author until the reveal. */
+  silent: z.boolean().optional(),
 };
 
 export const commandSchema = z.discriminatedUnion('type', [
@@ -81,6 +83,10 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('set_auto_advance'), enabled: z.boolean() }),
   /** How long before a phase's end everyone is warned (TM-8); 0 turns the warning off. */
   z.strictObject({ type: z.literal('set_warning'), ms: z.number().int().min(0).max(MAX_WARNING_MS) }),
+  /** Move on by itself once everyone expected in the phase is done (DN-3). */
+  z.strictObject({ type: z.literal('set_advance_when_done'), enabled: z.boolean() }),
+  // "I'm done" in this phase, or not any more (DN-1)
+  z.strictObject({ type: z.literal('set_done'), done: z.boolean() }),
   // floor
   bare('raise_hand'),
   z.strictObject({ type: z.literal('lower_hand'), participantId: id.optional() }),
@@ -107,6 +113,11 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('set_aside_card'), cardId: id }),
   /** Undoes a keep or a set-aside: the card is undecided again (BD-4). */
   z.strictObject({ type: z.literal('reopen_card'), cardId: id }),
+  /** Shows every card of the silent phase at once (SW-2). */
+  bare('reveal_cards'),
+  /** A private star on a card, seen only by whoever sets it (PM-1). */
+  z.strictObject({ type: z.literal('star_card'), cardId: id }),
+  z.strictObject({ type: z.literal('unstar_card'), cardId: id }),
   // what the session records
   z.strictObject({ type: z.literal('set_statement'), kind: statementKindSchema, text }),
   z.strictObject({ type: z.literal('add_action'), what: text, byWhen: optionalText, withWhom: optionalText }),
@@ -152,6 +163,7 @@ export const commandSchema = z.discriminatedUnion('type', [
     floor: wireRoles.optional(),
     board: wireBoard.optional(),
     records: wireRecords.optional(),
+    silent: z.boolean().optional(),
   }),
   z.strictObject({ type: z.literal('move_phase'), phaseId: id, toIndex: z.number().int().min(0).max(50) }),
   z.strictObject({ type: z.literal('remove_phase'), phaseId: id }),

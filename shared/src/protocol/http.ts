@@ -25,6 +25,8 @@ export const createRoomRequestSchema = z.strictObject({
   locale: localeSchema.optional(),
   allowAnonymousCards: z.boolean().optional(),
   autoAdvance: z.boolean().optional(),
+  /** Move on once everyone expected in the phase is done (DN-3). */
+  advanceWhenDone: z.boolean().optional(),
   /** Warn everyone this long before a phase ends (TM-8); 2 minutes by default, 0 for no warning. */
   warnBeforeMs: z.number().int().min(0).max(MAX_WARNING_MS).optional(),
   /** A closing meeting can start with the indicators agreed at framing (TR-2). */

@@ -4,12 +4,14 @@ import { currentPhase } from '../permissions.js';
 import { refuse } from '../refusal.js';
 import type { Card, CardStatus, Room } from '../room.js';
 import { accept, checkText, type DecideContext, type Outcome, without, withParticipant } from './outcome.js';
+import { postsHidden } from './silence.js';
 
 type Cmd<T extends Command['type']> = Extract<Command, { type: T }>;
 
 /**
  * BD-1: the phase says which role posts which kind (checked by the policy, as are anonymous cards being
- * allowed). BD-3: an anonymous card stores no author at all.
+ * allowed). BD-3: an anonymous card stores no author at all. SW-1: in a silent phase before the reveal,
+ * the card holds no text; the author's seat keeps it.
  */
 export function postCard(room: Room, cmd: Cmd<'post_card'>, ctx: DecideContext): Outcome {
   const seat = room.participants[ctx.actor!]!;
@@ -17,24 +19,32 @@ export function postCard(room: Room, cmd: Cmd<'post_card'>, ctx: DecideContext):
   if (textRefusal) return textRefusal;
   if (Object.keys(room.cards).length >= MAX_CARDS) return refuse('board_full', 'The board is full.');
   const anonymous = cmd.anonymous === true;
+  const hidden = postsHidden(room);
   const id = ctx.newId();
-  if (room.cards[id]) return refuse('invalid', 'Card id already in use.');
+  if (Object.hasOwn(room.cards, id)) return refuse('invalid', 'Card id already in use.');
+  const text = cmd.text.trim();
   const card: Card = {
     id,
     kind: cmd.kind,
-    text: cmd.text.trim(),
+    text: hidden ? '' : text,
     ...(anonymous ? {} : { authorId: seat.id }),
     anonymous,
     seeded: false,
+    hidden,
     status: 'open',
     phaseId: currentPhase(room).id,
     createdAt: ctx.now,
     editedAt: null,
   };
   const withCard: Room = { ...room, cards: { ...room.cards, [id]: card } };
-  const next = anonymous
-    ? withParticipant(withCard, { ...seat, anonymousCardIds: [...seat.anonymousCardIds, id] })
-    : withCard;
+  const next =
+    anonymous || hidden
+      ? withParticipant(withCard, {
+          ...seat,
+          ...(anonymous ? { anonymousCardIds: [...seat.anonymousCardIds, id] } : {}),
+          ...(hidden ? { hiddenTexts: { ...seat.hiddenTexts, [id]: text } } : {}),
+        })
+      : withCard;
   return accept(next, [{ type: 'card_posted', cardId: id }]);
 }
 
@@ -43,7 +53,19 @@ export function editCard(room: Room, cmd: Cmd<'edit_card'>, ctx: DecideContext):
   const card = room.cards[cmd.cardId]!;
   const textRefusal = checkText(cmd.text, TEXT_LIMITS.card, 'card');
   if (textRefusal) return textRefusal;
-  const edited: Card = { ...card, text: cmd.text.trim(), editedAt: ctx.now };
+  const text = cmd.text.trim();
+  if (card.hidden) {
+    // SW-1: a hidden card's text changes in its author's seat only.
+    const seat = room.participants[ctx.actor!]!;
+    const withText = withParticipant(room, {
+      ...seat,
+      hiddenTexts: { ...seat.hiddenTexts, [card.id]: text },
+    });
+    return accept({ ...withText, cards: { ...room.cards, [card.id]: { ...card, editedAt: ctx.now } } }, [
+      { type: 'card_edited', cardId: card.id },
+    ]);
+  }
+  const edited: Card = { ...card, text, editedAt: ctx.now };
   return accept({ ...room, cards: { ...room.cards, [card.id]: edited } }, [
     { type: 'card_edited', cardId: card.id },
   ]);
@@ -59,12 +81,17 @@ export function withdrawCard(room: Room, cmd: Cmd<'withdraw_card'>, _ctx: Decide
       ? without(room.indicatorReviews, card.id)
       : room.indicatorReviews,
   };
-  if (card.anonymous) {
-    const author = Object.values(room.participants).find((p) => p.anonymousCardIds.includes(card.id));
+  if (card.anonymous || card.hidden) {
+    const author = Object.values(room.participants).find(
+      (p) => p.anonymousCardIds.includes(card.id) || Object.hasOwn(p.hiddenTexts, card.id),
+    );
     if (author) {
       next = withParticipant(next, {
         ...author,
-        anonymousCardIds: author.anonymousCardIds.filter((id) => id !== card.id),
+        anonymousCardIds: card.anonymous
+          ? author.anonymousCardIds.filter((id) => id !== card.id)
+          : author.anonymousCardIds,
+        hiddenTexts: card.hidden ? without(author.hiddenTexts, card.id) : author.hiddenTexts,
       });
     }
   }

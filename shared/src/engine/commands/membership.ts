@@ -133,6 +133,8 @@ export function join(room: Room, cmd: Cmd<'join'>, ctx: DecideContext): Outcome 
     tokenHash: cmd.tokenHash,
     joinedAt: ctx.now,
     anonymousCardIds: [],
+    hiddenTexts: {},
+    stars: [],
   };
   const next = withParticipant(base, participant);
   const eventType = admission === 'admitted' ? 'participant_joined' : 'participant_waiting';

@@ -6,6 +6,7 @@ import { type PhaseClock, phaseClockKey, type Room } from '../room.js';
 import { fireAt, startTimer, type Timer } from '../timer.js';
 import { seatsWithinBounds } from './membership.js';
 import { accept, type DecideContext, type Outcome } from './outcome.js';
+import { revealAll } from './silence.js';
 
 type Cmd<T extends Command['type']> = Extract<Command, { type: T }>;
 
@@ -46,12 +47,17 @@ function timerOnEntry(
  * left keeps its clock and the phase entered resumes its own, if it had one (PH-5).
  */
 export function enterPhase(
-  room: Room,
+  leaving: Room,
   index: number,
   ctx: DecideContext,
-  coachingRound = room.coachingRound,
+  coachingRound = leaving.coachingRound,
 ): { room: Room; events: RoomEvent[]; effects: Effect[] } {
-  const phase = room.phases[index]!;
+  const phase = leaving.phases[index]!;
+  // SW-2: leaving a silent phase shows what was written in it; DN-1: "done" is per phase.
+  const revealed = revealAll(leaving);
+  const room: Room = { ...revealed.room, done: leaving.done.length > 0 ? [] : leaving.done, revealed: false };
+  const revealEvents: RoomEvent[] =
+    revealed.cardIds.length > 0 ? [{ type: 'cards_revealed', cardIds: revealed.cardIds }] : [];
   const timerId = ctx.newId();
   const phaseClocks =
     room.status === 'running' && room.timer && room.phaseHistory.length > 0
@@ -79,7 +85,7 @@ export function enterPhase(
   ];
   return {
     room: { ...room, phaseIndex: index, coachingRound, timer, phaseClocks, floor: emptyFloor, phaseHistory },
-    events: [{ type: 'phase_changed', phaseIndex: index, coachingRound }],
+    events: [...revealEvents, { type: 'phase_changed', phaseIndex: index, coachingRound }],
     effects: timer.timerId ? [{ type: 'schedule_timer', timerId, at: fireAt(timer, ctx.now) }] : [],
   };
 }
@@ -95,8 +101,11 @@ export function start(room: Room, ctx: DecideContext): Outcome {
 }
 
 export function end(room: Room, cmd: Cmd<'end'>, ctx: DecideContext): Outcome {
+  // SW-2: nothing written stays hidden in the record.
+  const revealed = revealAll(room);
   const next: Room = {
-    ...room,
+    ...revealed.room,
+    done: [],
     status: 'ended',
     timer: null,
     floor: emptyFloor,
@@ -104,7 +113,12 @@ export function end(room: Room, cmd: Cmd<'end'>, ctx: DecideContext): Outcome {
   };
   return accept(
     next,
-    [{ type: 'session_ended', purge: cmd.purge }],
+    [
+      ...(revealed.cardIds.length > 0
+        ? [{ type: 'cards_revealed' as const, cardIds: revealed.cardIds }]
+        : []),
+      { type: 'session_ended', purge: cmd.purge },
+    ],
     [{ type: 'end_room', purge: cmd.purge }],
   );
 }

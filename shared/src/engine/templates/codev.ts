@@ -96,7 +96,7 @@ export const codevPhases: Phase[] = [
     durationMs: minutes(25),
     floor: ['consultant'], // CD-3: the client listens, no replies
     board: [{ kind: 'suggestion', roles: ['consultant'] }], // CD-4: the client's board input is locked
-    records: [],
+    records: [{ record: 'card_stars', roles: ['client'] }], // PM-1: the client stars while listening
     suggestsRound: false,
   },
   {

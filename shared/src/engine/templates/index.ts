@@ -1,4 +1,5 @@
 import type { Template, TemplateId } from '../template.js';
+import { coachingTriadTemplate } from './coaching-triad.js';
 import { codevTemplate } from './codev.js';
 import { customTemplate } from './custom.js';
 import { peerCoachingTemplate } from './peer-coaching.js';
@@ -12,6 +13,7 @@ export const templates: Readonly<Record<TemplateId, Template>> = {
   'tripartite-framing': tripartiteFramingTemplate,
   'tripartite-closing': tripartiteClosingTemplate,
   custom: customTemplate,
+  'coaching-triad': coachingTriadTemplate,
 };
 
 export function getTemplate(id: TemplateId): Template {
@@ -19,6 +21,7 @@ export function getTemplate(id: TemplateId): Template {
 }
 
 export {
+  coachingTriadTemplate,
   codevTemplate,
   customTemplate,
   peerCoachingTemplate,

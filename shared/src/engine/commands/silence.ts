@@ -1,0 +1,51 @@
+import { currentPhase } from '../permissions.js';
+import type { Card, Participant, Room } from '../room.js';
+import { accept, type Outcome } from './outcome.js';
+
+/**
+ * Silent writing (SW-1, SW-2). A card posted in a silent phase before its reveal is stored without its
+ * text; the text sits in its author's seat (`hiddenTexts`), which only their private view shows. So no
+ * public view, patch or snapshot can hold it, by construction. The reveal moves every text onto its card.
+ */
+
+/** SW-1: cards posted now stay hidden: the phase is silent and its cards are not revealed yet. */
+export function postsHidden(room: Room): boolean {
+  return currentPhase(room).silent === true && !room.revealed;
+}
+
+/**
+ * SW-2: every hidden card gets its text back from its author's seat and is shown; a hidden card whose
+ * text no seat holds any more (its author was removed) is dropped, never shown blank.
+ */
+export function revealAll(room: Room): { room: Room; cardIds: string[] } {
+  const hidden = Object.values(room.cards).filter((card) => card.hidden);
+  if (hidden.length === 0) return { room, cardIds: [] };
+  const texts = new Map<string, string>();
+  const participants: Record<string, Participant> = { ...room.participants };
+  for (const seat of Object.values(room.participants)) {
+    const entries = Object.entries(seat.hiddenTexts);
+    if (entries.length === 0) continue;
+    for (const [cardId, text] of entries) texts.set(cardId, text);
+    participants[seat.id] = { ...seat, hiddenTexts: {} };
+  }
+  const cards: Record<string, Card> = { ...room.cards };
+  const cardIds: string[] = [];
+  for (const card of hidden) {
+    const text = texts.get(card.id);
+    if (text === undefined) {
+      delete cards[card.id];
+      continue;
+    }
+    cards[card.id] = { ...card, text, hidden: false };
+    cardIds.push(card.id);
+  }
+  return { room: { ...room, cards, participants }, cardIds };
+}
+
+/** SW-2: the driver shows the phase's cards all at once; later cards of the phase are posted visible. */
+export function revealCards(room: Room): Outcome {
+  const revealed = revealAll(room);
+  return accept({ ...revealed.room, revealed: true }, [
+    { type: 'cards_revealed', cardIds: revealed.cardIds },
+  ]);
+}

@@ -45,7 +45,10 @@ describe('the embedded server survives a restart (SQLite in DATA_DIR)', () => {
     return back;
   };
 
-  it('[ST-1][ST-2][ST-3] SIGTERM, then kill -9 mid-session: same seats, every acknowledged card, seats not back shown away, and a deadline pending at the kill fires after the restart', async () => {
+  it('[ST-1][ST-2][ST-3] SIGTERM, then kill -9 mid-session: same seats, every acknowledged card, seats not back shown away, and a deadline pending at the kill fires after the restart', {
+    // Three starts of a server process: generous on a busy machine.
+    timeout: 120_000,
+  }, async () => {
     let url = await start();
     const { code, facilitatorKey } = await createRoom(url, { template: 'codev' });
     const facilitator = await join(url, { code, name: 'Fanny', facilitatorKey: facilitatorKey! }, 'F');

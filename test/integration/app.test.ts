@@ -37,6 +37,21 @@ describe('the app on the memory store', () => {
     const res = await fetch(`${server.url}/nothing-here`);
     expect(res.status).toBe(404);
   });
+
+  it('caches the hashed assets for a year and the page never (a deploy is picked up at the next load)', async () => {
+    const home = await fetch(`${server.url}/`);
+    expect(home.headers.get('cache-control')).toBe('no-cache');
+    const script = /<script[^>]+src="(\/assets\/[^"]+\.js)"/.exec(await home.text())?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${server.url}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await asset.text()).length).toBeGreaterThan(0); // read to the end: no response left open
+    const missing = await fetch(`${server.url}/assets/nothing.js`);
+    expect(missing.status).toBe(404);
+    await missing.text();
+  });
 });
 
 describe('the app on the Redis store', () => {

@@ -102,7 +102,9 @@ describe('logs and retention on the Redis store', () => {
     await Promise.all(gone);
 
     expect(await inspect.keys(`*${code}*`)).toEqual([]);
-    expect((await inspect.zrange('cercle:timers', 0, -1)).some((m) => m.startsWith(`${code}|`))).toBe(false);
+    expect((await inspect.zrange('cercle:timers', '0', '-1')).some((m) => m.startsWith(`${code}|`))).toBe(
+      false,
+    );
     expect((await fetch(`${server.url}/api/rooms/${code}`)).status).toBe(404);
     expect(await refusedHandshake(server.url, { code, resumeToken: client.resumeToken })).toBe(
       'room_not_found',

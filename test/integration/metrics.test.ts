@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/src/config.js';
 import { createRoom, join, refusedHandshake, type TestParticipant } from '../support/clients.js';
 import { parseMetrics, sampleValue, scrape } from '../support/metrics.js';
+import { type RedisServer, startRedisServer } from '../support/redisServer.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 
 const token = 'metrics-token-for-tests-0123456789';
@@ -119,6 +120,31 @@ describe('metrics (/metrics, Prometheus text)', () => {
     await expect.poll(async () => sampleValue(await scrape(url, token), 'cercle_connections')).toBe(3);
     for (const p of [facilitator, consultant, second]) p.close();
     await expect.poll(async () => sampleValue(await scrape(url, token), 'cercle_rooms_active')).toBe(0);
+  });
+
+  it('[OP-1] a Redis that is gone shows as store_unavailable answers and failed store calls', async () => {
+    const redis: RedisServer = await startRedisServer();
+    try {
+      server = await startTestServer({ METRICS_TOKEN: token, REDIS_URL: redis.url });
+      const { code } = await createRoom(server.url, { template: 'codev' });
+      const someone = await join(server.url, { code, name: 'Sam' }, 'someone');
+      people.push(someone);
+      await redis.kill();
+      const ack = await someone.send({ type: 'raise_hand' });
+      expect(ack).toMatchObject({ ok: false, error: { code: 'store_unavailable' } });
+      const m = await scrape(server.url, token);
+      expect(sampleValue(m, 'cercle_store_unavailable_total')).toBeGreaterThanOrEqual(1);
+      expect(
+        sampleValue(m, 'cercle_commands_total', { type: 'raise_hand', outcome: 'store_unavailable' }),
+      ).toBe(1);
+      expect(
+        sampleValue(m, 'cercle_store_latency_seconds_count', { op: 'apply', outcome: 'error' }),
+      ).toBeGreaterThanOrEqual(1);
+    } finally {
+      await server?.close();
+      server = undefined;
+      await redis.stop();
+    }
   });
 
   it('[OP-2] /metrics is 404 without METRICS_TOKEN, 401 without the token or with a wrong one', async () => {

@@ -19,6 +19,8 @@ export const staticClient: FastifyPluginAsync<{ root: string }> = async (app, { 
     root,
     index: false,
     wildcard: false,
+    // Ours only (setHeaders): send's own `public, max-age=0` would replace it.
+    cacheControl: false,
     setHeaders: (res, path) => {
       res.setHeader(
         'cache-control',

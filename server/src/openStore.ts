@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { EngineStore } from './rooms/roomService.js';
 import { RedisRoomStore } from './store/redis.js';
 import { RedisCircleStore } from './store/redisCircles.js';
+import { markSeatsAwayOnStart } from './store/sqlite/awayOnStart.js';
 import { SqliteCircleStore } from './store/sqlite/circleStore.js';
 import { SqliteRoomStore } from './store/sqlite/roomStore.js';
 
@@ -13,8 +14,15 @@ import { SqliteRoomStore } from './store/sqlite/roomStore.js';
  * node, surviving restarts).
  */
 export async function openStore(config: Config, logger: FastifyBaseLogger): Promise<EngineStore> {
-  if (!config.REDIS_URL)
-    return SqliteRoomStore.open<Room, Decision>(config.DATA_DIR, { ttlSeconds: config.ROOM_TTL_SECONDS });
+  if (!config.REDIS_URL) {
+    const store = SqliteRoomStore.open<Room, Decision>(config.DATA_DIR, {
+      ttlSeconds: config.ROOM_TTL_SECONDS,
+    });
+    // Nobody is connected to a process that is just starting: seats left connected by a kill go away.
+    const away = await markSeatsAwayOnStart(store, { seatGraceMs: config.SEAT_GRACE_SECONDS * 1000 });
+    if (away > 0) logger.info({ event: 'seats_away_on_start', seats: away }, 'seats marked away');
+    return store;
+  }
   return RedisRoomStore.connect<Room, Decision>(config.REDIS_URL, {
     ttlSeconds: config.ROOM_TTL_SECONDS,
     callTimeoutMs: config.STORE_TIMEOUT_MS,

@@ -45,7 +45,10 @@ describe('the embedded server survives a restart (SQLite in DATA_DIR)', () => {
     return back;
   };
 
-  it('[ST-1][ST-2] SIGTERM, then kill -9 mid-session: same seats, every acknowledged card, and a deadline passed while down fires on start', async () => {
+  it('[ST-1][ST-2][ST-3] SIGTERM, then kill -9 mid-session: same seats, every acknowledged card, seats not back shown away, and a deadline pending at the kill fires after the restart', {
+    // Three starts of a server process: generous on a busy machine.
+    timeout: 120_000,
+  }, async () => {
     let url = await start();
     const { code, facilitatorKey } = await createRoom(url, { template: 'codev' });
     const facilitator = await join(url, { code, name: 'Fanny', facilitatorKey: facilitatorKey! }, 'F');
@@ -104,6 +107,10 @@ describe('the embedded server survives a restart (SQLite in DATA_DIR)', () => {
     for (const text of acked) expect(texts).toContain(text);
     expect(texts).toContain('Before the SIGTERM');
     expect(a2.participantId).toBe(anne.participantId);
+    // Those not back yet are shown away (their seats kept for the grace period), not still connected.
+    expect(f2.view!.participants[client.participantId]).toMatchObject({ presence: 'away', role: 'client' });
+    expect(f2.view!.participants[bruno.participantId]?.presence).toBe('away');
+    expect(f2.view!.participants[anne.participantId]?.presence).toBe('connected');
     // The pending deadline (1 s away at the kill) was re-armed from the database: it fires once, on time.
     await expect.poll(() => f2.view!.timer?.expiredAt ?? null, { timeout: 5_000 }).not.toBeNull();
     // And the room goes on.

@@ -124,6 +124,7 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
       ),
       claim: db.prepare('DELETE FROM room_timers WHERE code = ? AND timer_id = ?'),
       expired: db.prepare<[number], { code: string }>('SELECT code FROM rooms WHERE expires_at <= ?'),
+      live: db.prepare<[number], { code: string }>('SELECT code FROM rooms WHERE expires_at > ?'),
     };
     const sweepMs = options.sweepIntervalMs ?? 60_000;
     this.sweep = sweepMs > 0 ? setInterval(() => this.sweepExpired(), sweepMs) : null;
@@ -200,6 +201,11 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
   onTimerScheduled(listener: (at: number) => void): () => void {
     this.timerListeners.add(listener);
     return () => this.timerListeners.delete(listener);
+  }
+
+  /** The codes of every room not expired (for the start-up pass of the embedded server). */
+  liveCodes(): string[] {
+    return this.read(() => this.sql.live.all(this.clock()).map((row) => row.code));
   }
 
   /** When the room expires unless written or touched before (epoch ms); null when there is none. */

@@ -146,7 +146,7 @@ export async function buildApp({ config, store: bareStore, circles, logger }: Ap
 
   rooms.publisher = socketPublisher(io, { multiNode: adapterClients !== null });
   const realtime = attachRealtime({ io, service: rooms, config, logger, observer });
-  observeTransport(io, observer);
+  observeTransport(io, observer, circles ? (code) => circles.circleOfRoom(code) : undefined);
 
   const timers = new TimerPoller(store, {
     intervalMs: config.TIMER_POLL_MS,

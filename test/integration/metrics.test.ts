@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { roomCodeAlphabet, timerDeadline } from '@cercle/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/src/config.js';
+import { createCircle, enterSession, joinCircle, openSession } from '../support/circles.js';
 import { createRoom, join, refusedHandshake, type TestParticipant } from '../support/clients.js';
 import { parseMetrics, sampleValue, scrape } from '../support/metrics.js';
 import { type RedisServer, startRedisServer } from '../support/redisServer.js';
@@ -120,6 +121,31 @@ describe('metrics (/metrics, Prometheus text)', () => {
     await expect.poll(async () => sampleValue(await scrape(url, token), 'cercle_connections')).toBe(3);
     for (const p of [facilitator, consultant, second]) p.close();
     await expect.poll(async () => sampleValue(await scrape(url, token), 'cercle_rooms_active')).toBe(0);
+  });
+
+  it('[OP-1] counts a circle as active while one of its session rooms has a live connection here', async () => {
+    server = await startTestServer({ METRICS_TOKEN: token });
+    const { url } = server;
+    const circle = await createCircle(url, { kind: 'codev', title: 'A circle nobody may see in metrics' });
+    const anne = await joinCircle(circle, 'Anne');
+    const plain = await createRoom(url, { template: 'codev' });
+    const outsider = await join(url, { code: plain.code, name: 'Olga' }, 'outsider');
+    people.push(outsider);
+    await openSession(circle);
+    const member = await enterSession(circle, 1, anne.secret, 'Anne');
+    people.push(member);
+    const gauge = async (name: string) => sampleValue(await scrape(url, token), name);
+    await expect.poll(() => gauge('cercle_circles_active')).toBe(1);
+    expect(await gauge('cercle_rooms_active')).toBe(2);
+    const text = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } }).then((r) =>
+      r.text(),
+    );
+    for (const secret of [circle.circleId, 'nobody may see', 'Anne', anne.secret])
+      expect(text).not.toContain(secret);
+    // The member leaves: the circle is no longer active; a room outside any circle never counted.
+    member.close();
+    await expect.poll(() => gauge('cercle_circles_active')).toBe(0);
+    expect(await gauge('cercle_rooms_active')).toBe(1);
   });
 
   it('[OP-1] a Redis that is gone shows as store_unavailable answers and failed store calls', async () => {

@@ -82,7 +82,7 @@ export function metricsObserver(): { observer: Observer; registry: Registry } {
   });
   const circlesActive = new Gauge({
     name: 'cercle_circles_active',
-    help: 'Circles open on this node',
+    help: 'Circles with a session room that has a live connection on this node',
     registers,
   });
   // Present from the first scrape, so a rate() over them starts at zero rather than at the first event.

@@ -31,7 +31,7 @@ export interface Observer {
   timerFired?(outcome: Outcome, lateMs: number): void;
   /** Rooms with at least one connection on this node. */
   roomsActive?(count: number): void;
-  /** Circles open on this node (fed by the circles' module). */
+  /** Circles with a session room that has a connection on this node. */
   circlesActive?(count: number): void;
   /** The process is stopping: flush what is kept. */
   close?(): void;

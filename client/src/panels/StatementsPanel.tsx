@@ -1,6 +1,14 @@
-import { mayRecord, type StatementKind, statementKindSchema, TEXT_LIMITS } from '@cercle/shared';
+import {
+  mayRecord,
+  multiLineFields,
+  type StatementKind,
+  statementField,
+  statementKindSchema,
+  TEXT_LIMITS,
+} from '@cercle/shared';
 import { useSignal } from '@preact/signals';
 import { t } from '../i18n/index.js';
+import { tr } from '../i18n/words.js';
 import { sendCommand } from '../net/connection.js';
 import { can, myRole } from '../state/derived.js';
 import { view } from '../state/session.js';
@@ -28,15 +36,19 @@ export function StatementsPanel() {
 }
 
 function Statement({ kind, editable }: { kind: StatementKind; editable: boolean }) {
-  const current = view.value?.statements[kind]?.text ?? '';
+  const v = view.value;
+  const current = v?.statements[kind]?.text ?? '';
+  // RD-3: named for what it is in this method; long fields are written on several lines.
+  const field = statementField(v?.template.id ?? 'codev', kind);
+  const words = tr().fields[field];
+  const multiLine = multiLineFields.has(field);
   const draft = useSignal<string | null>(null);
   const value = draft.value ?? current;
   const id = `statement-${kind}`;
   return (
     <div class="field">
       <h2>
-        <Icon name="pin" /> {t().statements[kind]}{' '}
-        {current && <span class="badge role">{t().request.pinned}</span>}
+        <Icon name="pin" /> {words.title} {current && <span class="badge role">{t().request.pinned}</span>}
       </h2>
       {current ? (
         <p class="request" data-testid={id}>
@@ -55,19 +67,31 @@ function Statement({ kind, editable }: { kind: StatementKind; editable: boolean 
             draft.value = null;
           }}
         >
-          <label for={`${id}-input`}>{t().request.write}</label>
-          <div class="row">
-            <input
-              id={`${id}-input`}
-              class="grow"
-              maxLength={TEXT_LIMITS.statement}
-              value={value}
-              onInput={(e) => {
-                draft.value = e.currentTarget.value;
-              }}
-            />
+          <label for={`${id}-input`}>{words.label}</label>
+          <div class={multiLine ? 'stack' : 'row'}>
+            {multiLine ? (
+              <textarea
+                id={`${id}-input`}
+                rows={6}
+                maxLength={TEXT_LIMITS.statement}
+                value={value}
+                onInput={(e) => {
+                  draft.value = e.currentTarget.value;
+                }}
+              />
+            ) : (
+              <input
+                id={`${id}-input`}
+                class="grow"
+                maxLength={TEXT_LIMITS.statement}
+                value={value}
+                onInput={(e) => {
+                  draft.value = e.currentTarget.value;
+                }}
+              />
+            )}
             <button type="submit" class="primary" disabled={!value.trim() || value.trim() === current}>
-              {current ? t().request.update : t().request.save}
+              {current ? t().request.update : words.save}
             </button>
           </div>
         </form>

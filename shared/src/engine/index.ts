@@ -1,5 +1,6 @@
 export * from './decide.js';
 export * from './events.js';
+export { type FloorNow, floorNow } from './floor-now.js';
 export * from './limits.js';
 export * from './patch.js';
 export {

@@ -211,7 +211,10 @@ export function circleMarkdown(file: CircleExport, texts: MarkdownTexts): string
       if (items.length === 0) return;
       lines.push(`### ${title}`, '', ...items.map((i) => `- ${i}`), '');
     };
-    list(texts.objectives, r.objectives.map((text) => md(text)));
+    list(
+      texts.objectives,
+      r.objectives.map((text) => md(text)),
+    );
     list(
       texts.indicators,
       r.indicators.map(
@@ -219,7 +222,10 @@ export function circleMarkdown(file: CircleExport, texts: MarkdownTexts): string
           `${md(i.text)}${i.reviews.map((v) => `\n  - ${md(v.name, '    ')}: **${texts.verdicts[v.verdict]}**${v.note ? ` (${md(v.note, '    ')})` : ''}`).join('')}`,
       ),
     );
-    list(texts.kept, r.keptSuggestions.map((text) => md(text)));
+    list(
+      texts.kept,
+      r.keptSuggestions.map((text) => md(text)),
+    );
     list(
       texts.actions,
       r.actions.map((a) => `${md(a.what)} (${md(a.ownerName)}${a.byWhen ? `, ${md(a.byWhen)}` : ''})`),

@@ -280,7 +280,7 @@ describe('a co-development session in real browsers', () => {
     await anne.page.getByRole('button', { name: '4 sur 5' }).click();
     await anne.page.getByRole('button', { name: 'Envoyer mon évaluation' }).click();
     await eventually(() => f.getByTestId('learnings').textContent()).toContain('Asking before advising.');
-    await eventually(() => f.getByTestId('learnings').textContent()).toContain('Moyenne 4.0/5');
+    await eventually(() => f.getByTestId('learnings').textContent()).toContain('Moyenne 4,0/5');
     await screenshot(anne.page, 'learning-consultant-phone');
     await screenshot(f, 'learning-facilitator-desktop');
 

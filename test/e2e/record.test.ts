@@ -99,7 +99,7 @@ describe('the session record in real browsers (RD-1..4, MD-1)', () => {
     // Consultation: the consultants take the floor one at a time (FL-4), nobody is told "your turn" at once.
     await send(f, { type: 'next_phase', from: 2 });
     for (const page of [anne, bruno]) {
-      await eventually(() => page.getByTestId('doing').textContent()).toContain('chacun son tour');
+      await eventually(() => page.getByTestId('doing').textContent()).toContain('tour à tour');
     }
     await eventually(() => claire.getByTestId('doing').textContent()).toContain('Vous écoutez');
     const suggestions = texts.slice(4);

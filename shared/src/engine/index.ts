@@ -3,6 +3,7 @@ export * from './decide.js';
 export * from './events.js';
 export { type FloorNow, floorNow } from './floor-now.js';
 export * from './limits.js';
+export { isRoleName, nameSkeleton, normaliseName } from './names.js';
 export { ID_PATTERN, isWireId, own } from './own.js';
 export * from './patch.js';
 export {

@@ -148,7 +148,8 @@ const fr = {
     youAlone: 'À vous : vous avez la parole, les autres écoutent.',
     inTurn: (phrase: string) => `Parole tour à tour entre ${phrase} : levez la main pour parler.`,
     shared: (phrase: string) => `La parole est partagée entre ${phrase} : vous pouvez intervenir.`,
-    speaker: (name: string) => `${name} a la parole.`,
+    holds: (name: string) => `${name} a la parole`,
+    roundHolds: (name: string) => `tour de table, ${name} parle`,
     speakerRaise: (name: string) => `${name} a la parole ; levez la main pour parler ensuite.`,
     speakerHand: (name: string, position: number) =>
       `${name} a la parole ; votre main est levée (${position === 1 ? '1re' : `${position}e`} dans la file).`,
@@ -274,7 +275,8 @@ const en: typeof fr = {
     youAlone: 'Your turn: you have the floor; the others listen.',
     inTurn: (phrase) => `The floor goes to ${phrase} one at a time: raise your hand to speak.`,
     shared: (phrase) => `The floor is shared between ${phrase}: you may speak.`,
-    speaker: (name) => `${name} has the floor.`,
+    holds: (name) => `${name} has the floor`,
+    roundHolds: (name) => `round, ${name} speaks`,
     speakerRaise: (name) => `${name} has the floor; raise your hand to speak next.`,
     speakerHand: (name, position) =>
       `${name} has the floor; your hand is raised (number ${position} in the queue).`,

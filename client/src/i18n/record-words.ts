@@ -1,4 +1,6 @@
-import type { RecordTexts, Role, StatementField } from '@cercle/shared';
+import type { RecordTexts, StatementField } from '@cercle/shared';
+import { en as enMain } from './en.js';
+import { fr as frMain } from './fr.js';
 
 /** How one written statement is named where it is written (RD-3). */
 type FieldWords = {
@@ -11,26 +13,6 @@ type FieldWords = {
   doing: string;
 };
 
-const frRoles: Record<Role, string> = {
-  facilitator: 'Animateur',
-  client: 'Client',
-  consultant: 'Consultant',
-  coach: 'Coach',
-  coachee: 'Coaché',
-  sponsor: 'Commanditaire',
-  observer: 'Observateur',
-};
-
-const enRoles: Record<Role, string> = {
-  facilitator: 'Facilitator',
-  client: 'Client',
-  consultant: 'Consultant',
-  coach: 'Coach',
-  coachee: 'Coachee',
-  sponsor: 'Sponsor',
-  observer: 'Observer',
-};
-
 /**
  * The words of the session record, of the written statements and of "who speaks now", in both
  * languages. Kept apart from the main dictionaries (same shape for fr and en); `tr()` in words.ts
@@ -39,21 +21,15 @@ const enRoles: Record<Role, string> = {
 const fr = {
   recordFile: {
     title: 'Bilan de la séance',
-    methods: {
-      codev: 'Codéveloppement',
-      'peer-coaching': 'Coaching entre pairs',
-      'tripartite-framing': 'Tripartite de cadrage',
-      'tripartite-closing': 'Tripartite de clôture',
-      custom: 'Méthode sur mesure',
-      'coaching-triad': 'Triade de coaching',
-    },
+    // One name per method and role across the page and its files.
+    methods: frMain.templates,
     held: (date) => `Séance du ${date}`,
     notStarted: 'Séance pas encore commencée',
     exported: (date) => `Exporté le ${date}`,
     draft: (phase) =>
       `Bilan provisoire, téléchargé pendant la séance${phase ? ` (étape « ${phase} »)` : ''} : la suite n’y figure pas.`,
     participants: 'Participants',
-    roles: frRoles,
+    roles: frMain.roles,
     statements: {
       client_request: 'La demande du client',
       organisation_request: 'La demande de l’organisation',
@@ -166,21 +142,14 @@ const fr = {
 const en: typeof fr = {
   recordFile: {
     title: 'Session record',
-    methods: {
-      codev: 'Co-development',
-      'peer-coaching': 'Peer coaching',
-      'tripartite-framing': 'Three-way framing meeting',
-      'tripartite-closing': 'Three-way closing meeting',
-      custom: 'Custom method',
-      'coaching-triad': 'Coaching triad',
-    },
+    methods: enMain.templates,
     held: (date) => `Session of ${date}`,
     notStarted: 'Session not started yet',
     exported: (date) => `Exported on ${date}`,
     draft: (phase) =>
       `Interim record, downloaded during the session${phase ? ` (phase “${phase}”)` : ''}: what follows is not in it.`,
     participants: 'Participants',
-    roles: enRoles,
+    roles: enMain.roles,
     statements: {
       client_request: 'The client’s request',
       organisation_request: 'The organisation’s request',

@@ -6,6 +6,7 @@ import { CircleService } from './circles/service.js';
 import type { CircleStore } from './circles/store.js';
 import { type ClusterSeam, clusterSeam, type FanOut } from './cluster/seam.js';
 import type { Config } from './config.js';
+import { AddressLimits } from './http/addressLimits.js';
 import { circlesApi } from './http/circles.js';
 import { trustFunction } from './http/clientAddress.js';
 import { httpErrorCode } from './http/errors.js';
@@ -21,6 +22,7 @@ import { refusalSummaryObserver } from './observe/refusalSummary.js';
 import { observeStore } from './observe/store.js';
 import { observeTransport } from './observe/transport.js';
 import type { CercleServer } from './realtime/channels.js';
+import { ConnectionDoor } from './realtime/door.js';
 import { socketPublisher } from './realtime/publisher.js';
 import { attachRealtime } from './realtime/socketServer.js';
 import { wireError } from './rooms/errors.js';
@@ -44,6 +46,8 @@ export type App = {
   rooms: RoomService;
   /** The fan-out between nodes; null on a single node. */
   fanOut: FanOut | null;
+  /** Raw connections per address on this node (HT-4). */
+  door: ConnectionDoor;
   /** What the service and the transport tell (metrics, debug log, refusal summary): for other parts to feed too. */
   observer: Observers;
   /** The listener of /metrics when METRICS_PORT gives it a port of its own (main.ts listens on it). */
@@ -141,22 +145,37 @@ export async function buildApp({
       await metricsHttp.register(metricsRoute, options);
     }
   }
-  await http.register(roomsApi, {
-    service: rooms,
-    publicUrl: config.PUBLIC_URL,
-    ratePerMinute: config.ROOMS_API_RATE,
-  });
+  // HT-2: per-address limits for the whole deployment (in Redis when there is one).
+  const limitsRedis = cluster.limitsClient();
+  limitsRedis?.on('error', () => {}); // the limits fall back to memory meanwhile (addressLimits.ts)
+  const limits = new AddressLimits(
+    {
+      joinsPerMinute: config.JOIN_RATE_PER_IP,
+      failuresPerMinute: config.JOIN_FAILURES_PER_IP,
+      apiPerMinute: config.ROOMS_API_RATE,
+    },
+    limitsRedis,
+  );
+  await http.register(roomsApi, { service: rooms, publicUrl: config.PUBLIC_URL, limits });
   const circleService = circles ? new CircleService({ circles, rooms: store, logger }) : null;
   if (circleService) {
     await http.register(circlesApi, {
       service: circleService,
       publicUrl: config.PUBLIC_URL,
-      ratePerMinute: config.ROOMS_API_RATE,
+      limits,
     });
   }
   await http.register(staticClient, { root: config.CLIENT_DIST ?? defaultClientDist });
 
+  // HT-4: raw connections counted per address before any login, refused at the upgrade beyond the cap.
+  const door = new ConnectionDoor({
+    maxPerAddress: config.MAX_CONNECTIONS_PER_IP,
+    loginTimeoutMs: config.LOGIN_TIMEOUT_MS,
+    trust: trustFunction(config.TRUST_PROXY),
+    refused: () => observer.handshake('too_many_connections'),
+  });
   const io: CercleServer = new SocketServer(http.server, {
+    allowRequest: door.allowRequest,
     transports: ['websocket'],
     serveClient: false,
     // Well above the application's own text limits, well below Socket.IO's 1 MB default.
@@ -166,8 +185,9 @@ export async function buildApp({
   // Several nodes: broadcasts reach the nodes that have someone in the room (cluster/seam.ts).
   const fanOut = await cluster.fanOut(io, logger);
 
+  door.attach(io.engine as unknown as Parameters<ConnectionDoor['attach']>[0]);
   rooms.publisher = socketPublisher(io, { multiNode: fanOut !== null });
-  const realtime = attachRealtime({ io, service: rooms, config, logger, observer });
+  const realtime = attachRealtime({ io, service: rooms, config, logger, observer, limits, door });
   observeTransport(io, observer, circles ? (code) => circles.circleOfRoom(code) : undefined);
 
   const timers = new TimerPoller(store, {
@@ -191,6 +211,7 @@ export async function buildApp({
       await metricsHttp?.close();
       observer.close();
       await fanOut?.close();
+      limitsRedis?.disconnect();
       circleService?.stop();
       await circles?.close();
       await store.close();
@@ -198,7 +219,7 @@ export async function buildApp({
     return closing;
   };
 
-  return { http, io, rooms, fanOut, observer, metricsHttp, close };
+  return { http, io, rooms, fanOut, door, observer, metricsHttp, close };
 }
 
 /**

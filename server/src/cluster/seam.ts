@@ -12,7 +12,7 @@ import { markSeatsAwayOnStart } from '../store/sqlite/awayOnStart.js';
 import { SqliteCircleStore } from '../store/sqlite/circleStore.js';
 import { SqliteRoomStore } from '../store/sqlite/roomStore.js';
 import { CercleAdapter, type FanOutStats } from './adapter.js';
-import { connectClient, type RedisTarget, redisClient } from './connection.js';
+import { connectClient, type RedisClient, type RedisTarget, redisClient } from './connection.js';
 import { keyNames } from './keys.js';
 
 /** The fan-out between nodes of one process: its counters, and its connections to close. */
@@ -31,6 +31,8 @@ export type ClusterSeam = {
   readonly mode: 'single' | 'redis' | 'redis-cluster';
   openStore(logger: FastifyBaseLogger): Promise<EngineStore>;
   openCircleStore(): Promise<CircleStore>;
+  /** A connection for the per-address limits shared by the nodes (HT-2); null on a single node. */
+  limitsClient(): RedisClient | null;
   /** Installs the nodes' fan-out on `io`; null on a single node. */
   fanOut(io: CercleServer, logger: FastifyBaseLogger): Promise<FanOut | null>;
 };
@@ -54,6 +56,11 @@ export function clusterSeam(config: Config): ClusterSeam {
         retentionMs: config.CIRCLE_RETENTION_DAYS * 86_400_000,
         callTimeoutMs: config.STORE_TIMEOUT_MS,
       }),
+    limitsClient: () => {
+      const client = redisClient(target);
+      void client.connect().catch(() => {}); // the limits fall back to memory until it answers
+      return client;
+    },
     fanOut: (io, logger) => redisFanOut(target, io, logger),
   };
 }
@@ -72,6 +79,7 @@ function singleNode(config: Config): ClusterSeam {
     },
     openCircleStore: async () =>
       SqliteCircleStore.open(config.DATA_DIR, { retentionMs: config.CIRCLE_RETENTION_DAYS * 86_400_000 }),
+    limitsClient: () => null,
     fanOut: async () => null,
   };
 }

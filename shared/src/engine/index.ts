@@ -1,3 +1,4 @@
+export { pendingTimerIds, withTimerCancels } from './commands/timing.js';
 export * from './decide.js';
 export * from './events.js';
 export * from './limits.js';

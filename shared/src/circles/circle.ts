@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { indicatorVerdictSchema } from '../engine/room.js';
+import { followUpStatusSchema, indicatorVerdictSchema } from '../engine/room.js';
 import { localeSchema } from '../protocol/events.js';
 
 /**
@@ -116,9 +116,6 @@ export const sessionSchema = z.object({
   record: sessionRecordSchema.nullable(),
 });
 export type Session = z.infer<typeof sessionSchema>;
-
-export const followUpStatusSchema = z.enum(['open', 'in_progress', 'done', 'dropped']);
-export type FollowUpStatus = z.infer<typeof followUpStatusSchema>;
 
 /** An action item carried from the session that made it until its owner marks it done or dropped (CI-6). */
 export const followUpItemSchema = z.object({

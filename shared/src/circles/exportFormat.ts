@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { followUpStatusSchema } from '../engine/room.js';
 import { localeSchema } from '../protocol/events.js';
 import {
   CIRCLE_LIMITS,
   type Circle,
   type CircleOutcome,
   circleKindSchema,
-  followUpStatusSchema,
   memberRoleSchema,
   membersInOrder,
   refuseCircle,

@@ -1,3 +1,4 @@
+export * from './circle-steps.js';
 export * from './decide.js';
 export * from './events.js';
 export * from './limits.js';

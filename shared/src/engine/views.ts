@@ -1,4 +1,4 @@
-import type { Card, LogbookEntry, Participant, ParticipantId, Room } from './room.js';
+import type { Card, LogbookEntry, Participant, ParticipantId, Room, TopicRound } from './room.js';
 
 /**
  * A seat as everyone sees it: no token hash, no list of anonymous cards (VW-2, VW-3), no hidden card
@@ -11,10 +11,20 @@ export type ParticipantView = Omit<Participant, 'tokenHash' | 'anonymousCardIds'
  */
 export type CardView = Card;
 
+/**
+ * The topic round as everyone sees it (CS-4): the cases, and for each candidate the number of votes;
+ * never who voted for whom (each voter sees their own vote in their private view).
+ */
+export type TopicRoundView = Omit<TopicRound, 'votes'> & { tally: Record<ParticipantId, number> };
+
 /** What every admitted participant sees: enough to draw the room, and nothing private (VW-1). */
-export type RoomView = Omit<Room, 'participants' | 'cards' | 'logbooks' | 'facilitatorKeyHash'> & {
+export type RoomView = Omit<
+  Room,
+  'participants' | 'cards' | 'logbooks' | 'facilitatorKeyHash' | 'topicRound'
+> & {
   participants: Record<ParticipantId, ParticipantView>;
   cards: Record<string, CardView>;
+  topicRound: TopicRoundView | null;
 };
 
 /**
@@ -27,6 +37,8 @@ export type PrivateView = {
   logbook: Record<string, LogbookEntry>;
   hiddenTexts: Record<string, string>;
   stars: string[];
+  /** Whom the viewer voted for in the topic round (CS-4), or null. */
+  topicVote: ParticipantId | null;
 };
 
 // Views are rebuilt for every broadcast; caching per state object keeps unchanged entries identical by
@@ -34,6 +46,20 @@ export type PrivateView = {
 const participantViews = new WeakMap<Participant, ParticipantView>();
 const cardsViews = new WeakMap<Room['cards'], Record<string, CardView>>();
 const participantsViews = new WeakMap<Room['participants'], Record<ParticipantId, ParticipantView>>();
+const topicRoundViews = new WeakMap<TopicRound, TopicRoundView>();
+
+/** CS-4: the votes become counts per candidate. */
+function topicRoundView(round: TopicRound | null): TopicRoundView | null {
+  if (round === null) return null;
+  let view = topicRoundViews.get(round);
+  if (view === undefined) {
+    const tally: Record<ParticipantId, number> = {};
+    for (const candidate of Object.values(round.votes)) tally[candidate] = (tally[candidate] ?? 0) + 1;
+    view = { cases: round.cases, chosenId: round.chosenId, tally };
+    topicRoundViews.set(round, view);
+  }
+  return view;
+}
 
 function participantView(participant: Participant): ParticipantView {
   let view = participantViews.get(participant);
@@ -94,8 +120,13 @@ function participantsView(participants: Room['participants']): Record<Participan
 
 /** The room as every admitted participant sees it (VW-1). */
 export function publicView(room: Room): RoomView {
-  const { participants, cards, logbooks: _logbooks, facilitatorKeyHash: _key, ...rest } = room;
-  return { ...rest, participants: participantsView(participants), cards: cardsView(cards) };
+  const { participants, cards, logbooks: _logbooks, facilitatorKeyHash: _key, topicRound, ...rest } = room;
+  return {
+    ...rest,
+    participants: participantsView(participants),
+    cards: cardsView(cards),
+    topicRound: topicRoundView(topicRound),
+  };
 }
 
 /** One participant's own data: their seat and logbook, nobody else's (LG-1). */
@@ -110,5 +141,7 @@ export function privateView(room: Room, viewer: ParticipantId): PrivateView {
     logbook: room.logbooks[viewer] ?? {},
     hiddenTexts: participant?.hiddenTexts ?? {},
     stars: participant?.stars ?? [],
+    topicVote:
+      room.topicRound && Object.hasOwn(room.topicRound.votes, viewer) ? room.topicRound.votes[viewer]! : null,
   };
 }

@@ -3,10 +3,10 @@ import {
   CIRCLE_LIMITS,
   circleIdSchema,
   circleKindSchema,
-  followUpStatusSchema,
   memberIdSchema,
   sessionKindSchema,
 } from '../circles/circle.js';
+import { followUpStatusSchema } from '../engine/room.js';
 import { localeSchema } from './events.js';
 
 /**
@@ -51,6 +51,8 @@ export const openSessionRequestSchema = z.strictObject({
   kind: sessionKindSchema.optional(),
   /** Codev: another client than the one proposed. */
   clientId: memberIdSchema.optional(),
+  /** Codev: open with a topic round; the members then choose the client (CS-3). Not with `clientId`. */
+  topicRound: z.boolean().optional(),
 });
 export const openSessionResponseSchema = z.object({ number: z.number().int(), code: z.string() });
 export type OpenSessionResponse = z.infer<typeof openSessionResponseSchema>;

@@ -12,7 +12,7 @@ import {
   seatTaken,
 } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
-import { codevRoom, goToPhase, Host } from './fixtures.js';
+import { codevRoom, Host } from './fixtures.js';
 
 const item = (id: string, ownerId: string, what: string): CarriedAction => ({
   id,

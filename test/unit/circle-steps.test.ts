@@ -200,11 +200,13 @@ describe('circle sessions plan their steps', () => {
     return ok(addMember(c, { id: 'm_bruno000', name: 'Bruno', secretHash: 'b' }, t0 + 1));
   };
 
-  it('[CS-1][CS-3] the first session has no follow-up; a topic round leaves the client to the members', () => {
+  it('[CS-1][CS-3] the first session has no follow-up; with a topic round the proposed client holds the seat until then', () => {
     const c = circle('codev');
     expect(planSession(c)).toMatchObject({ followUp: [], topicRound: false, clientId: 'm_anne0000' });
-    expect(planSession(c, { topicRound: true })).toMatchObject({ topicRound: true, clientId: null });
-    expect(planSession(c, { topicRound: true, clientId: 'm_anne0000' })).toMatchObject({ error: 'invalid' });
+    expect(planSession(c, { topicRound: true })).toMatchObject({ topicRound: true, clientId: 'm_anne0000' });
+    expect(planSession(c, { topicRound: true, clientId: 'm_bruno000' })).toMatchObject({
+      clientId: 'm_bruno000',
+    });
     expect(planSession(circle('peer-coaching'), { topicRound: true })).toMatchObject({ error: 'invalid' });
   });
 

@@ -570,12 +570,15 @@ describe('properties over random command sequences', () => {
             if (room.status === 'running') expect(roleCount(room, 'client')).toBe(1);
             // CS-4: the votes are counts in the shared view; each voter's own vote is theirs alone.
             const shared = publicView(room);
-            expect(JSON.stringify(shared)).not.toContain('"votes"');
-            const votes = Object.entries(room.topicRound!.votes);
+            expect(JSON.stringify(shared)).not.toContain('"topicVote"');
+            const votes = Object.values(room.participants).filter((p) => p.topicVote);
             const counted = Object.values(shared.topicRound!.tally).reduce((a, b) => a + b, 0);
             expect(counted).toBe(votes.length);
-            for (const id of Object.keys(room.participants))
-              expect(privateView(room, id).topicVote).toBe(room.topicRound!.votes[id] ?? null);
+            for (const [id, seat] of Object.entries(room.participants)) {
+              expect(privateView(room, id).topicVote).toBe(seat.topicVote ?? null);
+              for (const other of Object.keys(room.participants))
+                if (other !== id) expect(privateView(room, other).seat).not.toHaveProperty('topicVote');
+            }
           }
         },
       ),

@@ -52,7 +52,7 @@ export function framingOutcome(circle: Circle): { objectives: string[]; indicato
 export type SessionPlan = {
   kind: SessionKind;
   template: TemplateId;
-  /** Codev: the client proposed (or confirmed); null when a topic round will choose them (CS-3). */
+  /** Codev: the client proposed (or picked); with a topic round, until a case is confirmed (CS-3). */
   clientId: string | null;
   /** Peer coaching: who is coached first. */
   firstCoacheeId: string | null;
@@ -86,10 +86,10 @@ export function planSession(
   const topicRound = options.topicRound === true;
   if (topicRound && kind !== 'codev')
     return { error: 'invalid', message: 'Only a codev session opens with a topic round.' };
-  if (topicRound && options.clientId !== undefined)
-    return { error: 'invalid', message: 'The topic round chooses the client.' };
   let clientId: string | null = null;
-  if (kind === 'codev' && !topicRound) {
+  // With a topic round, this client holds the seat until the facilitator confirms a case (CS-3): the
+  // method needs a client to start, and nobody's case is lost if none is posted.
+  if (kind === 'codev') {
     if (options.clientId !== undefined && !memberOf(circle, options.clientId))
       return { error: 'invalid', message: 'No such member.' };
     clientId = options.clientId ?? proposeClient(circle)?.id ?? null;

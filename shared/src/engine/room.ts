@@ -61,6 +61,8 @@ export const participantSchema = z.object({
   hiddenTexts: z.record(z.string(), z.string()),
   /** Cards this person starred for themselves (PM-1): only in their private view. */
   stars: z.array(z.string()),
+  /** Whose case this person voted for in a topic round (CS-4): only in their private view. */
+  topicVote: participantIdSchema.nullable().optional(),
 });
 export type Participant = z.infer<typeof participantSchema>;
 
@@ -177,12 +179,11 @@ export type CarriedAction = z.infer<typeof carriedActionSchema>;
 
 /**
  * CS-3: the topic round of a codev circle's session: each member may post a one-line case, members vote,
- * the facilitator confirms who becomes the client. `votes` (voter -> candidate) never leaves the server
- * as such: the public view holds only counts, each voter sees their own vote (CS-4).
+ * the facilitator confirms who becomes the client. Each vote is kept on its voter's seat (`topicVote`),
+ * private: the public view holds only counts (CS-4).
  */
 export const topicRoundSchema = z.object({
   cases: z.record(participantIdSchema, z.object({ text: z.string(), at: z.number() })),
-  votes: z.record(participantIdSchema, participantIdSchema),
   chosenId: participantIdSchema.nullable(),
 });
 export type TopicRound = z.infer<typeof topicRoundSchema>;
@@ -380,7 +381,7 @@ export function buildRoom(input: CreateRoomInput, now: number): RoomCreation {
     evaluations: {},
     indicatorReviews: {},
     followUp,
-    topicRound: input.topicRound === true ? { cases: {}, votes: {}, chosenId: null } : null,
+    topicRound: input.topicRound === true ? { cases: {}, chosenId: null } : null,
     logbooks: {},
     phaseHistory: [],
     // PC-1: a method without a key seat has no facilitator key at all.

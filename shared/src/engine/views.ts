@@ -4,7 +4,10 @@ import type { Card, LogbookEntry, Participant, ParticipantId, Room, TopicRound }
  * A seat as everyone sees it: no token hash, no list of anonymous cards (VW-2, VW-3), no hidden card
  * texts (SW-1), no private stars (PM-1).
  */
-export type ParticipantView = Omit<Participant, 'tokenHash' | 'anonymousCardIds' | 'hiddenTexts' | 'stars'>;
+export type ParticipantView = Omit<
+  Participant,
+  'tokenHash' | 'anonymousCardIds' | 'hiddenTexts' | 'stars' | 'topicVote'
+>;
 /**
  * A card as everyone sees it; `authorId` is absent (not null) on anonymous cards (VW-3); a hidden card's
  * `text` is empty until the reveal (SW-1): the room itself holds no text for it.
@@ -15,7 +18,7 @@ export type CardView = Card;
  * The topic round as everyone sees it (CS-4): the cases, and for each candidate the number of votes;
  * never who voted for whom (each voter sees their own vote in their private view).
  */
-export type TopicRoundView = Omit<TopicRound, 'votes'> & { tally: Record<ParticipantId, number> };
+export type TopicRoundView = TopicRound & { tally: Record<ParticipantId, number> };
 
 /** What every admitted participant sees: enough to draw the room, and nothing private (VW-1). */
 export type RoomView = Omit<
@@ -46,18 +49,20 @@ export type PrivateView = {
 const participantViews = new WeakMap<Participant, ParticipantView>();
 const cardsViews = new WeakMap<Room['cards'], Record<string, CardView>>();
 const participantsViews = new WeakMap<Room['participants'], Record<ParticipantId, ParticipantView>>();
-const topicRoundViews = new WeakMap<TopicRound, TopicRoundView>();
+const topicRoundViews = new WeakMap<Room['participants'], { round: TopicRound; view: TopicRoundView }>();
 
-/** CS-4: the votes become counts per candidate. */
-function topicRoundView(round: TopicRound | null): TopicRoundView | null {
+/** CS-4: the votes, kept on the voters' seats, become counts per candidate. */
+function topicRoundView(round: TopicRound | null, participants: Room['participants']): TopicRoundView | null {
   if (round === null) return null;
-  let view = topicRoundViews.get(round);
-  if (view === undefined) {
-    const tally: Record<ParticipantId, number> = {};
-    for (const candidate of Object.values(round.votes)) tally[candidate] = (tally[candidate] ?? 0) + 1;
-    view = { cases: round.cases, chosenId: round.chosenId, tally };
-    topicRoundViews.set(round, view);
+  const cached = topicRoundViews.get(participants);
+  if (cached?.round === round) return cached.view;
+  const tally: Record<ParticipantId, number> = {};
+  for (const seat of Object.values(participants)) {
+    const candidate = seat.topicVote;
+    if (candidate && Object.hasOwn(round.cases, candidate)) tally[candidate] = (tally[candidate] ?? 0) + 1;
   }
+  const view = { ...round, tally };
+  topicRoundViews.set(participants, { round, view });
   return view;
 }
 
@@ -69,6 +74,7 @@ function participantView(participant: Participant): ParticipantView {
       anonymousCardIds: _own,
       hiddenTexts: _hidden,
       stars: _stars,
+      topicVote: _vote,
       ...rest
     } = participant;
     view = rest;
@@ -125,7 +131,7 @@ export function publicView(room: Room): RoomView {
     ...rest,
     participants: participantsView(participants),
     cards: cardsView(cards),
-    topicRound: topicRoundView(topicRound),
+    topicRound: topicRoundView(topicRound, participants),
   };
 }
 
@@ -141,7 +147,6 @@ export function privateView(room: Room, viewer: ParticipantId): PrivateView {
     logbook: room.logbooks[viewer] ?? {},
     hiddenTexts: participant?.hiddenTexts ?? {},
     stars: participant?.stars ?? [],
-    topicVote:
-      room.topicRound && Object.hasOwn(room.topicRound.votes, viewer) ? room.topicRound.votes[viewer]! : null,
+    topicVote: participant?.topicVote ?? null,
   };
 }

@@ -51,7 +51,10 @@ export const openSessionRequestSchema = z.strictObject({
   kind: sessionKindSchema.optional(),
   /** Codev: another client than the one proposed. */
   clientId: memberIdSchema.optional(),
-  /** Codev: open with a topic round; the members then choose the client (CS-3). Not with `clientId`. */
+  /**
+   * Codev: open with a topic round (CS-3): the proposed (or given) client holds the seat until the
+   * facilitator confirms a member's case; its author then becomes the client.
+   */
   topicRound: z.boolean().optional(),
 });
 export const openSessionResponseSchema = z.object({ number: z.number().int(), code: z.string() });

@@ -4,7 +4,14 @@ import { TEXT_LIMITS } from '../limits.js';
 import { refuse } from '../refusal.js';
 import type { CarriedAction, Room } from '../room.js';
 import { assignRole } from './membership.js';
-import { accept, checkOptionalText, checkText, type DecideContext, type Outcome } from './outcome.js';
+import {
+  accept,
+  checkOptionalText,
+  checkText,
+  type DecideContext,
+  type Outcome,
+  withParticipant,
+} from './outcome.js';
 
 type Cmd<T extends Command['type']> = Extract<Command, { type: T }>;
 
@@ -40,13 +47,9 @@ export function postTopic(room: Room, cmd: Cmd<'post_topic'>, ctx: DecideContext
 
 /** CS-3, CS-4: one vote per member, for a posted case; voting again moves it. The event names nobody. */
 export function voteTopic(room: Room, cmd: Cmd<'vote_topic'>, ctx: DecideContext): Outcome {
-  const round = room.topicRound!;
-  const actor = ctx.actor!;
-  if (round.votes[actor] === cmd.participantId) return refuse('invalid', 'You already voted for this case.');
-  return accept(
-    { ...room, topicRound: { ...round, votes: { ...round.votes, [actor]: cmd.participantId } } },
-    [{ type: 'topic_voted' }],
-  );
+  const seat = room.participants[ctx.actor!]!;
+  if (seat.topicVote === cmd.participantId) return refuse('invalid', 'You already voted for this case.');
+  return accept(withParticipant(room, { ...seat, topicVote: cmd.participantId }), [{ type: 'topic_voted' }]);
 }
 
 /** CS-3: the facilitator confirms a case: its author becomes the client (the seats swap, RM-5). */

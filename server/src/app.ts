@@ -8,6 +8,8 @@ import { CircleService } from './circles/service.js';
 import type { CircleStore } from './circles/store.js';
 import type { Config } from './config.js';
 import { circlesApi } from './http/circles.js';
+import { trustFunction } from './http/clientAddress.js';
+import { httpErrorCode } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { roomsApi } from './http/rooms.js';
 import { staticClient } from './http/staticClient.js';
@@ -22,6 +24,7 @@ import { observeTransport } from './observe/transport.js';
 import type { CercleServer } from './realtime/channels.js';
 import { socketPublisher } from './realtime/publisher.js';
 import { attachRealtime } from './realtime/socketServer.js';
+import { wireError } from './rooms/errors.js';
 import { type EngineStore, RoomService } from './rooms/roomService.js';
 import { StoreUnavailableError } from './store/interface.js';
 import { TimerPoller } from './store/timers.js';
@@ -62,7 +65,8 @@ export async function buildApp({ config, store: bareStore, circles, logger }: Ap
     loggerInstance: logger,
     // Fastify's own two lines per request would carry the raw URL (room codes): our onResponse hook logs one.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: config.TRUST_PROXY,
+    // HT-1: the same rule as the live transport's (proxy-addr under both).
+    trustProxy: trustFunction(config.TRUST_PROXY),
     bodyLimit: 64 * 1024,
   });
 
@@ -80,16 +84,31 @@ export async function buildApp({ config, store: bareStore, circles, logger }: Ap
     );
   });
 
-  await http.register(helmet, { contentSecurityPolicy: { directives: pageDirectives(config) } });
+  // HT-7: over plain http (a training room's LAN server) nothing may send the browser to https: no
+  // upgrade-insecure-requests, and HSTS only when the request came over https or PUBLIC_URL is https.
+  await http.register(helmet, {
+    contentSecurityPolicy: { directives: pageDirectives(config) },
+    hsts: false,
+  });
+  const alwaysHttps = config.PUBLIC_URL?.startsWith('https:') ?? false;
+  http.addHook('onRequest', async (req, reply) => {
+    if (alwaysHttps || req.protocol === 'https') {
+      reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    }
+  });
 
-  // A store failure is answered as such, with no detail from inside.
+  // HT-6: every refusal has its own code and is logged at info (a client's doing, not a fault);
+  // a store failure is answered as such; only what is left is an error, with no detail from inside.
   http.setErrorHandler((error: Error, req, reply) => {
     const unavailable = error instanceof StoreUnavailableError;
-    if (!unavailable) req.log.error({ event: 'http_error', error: error.name }, 'request failed');
     const status = unavailable ? 503 : ((error as { statusCode?: number }).statusCode ?? 500);
-    const code = unavailable ? 'store_unavailable' : status === 400 ? 'bad_request' : 'internal';
-    return reply.code(status).send({ error: { code, message: code } });
+    const code = unavailable ? 'store_unavailable' : httpErrorCode(status);
+    if (unavailable) req.log.warn({ event: 'http_refused', status, error: code }, 'store unavailable');
+    else if (status < 500) req.log.info({ event: 'http_refused', status, error: code }, 'request refused');
+    else req.log.error({ event: 'http_error', error: error.name }, 'request failed');
+    return reply.code(status).send({ error: wireError(code) });
   });
+  http.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: wireError('not_found') }));
 
   const rooms = new RoomService({
     store,
@@ -200,7 +219,9 @@ function pageDirectives(config: Config) {
     fontSrc: ["'self'"],
     objectSrc: ["'none'"],
     baseUri: ["'self'"],
-    frameAncestors: ["'none'"],
+    // A deployment may show the page in a video call's side panel (FRAME_ANCESTORS).
+    frameAncestors: config.FRAME_ANCESTORS,
+    upgradeInsecureRequests: null,
     formAction: ["'self'"],
   };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from './http/clientAddress.js';
 
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** Every setting Cercle reads from the environment, with its default. README lists them. */
 export const configSchema = z.object({
@@ -27,7 +27,36 @@ export const configSchema = z.object({
         .filter(Boolean),
     ),
   PUBLIC_URL: z.url().optional(),
-  TRUST_PROXY: flag.default(false),
+  /**
+   * Who may tell the client's address in X-Forwarded-For: a number of proxy hops, or the proxies'
+   * addresses and ranges; unset: nobody (HT-1). `true` is refused: it would trust what a client wrote.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, ctx): TrustProxy => {
+      if (value === undefined) return undefined;
+      if (value.trim() === 'true') {
+        ctx.addIssue({ code: 'custom', message: 'give a hop count (e.g. 1) or the proxy addresses' });
+        return z.NEVER;
+      }
+      try {
+        return parseTrustProxy(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not a hop count or a list of addresses and ranges' });
+        return z.NEVER;
+      }
+    }),
+  /** Who may show the page in a frame (CSP frame-ancestors): `'none'`, `'self'` or origins. */
+  FRAME_ANCESTORS: z
+    .string()
+    .default("'none'")
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .pipe(
+      z
+        .array(z.string().regex(/^('none'|'self'|https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d+)?)$/, 'not a source'))
+        .min(1),
+    ),
   MAX_CONNECTIONS_PER_IP: intFrom(1, 10_000).default(50),
   SHUTDOWN_TIMEOUT_MS: intFrom(100, 60_000).default(5_000),
   CLIENT_DIST: z.string().optional(),

@@ -113,7 +113,7 @@ describe('RedisRoomStore', () => {
     expect(pttl).toBeLessThanOrEqual(120_000);
   });
 
-  it('keeps the header (gen, version, recent ids) before the room, and still reads the legacy layout', async () => {
+  it('keeps the header (gen, version, recent ids) before the room', async () => {
     const store = await open();
     await store.create({ code: 'HEADER', version: 0, text: [] });
     await store.apply('HEADER', 'h1', write('x'));
@@ -121,17 +121,6 @@ describe('RedisRoomStore', () => {
     // The script decodes what comes before `,"room":` only: the room must come last.
     expect(raw).toMatch(/^\{"gen":"[0-9a-f]+","version":1,"recent":\["h1"\],"room":\{/);
     expect(JSON.parse(raw).room).toEqual({ code: 'HEADER', version: 1, text: ['x'] });
-
-    // A document written before the header came first: read, written to, rewritten in the new layout.
-    const legacy = { room: { code: 'OLD', version: 2, text: ['a', 'b'] }, gen: 'abc', recent: ['o1'] };
-    await admin.set('cercle:room:OLD', JSON.stringify(legacy), 'EX', 60);
-    const other = await open();
-    expect(await other.apply('OLD', 'o1', write('dup'))).toEqual({ status: 'duplicate', version: 2 });
-    expect((await other.apply('OLD', 'o2', write('c'))).status).toBe('applied');
-    expect(await store.apply('OLD', 'o3', write('d'))).toMatchObject({ status: 'applied' });
-    const rewritten = (await admin.get('cercle:room:OLD'))!;
-    expect(rewritten.startsWith('{"gen":"abc","version":4,"recent":["o1","o2","o3"],"room":')).toBe(true);
-    expect((await other.load('OLD'))!.text).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('falls back to EVAL when Redis has forgotten the scripts (NOSCRIPT)', async () => {

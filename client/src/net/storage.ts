@@ -45,12 +45,33 @@ export function forgetSeat(code: string): void {
   }
 }
 
-/** Reads `#key=...` from the facilitator link, then removes it from the address bar. */
-export function takeFacilitatorKeyFromHash(): string | null {
-  const match = /(?:^|[#&])key=([^&]+)/.exec(window.location.hash);
-  if (!match?.[1]) return null;
+/** Reads one `name=value` of the address's fragment (`#key=...&lk=...`), or null. */
+function fromHash(name: string): string | null {
+  const match = new RegExp(`(?:^|[#&])${name}=([^&]+)`).exec(window.location.hash);
+  return match?.[1] ? decodeURIComponent(match[1]) : null;
+}
+
+/**
+ * What a link's fragment brings (never sent to a server by the browser): the facilitator key (`key=`),
+ * a seat's resume token (`seat=`, the link a person opens on another device). The caller clears the
+ * fragment once it has read all it needs (the logbook secret `lk=` too).
+ */
+export const facilitatorKeyFromHash = (): string | null => fromHash('key');
+export const seatTokenFromHash = (): string | null => fromHash('seat');
+
+export function clearHash(): void {
   history.replaceState(null, '', window.location.pathname);
-  return decodeURIComponent(match[1]);
+}
+
+/**
+ * The link that moves this seat to another device, with its role and its logbook: the resume token, the
+ * seat's logbook secret and, for the facilitator, the key, all in the fragment.
+ */
+export function deviceLink(origin: string, code: string, resumeToken: string, logbookSecret: string): string {
+  const key = loadFacilitatorKey(code);
+  const parts = [`seat=${encodeURIComponent(resumeToken)}`, `lk=${logbookSecret}`];
+  if (key) parts.push(`key=${encodeURIComponent(key)}`);
+  return `${origin}/r/${code}#${parts.join('&')}`;
 }
 
 const keyKey = (code: string) => `cercle.key.${code}`;

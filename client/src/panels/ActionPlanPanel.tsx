@@ -1,8 +1,10 @@
-import { TEXT_LIMITS } from '@cercle/shared';
+import { type ActionItem, type Command, TEXT_LIMITS } from '@cercle/shared';
 import { useSignal } from '@preact/signals';
 import { t } from '../i18n/index.js';
+import { tl } from '../i18n/live.js';
 import { sendCommand } from '../net/connection.js';
-import { can, nameOf } from '../state/derived.js';
+import { can, nameOf, permitted } from '../state/derived.js';
+import { hasDraft, sendDrafts, useDraft } from '../state/drafts.js';
 import { participantId, view } from '../state/session.js';
 import { Icon } from '../ui/Icon.js';
 
@@ -27,31 +29,7 @@ export function ActionPlanPanel() {
       ) : (
         <ul class="plan-list">
           {items.map((item) => (
-            <li key={item.id}>
-              <div class="grow">
-                <div class="what">{item.what}</div>
-                <div class="hint">
-                  {[
-                    item.byWhen && `${t().plan.byWhen}${t().colon}${item.byWhen}`,
-                    item.withWhom && `${t().plan.withWhom}${t().colon}${item.withWhom}`,
-                    nameOf(item.ownerId),
-                    twoRounds ? t().plan.round(item.coachingRound) : '',
-                  ]
-                    .filter(Boolean)
-                    .join(' · ')}
-                </div>
-              </div>
-              {item.ownerId === me && can('remove_action') && (
-                <button
-                  type="button"
-                  class="small ghost"
-                  aria-label={t().plan.remove(item.what)}
-                  onClick={() => void sendCommand({ type: 'remove_action', itemId: item.id })}
-                >
-                  ✕
-                </button>
-              )}
-            </li>
+            <ActionRow key={item.id} item={item} twoRounds={twoRounds} />
           ))}
         </ul>
       )}
@@ -68,59 +46,185 @@ export function ActionPlanPanel() {
   );
 }
 
-function AddActionForm() {
-  const what = useSignal('');
-  const byWhen = useSignal('');
-  const withWhom = useSignal('');
+/** One commitment; its owner may change it (`edit_action`) or take it back, as the policy allows. */
+function ActionRow({ item, twoRounds }: { item: ActionItem; twoRounds: boolean }) {
+  const box = `edit-action.${item.id}`;
+  // An edit under way is a draft: it survives a reload and reopens here.
+  const started = ['what', 'byWhen', 'withWhom'].some((field) => hasDraft(`${box}.${field}`));
+  const open = useSignal(false);
+  const mayEdit = permitted({
+    type: 'edit_action',
+    itemId: item.id,
+    what: item.what,
+    byWhen: item.byWhen,
+    withWhom: item.withWhom,
+  });
+  const mayRemove = permitted({ type: 'remove_action', itemId: item.id });
+  if (mayEdit && (open.value || started)) {
+    return (
+      <li>
+        <EditActionForm item={item} onDone={() => (open.value = false)} />
+      </li>
+    );
+  }
   return (
-    <form
-      class="postbox"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!what.value.trim()) return;
-        void sendCommand({
-          type: 'add_action',
-          what: what.value.trim(),
-          byWhen: byWhen.value.trim(),
-          withWhom: withWhom.value.trim(),
-        });
-        what.value = '';
-        byWhen.value = '';
-        withWhom.value = '';
-      }}
-    >
+    <li>
+      <div class="grow">
+        <div class="what">{item.what}</div>
+        <div class="hint">
+          {[
+            item.byWhen && `${t().plan.byWhen}${t().colon}${item.byWhen}`,
+            item.withWhom && `${t().plan.withWhom}${t().colon}${item.withWhom}`,
+            nameOf(item.ownerId),
+            twoRounds ? t().plan.round(item.coachingRound) : '',
+          ]
+            .filter(Boolean)
+            .join(' · ')}
+        </div>
+      </div>
+      {mayEdit && (
+        <button
+          type="button"
+          class="small ghost"
+          aria-label={tl().plan.editLabel(item.what)}
+          onClick={() => (open.value = true)}
+        >
+          {tl().plan.edit}
+        </button>
+      )}
+      {mayRemove && (
+        <button
+          type="button"
+          class="small ghost"
+          aria-label={t().plan.remove(item.what)}
+          onClick={() => void sendCommand({ type: 'remove_action', itemId: item.id })}
+        >
+          ✕
+        </button>
+      )}
+    </li>
+  );
+}
+
+/** The three fields of an action item, each kept as a draft under `<box>.what`, `.byWhen`, `.withWhom`. */
+function useActionDrafts(box: string, initial?: ActionItem) {
+  return {
+    what: useDraft(`${box}.what`, initial?.what ?? ''),
+    byWhen: useDraft(`${box}.byWhen`, initial?.byWhen ?? ''),
+    withWhom: useDraft(`${box}.withWhom`, initial?.withWhom ?? ''),
+  };
+}
+type ActionDrafts = ReturnType<typeof useActionDrafts>;
+
+function ActionFields({ box, drafts }: { box: string; drafts: ActionDrafts }) {
+  const id = (field: string) => `${box.replace(/[^a-zA-Z0-9-]/g, '-')}-${field}`;
+  return (
+    <>
       <div class="field">
-        <label for="action-what">{t().plan.what}</label>
+        <label for={id('what')}>{t().plan.what}</label>
         <input
-          id="action-what"
+          id={id('what')}
           maxLength={TEXT_LIMITS.actionWhat}
-          value={what.value}
-          onInput={(e) => (what.value = e.currentTarget.value)}
+          value={drafts.what.value}
+          onInput={(e) => drafts.what.set(e.currentTarget.value)}
         />
       </div>
       <div class="row">
         <div class="field grow">
-          <label for="action-when">{t().plan.byWhen}</label>
+          <label for={id('when')}>{t().plan.byWhen}</label>
           <input
-            id="action-when"
+            id={id('when')}
             maxLength={TEXT_LIMITS.actionByWhen}
-            value={byWhen.value}
-            onInput={(e) => (byWhen.value = e.currentTarget.value)}
+            value={drafts.byWhen.value}
+            onInput={(e) => drafts.byWhen.set(e.currentTarget.value)}
           />
         </div>
         <div class="field grow">
-          <label for="action-who">{t().plan.withWhom}</label>
+          <label for={id('who')}>{t().plan.withWhom}</label>
           <input
-            id="action-who"
+            id={id('who')}
             maxLength={TEXT_LIMITS.actionWithWhom}
-            value={withWhom.value}
-            onInput={(e) => (withWhom.value = e.currentTarget.value)}
+            value={drafts.withWhom.value}
+            onInput={(e) => drafts.withWhom.set(e.currentTarget.value)}
           />
         </div>
       </div>
-      <button type="submit" class="primary" disabled={!what.value.trim()}>
+    </>
+  );
+}
+
+const fieldsOf = (drafts: ActionDrafts) => ({
+  what: drafts.what.value.trim(),
+  byWhen: drafts.byWhen.value.trim(),
+  withWhom: drafts.withWhom.value.trim(),
+});
+
+function sendAction(box: string, fields: ReturnType<typeof fieldsOf>, command: Command) {
+  return sendDrafts(
+    [
+      [`${box}.what`, fields.what],
+      [`${box}.byWhen`, fields.byWhen],
+      [`${box}.withWhom`, fields.withWhom],
+    ],
+    () => sendCommand(command),
+  );
+}
+
+function AddActionForm() {
+  const box = 'action';
+  const drafts = useActionDrafts(box);
+  const fields = fieldsOf(drafts);
+  return (
+    <form
+      class="postbox"
+      data-compose
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!fields.what) return;
+        void sendAction(box, fields, { type: 'add_action', ...fields });
+      }}
+    >
+      <ActionFields box={box} drafts={drafts} />
+      <button type="submit" class="primary" disabled={!fields.what}>
         {t().plan.add}
       </button>
+    </form>
+  );
+}
+
+/** Changing one of my action items (`edit_action`): its fields, kept as drafts like any box. */
+function EditActionForm({ item, onDone }: { item: ActionItem; onDone: () => void }) {
+  const box = `edit-action.${item.id}`;
+  const drafts = useActionDrafts(box, item);
+  const fields = fieldsOf(drafts);
+  const unchanged =
+    fields.what === item.what && fields.byWhen === item.byWhen && fields.withWhom === item.withWhom;
+  const drop = () => {
+    drafts.what.clear();
+    drafts.byWhen.clear();
+    drafts.withWhom.clear();
+    onDone();
+  };
+  return (
+    <form
+      class="postbox grow"
+      aria-label={tl().plan.editLabel(item.what)}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!fields.what || unchanged) return;
+        void sendAction(box, fields, { type: 'edit_action', itemId: item.id, ...fields });
+        onDone();
+      }}
+    >
+      <ActionFields box={box} drafts={drafts} />
+      <div class="row">
+        <button type="submit" class="primary small" disabled={!fields.what || unchanged}>
+          {t().board.save}
+        </button>
+        <button type="button" class="small" onClick={drop}>
+          {t().board.cancel}
+        </button>
+      </div>
     </form>
   );
 }

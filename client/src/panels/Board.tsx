@@ -1,4 +1,4 @@
-import { type CardKind, type CardView, postableKinds, TEXT_LIMITS } from '@cercle/shared';
+import { type CardKind, type CardView, cardKindSchema, postableKinds, TEXT_LIMITS } from '@cercle/shared';
 import { useSignal } from '@preact/signals';
 import { tp } from '../i18n/in-phase.js';
 import { loc, t } from '../i18n/index.js';
@@ -8,15 +8,14 @@ import { readDraft, sendDraft, useDraft, writeDraft } from '../state/drafts.js';
 import { mine, participantId, pendingCommands, view } from '../state/session.js';
 import { Icon } from '../ui/Icon.js';
 
-const kindOrder: CardKind[] = [
-  'indicator',
-  'objective',
-  'question',
-  'answer',
-  'suggestion',
-  'option',
-  'note',
-];
+/**
+ * The board's columns: every kind the schema knows, in the order the method's phases first open them
+ * (the framing's indicators before the consultation's suggestions), the others after.
+ */
+function kindOrder(phases: readonly { board: readonly { kind: CardKind }[] }[]): CardKind[] {
+  const opened = phases.flatMap((phase) => phase.board.map((entry) => entry.kind));
+  return [...new Set([...opened, ...cardKindSchema.options])];
+}
 
 /** My cards still on their way to the server, shown greyed where they will land. */
 function pendingPosts(kind: CardKind): { id: string; text: string }[] {
@@ -53,7 +52,7 @@ export function Board() {
   const anyStarred = sorting && cards.some((card) => starredByMe(card.id));
   const kinds = v.status === 'running' ? postableKinds(v, role) : [];
   const mayPost = kinds.length > 0 && can('post_card');
-  const shownKinds = kindOrder.filter(
+  const shownKinds = kindOrder(v.phases).filter(
     (k) => cards.some((c) => c.kind === k) || (mayPost && kinds.includes(k)),
   );
   const boardUsed = v.phases.some((p) => p.board.length > 0);
@@ -69,6 +68,16 @@ export function Board() {
           ★ {tp().stars.firstHint}
         </p>
       )}
+      {/* The box first: on a narrow screen it is reached without scrolling through every card. */}
+      {v.status === 'running' &&
+        (mayPost ? (
+          <PostBox kinds={kinds} anonymousAllowed={v.allowAnonymousCards} />
+        ) : (
+          <p class="locked-note postbox" data-testid="board-locked">
+            <Icon name="lock" />
+            {t().board.closed}
+          </p>
+        ))}
       {shownKinds.length === 0 ? (
         <p class="hint">{t().board.empty}</p>
       ) : (
@@ -95,15 +104,6 @@ export function Board() {
           ))}
         </div>
       )}
-      {v.status === 'running' &&
-        (mayPost ? (
-          <PostBox kinds={kinds} anonymousAllowed={v.allowAnonymousCards} />
-        ) : (
-          <p class="locked-note postbox" data-testid="board-locked">
-            <Icon name="lock" />
-            {t().board.closed}
-          </p>
-        ))}
     </section>
   );
 }
@@ -299,6 +299,7 @@ function PostBox({ kinds, anonymousAllowed }: { kinds: CardKind[]; anonymousAllo
     <form
       class="postbox"
       data-testid="post-box"
+      data-compose
       onSubmit={(e) => {
         e.preventDefault();
         post();

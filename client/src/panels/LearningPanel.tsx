@@ -3,6 +3,7 @@ import { useSignal } from '@preact/signals';
 import { t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
 import { can, myRole, nameOf } from '../state/derived.js';
+import { sendDraft, useDraft } from '../state/drafts.js';
 import { participantId, view } from '../state/session.js';
 import { Icon } from '../ui/Icon.js';
 
@@ -53,15 +54,16 @@ export function LearningPanel() {
 }
 
 function AddLearning() {
-  const text = useSignal('');
+  const text = useDraft('learning');
   return (
     <form
       class="postbox"
+      data-compose
       onSubmit={(e) => {
         e.preventDefault();
-        if (!text.value.trim()) return;
-        void sendCommand({ type: 'add_learning', text: text.value.trim() });
-        text.value = '';
+        const value = text.value.trim();
+        if (!value) return;
+        void sendDraft('learning', value, () => sendCommand({ type: 'add_learning', text: value }));
       }}
     >
       <label for="learning-text">{t().learning.write}</label>
@@ -69,7 +71,7 @@ function AddLearning() {
         id="learning-text"
         maxLength={TEXT_LIMITS.learning}
         value={text.value}
-        onInput={(e) => (text.value = e.currentTarget.value)}
+        onInput={(e) => text.set(e.currentTarget.value)}
       />
       <button type="submit" class="primary" disabled={!text.value.trim()}>
         {t().learning.add}
@@ -82,13 +84,17 @@ function EvaluationForm() {
   const me = participantId.value;
   const existing = me ? view.value?.evaluations[me] : undefined;
   const rating = useSignal<number | null>(existing?.rating ?? null);
-  const comment = useSignal(existing?.comment ?? '');
+  const comment = useDraft('evaluation', existing?.comment ?? '');
   return (
     <form
       onSubmit={(e) => {
         e.preventDefault();
-        if (rating.value === null) return;
-        void sendCommand({ type: 'submit_evaluation', rating: rating.value, comment: comment.value.trim() });
+        const value = rating.value;
+        if (value === null) return;
+        const words = comment.value.trim();
+        void sendDraft('evaluation', words, () =>
+          sendCommand({ type: 'submit_evaluation', rating: value, comment: words }),
+        );
       }}
     >
       <fieldset class="plain">
@@ -113,7 +119,7 @@ function EvaluationForm() {
         id="evaluation-comment"
         maxLength={TEXT_LIMITS.evaluationComment}
         value={comment.value}
-        onInput={(e) => (comment.value = e.currentTarget.value)}
+        onInput={(e) => comment.set(e.currentTarget.value)}
       />
       <div class="row">
         <button type="submit" class="primary" disabled={rating.value === null}>

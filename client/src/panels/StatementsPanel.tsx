@@ -1,8 +1,8 @@
 import { mayRecord, type StatementKind, statementKindSchema, TEXT_LIMITS } from '@cercle/shared';
-import { useSignal } from '@preact/signals';
 import { t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
 import { can, myRole } from '../state/derived.js';
+import { sendDraft, useDraft } from '../state/drafts.js';
 import { view } from '../state/session.js';
 import { Icon } from '../ui/Icon.js';
 
@@ -29,8 +29,16 @@ export function StatementsPanel() {
 
 function Statement({ kind, editable }: { kind: StatementKind; editable: boolean }) {
   const current = view.value?.statements[kind]?.text ?? '';
-  const draft = useSignal<string | null>(null);
-  const value = draft.value ?? current;
+  const box = `statement.${kind}`;
+  // The box, and with it its draft, is drawn only while the phase lets me write this statement.
+  return editable ? (
+    <StatementBox kind={kind} current={current} box={box} />
+  ) : (
+    <StatementView kind={kind} current={current} />
+  );
+}
+
+function StatementView({ kind, current }: { kind: StatementKind; current: string }) {
   const id = `statement-${kind}`;
   return (
     <div class="field">
@@ -43,35 +51,55 @@ function Statement({ kind, editable }: { kind: StatementKind; editable: boolean 
           {current}
         </p>
       ) : (
-        !editable && <p class="hint">{t().request.none}</p>
+        <p class="hint">{t().request.none}</p>
       )}
-      {editable && (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            const text = value.trim();
-            if (!text) return;
-            void sendCommand({ type: 'set_statement', kind, text });
-            draft.value = null;
-          }}
-        >
-          <label for={`${id}-input`}>{t().request.write}</label>
-          <div class="row">
-            <input
-              id={`${id}-input`}
-              class="grow"
-              maxLength={TEXT_LIMITS.statement}
-              value={value}
-              onInput={(e) => {
-                draft.value = e.currentTarget.value;
-              }}
-            />
-            <button type="submit" class="primary" disabled={!value.trim() || value.trim() === current}>
-              {current ? t().request.update : t().request.save}
-            </button>
-          </div>
-        </form>
+    </div>
+  );
+}
+
+function StatementBox({ kind, current, box }: { kind: StatementKind; current: string; box: string }) {
+  const draft = useDraft(box, current);
+  const value = draft.value;
+  const id = `statement-${kind}`;
+  return (
+    <div class="field">
+      <h2>
+        <Icon name="pin" /> {t().statements[kind]}{' '}
+        {current && <span class="badge role">{t().request.pinned}</span>}
+      </h2>
+      {current && (
+        <p class="request" data-testid={id}>
+          {current}
+        </p>
       )}
+      <form
+        data-compose
+        onSubmit={(e) => {
+          e.preventDefault();
+          const text = value.trim();
+          if (!text) return;
+          void sendDraft(box, text, () => sendCommand({ type: 'set_statement', kind, text }));
+        }}
+      >
+        <label for={`${id}-input`}>{t().request.write}</label>
+        <div class="row">
+          <input
+            id={`${id}-input`}
+            class="grow"
+            maxLength={TEXT_LIMITS.statement}
+            value={value}
+            // Back to what is pinned: no draft left to keep.
+            onInput={(e) => {
+              const typed = e.currentTarget.value;
+              if (typed === current) draft.clear();
+              else draft.set(typed);
+            }}
+          />
+          <button type="submit" class="primary" disabled={!value.trim() || value.trim() === current}>
+            {current ? t().request.update : t().request.save}
+          </button>
+        </div>
+      </form>
     </div>
   );
 }

@@ -30,7 +30,9 @@ export function Stepper() {
   const running = v.status !== 'lobby';
   return (
     <nav aria-label={t().room.stepper} class="no-print">
-      <ol class="stepper" ref={list}>
+      {/* Focusable: a narrow window scrolls the strip sideways, and a keyboard must be able to as well. */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region is reached by keyboard (WCAG 2.1.1) */}
+      <ol class="stepper" ref={list} tabIndex={0}>
         {v.phases.map((phase, i) => {
           const current = running && i === v.phaseIndex && v.status === 'running';
           const done = v.status === 'ended' || (running && i < v.phaseIndex);

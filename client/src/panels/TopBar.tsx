@@ -1,10 +1,15 @@
-import { t } from '../i18n/index.js';
-import { roomFacts } from '../screens/RoomPage.js';
+import { remainingMs } from '@cercle/shared';
+import { formatClock, loc, t } from '../i18n/index.js';
+import { tl } from '../i18n/live.js';
+import { nowTick } from '../state/clock.js';
+import { can, phase } from '../state/derived.js';
+import { roomFacts } from '../state/room.js';
 import { displayCode } from '../state/route.js';
 import { link, pendingCount, roomCode, view } from '../state/session.js';
 import { Icon } from '../ui/Icon.js';
 import { LanguageSwitch } from '../ui/LanguageSwitch.js';
 import { setSound, soundEnabled } from '../ui/sound.js';
+import { whatIDoNow } from './NowStrip.js';
 
 /** Always on top: the room, the connection state, and the few switches that matter everywhere. */
 export function TopBar({ onInvite, inviteOpen }: { onInvite?: () => void; inviteOpen?: boolean }) {
@@ -44,7 +49,61 @@ export function TopBar({ onInvite, inviteOpen }: { onInvite?: () => void; invite
         <Icon name={soundEnabled.value ? 'bell' : 'bellOff'} />
       </button>
       <LanguageSwitch />
+      <CompactNow />
     </header>
+  );
+}
+
+/**
+ * The narrow window's bar (a phone, or 360 px beside the video call): the phase, the countdown, "paused",
+ * what I do now and a way to the box to write in, on screen whatever the scroll (it lives in the sticky
+ * header). Hidden on wide screens, where the now strip itself stays in view.
+ */
+function CompactNow() {
+  const v = view.value;
+  const p = phase.value;
+  if (!v || !p || v.status !== 'running') return null;
+  const timer = v.timer;
+  const left = timer ? remainingMs(timer, nowTick.value) : null;
+  const paused = timer !== null && timer.pausedAt !== null;
+  const over = left !== null && left <= 0;
+  const writing = can('post_card') || can('set_statement') || can('add_learning') || can('add_action');
+  const clockClass = ['compact-clock', over ? 'over' : left !== null && left < 60_000 ? 'low' : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div class="compact-now" data-testid="compact-now">
+      <span class="compact-phase">
+        <span class="compact-n">
+          {v.phaseIndex + 1}/{v.phases.length}
+        </span>{' '}
+        {loc(p.name)}
+      </span>
+      {left !== null && (
+        <span class={clockClass} data-testid="compact-timer">
+          {over ? '+' : ''}
+          {formatClock(left)}
+        </span>
+      )}
+      {paused && <span class="badge warn">{tl().bar.paused}</span>}
+      {writing && (
+        <button
+          type="button"
+          class="small primary"
+          aria-label={tl().bar.writeLabel}
+          onClick={() => {
+            const box = document.querySelector<HTMLElement>(
+              '[data-compose] :is(textarea, input:not([type=radio], [type=checkbox]))',
+            );
+            box?.focus();
+            box?.scrollIntoView({ block: 'center' });
+          }}
+        >
+          {tl().bar.write}
+        </button>
+      )}
+      <span class="compact-doing">{whatIDoNow().text}</span>
+    </div>
   );
 }
 

@@ -23,9 +23,9 @@ import { type Locale, loc, locale, t } from '../i18n/index.js';
 import { CreateRoomError, checkRecipeRequest, createRoomRequest } from '../net/api.js';
 import { joinRoom } from '../net/connection.js';
 import { loadLastName, saveFacilitatorKey, saveLastName } from '../net/storage.js';
+import { justCreated } from '../state/room.js';
 import { navigate, roomPath } from '../state/route.js';
 import { LanguageSwitch } from '../ui/LanguageSwitch.js';
-import { justCreated } from './RoomPage.js';
 
 const methodOrder: TemplateId[] = [
   'codev',

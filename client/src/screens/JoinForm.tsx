@@ -4,10 +4,10 @@ import { useEffect, useRef } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { joinRoom } from '../net/connection.js';
 import { loadLastName, saveLastName } from '../net/storage.js';
+import { roomFacts } from '../state/room.js';
 import { displayCode, navigate } from '../state/route.js';
 import { joinError, stage } from '../state/session.js';
 import { LanguageSwitch } from '../ui/LanguageSwitch.js';
-import { roomFacts } from './RoomPage.js';
 
 /** A name, Enter, and you are in. */
 export function JoinForm({ code }: { code: string }) {

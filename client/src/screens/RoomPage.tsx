@@ -1,10 +1,18 @@
-import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { adoptRoomLocale } from '../i18n/index.js';
 import { adoptRoomSecret, logbookSecretFromHash } from '../logbook/keys.js';
-import { fetchRoomFacts, type RoomFacts } from '../net/api.js';
+import { fetchRoomFacts } from '../net/api.js';
 import { joinRoom } from '../net/connection.js';
-import { isGone, loadSeat, saveFacilitatorKey, takeFacilitatorKeyFromHash } from '../net/storage.js';
+import {
+  clearHash,
+  facilitatorKeyFromHash,
+  isGone,
+  loadSeat,
+  saveFacilitatorKey,
+  saveSeat,
+  seatTokenFromHash,
+} from '../net/storage.js';
+import { factsLoaded, justCreated, roomFacts } from '../state/room.js';
 import { endReason, joinError, stage, view } from '../state/session.js';
 import { ClosedScreen } from './ClosedScreen.js';
 import { ConnectingScreen } from './ConnectingScreen.js';
@@ -13,21 +21,18 @@ import { RecordScreen } from './RecordScreen.js';
 import { RoomScreen } from './RoomScreen.js';
 import { WaitingScreen } from './WaitingScreen.js';
 
-/** Set by the home page right after creating a room: the facilitator lands with the invitation open. */
-export const justCreated = signal<{ code: string; facilitatorKey: string | null } | null>(null);
-
-/** What anyone with the code may know before joining (title, method); null while unknown or wrong. */
-export const roomFacts = signal<RoomFacts | null>(null);
-export const factsLoaded = signal(false);
-
 /** `/r/<code>`: joins with a stored seat straight away, else asks for a name; then shows the room. */
 export function RoomPage({ code }: { code: string }) {
   useEffect(() => {
     // A link's logbook secret (`lk=`, LG-6) is read before the fragment is cleared; it never leaves here.
     const secret = logbookSecretFromHash();
     if (secret) adoptRoomSecret(code, secret);
-    const key = takeFacilitatorKeyFromHash();
+    const key = facilitatorKeyFromHash();
     if (key) saveFacilitatorKey(code, key);
+    // A seat brought from another device: the link's seat is this browser's seat in the room from now on.
+    const seatToken = seatTokenFromHash();
+    if (seatToken) saveSeat(code, { resumeToken: seatToken, participantId: '', name: '' });
+    if (secret || key || seatToken) clearHash();
     factsLoaded.value = false;
     void fetchRoomFacts(code).then((facts) => {
       roomFacts.value = facts;

@@ -4,7 +4,9 @@ import { t } from '../i18n/index.js';
 import { ActionPlanPanel } from '../panels/ActionPlanPanel.js';
 import { Board } from '../panels/Board.js';
 import { ConsolePanel } from '../panels/ConsolePanel.js';
+import { DevicePanel } from '../panels/DevicePanel.js';
 import { DonePanel } from '../panels/DonePanel.js';
+import { DraftShelf } from '../panels/DraftShelf.js';
 import { FailureToasts } from '../panels/FailureToasts.js';
 import { GuidePanel, RulesPanel } from '../panels/GuidePanel.js';
 import { IndicatorPanel } from '../panels/IndicatorPanel.js';
@@ -53,6 +55,7 @@ export function RoomScreen() {
             <RoomSteps />
             <StatementsPanel />
             <GuidePanel />
+            <DraftShelf />
             <Board />
             <IndicatorPanel />
             <ActionPlanPanel />
@@ -61,6 +64,7 @@ export function RoomScreen() {
           <aside>
             <PeoplePanel />
             <LogbookPanel />
+            <DevicePanel />
             <RulesPanel />
           </aside>
         </div>

@@ -11,6 +11,7 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
+import { clientAddress, trustFunction } from '../http/clientAddress.js';
 import { noObserver, type Observers } from '../observe/observer.js';
 import { CodedError, wireError } from '../rooms/errors.js';
 import type { RoomService, Seat } from '../rooms/roomService.js';
@@ -58,8 +59,9 @@ export function attachRealtime({
   const originPolicy = {
     publicUrl: config.PUBLIC_URL,
     allowed: config.ALLOWED_ORIGINS,
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: config.TRUST_PROXY !== undefined,
   };
+  const trust = trustFunction(config.TRUST_PROXY);
   const joinsPerAddress = new KeyedBuckets(config.JOIN_RATE_PER_IP, config.JOIN_RATE_PER_IP / 60);
   const failuresPerAddress = new KeyedBuckets(config.JOIN_FAILURES_PER_IP, config.JOIN_FAILURES_PER_IP / 60);
   const joinsOverall = new TokenBucket(config.JOIN_RATE_TOTAL * 2, config.JOIN_RATE_TOTAL, now());
@@ -72,14 +74,8 @@ export function attachRealtime({
     else connections.set(address, n);
   };
 
-  const addressOf = (socket: CercleSocket): string => {
-    if (config.TRUST_PROXY) {
-      const forwarded = socket.handshake.headers['x-forwarded-for'];
-      const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-      if (first) return first;
-    }
-    return socket.handshake.address;
-  };
+  /** HT-1: the same rule as HTTP's: the nearest address no trusted proxy added. */
+  const addressOf = (socket: CercleSocket): string => clientAddress(socket.request, trust);
 
   io.use(async (socket, next) => {
     let address: string | null = null;
@@ -197,7 +193,8 @@ export function attachRealtime({
 
     // Events nobody listens to are dropped by Socket.IO; one that asks for an answer gets `bad_request`.
     socket.onAny((event: unknown, ...args: unknown[]) => {
-      if (typeof event === 'string' && event in clientEventSchemas) return;
+      // Own keys only: `toString` or `__proto__` is no event of ours (HT-6).
+      if (typeof event === 'string' && Object.hasOwn(clientEventSchemas, event)) return;
       const last = args.at(-1);
       if (typeof last === 'function') last({ ok: false, error: wireError('bad_request') });
     });

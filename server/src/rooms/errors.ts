@@ -32,6 +32,9 @@ const messages: Record<ErrorCode, string> = {
   store_unavailable: 'Not stored: the server cannot reach its storage. Try again.',
   origin_not_allowed: 'Connections from this site are not allowed.',
   waiting_for_admission: 'Wait until the facilitator admits you.',
+  not_found: 'Nothing here.',
+  payload_too_large: 'The request is too large.',
+  unsupported_media_type: 'The request must be JSON.',
   internal: 'Something went wrong on the server.',
 };
 

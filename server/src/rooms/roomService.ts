@@ -6,15 +6,10 @@ import {
   type CreateRoomInput,
   type Decision,
   decide,
-  diffView,
   type EngineCommand,
   type ErrorCode,
   errorCodeSchema,
-  privateView,
-  publicView,
   type Room,
-  type RoomEvent,
-  type RoomView,
   type Snapshot,
   type WireError,
 } from '@cercle/shared';
@@ -22,15 +17,17 @@ import type { FastifyBaseLogger } from 'fastify';
 import { noObserver, type Observers } from '../observe/observer.js';
 import {
   type AppliedBatch,
-  type DueTimer,
   MAX_STORE_WAIT_MS,
   type RoomStore,
   StoreUnavailableError,
-  timerMember,
 } from '../store/interface.js';
+import { RoomBroadcaster, snapshotOf } from './broadcaster.js';
 import { wireError } from './errors.js';
-import { type RoomPublisher, silentPublisher } from './publisher.js';
+import type { RoomPublisher } from './publisher.js';
 import { hashSecret, newParticipantId, newRoomCode, newSecret } from './secrets.js';
+import { UnfiredTimers } from './timerRecovery.js';
+
+export { snapshotOf };
 
 export type EngineStore = RoomStore<Room, Decision>;
 
@@ -77,26 +74,15 @@ type RoomServiceDeps = {
 
 const fail = <T>(code: ErrorCode): Outcome<T> => ({ ok: false, error: wireError(code) });
 
-/** Timers this node holds whose `time_up` could not be stored, waiting to go back to the store. */
-const MAX_UNFIRED = 10_000;
-/** Put back at most this many times (each put-back is one more firing that failed). */
-const MAX_UNFIRED_ATTEMPTS = 30;
-const UNFIRED_RETRY_MS = { first: 250, max: 5_000 };
-
-/** Rooms whose last public view is kept, to diff the next change against it without recomputing it. */
-const VIEW_CACHE = 1_000;
 const newId = () => randomBytes(9).toString('base64url');
 
 /**
  * Load, decide, store atomically, publish, run effects. The rules are the engine's (`decide`); this
- * class only moves rooms between the store and the engine and tells people what changed.
+ * class only moves rooms between the store and the engine; telling people is the broadcaster's
+ * (broadcaster.ts), putting back timers whose firing failed the recovery's (timerRecovery.ts).
  */
 export class RoomService {
-  publisher: RoomPublisher = silentPublisher;
-  /** Per room, the public view of the last room told (by identity: the engine never mutates a room). */
-  private readonly views = new Map<string, { room: Room; view: RoomView }>();
-  /** The effects of a stored decision, for its caller to wait for before answering. */
-  private readonly effects = new WeakMap<object, Promise<void>>();
+  private readonly broadcaster: RoomBroadcaster;
   private readonly unsubscribe: () => void;
   private readonly store: EngineStore;
   private readonly log: FastifyBaseLogger;
@@ -104,11 +90,8 @@ export class RoomService {
   private readonly storeTimeoutMs: number;
   private readonly now: () => number;
   private readonly seatGraceMs: number | undefined;
-  /** Claimed timers whose firing was not stored (store unavailable), by `code|timerId`. */
-  private readonly unfired = new Map<string, DueTimer & { attempts: number }>();
-  private unfiredRetry: NodeJS.Timeout | null = null;
-  private unfiredDelayMs = UNFIRED_RETRY_MS.first;
-  private stopped = false;
+  /** Claimed timers whose firing was not stored (store unavailable). */
+  private readonly unfired: UnfiredTimers;
 
   constructor(deps: RoomServiceDeps) {
     this.store = deps.store;
@@ -119,8 +102,23 @@ export class RoomService {
     // behind answered ones up to MAX_STORE_WAIT_MS: this backstop is above both, for a store that hangs.
     this.storeTimeoutMs = Math.max(deps.storeTimeoutMs, MAX_STORE_WAIT_MS) + 1_000;
     this.now = deps.now ?? Date.now;
-    // Every stored write is told from here, once, whether or not its callers still wait for it.
+    this.broadcaster = new RoomBroadcaster(this.now);
+    this.unfired = new UnfiredTimers(
+      (timer) => this.guard(this.store.scheduleTimer(timer.code, timer.timerId, timer.at)),
+      this.log,
+    );
+    // Every stored write is told from here, once, whether or not its callers still wait for it; what
+    // `stored` returns (its effects) reaches the write's callers as `handled`.
     this.unsubscribe = this.store.onApplied((code, applied) => this.stored(code, applied));
+  }
+
+  /** How the service reaches people (the realtime layer sets it; silent until then). */
+  get publisher(): RoomPublisher {
+    return this.broadcaster.publisher;
+  }
+
+  set publisher(publisher: RoomPublisher) {
+    this.broadcaster.publisher = publisher;
   }
 
   /**
@@ -251,65 +249,22 @@ export class RoomService {
   async fireTimer(code: string, timerId: string, due: number): Promise<void> {
     const result = await this.run(code, null, null, { type: 'time_up', timerId });
     this.observer.timerFired(result.ok ? 'ok' : result.error.code, this.now() - due);
-    const member = timerMember(code, timerId);
     if (!result.ok && result.error.code === 'store_unavailable') {
-      this.keepUnfired({ code, timerId, at: due });
+      this.unfired.keep({ code, timerId, at: due });
       throw new StoreUnavailableError('time_up not stored');
     }
-    this.unfired.delete(member);
+    this.unfired.fired(code, timerId);
   }
 
   /** Stops putting unfired timers back (shutdown); those still held are left to the store's TTL. */
   stop(): void {
-    this.stopped = true;
     this.unsubscribe();
-    if (this.unfiredRetry) clearTimeout(this.unfiredRetry);
-    this.unfiredRetry = null;
+    this.unfired.stop();
   }
 
   /** How many claimed timers wait to go back to the store (for tests and health). */
   get unfiredTimers(): number {
     return this.unfired.size;
-  }
-
-  private keepUnfired(timer: DueTimer): void {
-    const member = timerMember(timer.code, timer.timerId);
-    const attempts = (this.unfired.get(member)?.attempts ?? 0) + 1;
-    if (attempts > MAX_UNFIRED_ATTEMPTS || (attempts === 1 && this.unfired.size >= MAX_UNFIRED)) {
-      this.unfired.delete(member);
-      this.log.error({ event: 'timer_dropped', attempts }, 'timer dropped after repeated store failures');
-      return;
-    }
-    this.unfired.set(member, { ...timer, attempts });
-    this.retryUnfired();
-  }
-
-  private retryUnfired(): void {
-    if (this.stopped || this.unfiredRetry || this.unfired.size === 0) return;
-    this.unfiredRetry = setTimeout(() => {
-      this.unfiredRetry = null;
-      void this.putBackUnfired();
-    }, this.unfiredDelayMs);
-    this.unfiredRetry.unref();
-  }
-
-  /** Back into the store's timer set, at their deadline (past: the next poll claims them). */
-  private async putBackUnfired(): Promise<void> {
-    for (const [member, timer] of [...this.unfired]) {
-      if (this.stopped) return;
-      try {
-        await this.guard(this.store.scheduleTimer(timer.code, timer.timerId, timer.at));
-      } catch {
-        // Still down: try again later, less often.
-        this.unfiredDelayMs = Math.min(this.unfiredDelayMs * 2, UNFIRED_RETRY_MS.max);
-        this.retryUnfired();
-        return;
-      }
-      // Unless it failed again meanwhile (then it is back in the map with more attempts).
-      if (this.unfired.get(member) === timer) this.unfired.delete(member);
-    }
-    this.unfiredDelayMs = UNFIRED_RETRY_MS.first;
-    if (this.unfired.size > 0) this.retryUnfired();
   }
 
   private async loadRoom(code: string): Promise<Outcome<Room>> {
@@ -344,7 +299,7 @@ export class RoomService {
         }),
       )
       .then(async (result) => {
-        if (result.status === 'applied') await this.effects.get(result.decision);
+        if (result.status === 'applied') await result.handled;
         return result;
       });
     let result: Awaited<typeof applying>;
@@ -374,65 +329,30 @@ export class RoomService {
    * per command, each O(cards) to compute, send and apply. Called by the store before any of the
    * commands' callers is answered, so the patch goes out before the acknowledgements; and also for a
    * write that landed after its callers were answered store_unavailable, so no stored version is left
-   * untold (a client that sees a gap must fetch a whole snapshot). Then runs the decisions' effects.
+   * untold (a client that sees a gap must fetch a whole snapshot). Then runs the decisions' effects:
+   * the promise returned is handed by the store to the write's callers (`handled`), who answer after it.
    */
-  private stored(code: string, { before, decisions }: AppliedBatch<Room, Decision>): void {
+  private stored(
+    code: string,
+    { before, decisions }: AppliedBatch<Room, Decision>,
+  ): Promise<void> | undefined {
     const last = decisions[decisions.length - 1];
-    if (!last) return;
+    if (!last) return undefined;
     const events = decisions.length === 1 ? last.events : decisions.flatMap((d) => d.events);
     try {
-      this.tellChanges(before, last.room, events);
+      this.broadcaster.tellChanges(before, last.room, events);
     } catch (error) {
       this.log.error({ event: 'publish_failed', error: errorName(error) }, 'publish failed');
     }
-    for (const decision of decisions) {
-      if (decision.effects.length === 0) continue;
-      const done = this.runEffects(code, decision).catch((error: unknown) => {
-        this.log.error({ event: 'effect_failed', error: errorName(error) }, 'effect failed');
-      });
-      this.effects.set(decision, done);
-    }
-  }
-
-  /** The public view of `room`, from the cache when it is the room last told. */
-  private publicViewOf(room: Room): RoomView {
-    const cached = this.views.get(room.code);
-    return cached?.room === room ? cached.view : publicView(room);
-  }
-
-  /** Everyone admitted gets the public patch; each participant whose own data changed gets it alone. */
-  private tellChanges(before: Room, after: Room, events: RoomEvent[]): void {
-    const view = publicView(after);
-    const patch = diffView(this.publicViewOf(before), view);
-    this.views.delete(after.code);
-    this.views.set(after.code, { room: after, view });
-    if (this.views.size > VIEW_CACHE) this.views.delete(this.views.keys().next().value!);
-    this.publisher.patch(after.code, {
-      from: before.version,
-      to: after.version,
-      patch,
-      events,
-    });
-    // A private view is made of the participant's record and logbook only, and the engine keeps every
-    // record it did not change (same object): only those whose record or logbook changed are looked at.
-    if (before.participants === after.participants && before.logbooks === after.logbooks) return;
-    for (const [participantId, seat] of Object.entries(after.participants)) {
-      if (seat.admission !== 'admitted') continue;
-      const was = before.participants[participantId];
-      if (was === seat && before.logbooks?.[participantId] === after.logbooks?.[participantId]) continue;
-      if (was && was.admission !== 'admitted') {
-        this.publisher.admitted(after.code, participantId, {
-          participantId,
-          serverTime: this.now(),
-          snapshot: snapshotOf(after, participantId),
+    const effects = decisions.filter((decision) => decision.effects.length > 0);
+    if (effects.length === 0) return undefined;
+    return (async () => {
+      for (const decision of effects) {
+        await this.runEffects(code, decision).catch((error: unknown) => {
+          this.log.error({ event: 'effect_failed', error: errorName(error) }, 'effect failed');
         });
-        continue;
       }
-      const mine = privateView(after, participantId);
-      if (!was || JSON.stringify(privateView(before, participantId)) !== JSON.stringify(mine)) {
-        this.publisher.private(after.code, participantId, { version: after.version, mine });
-      }
-    }
+    })();
   }
 
   private async runEffects(code: string, decision: Extract<Decision, { ok: true }>): Promise<void> {
@@ -447,6 +367,7 @@ export class RoomService {
         case 'end_room':
           // Ended without purge, the room stays readable (the record to take away): the patch says it.
           if (!effect.purge) break;
+          this.broadcaster.forget(code);
           try {
             await this.guard(this.store.purge(code));
           } catch (error) {
@@ -482,10 +403,6 @@ export class RoomService {
 
 /** The store did not answer within the backstop: as unavailable as an error from it. */
 class StoreTimeout extends StoreUnavailableError {}
-
-export function snapshotOf(room: Room, participantId: string): Snapshot {
-  return { version: room.version, view: publicView(room), mine: privateView(room, participantId) };
-}
 
 /** Only the class of an error reaches the log: messages may quote stored data. */
 function errorName(error: unknown): string {

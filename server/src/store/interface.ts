@@ -18,10 +18,22 @@ export type StepDecision<R extends StoredRoom = StoredRoom> =
   | { ok: false; code: string; message: string };
 
 export type ApplyResult<R extends StoredRoom = Room, D extends StepDecision = Decision> =
-  | { status: 'applied'; before: R; decision: Extract<D, { ok: true }> }
+  | {
+      status: 'applied';
+      before: R;
+      decision: Extract<D, { ok: true }>;
+      /** Settles once the `onApplied` listeners' work on this write is done (see `AppliedListener`). */
+      handled: Promise<void>;
+    }
   | { status: 'duplicate'; version: number } // commandId seen before: nothing re-applied
   | { status: 'refused'; code: Extract<D, { ok: false }>['code']; message: string }
   | { status: 'not_found' };
+
+/** A step's outcome before its write is told (an `applied` gets its `handled` then), or a bug in it. */
+export type StepOutcome<R extends StoredRoom = Room, D extends StepDecision = Decision> =
+  | Exclude<ApplyResult<R, D>, { status: 'applied' }>
+  | Omit<Extract<ApplyResult<R, D>, { status: 'applied' }>, 'handled'>
+  | { error: unknown };
 
 /**
  * The commands of one room stored by one write: `decisions` in order, the first applied to `before`,
@@ -34,6 +46,33 @@ export type AppliedBatch<R extends StoredRoom = Room, D extends StepDecision = D
 
 /** A timer whose deadline has passed, claimed by exactly one caller. */
 export type DueTimer = { code: string; timerId: string; at: number };
+
+/**
+ * Told of a stored write. What it returns (the work the write calls for: the decisions' effects) is
+ * handed to the write's callers as `handled`, so a caller answers only once that work is done.
+ */
+export type AppliedListener<R extends StoredRoom = Room, D extends StepDecision = Decision> = (
+  code: string,
+  applied: AppliedBatch<R, D>,
+) => Promise<void> | void;
+
+/** Tells every listener of a write; a listener's failure is its own (the write is stored). */
+export function tellApplied<R extends StoredRoom, D extends StepDecision>(
+  listeners: Iterable<AppliedListener<R, D>>,
+  code: string,
+  applied: AppliedBatch<R, D>,
+): Promise<void> {
+  const work: Promise<void>[] = [];
+  for (const listener of listeners) {
+    try {
+      const done = listener(code, applied);
+      if (done) work.push(done.catch(() => {}));
+    } catch {
+      // the write is stored all the same
+    }
+  }
+  return work.length === 0 ? Promise.resolve() : Promise.all(work).then(() => {});
+}
 
 export interface RoomStore<R extends StoredRoom = Room, D extends StepDecision = Decision> {
   readonly kind: 'memory' | 'sqlite' | 'redis';
@@ -52,8 +91,9 @@ export interface RoomStore<R extends StoredRoom = Room, D extends StepDecision =
    * Tells `listener` of every write this instance stored, once per write, synchronously before any of its
    * `apply` callers is answered, and also when those callers were already answered `store_unavailable`
    * (a write that landed after its deadline): a stored change is always told, whoever still waits for it.
+   * What the listeners return reaches the write's callers as `handled`.
    */
-  onApplied(listener: (code: string, applied: AppliedBatch<R, D>) => void): () => void;
+  onApplied(listener: AppliedListener<R, D>): () => void;
   /** Refreshes the room's TTL without changing it; false when the room does not exist. */
   touch(code: string): Promise<boolean>;
   /** Deletes every key of the room and its pending timers, at once. */

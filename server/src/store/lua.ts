@@ -21,8 +21,7 @@ function script(name: string, source: string): LuaScript {
  * again (with a current copy the caller has already seen them; the check guards against a stale one).
  * The new room JSON is spliced in as text, never re-encoded by cjson (which would turn [] into {}).
  * Only the header before `,"room":` is decoded (the room is last, and that key cannot occur inside a
- * JSON string): a 1,000-card room is hundreds of KB that this script never decodes. A document in the
- * legacy layout (`{"room":…,"gen":…,"recent":…}`) is decoded whole, and rewritten in the new one.
+ * JSON string): a 1,000-card room is hundreds of KB that this script never decodes.
  *
  * Fairness: the node that loses a compare-and-set takes the room's turn (a key living `turn ms` at most)
  * and other nodes yield until it has written. Without it, a node with a steady stream of commands on a
@@ -40,16 +39,9 @@ if not raw then
   release()
   return {0}
 end
-local doc, version
-local cut = nil
-if string.sub(raw, 1, 7) == '{"gen":' then cut = string.find(raw, ',"room":', 1, true) end
-if cut then
-  doc = cjson.decode(string.sub(raw, 1, cut - 1) .. '}')
-  version = doc.version
-else
-  doc = cjson.decode(raw)
-  version = doc.room.version
-end
+local cut = string.find(raw, ',"room":', 1, true)
+local doc = cjson.decode(string.sub(raw, 1, cut - 1) .. '}')
+local version = doc.version
 local recent = doc.recent
 if type(recent) ~= 'table' then recent = {} end
 local n = tonumber(ARGV[10])

@@ -1,6 +1,6 @@
 import type { Decision, Room } from '@cercle/shared';
 import {
-  type AppliedBatch,
+  type AppliedListener,
   type ApplyResult,
   checkStepResult,
   type DueTimer,
@@ -9,6 +9,7 @@ import {
   type StepDecision,
   type StoredRoom,
   scheduleTimerEffects,
+  tellApplied,
   timerMember,
 } from './interface.js';
 
@@ -37,7 +38,7 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
   private readonly rooms = new Map<string, Entry>();
   private readonly timers = new Map<string, number>();
   private readonly listeners = new Set<(at: number) => void>();
-  private readonly appliedListeners = new Set<(code: string, applied: AppliedBatch<R, D>) => void>();
+  private readonly appliedListeners = new Set<AppliedListener<R, D>>();
   private readonly ttlMs: number;
   private readonly recentLimit: number;
   private readonly clock: () => number;
@@ -89,14 +90,8 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
     }
     for (const timer of scheduleTimerEffects(decision)) this.setTimer(code, timer.timerId, timer.at);
     const applied = decision as Extract<D, { ok: true }>;
-    for (const listener of this.appliedListeners) {
-      try {
-        listener(code, { before, decisions: [applied] });
-      } catch {
-        // a listener's failure is its own: the write is stored
-      }
-    }
-    return { status: 'applied', before, decision: applied };
+    const handled = tellApplied(this.appliedListeners, code, { before, decisions: [applied] });
+    return { status: 'applied', before, decision: applied, handled };
   }
 
   async touch(code: string): Promise<boolean> {
@@ -135,7 +130,7 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
     return () => this.listeners.delete(listener);
   }
 
-  onApplied(listener: (code: string, applied: AppliedBatch<R, D>) => void): () => void {
+  onApplied(listener: AppliedListener<R, D>): () => void {
     this.appliedListeners.add(listener);
     return () => this.appliedListeners.delete(listener);
   }

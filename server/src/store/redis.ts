@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Decision, Room } from '@cercle/shared';
-import { Redis, ReplyError } from 'ioredis';
+import { Redis } from 'ioredis';
 import {
-  type AppliedBatch,
+  type AppliedListener,
   type ApplyResult,
   checkStepResult,
   type DueTimer,
   MAX_STORE_WAIT_MS,
+  type StepOutcome as Outcome,
   parseTimerMember,
   type RoomStore,
   type ScheduleTimerEffect,
@@ -14,15 +15,12 @@ import {
   type StoredRoom,
   StoreUnavailableError,
   scheduleTimerEffects,
+  tellApplied,
   timerMember,
 } from './interface.js';
-import {
-  casRoomScript,
-  claimTimersScript,
-  type LuaScript,
-  purgeRoomScript,
-  scheduleTimerScript,
-} from './lua.js';
+import { casRoomScript, claimTimersScript, purgeRoomScript, scheduleTimerScript } from './lua.js';
+import { RedisCalls } from './redisCalls.js';
+import { type CachedDoc, newDoc, parseDoc, roomToJson } from './redisDoc.js';
 
 /** Enough of a pino logger; the store logs connection state only, never room content or codes. */
 export type StoreLogger = {
@@ -62,39 +60,9 @@ export type RedisRoomStoreOptions = {
   logger?: StoreLogger;
 };
 
-/** Counters for benchmarks: `redisCalls / applied` is the round trips per accepted command. */
-export type RedisStoreStats = {
-  redisCalls: number;
-  applied: number;
-  conflicts: number;
-  refusalChecks: number;
-  cacheMisses: number;
-  /** Compare-and-set round trips for apply (one per batch of queued commands, plus retries). */
-  batches: number;
-  /** Writes deferred because another node had the room's turn after losing a race. */
-  yields: number;
-  /** Checks (no write) sent before running a batch on a contended room, to run it on the current room. */
-  probes: number;
-};
+/** Round trips sent: `redisCalls / applied` is the round trips per accepted command (tests). */
+export type RedisStoreStats = { redisCalls: number };
 
-/**
- * This node's last sight of a room: enough to run the next step and to compare-and-set. `room` is the
- * object the steps run on, parsed from `roomJson` once (not once per batch) and then the last step's
- * result: steps never mutate their input, so it can be shared from one batch to the next. It matters at
- * 1,000 cards: parsing the room costs milliseconds, and V8 copies a record parsed from JSON (dictionary
- * mode) ten times slower than one the engine built, which every step that adds a card does.
- */
-type CachedDoc = {
-  gen: string;
-  version: number;
-  roomJson: string;
-  recent: Set<string>;
-  room: StoredRoom | null;
-};
-/** The stored document, header first: `{"gen":…,"version":…,"recent":[…],"room":…}` (see `parseDoc`). */
-type StoredHeader = { gen: string; version: number; recent: string[] };
-/** The layout written before the header came first: still read, rewritten by the next write. */
-type LegacyDoc = { room: StoredRoom; gen: string; recent: string[] };
 type Pending<R extends StoredRoom, D extends StepDecision> = {
   commandId: string | null;
   step: (room: R) => D;
@@ -104,17 +72,10 @@ type Pending<R extends StoredRoom, D extends StepDecision> = {
   reject: (error: unknown) => void;
 };
 
-/** ioredis types ReplyError as `any`; this is its class, typed. */
-const RedisReplyError = ReplyError as typeof Error;
 /** How long a node that lost a race keeps the room's turn at most (if it died meanwhile). */
 const TURN_MS = 200;
 /** A room where this node met another node's write (conflict or yield) this recently counts as contended. */
 const CONTENDED_MS = 2_000;
-/** How often waiting calls are checked against Redis's silence and the maximum wait. */
-const WATCH_MS = 50;
-/** A caller still waiting for an answer; `since` is when it started to wait. */
-type Waiter = { since: number; fail: (error: StoreUnavailableError) => void };
-const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|MISCONF|OOM)\b/;
 
 /**
  * Rooms in Redis (docs/design.md, "Storage"). Keys:
@@ -141,15 +102,11 @@ const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDO
  * the last 2 s first asks for the current room (a check, no write), rather than run a batch on a copy
  * that is probably stale: the conflict hands back the room, and the turn.
  *
- * Failures: no offline queue, no re-sending of a command in flight. A watchdog fails every waiting call
- * with StoreUnavailableError, within `callTimeoutMs` (+ 50 ms), when Redis is disconnected or has left a
- * call unanswered that long with no reply to any other since (killed, frozen, partitioned): never a false
- * success. It does not fail calls that wait their turn while Redis answers (a busy node, a long queue on
- * one room): those wait up to `maxWaitMs`. The check runs after the event loop has read what arrived
- * (setImmediate after the timer), so a node whose loop was blocked does not mistake its own lateness for
- * Redis's. A write may land after its caller was answered (a false failure: a retry with the same
- * command id answers `duplicate`); it is told to `onApplied` listeners all the same. ioredis reconnects
- * by itself.
+ * Failures: no offline queue, no re-sending of a command in flight. The call watchdog (redisCalls.ts)
+ * fails every waiting call with StoreUnavailableError within `callTimeoutMs` when Redis stops answering:
+ * never a false success. A write may land after its caller was answered (a false failure: a retry with
+ * the same command id answers `duplicate`); it is told to `onApplied` listeners all the same. ioredis
+ * reconnects by itself. The document's layout and codec: redisDoc.ts.
  */
 export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision = Decision>
   implements RoomStore<R, D>
@@ -169,29 +126,10 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private readonly waiting = new Map<string, Pending<R, D>[]>();
   private readonly draining = new Set<string>();
   private readonly listeners = new Set<(at: number) => void>();
-  private readonly appliedListeners = new Set<(code: string, applied: AppliedBatch<R, D>) => void>();
-  private readonly maxWaitMs: number;
-  /** Callers waiting for an answer (see `bounded`). */
-  private readonly waiters = new Set<Waiter>();
-  /** Calls sent and not answered yet, by call number: when each was sent (oldest first). */
-  private readonly outstanding = new Map<number, number>();
-  private callNumber = 0;
-  /** When Redis last answered a call of this node (a reply, or a reply error). */
-  private lastReplyAt = 0;
-  private watchdog: NodeJS.Timeout | null = null;
-  private checkQueued = false;
+  private readonly appliedListeners = new Set<AppliedListener<R, D>>();
+  private readonly calls: RedisCalls;
   /** Timers already added by an apply script, so a following scheduleTimer costs no round trip. */
   private readonly folded = new Map<string, number>();
-  private readonly counters: RedisStoreStats = {
-    redisCalls: 0,
-    applied: 0,
-    conflicts: 0,
-    refusalChecks: 0,
-    cacheMisses: 0,
-    batches: 0,
-    yields: 0,
-    probes: 0,
-  };
   /** When this node last met another node's write on a room (see `applyBatch`). */
   private readonly contended = new Map<string, number>();
   /** Identifies this node in a room's turn key. */
@@ -237,7 +175,10 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     this.prefix = options.keyPrefix ?? 'cercle:';
     this.timersKey = `${this.prefix}timers`;
     this.callTimeoutMs = options.callTimeoutMs ?? 1500;
-    this.maxWaitMs = options.maxWaitMs ?? MAX_STORE_WAIT_MS;
+    this.calls = new RedisCalls(redis, {
+      callTimeoutMs: this.callTimeoutMs,
+      maxWaitMs: options.maxWaitMs ?? MAX_STORE_WAIT_MS,
+    });
     this.maxAttempts = options.maxAttempts ?? 1000;
     this.maxBatch = Math.max(1, options.maxBatch ?? 200);
     this.batchBudgetMs = options.batchBudgetMs ?? 50;
@@ -270,15 +211,15 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   }
 
   get stats(): Readonly<RedisStoreStats> {
-    return { ...this.counters };
+    return { redisCalls: this.calls.sent };
   }
 
   async create(room: R): Promise<boolean> {
     const gen = randomBytes(8).toString('hex');
     const roomJson = JSON.stringify(room);
-    const doc = `{"gen":"${gen}","version":${room.version},"recent":[],"room":${roomJson}}`;
-    const reply = await this.bounded(
-      this.call(() => this.redis.set(this.roomKey(room.code), doc, 'EX', this.ttlSeconds, 'NX')),
+    const doc = newDoc(gen, room.version, roomJson);
+    const reply = await this.calls.bounded(
+      this.calls.call(() => this.redis.set(this.roomKey(room.code), doc, 'EX', this.ttlSeconds, 'NX')),
     );
     if (reply !== 'OK') return false;
     // Not `room` itself: the caller still holds it and may change it.
@@ -287,7 +228,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   }
 
   async load(code: string): Promise<R | null> {
-    const doc = await this.bounded(this.fetch(code));
+    const doc = await this.calls.bounded(this.fetch(code));
     return doc ? (JSON.parse(doc.roomJson) as R) : null;
   }
 
@@ -300,25 +241,27 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       this.waiting.set(code, queue);
     });
     if (!this.draining.has(code)) void this.drain(code);
-    return this.bounded(result, Date.now(), () => {
+    return this.calls.bounded(result, Date.now(), () => {
       pending!.failed = true;
     });
   }
 
-  onApplied(listener: (code: string, applied: AppliedBatch<R, D>) => void): () => void {
+  onApplied(listener: AppliedListener<R, D>): () => void {
     this.appliedListeners.add(listener);
     return () => this.appliedListeners.delete(listener);
   }
 
   async touch(code: string): Promise<boolean> {
-    const reply = await this.bounded(this.call(() => this.redis.expire(this.roomKey(code), this.ttlSeconds)));
+    const reply = await this.calls.bounded(
+      this.calls.call(() => this.redis.expire(this.roomKey(code), this.ttlSeconds)),
+    );
     return reply === 1;
   }
 
   async purge(code: string): Promise<void> {
     this.cache.delete(code);
-    await this.bounded(
-      this.evalScript(
+    await this.calls.bounded(
+      this.calls.evalScript(
         purgeRoomScript,
         [this.roomKey(code), this.timersKey, this.turnKey(code)],
         [timerMember(code, '')],
@@ -333,16 +276,16 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       this.folded.delete(member);
       return;
     }
-    const reply = await this.bounded(
-      this.evalScript(scheduleTimerScript, [this.roomKey(code), this.timersKey], [String(at), member]),
+    const reply = await this.calls.bounded(
+      this.calls.evalScript(scheduleTimerScript, [this.roomKey(code), this.timersKey], [String(at), member]),
     );
     if (reply === 1) this.notifyTimer(at);
   }
 
   async claimDueTimers(now: number, limit: number): Promise<DueTimer[]> {
     if (limit <= 0) return [];
-    const reply = await this.bounded(
-      this.evalScript(claimTimersScript, [this.timersKey], [String(now), String(Math.floor(limit))]),
+    const reply = await this.calls.bounded(
+      this.calls.evalScript(claimTimersScript, [this.timersKey], [String(now), String(Math.floor(limit))]),
     );
     const flat = reply as string[];
     const due: DueTimer[] = [];
@@ -361,7 +304,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
 
   async ping(): Promise<boolean> {
     try {
-      return (await this.bounded(this.call(() => this.redis.ping()))) === 'PONG';
+      return (await this.calls.bounded(this.calls.call(() => this.redis.ping()))) === 'PONG';
     } catch {
       return false;
     }
@@ -370,6 +313,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.calls.close();
     this.listeners.clear();
     this.appliedListeners.clear();
     this.cache.clear();
@@ -416,7 +360,6 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private async applyBatch(code: string, batch: Pending<R, D>[]): Promise<void> {
     let doc = this.cache.get(code) ?? null;
     if (!doc) {
-      this.counters.cacheMisses++;
       doc = await this.fetch(code);
     }
     // Where another node writes too, this copy is probably stale: running the steps on it first would be
@@ -440,16 +383,13 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
 
       if (probe) {
         probe = false;
-        this.counters.probes++;
         const reply = await this.cas(code, doc, null);
         if (reply.kind === 'conflict') {
-          this.counters.conflicts++;
           doc = reply.doc;
           run = null;
           continue;
         }
         if (reply.kind === 'yield') {
-          this.counters.yields++;
           await this.yieldTurn();
           probe = true;
           continue;
@@ -470,10 +410,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         run.settle(); // only duplicates (or steps that threw): nothing to store or confirm
         return;
       }
-      if (run.accepted.length === 0) this.counters.refusalChecks++;
       const reply = await this.cas(code, doc, run);
       if (reply.kind === 'conflict') {
-        this.counters.conflicts++;
         this.markContended(code);
         doc = reply.doc;
         run = null;
@@ -481,7 +419,6 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       }
       if (reply.kind === 'yield') {
         // Another node lost a race and writes next: this copy will be stale by then.
-        this.counters.yields++;
         this.markContended(code);
         await this.yieldTurn();
         probe = true;
@@ -492,6 +429,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         run = null;
         continue;
       }
+      let handled: Promise<void> | undefined;
       if (run.accepted.length > 0) {
         const recent = new Set(doc.recent);
         for (const id of run.acceptedIds) recent.add(id);
@@ -503,28 +441,21 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
           recent,
           room: run.room,
         });
-        this.counters.applied += run.accepted.length;
         for (const timer of run.timers) {
           this.rememberFolded(timerMember(code, timer.timerId), timer.at);
           this.notifyTimer(timer.at);
         }
         // Stored: told before any caller is answered, and whether or not its callers still wait.
-        for (const listener of this.appliedListeners) {
-          try {
-            listener(code, { before: run.first, decisions: run.accepted });
-          } catch {
-            // a listener's failure is its own: the write is stored
-          }
-        }
+        handled = tellApplied(this.appliedListeners, code, { before: run.first, decisions: run.accepted });
       }
-      run.settle();
+      run.settle(handled);
       return;
     }
   }
 
   /** The batch's steps in order on a fresh copy of `doc`; nothing is settled until `settle()`. */
   private runSteps(doc: CachedDoc, batch: Pending<R, D>[]) {
-    const outcomes: { pending: Pending<R, D>; outcome: ApplyResult<R, D> | { error: unknown } }[] = [];
+    const outcomes: { pending: Pending<R, D>; outcome: Outcome<R, D> }[] = [];
     const accepted: Extract<D, { ok: true }>[] = [];
     const acceptedIds: string[] = [];
     const timers: ScheduleTimerEffect[] = [];
@@ -580,10 +511,10 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       version,
       room,
       roomJson: accepted.length > 0 ? roomToJson(room) : '',
-      settle: () => {
+      settle: (handled = Promise.resolve()) => {
         for (const { pending, outcome } of outcomes) {
           if ('error' in outcome) pending.reject(outcome.error);
-          else pending.resolve(outcome);
+          else pending.resolve(outcome.status === 'applied' ? { ...outcome, handled } : outcome);
         }
       },
     };
@@ -599,8 +530,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     run: ReturnType<RedisRoomStore<R, D>['runSteps']> | null,
   ): Promise<{ kind: 'done' | 'yield' | 'not_found' } | { kind: 'conflict'; doc: CachedDoc }> {
     const write = run !== null && run.accepted.length > 0;
-    if (run) this.counters.batches++;
-    const reply = (await this.evalScript(
+    const reply = (await this.calls.evalScript(
       casRoomScript,
       [this.roomKey(code), this.timersKey, this.turnKey(code)],
       [
@@ -639,7 +569,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   // --- plumbing ----------------------------------------------------------------------------------------
 
   private async fetch(code: string): Promise<CachedDoc | null> {
-    const raw = await this.call(() => this.redis.get(this.roomKey(code)));
+    const raw = await this.calls.call(() => this.redis.get(this.roomKey(code)));
     if (raw === null) {
       this.cache.delete(code);
       return null;
@@ -660,109 +590,6 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     }
     this.remember(code, doc);
     return doc;
-  }
-
-  /**
-   * Settles with `work`, or rejects with StoreUnavailableError once the watchdog finds Redis silent or
-   * disconnected, or this caller waiting (since `since`) longer than `maxWaitMs`: whichever comes first.
-   * `onFail` runs when the watchdog answered.
-   */
-  private bounded<T>(work: Promise<T>, since = Date.now(), onFail?: () => void): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const waiter: Waiter = {
-        since,
-        fail: (error) => {
-          this.waiters.delete(waiter);
-          onFail?.();
-          reject(error);
-        },
-      };
-      this.waiters.add(waiter);
-      this.watch();
-      work.then(
-        (value) => {
-          this.waiters.delete(waiter);
-          resolve(value);
-        },
-        (error: unknown) => {
-          this.waiters.delete(waiter);
-          reject(error);
-        },
-      );
-    });
-  }
-
-  /** Runs the watchdog while anyone waits. */
-  private watch() {
-    if (this.watchdog) return;
-    this.watchdog = setInterval(() => {
-      if (this.checkQueued) return;
-      this.checkQueued = true;
-      // After the poll phase: replies that arrived while the loop was busy are read before judging Redis.
-      setImmediate(() => {
-        this.checkQueued = false;
-        this.checkWaiters();
-      });
-    }, WATCH_MS);
-    this.watchdog.unref();
-  }
-
-  private checkWaiters() {
-    if (this.waiters.size === 0) {
-      if (this.watchdog) clearInterval(this.watchdog);
-      this.watchdog = null;
-      return;
-    }
-    const now = Date.now();
-    const down = this.redis.status !== 'ready';
-    const silent = this.silentMs(now) >= this.callTimeoutMs;
-    if (down || silent) {
-      const error = new StoreUnavailableError(down ? 'Redis is unreachable' : 'Redis did not answer in time');
-      for (const waiter of [...this.waiters]) waiter.fail(error);
-      return;
-    }
-    for (const waiter of [...this.waiters]) {
-      if (now - waiter.since >= this.maxWaitMs)
-        waiter.fail(new StoreUnavailableError('waited too long for Redis'));
-    }
-  }
-
-  /** How long Redis has left this node's oldest outstanding call unanswered with no reply since; 0 if none. */
-  private silentMs(now: number): number {
-    const oldest = this.outstanding.values().next().value;
-    if (oldest === undefined) return 0;
-    return now - Math.max(oldest, this.lastReplyAt);
-  }
-
-  /** One Redis round trip, counted; transport failures become StoreUnavailableError. */
-  private async call<T>(send: () => Promise<T>): Promise<T> {
-    if (this.closed) throw new StoreUnavailableError('store is closed');
-    this.counters.redisCalls++;
-    const number = this.callNumber++;
-    this.outstanding.set(number, Date.now());
-    try {
-      const reply = await send();
-      this.lastReplyAt = Date.now();
-      return reply;
-    } catch (error) {
-      if (error instanceof RedisReplyError) {
-        this.lastReplyAt = Date.now(); // an answer all the same
-        if (!UNAVAILABLE_REPLY.test(error.message)) throw error;
-      }
-      throw new StoreUnavailableError('Redis is unavailable', { cause: error });
-    } finally {
-      this.outstanding.delete(number);
-    }
-  }
-
-  private async evalScript(script: LuaScript, keys: string[], args: string[]): Promise<unknown> {
-    try {
-      return await this.call(() => this.redis.evalsha(script.sha, keys.length, ...keys, ...args));
-    } catch (error) {
-      if (!(error instanceof RedisReplyError) || !error.message.startsWith('NOSCRIPT')) throw error;
-      // First use on this Redis (or it restarted): EVAL sends the source, which also caches it.
-      return this.call(() => this.redis.eval(script.source, keys.length, ...keys, ...args));
-    }
   }
 
   /** Commands taken for a batch but not run go back to the head of their room's queue. */
@@ -802,64 +629,4 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private notifyTimer(at: number) {
     for (const listener of this.listeners) listener(at);
   }
-}
-
-/** The JSON of a room's top-level objects, by identity (see `roomToJson`). */
-const fieldJson = new WeakMap<object, string>();
-
-/**
- * `JSON.stringify(room)`, byte for byte, reusing the text of every top-level object (phases, template,
- * participants, cards...) already written for an earlier version: steps never mutate their input and
- * keep what they do not change by reference, so an unchanged field is the same object. The phases and
- * the template (their texts in two languages) are most of a small room's JSON and never change after
- * the start: without this they were encoded again on every write.
- */
-export function roomToJson(room: object): string {
-  let out = '{';
-  for (const key of Object.keys(room)) {
-    const value = (room as Record<string, unknown>)[key];
-    let json: string | undefined;
-    if (typeof value === 'object' && value !== null) {
-      json = fieldJson.get(value);
-      if (json === undefined) {
-        json = JSON.stringify(value);
-        fieldJson.set(value, json);
-      }
-    } else {
-      json = JSON.stringify(value) as string | undefined; // undefined, a function: left out, as JSON does
-      if (json === undefined) continue;
-    }
-    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${json}`;
-  }
-  return `${out}}`;
-}
-
-/** The key between the header and the room: it cannot occur inside a JSON string (quotes are escaped there). */
-const ROOM_FIELD = ',"room":';
-
-/**
- * Reads a stored document. The header (gen, version, recent ids) is parsed alone and the room is kept
- * as the text it was stored as, parsed only when a step needs it. A document in the legacy layout
- * (`{"room":…,"gen":…,"recent":…}`) is parsed whole.
- */
-function parseDoc(raw: string): CachedDoc {
-  const cut = raw.startsWith('{"gen":') ? raw.indexOf(ROOM_FIELD) : -1;
-  if (cut > 0) {
-    const header = JSON.parse(`${raw.slice(0, cut)}}`) as StoredHeader;
-    return {
-      gen: header.gen,
-      version: header.version,
-      roomJson: raw.slice(cut + ROOM_FIELD.length, -1),
-      recent: new Set(header.recent),
-      room: null,
-    };
-  }
-  const stored = JSON.parse(raw) as LegacyDoc;
-  return {
-    gen: stored.gen,
-    version: stored.room.version,
-    roomJson: JSON.stringify(stored.room),
-    recent: new Set(stored.recent),
-    room: stored.room,
-  };
 }

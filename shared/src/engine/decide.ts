@@ -40,6 +40,7 @@ import { revealCards } from './commands/silence.js';
 import { starCard, unstarCard } from './commands/stars.js';
 import { addTime, pause, resume, setAutoAdvance, setWarning, timeUp } from './commands/timing.js';
 import type { Effect, RoomEvent } from './events.js';
+import { idsWellFormed } from './own.js';
 import { permits } from './policy.js';
 import { refuse } from './refusal.js';
 import type { Room } from './room.js';
@@ -126,6 +127,7 @@ const systemTypes = new Set<EngineCommand['type']>(['join', 'presence', 'time_up
 export function decide(room: Room, command: EngineCommand, ctx: DecideContext): Decision {
   const handler = handlers[command.type] as Handler<EngineCommand['type']> | undefined;
   if (!handler) return refuse('invalid', 'Unknown command.');
+  if (!idsWellFormed(command)) return refuse('invalid', 'Not an id.');
   if (!systemTypes.has(command.type)) {
     // Client commands pass the same policy the page uses to draw its controls (VW-5).
     if (ctx.actor === null) return refuse('not_a_member', 'A client command needs an actor.');

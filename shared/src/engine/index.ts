@@ -2,6 +2,7 @@ export * from './circle-steps.js';
 export * from './decide.js';
 export * from './events.js';
 export * from './limits.js';
+export { ID_PATTERN, isWireId, own } from './own.js';
 export * from './patch.js';
 export {
   admittedSeats,

@@ -1,3 +1,4 @@
+import { own } from './own.js';
 import type { ParticipantId } from './room.js';
 import type { CardKind, Phase, RecordKind, Role } from './template.js';
 import type { ParticipantView, RoomView, TopicRoundView } from './views.js';
@@ -70,7 +71,7 @@ export function keyHolder(view: Pick<RulesView, 'participants' | 'template'>): P
 
 /** Who moves the session on: the key seat, or any member when the method has none (PC-1). */
 export function isDriver(view: Pick<RulesView, 'participants' | 'template'>, actor: ParticipantId): boolean {
-  const seat = view.participants[actor];
+  const seat = own(view.participants, actor);
   if (seat?.admission !== 'admitted') return false;
   return view.template.driver === 'any_member' || seat.role === view.template.keyRole;
 }

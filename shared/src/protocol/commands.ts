@@ -7,6 +7,7 @@ import {
   MAX_WIRE_TEXT,
   MIN_SPEAKER_MS,
 } from '../engine/limits.js';
+import { isWireId } from '../engine/own.js';
 import {
   boardPolicySchema,
   cardKindSchema,
@@ -24,7 +25,8 @@ import { sealedEntrySchema } from '../logbook/sealed.js';
  */
 const text = z.string().trim().min(1).max(MAX_WIRE_TEXT);
 const optionalText = z.string().trim().max(MAX_WIRE_TEXT);
-const id = z.string().trim().min(1).max(64);
+/** EN-6: an id matches ID_PATTERN and names no built-in member (`isWireId`). */
+const id = z.string().trim().refine(isWireId, 'not an id');
 const phaseIndex = z.number().int().min(0).max(50);
 const bare = <T extends string>(type: T) => z.strictObject({ type: z.literal(type) });
 

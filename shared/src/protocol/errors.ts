@@ -35,6 +35,9 @@ export const transportErrorCodes = [
   'store_unavailable', // Redis did not answer in time: the command was not stored
   'origin_not_allowed',
   'waiting_for_admission', // the room is locked: wait until the facilitator admits you
+  'not_found', // HTTP: no such route
+  'payload_too_large', // HTTP: the body is over the limit
+  'unsupported_media_type', // HTTP: the body is not JSON
   'internal',
 ] as const;
 

@@ -1,14 +1,16 @@
 import type { Decision, Room } from '@cercle/shared';
 import {
-  type AppliedBatch,
+  type AppliedListener,
   type ApplyResult,
   checkStepResult,
   type DueTimer,
   type RoomStore,
   type StepDecision,
+  type StepOutcome,
   type StoredRoom,
   StoreUnavailableError,
   scheduleTimerEffects,
+  tellApplied,
 } from '../interface.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 
@@ -80,7 +82,7 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
   private readonly queue: Pending<R, D>[] = [];
   private flushScheduled = false;
   private readonly timerListeners = new Set<(at: number) => void>();
-  private readonly appliedListeners = new Set<(code: string, applied: AppliedBatch<R, D>) => void>();
+  private readonly appliedListeners = new Set<AppliedListener<R, D>>();
   private readonly sweep: NodeJS.Timeout | null;
   private closed = false;
   private readonly sql;
@@ -162,7 +164,7 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
     });
   }
 
-  onApplied(listener: (code: string, applied: AppliedBatch<R, D>) => void): () => void {
+  onApplied(listener: AppliedListener<R, D>): () => void {
     this.appliedListeners.add(listener);
     return () => this.appliedListeners.delete(listener);
   }
@@ -245,7 +247,7 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
       return;
     }
     const now = this.clock();
-    const outcomes: { pending: Pending<R, D>; outcome: ApplyResult<R, D> | { error: unknown } }[] = [];
+    const outcomes: { pending: Pending<R, D>; outcome: StepOutcome<R, D> }[] = [];
     /** Rooms written by this batch, with the decisions told to listeners. */
     const written = new Map<string, { current: Cached; before: R; decisions: Extract<D, { ok: true }>[] }>();
     const missing = new Set<string>();
@@ -318,17 +320,13 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
     for (const [code, { current }] of written) this.remember(code, current);
     for (const timer of timers) this.notifyTimer(timer.at);
     // Stored: told before any caller is answered.
-    for (const [code, { before, decisions }] of written) {
-      for (const listener of this.appliedListeners) {
-        try {
-          listener(code, { before, decisions });
-        } catch {
-          // a listener's failure is its own: the write is stored
-        }
-      }
-    }
+    const handled = new Map<string, Promise<void>>();
+    for (const [code, { before, decisions }] of written)
+      handled.set(code, tellApplied(this.appliedListeners, code, { before, decisions }));
     for (const { pending, outcome } of outcomes) {
       if ('error' in outcome) pending.reject(outcome.error);
+      else if (outcome.status === 'applied')
+        pending.resolve({ ...outcome, handled: handled.get(pending.code) ?? Promise.resolve() });
       else pending.resolve(outcome);
     }
   }

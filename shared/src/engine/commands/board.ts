@@ -1,5 +1,6 @@
 import type { Command } from '../../protocol/commands.js';
 import { MAX_CARDS, TEXT_LIMITS } from '../limits.js';
+import { own } from '../own.js';
 import { currentPhase } from '../permissions.js';
 import { refuse } from '../refusal.js';
 import type { Card, CardStatus, Room } from '../room.js';
@@ -50,7 +51,8 @@ export function postCard(room: Room, cmd: Cmd<'post_card'>, ctx: DecideContext):
 
 /** BD-2: the policy checked it is the author's, while the phase still lets their role post that kind. */
 export function editCard(room: Room, cmd: Cmd<'edit_card'>, ctx: DecideContext): Outcome {
-  const card = room.cards[cmd.cardId]!;
+  const card = own(room.cards, cmd.cardId);
+  if (!card) return refuse('invalid', 'No such card.');
   const textRefusal = checkText(cmd.text, TEXT_LIMITS.card, 'card');
   if (textRefusal) return textRefusal;
   const text = cmd.text.trim();
@@ -73,7 +75,8 @@ export function editCard(room: Room, cmd: Cmd<'edit_card'>, ctx: DecideContext):
 
 /** BD-2: the author while the phase lets them post, or the facilitator (moderation): the policy checked. */
 export function withdrawCard(room: Room, cmd: Cmd<'withdraw_card'>, _ctx: DecideContext): Outcome {
-  const card = room.cards[cmd.cardId]!;
+  const card = own(room.cards, cmd.cardId);
+  if (!card) return refuse('invalid', 'No such card.');
   let next: Room = {
     ...room,
     cards: without(room.cards, card.id),
@@ -103,7 +106,8 @@ export function withdrawCard(room: Room, cmd: Cmd<'withdraw_card'>, _ctx: Decide
  * the role, the card and that its status changes).
  */
 export function sortCard(room: Room, cardId: string, status: CardStatus): Outcome {
-  const card = room.cards[cardId]!;
+  const card = own(room.cards, cardId);
+  if (!card) return refuse('invalid', 'No such card.');
   return accept({ ...room, cards: { ...room.cards, [card.id]: { ...card, status } } }, [
     { type: 'card_sorted', cardId: card.id, status },
   ]);

@@ -1,6 +1,7 @@
 import type { Command, SystemCommand } from '../../protocol/commands.js';
 import type { Effect, RoomEvent } from '../events.js';
 import { MAX_PARTICIPANTS, TEXT_LIMITS, TIMER_TOLERANCE_MS } from '../limits.js';
+import { own } from '../own.js';
 import { admittedSeats, keyHolder, roleCount } from '../permissions.js';
 import { refuse } from '../refusal.js';
 import { MAX_REMEMBERED_PEOPLE, type Participant, type Room, SEAT_GRACE_MS } from '../room.js';
@@ -46,7 +47,7 @@ function seatsInUse(room: Room): number {
 
 export function join(room: Room, cmd: Cmd<'join'>, ctx: DecideContext): Outcome {
   if (room.status === 'ended') return refuse('wrong_status', 'The session has ended.');
-  const existing = room.participants[cmd.participantId];
+  const existing = own(room.participants, cmd.participantId);
   if (existing) {
     // RM-2: a returning participant gets the same seat back, same role, same data.
     if (existing.tokenHash !== cmd.tokenHash) return refuse('invalid', 'This seat belongs to someone else.');
@@ -167,7 +168,7 @@ function reseat(room: Room, seat: Participant): Outcome {
  * is stale. The key seat is never released, so it gets no grace timer.
  */
 export function presence(room: Room, cmd: Cmd<'presence'>, ctx: DecideContext): Outcome {
-  const seat = room.participants[cmd.participantId];
+  const seat = own(room.participants, cmd.participantId);
   if (!seat) return refuse('not_a_member', 'No such seat.');
   if (seat.admission === 'released') return refuse('invalid', 'This seat was released: join again.');
   if (seat.presence === cmd.presence) return refuse('invalid', 'Presence unchanged.');
@@ -216,7 +217,7 @@ export function graceUp(room: Room, seat: Participant, ctx: DecideContext): Outc
 }
 
 export function admit(room: Room, cmd: Cmd<'admit'>): Outcome {
-  const seat = room.participants[cmd.participantId];
+  const seat = own(room.participants, cmd.participantId);
   if (seat?.admission !== 'waiting') return refuse('invalid', 'Nobody by this id is waiting.');
   if (admittedSeats(room).length >= room.template.maxPeople) return refuse('room_full', 'The room is full.');
   // The seat is chosen now, from the room as it is at admission.
@@ -240,7 +241,8 @@ export function unlockRoom(room: Room): Outcome {
 
 export function removeParticipant(room: Room, cmd: Cmd<'remove_participant'>, _ctx: DecideContext): Outcome {
   // RM-6: the policy checked the seat may go (not oneself, not the key seat, not a seat the method needs).
-  const seat = room.participants[cmd.participantId]!;
+  const seat = own(room.participants, cmd.participantId);
+  if (!seat) return refuse('invalid', 'No such seat.');
   const { floor } = room;
   const next: Room = {
     ...room,
@@ -271,7 +273,7 @@ function withoutSpeaker(round: NonNullable<Room['floor']['round']>, id: string):
 }
 
 export function assignRole(room: Room, cmd: Cmd<'assign_role'>): Outcome {
-  const seat = room.participants[cmd.participantId];
+  const seat = own(room.participants, cmd.participantId);
   if (seat?.admission !== 'admitted') return refuse('invalid', 'No such admitted participant.');
   // RM-5: the policy checked the role exists in the method and is not the key seat's.
   const slot = slotOf(room, cmd.role)!;

@@ -1,5 +1,6 @@
 import type { Command } from '../../protocol/commands.js';
 import { MAX_ACTION_ITEMS, MAX_LEARNINGS, TEXT_LIMITS } from '../limits.js';
+import { own } from '../own.js';
 import { refuse } from '../refusal.js';
 import type { ActionItem, Room } from '../room.js';
 import {
@@ -62,7 +63,8 @@ export function addAction(room: Room, cmd: Cmd<'add_action'>, ctx: DecideContext
 
 /** AP-1: the policy checked the item is the sender's. */
 export function editAction(room: Room, cmd: Cmd<'edit_action'>, _ctx: DecideContext): Outcome {
-  const item = room.actionPlan[cmd.itemId]!;
+  const item = own(room.actionPlan, cmd.itemId);
+  if (!item) return refuse('invalid', 'No such item.');
   const refusal = checkActionTexts(cmd);
   if (refusal) return refusal;
   const edited: ActionItem = {
@@ -77,7 +79,8 @@ export function editAction(room: Room, cmd: Cmd<'edit_action'>, _ctx: DecideCont
 }
 
 export function removeAction(room: Room, cmd: Cmd<'remove_action'>, _ctx: DecideContext): Outcome {
-  const item = room.actionPlan[cmd.itemId]!;
+  const item = own(room.actionPlan, cmd.itemId);
+  if (!item) return refuse('invalid', 'No such item.');
   return accept({ ...room, actionPlan: without(room.actionPlan, item.id) }, [
     { type: 'action_item_removed', itemId: item.id },
   ]);
@@ -136,7 +139,8 @@ export function submitEvaluation(room: Room, cmd: Cmd<'submit_evaluation'>, ctx:
  * reviewer's own: it replaces their earlier one, never another person's.
  */
 export function reviewIndicator(room: Room, cmd: Cmd<'review_indicator'>, ctx: DecideContext): Outcome {
-  const card = room.cards[cmd.cardId]!;
+  const card = own(room.cards, cmd.cardId);
+  if (!card) return refuse('invalid', 'No such card.');
   const refusal = checkOptionalText(cmd.note, TEXT_LIMITS.indicatorNote, 'note');
   if (refusal) return refusal;
   return accept(

@@ -1,0 +1,76 @@
+import {
+  diffView,
+  privateView,
+  publicView,
+  type Room,
+  type RoomEvent,
+  type RoomView,
+  type Snapshot,
+} from '@cercle/shared';
+import { type RoomPublisher, silentPublisher } from './publisher.js';
+
+/** Rooms whose last public view is kept, to diff the next change against it without recomputing it. */
+const VIEW_CACHE = 1_000;
+
+/**
+ * Tells people what a stored write changed: one public patch to the room, and to each participant
+ * whose own data changed their private view (or, newly admitted, a whole snapshot). Keeps the public
+ * view of the last room told per room (by identity: the engine never mutates a room), so the next patch
+ * is diffed against it without computing the previous view again.
+ */
+export class RoomBroadcaster {
+  publisher: RoomPublisher = silentPublisher;
+  private readonly views = new Map<string, { room: Room; view: RoomView }>();
+
+  constructor(private readonly now: () => number) {}
+
+  /** The public view of `room`, from the cache when it is the room last told. */
+  private publicViewOf(room: Room): RoomView {
+    const cached = this.views.get(room.code);
+    return cached?.room === room ? cached.view : publicView(room);
+  }
+
+  /** Everyone admitted gets the public patch; each participant whose own data changed gets it alone. */
+  tellChanges(before: Room, after: Room, events: RoomEvent[]): void {
+    const view = publicView(after);
+    const patch = diffView(this.publicViewOf(before), view);
+    this.views.delete(after.code);
+    this.views.set(after.code, { room: after, view });
+    if (this.views.size > VIEW_CACHE) this.views.delete(this.views.keys().next().value!);
+    this.publisher.patch(after.code, {
+      from: before.version,
+      to: after.version,
+      patch,
+      events,
+    });
+    // A private view is made of the participant's record and logbook only, and the engine keeps every
+    // record it did not change (same object): only those whose record or logbook changed are looked at.
+    if (before.participants === after.participants && before.logbooks === after.logbooks) return;
+    for (const [participantId, seat] of Object.entries(after.participants)) {
+      if (seat.admission !== 'admitted') continue;
+      const was = before.participants[participantId];
+      if (was === seat && before.logbooks?.[participantId] === after.logbooks?.[participantId]) continue;
+      if (was && was.admission !== 'admitted') {
+        this.publisher.admitted(after.code, participantId, {
+          participantId,
+          serverTime: this.now(),
+          snapshot: snapshotOf(after, participantId),
+        });
+        continue;
+      }
+      const mine = privateView(after, participantId);
+      if (!was || JSON.stringify(privateView(before, participantId)) !== JSON.stringify(mine)) {
+        this.publisher.private(after.code, participantId, { version: after.version, mine });
+      }
+    }
+  }
+
+  /** The room is gone: its cached view with it. */
+  forget(code: string): void {
+    this.views.delete(code);
+  }
+}
+
+export function snapshotOf(room: Room, participantId: string): Snapshot {
+  return { version: room.version, view: publicView(room), mine: privateView(room, participantId) };
+}

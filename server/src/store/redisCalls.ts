@@ -1,0 +1,170 @@
+import type { Redis } from 'ioredis';
+import { ReplyError } from 'ioredis';
+import { StoreUnavailableError } from './interface.js';
+import type { LuaScript } from './lua.js';
+
+/** ioredis types ReplyError as `any`; this is its class, typed. */
+export const RedisReplyError = ReplyError as typeof Error;
+/** How often waiting calls are checked against Redis's silence and the maximum wait. */
+const WATCH_MS = 50;
+/** Replies that say Redis cannot serve now (loading, busy script, failover…): unavailable, not a bug. */
+const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|MISCONF|OOM)\b/;
+
+/** A caller still waiting for an answer; `since` is when it started to wait. */
+type Waiter = { since: number; fail: (error: StoreUnavailableError) => void };
+
+export type RedisCallsOptions = {
+  /** Redis silent this long (or disconnected): every waiting call fails. */
+  callTimeoutMs: number;
+  /** However Redis answers, a call fails once it has waited this long. */
+  maxWaitMs: number;
+};
+
+/**
+ * The calls of one Redis connection, and the watchdog that answers their callers when Redis stops
+ * answering. `call` sends one command (counted, transport failures turned into StoreUnavailableError);
+ * `bounded` waits for a piece of work made of calls and queueing.
+ *
+ * The watchdog fails every waiting caller with StoreUnavailableError, within `callTimeoutMs` (+ 50 ms),
+ * when Redis is disconnected or has left a call unanswered that long with no reply to any other since
+ * (killed, frozen, partitioned): never a false success. It does not fail calls that wait their turn while
+ * Redis answers (a busy node, a long queue on one room): those wait up to `maxWaitMs`. The check runs
+ * after the event loop has read what arrived (setImmediate after the timer), and a node whose own loop
+ * stalled (a tick much later than scheduled) judges Redis one tick later: a node that was blocked does
+ * not mistake its own lateness for Redis's.
+ */
+export class RedisCalls {
+  /** Round trips sent (benchmarks and tests: round trips per accepted command). */
+  sent = 0;
+  private readonly waiters = new Set<Waiter>();
+  /** Calls sent and not answered yet, by call number: when each was sent (oldest first). */
+  private readonly outstanding = new Map<number, number>();
+  private callNumber = 0;
+  /** When Redis last answered a call of this node (a reply, or a reply error). */
+  private lastReplyAt = 0;
+  private watchdog: NodeJS.Timeout | null = null;
+  private checkQueued = false;
+  private lastTickAt = 0;
+  private skipped = false;
+  private closed = false;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: RedisCallsOptions,
+  ) {}
+
+  /** No call goes out after this; the ones waiting keep their watchdog. */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** One Redis round trip, counted; transport failures become StoreUnavailableError. */
+  async call<T>(send: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new StoreUnavailableError('store is closed');
+    this.sent++;
+    const number = this.callNumber++;
+    this.outstanding.set(number, Date.now());
+    try {
+      const reply = await send();
+      this.lastReplyAt = Date.now();
+      return reply;
+    } catch (error) {
+      if (error instanceof RedisReplyError) {
+        this.lastReplyAt = Date.now(); // an answer all the same
+        if (!UNAVAILABLE_REPLY.test(error.message)) throw error;
+      }
+      throw new StoreUnavailableError('Redis is unavailable', { cause: error });
+    } finally {
+      this.outstanding.delete(number);
+    }
+  }
+
+  /** EVALSHA, falling back to EVAL when the server answers NOSCRIPT (first use, or Redis restarted). */
+  async evalScript(script: LuaScript, keys: string[], args: string[]): Promise<unknown> {
+    try {
+      return await this.call(() => this.redis.evalsha(script.sha, keys.length, ...keys, ...args));
+    } catch (error) {
+      if (!(error instanceof RedisReplyError) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return this.call(() => this.redis.eval(script.source, keys.length, ...keys, ...args));
+    }
+  }
+
+  /**
+   * Settles with `work`, or rejects with StoreUnavailableError once the watchdog finds Redis silent or
+   * disconnected, or this caller waiting (since `since`) longer than `maxWaitMs`: whichever comes first.
+   * `onFail` runs when the watchdog answered.
+   */
+  bounded<T>(work: Promise<T>, since = Date.now(), onFail?: () => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const waiter: Waiter = {
+        since,
+        fail: (error) => {
+          this.waiters.delete(waiter);
+          onFail?.();
+          reject(error);
+        },
+      };
+      this.waiters.add(waiter);
+      this.watch();
+      work.then(
+        (value) => {
+          this.waiters.delete(waiter);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.waiters.delete(waiter);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** Runs the watchdog while anyone waits. */
+  private watch() {
+    if (this.watchdog) return;
+    this.lastTickAt = Date.now();
+    this.watchdog = setInterval(() => {
+      if (this.checkQueued) return;
+      this.checkQueued = true;
+      // After the poll phase: replies that arrived while the loop was busy are read before judging Redis.
+      setImmediate(() => {
+        this.checkQueued = false;
+        this.checkWaiters();
+      });
+    }, WATCH_MS);
+    this.watchdog.unref();
+  }
+
+  private checkWaiters() {
+    if (this.waiters.size === 0) {
+      if (this.watchdog) clearInterval(this.watchdog);
+      this.watchdog = null;
+      return;
+    }
+    const now = Date.now();
+    const stalled = now - this.lastTickAt > 4 * WATCH_MS && !this.skipped;
+    this.lastTickAt = now;
+    // This node's own loop was blocked: what Redis sent meanwhile may still be in flight to it. Judge on
+    // the next tick (once: a loop that stays blocked does not put the verdict off for ever).
+    this.skipped = stalled;
+    if (stalled) return;
+    const down = this.redis.status !== 'ready';
+    const silent = this.silentMs(now) >= this.options.callTimeoutMs;
+    if (down || silent) {
+      const error = new StoreUnavailableError(down ? 'Redis is unreachable' : 'Redis did not answer in time');
+      for (const waiter of [...this.waiters]) waiter.fail(error);
+      return;
+    }
+    for (const waiter of [...this.waiters]) {
+      if (now - waiter.since >= this.options.maxWaitMs)
+        waiter.fail(new StoreUnavailableError('waited too long for Redis'));
+    }
+  }
+
+  /** How long Redis has left this node's oldest outstanding call unanswered with no reply since; 0 if none. */
+  private silentMs(now: number): number {
+    const oldest = this.outstanding.values().next().value;
+    if (oldest === undefined) return 0;
+    return now - Math.max(oldest, this.lastReplyAt);
+  }
+}

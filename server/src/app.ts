@@ -7,6 +7,7 @@ import { Server as SocketServer } from 'socket.io';
 import { CircleService } from './circles/service.js';
 import type { CircleStore } from './circles/store.js';
 import type { Config } from './config.js';
+import { AddressLimits } from './http/addressLimits.js';
 import { circlesApi } from './http/circles.js';
 import { trustFunction } from './http/clientAddress.js';
 import { httpErrorCode } from './http/errors.js';
@@ -22,6 +23,7 @@ import { refusalSummaryObserver } from './observe/refusalSummary.js';
 import { observeStore } from './observe/store.js';
 import { observeTransport } from './observe/transport.js';
 import type { CercleServer } from './realtime/channels.js';
+import { ConnectionDoor } from './realtime/door.js';
 import { socketPublisher } from './realtime/publisher.js';
 import { attachRealtime } from './realtime/socketServer.js';
 import { wireError } from './rooms/errors.js';
@@ -41,6 +43,8 @@ export type App = {
   http: FastifyInstance;
   io: CercleServer;
   rooms: RoomService;
+  /** Raw connections per address on this node (HT-4). */
+  door: ConnectionDoor;
   /** What the service and the transport tell (metrics, debug log, refusal summary): for other parts to feed too. */
   observer: Observers;
   /** The listener of /metrics when METRICS_PORT gives it a port of its own (main.ts listens on it). */
@@ -132,22 +136,39 @@ export async function buildApp({ config, store: bareStore, circles, logger }: Ap
       await metricsHttp.register(metricsRoute, options);
     }
   }
-  await http.register(roomsApi, {
-    service: rooms,
-    publicUrl: config.PUBLIC_URL,
-    ratePerMinute: config.ROOMS_API_RATE,
-  });
+  // HT-2: per-address limits for the whole deployment (in Redis when there is one).
+  const limitsRedis = config.REDIS_URL
+    ? new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 0 })
+    : null;
+  limitsRedis?.on('error', () => {}); // the limits fall back to memory meanwhile (addressLimits.ts)
+  const limits = new AddressLimits(
+    {
+      joinsPerMinute: config.JOIN_RATE_PER_IP,
+      failuresPerMinute: config.JOIN_FAILURES_PER_IP,
+      apiPerMinute: config.ROOMS_API_RATE,
+    },
+    limitsRedis,
+  );
+  await http.register(roomsApi, { service: rooms, publicUrl: config.PUBLIC_URL, limits });
   const circleService = circles ? new CircleService({ circles, rooms: store, logger }) : null;
   if (circleService) {
     await http.register(circlesApi, {
       service: circleService,
       publicUrl: config.PUBLIC_URL,
-      ratePerMinute: config.ROOMS_API_RATE,
+      limits,
     });
   }
   await http.register(staticClient, { root: config.CLIENT_DIST ?? defaultClientDist });
 
+  // HT-4: raw connections counted per address before any login, refused at the upgrade beyond the cap.
+  const door = new ConnectionDoor({
+    maxPerAddress: config.MAX_CONNECTIONS_PER_IP,
+    loginTimeoutMs: config.LOGIN_TIMEOUT_MS,
+    trust: trustFunction(config.TRUST_PROXY),
+    refused: () => observer.handshake('too_many_connections'),
+  });
   const io: CercleServer = new SocketServer(http.server, {
+    allowRequest: door.allowRequest,
     transports: ['websocket'],
     serveClient: false,
     // Well above the application's own text limits, well below Socket.IO's 1 MB default.
@@ -163,8 +184,9 @@ export async function buildApp({ config, store: bareStore, circles, logger }: Ap
     } as unknown as Parameters<CercleServer['adapter']>[0]);
   }
 
+  door.attach(io.engine as unknown as Parameters<ConnectionDoor['attach']>[0]);
   rooms.publisher = socketPublisher(io, { multiNode: adapterClients !== null });
-  const realtime = attachRealtime({ io, service: rooms, config, logger, observer });
+  const realtime = attachRealtime({ io, service: rooms, config, logger, observer, limits, door });
   observeTransport(io, observer, circles ? (code) => circles.circleOfRoom(code) : undefined);
 
   const timers = new TimerPoller(store, {
@@ -189,6 +211,7 @@ export async function buildApp({ config, store: bareStore, circles, logger }: Ap
       observer.close();
       adapterClients?.pub.disconnect();
       adapterClients?.sub.disconnect();
+      limitsRedis?.disconnect();
       circleService?.stop();
       await circles?.close();
       await store.close();
@@ -196,7 +219,7 @@ export async function buildApp({ config, store: bareStore, circles, logger }: Ap
     return closing;
   };
 
-  return { http, io, rooms, observer, metricsHttp, close };
+  return { http, io, rooms, door, observer, metricsHttp, close };
 }
 
 /**

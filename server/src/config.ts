@@ -58,6 +58,8 @@ export const configSchema = z.object({
         .min(1),
     ),
   MAX_CONNECTIONS_PER_IP: intFrom(1, 10_000).default(50),
+  /** How long a connection may stay open without logging in to a room (HT-4). */
+  LOGIN_TIMEOUT_MS: intFrom(200, 60_000).default(5_000),
   SHUTDOWN_TIMEOUT_MS: intFrom(100, 60_000).default(5_000),
   CLIENT_DIST: z.string().optional(),
   /** Joins (first join or resume) one address may start per minute; the same number may come at once. */

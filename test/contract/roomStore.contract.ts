@@ -6,6 +6,7 @@ import {
   type StepDecision,
   type StoredRoom,
   StoreUnavailableError,
+  TIMER_LEASE_MS,
 } from '../../server/src/store/interface.js';
 import { TimerPoller } from '../../server/src/store/timers.js';
 import { sealedOf } from '../support/sealed.js';
@@ -67,6 +68,13 @@ const appendIfNotEmpty =
   (item: string) =>
   (r: TestRoom): TestDecision =>
     r.items.length > 0 ? append(item)(r) : { ok: false, code: 'wrong_status', message: 'empty' };
+const withCancel =
+  (timerId: string) =>
+  (r: TestRoom): TestDecision => ({
+    ok: true,
+    room: { ...r, version: r.version + 1 },
+    effects: [{ type: 'cancel_timer', timerId } as { type: string }],
+  });
 const withTimer =
   (timerId: string, at: number) =>
   (r: TestRoom): TestDecision => ({
@@ -354,13 +362,53 @@ export function registerRoomStoreContract(name: string, create: () => Promise<St
     });
 
     describe('timers', () => {
-      it('a scheduled timer is claimed once it is due, and only once', async () => {
+      it('[TM-10] a due timer is leased to one claimer; not fired within the lease, it is claimed again', async () => {
         const code = newCode();
+        const other = await harness.open();
         await store.create(room(code));
         await store.scheduleTimer(code, 't1', 1_000);
         expect(await store.claimDueTimers(999, 10)).toEqual([]);
         expect(await store.claimDueTimers(1_000, 10)).toEqual([{ code, timerId: 't1', at: 1_000 }]);
-        expect(await store.claimDueTimers(5_000, 10)).toEqual([]);
+        // Leased until 1,000 + TIMER_LEASE_MS: nobody else gets it meanwhile.
+        expect(await other.claimDueTimers(1_000 + TIMER_LEASE_MS - 1, 10)).toEqual([]);
+        // Its firing was never stored (the claimer died, the store stalled): claimable again, once.
+        expect(await other.claimDueTimers(1_000 + TIMER_LEASE_MS, 10)).toEqual([
+          { code, timerId: 't1', at: 1_000 + TIMER_LEASE_MS },
+        ]);
+        expect(await store.claimDueTimers(1_000 + TIMER_LEASE_MS, 10)).toEqual([]);
+      });
+
+      it('[TM-9] a write that cancels a claimed timer (its firing) removes it for good', async () => {
+        const code = newCode();
+        await store.create(room(code));
+        await store.apply(code, 'arm', withTimer('t1', 1_000));
+        expect(await store.claimDueTimers(1_000, 10)).toHaveLength(1);
+        await store.apply(code, 'fire', withCancel('t1'));
+        expect(await store.claimDueTimers(1_000_000, 10)).toEqual([]);
+        if (harness.timerMembers) expect(await harness.timerMembers()).not.toContain(`${code}|t1`);
+      });
+
+      it('[TM-9] in one batch, a timer scheduled then cancelled is gone; cancelTimer forgets one', async () => {
+        const code = newCode();
+        await store.create(room(code));
+        await Promise.all([
+          store.apply(code, 'a', withTimer('t1', 1_000)),
+          store.apply(code, 'b', withCancel('t1')),
+          store.apply(code, 'c', withTimer('t2', 2_000)),
+          store.apply(code, 'd', withTimer('t3', 3_000)),
+        ]);
+        await store.cancelTimer(code, 't3');
+        expect(await store.claimDueTimers(10_000, 10)).toEqual([{ code, timerId: 't2', at: 2_000 }]);
+      });
+
+      it('[TM-9] the timers of a room that expired are dropped, not fired', async () => {
+        const code = newCode();
+        await store.create(room(code));
+        await store.apply(code, 'arm', withTimer('t1', 1_000));
+        await harness.elapse(harness.ttlSeconds * 1000 + 1_000);
+        expect(await store.load(code)).toBeNull();
+        expect(await store.claimDueTimers(Date.now() + harness.ttlSeconds * 1000 + 10_000, 10)).toEqual([]);
+        if (harness.timerMembers) expect(await harness.timerMembers()).not.toContain(`${code}|t1`);
       });
 
       it('schedule_timer effects are scheduled by the apply that decided them', async () => {
@@ -467,7 +515,7 @@ export function registerRoomStoreContract(name: string, create: () => Promise<St
         }
       });
 
-      it('a handler that fails with StoreUnavailableError gets its timer back', async () => {
+      it('[TM-10] a timer whose handler fails (not stored) is fired again once its lease ends', async () => {
         const code = newCode();
         await store.create(room(code));
         let calls = 0;

@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RoomStore, StepDecision, StoredRoom } from '../../server/src/store/interface.js';
+import { describe, expect, it } from 'vitest';
+import {
+  type RoomStore,
+  type StepDecision,
+  type StoredRoom,
+  TIMER_LEASE_MS,
+} from '../../server/src/store/interface.js';
 import { SqliteRoomStore } from '../../server/src/store/sqlite/roomStore.js';
 import { registerRoomStoreContract } from './roomStore.contract.js';
 
@@ -31,4 +37,29 @@ registerRoomStoreContract('sqlite', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('SqliteRoomStore timers across a crash', () => {
+  it('[TM-10] a timer claimed and not fired before the process died is claimed again after a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cercle-lease-'));
+    try {
+      const first = SqliteRoomStore.open<StoredRoom, StepDecision>(dir, { sweepIntervalMs: 0 });
+      await first.create({ code: 'LEASE', version: 0 });
+      await first.scheduleTimer('LEASE', 't1', 1_000);
+      expect(await first.claimDueTimers(1_000, 10)).toEqual([{ code: 'LEASE', timerId: 't1', at: 1_000 }]);
+      // The process dies here, between the claim (committed) and the firing.
+      await first.close();
+      const second = SqliteRoomStore.open<StoredRoom, StepDecision>(dir, { sweepIntervalMs: 0 });
+      try {
+        expect(await second.claimDueTimers(1_000 + TIMER_LEASE_MS - 1, 10)).toEqual([]);
+        expect(await second.claimDueTimers(1_000 + TIMER_LEASE_MS, 10)).toEqual([
+          { code: 'LEASE', timerId: 't1', at: 1_000 + TIMER_LEASE_MS },
+        ]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

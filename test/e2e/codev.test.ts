@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { axeViolations } from '../support/axe.js';
 import {
   desktop,
   downloadText,
@@ -16,6 +17,10 @@ import { eventually, serverAndBrowser } from '../support/e2e.js';
 const phaseName = (page: Page) => page.locator('#phase-name');
 const board = (page: Page) => page.getByTestId('board');
 const cardTexts = (page: Page) => board(page).locator('.card .text');
+/** PG-6: no WCAG 2.1 AA violation (axe-core) on what these pages show now. */
+async function accessible(...pages: Page[]): Promise<void> {
+  for (const page of pages) expect(await axeViolations(page), page.url()).toEqual([]);
+}
 
 describe('a co-development session in real browsers', () => {
   const live = serverAndBrowser();
@@ -33,6 +38,7 @@ describe('a co-development session in real browsers', () => {
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     await eventually(() => f.locator('html').getAttribute('lang')).toBe('fr');
     await screenshot(f, 'home-desktop');
+    await accessible(f);
     await f.getByLabel('Votre prénom').fill('Fanny');
     await f.getByLabel('Titre (facultatif)').fill('Groupe managers, séance 3');
     await f.getByRole('button', { name: 'Créer la séance' }).click();
@@ -55,7 +61,10 @@ describe('a co-development session in real browsers', () => {
       people.push(person);
       await person.page.goto(link);
       await person.page.getByLabel(/Votre prénom|Your first name/).fill(name);
-      if (name === 'Anne') await screenshot(person.page, 'join-phone');
+      if (name === 'Anne') {
+        await screenshot(person.page, 'join-phone');
+        await accessible(person.page);
+      }
       await person.page.keyboard.press('Enter');
       await person.page.getByTestId('people').waitFor();
       return person;
@@ -79,6 +88,7 @@ describe('a co-development session in real browsers', () => {
     await eve.page.getByRole('heading', { name: 'You are in the waiting room' }).waitFor();
     expect(await eve.page.getByTestId('board').count()).toBe(0);
     await screenshot(eve.page, 'waiting-phone');
+    await accessible(eve.page);
     await f.getByRole('button', { name: 'Faire entrer Eve' }).click();
     await eve.page.getByTestId('people').waitFor();
     await f.getByRole('button', { name: /Déverrouiller l’entrée/ }).click();
@@ -88,6 +98,7 @@ describe('a co-development session in real browsers', () => {
     await eventually(() => f.getByTestId('start-missing').textContent()).toContain('Client');
     await f.getByLabel('Rôle de Claire').selectOption('client');
     await screenshot(f, 'lobby-facilitator-desktop');
+    await accessible(f, anne.page);
     await f.getByRole('button', { name: /Lancer la séance/ }).click();
     for (const p of everyone)
       await eventually(() => phaseName(p.page).textContent()).toMatch(/Exposé|Presentation/);
@@ -98,6 +109,7 @@ describe('a co-development session in real browsers', () => {
       'You listen: the client speaks.',
     );
     for (const p of everyone) expect(await p.page.getByTestId('post-box').count()).toBe(0);
+    await accessible(f, claire.page, anne.page);
     // The same countdown on every screen, from the server's deadline and each page's clock offset.
     const clocks = await Promise.all(
       everyone.map((p) => p.page.getByTestId('phase-timer').locator('.clock').textContent()),
@@ -135,6 +147,7 @@ describe('a co-development session in real browsers', () => {
         'Qui décide du budget ?',
         'Ma directrice.',
       ]);
+    await accessible(f, claire.page, anne.page);
 
     // 3. Contract: the client pins the request.
     await f.getByRole('button', { name: /Étape suivante/ }).click();
@@ -148,6 +161,7 @@ describe('a co-development session in real browsers', () => {
         'Comment regagner la confiance de mon équipe ?',
       );
     }
+    await accessible(f, claire.page, anne.page);
 
     // 4. Consultation: the client listens and has no post box; a forged post from her page is refused.
     await f.getByRole('button', { name: /Étape suivante/ }).click();
@@ -217,6 +231,7 @@ describe('a co-development session in real browsers', () => {
     await screenshot(f, 'consultation-facilitator-desktop');
     // Every control can be named by a screen reader, on the busiest screens.
     for (const p of [f, claire.page, anne.page]) expect(await unnamedControls(p)).toEqual([]);
+    await accessible(f, claire.page, anne.page);
 
     // A reload mid-session puts Bruno back in his seat: same participant, no second seat.
     const before = await seatOf(bruno.page);
@@ -268,6 +283,7 @@ describe('a co-development session in real browsers', () => {
     await eventually(() => f.getByTestId('action-plan').textContent()).toContain('Voir chaque membre');
     await eventually(() => f.getByTestId('confidence-value').textContent()).toContain('8/10');
     await screenshot(claire.page, 'synthesis-client-desktop');
+    await accessible(f, claire.page, anne.page);
 
     // 6. Learning: each shares, a round with a per-speaker time, a review.
     await f.getByRole('button', { name: /Étape suivante/ }).click();
@@ -283,6 +299,7 @@ describe('a co-development session in real browsers', () => {
     await eventually(() => f.getByTestId('learnings').textContent()).toContain('Moyenne 4.0/5');
     await screenshot(anne.page, 'learning-consultant-phone');
     await screenshot(f, 'learning-facilitator-desktop');
+    await accessible(f, claire.page, anne.page);
 
     // The end: everyone gets the record screen; the client downloads hers.
     await f.getByRole('button', { name: /Terminer la séance/ }).click();
@@ -309,6 +326,7 @@ describe('a co-development session in real browsers', () => {
     await screenshot(claire.page, 'record-client-desktop');
     expect(await unnamedControls(claire.page)).toEqual([]);
     await screenshot(anne.page, 'record-consultant-phone');
+    await accessible(f, claire.page, anne.page);
 
     for (const p of people) expect(p.problems, `${p.name}'s page`).toEqual([]);
   });

@@ -64,6 +64,36 @@ describe('live facilitation on the page: one move per intent, nothing typed is l
     await f.getByRole('button', { name: /Lancer la séance/ }).click();
     await eventually(() => phaseName(anne.page).textContent()).toBe('Exposé');
 
+    // Every card button offered is accepted (VW-5): each person clicks every one they see, no refusal.
+    // The first cards and the last one, with every kind of button; "withdraw" only on the last, so the
+    // cards stay for the synthesis.
+    const clickEveryCardButton = async (person: Person) => {
+      const page = person.page;
+      const cards = board(page).locator('.card[data-card-id]');
+      const all = await cards.evaluateAll((els) => els.map((el) => el.getAttribute('data-card-id') ?? ''));
+      const ids = [...new Set([...all.slice(0, 3), ...all.slice(-1)])];
+      for (const [n, id] of ids.entries()) {
+        const card = board(page).locator(`.card[data-card-id="${id}"]`);
+        const names = (await card.locator('.actions button').allTextContents()).map((name) => name.trim());
+        for (const name of names) {
+          if (/^Retirer/.test(name) && (n !== ids.length - 1 || ids.length < 2)) continue;
+          const button = card.locator('.actions button', { hasText: name });
+          if ((await button.count()) !== 1 || !(await button.isEnabled())) continue;
+          await button.click();
+          if (name === 'Modifier') {
+            const area = card.locator('textarea');
+            await area.fill(`${(await area.inputValue()).trim()} (revue)`);
+            await card.getByRole('button', { name: 'Enregistrer' }).click();
+          }
+          await eventually(() => page.locator('.status-pill').count()).toBe(0);
+        }
+      }
+      expect(await page.locator('.toast').allTextContents(), `${person.name}'s refusals`).toEqual([]);
+    };
+    const everyCardButton = async () => {
+      for (const person of [fanny, claire, anne, bruno]) await clickEveryCardButton(person);
+    };
+
     // One move per intent (PH-4, PG-5): a double-click on "next" moves exactly one phase, for everyone.
     const next = f.getByRole('button', { name: /Étape suivante/ });
     await next.dblclick();
@@ -121,6 +151,7 @@ describe('live facilitation on the page: one move per intent, nothing typed is l
     await eventually(() =>
       board(f).locator('.card', { hasText: 'Qui d’autre est au courant ?' }).count(),
     ).toBe(1);
+    await everyCardButton();
     await eventually(() => anneBox.inputValue()).toBe('');
     await anne.page.reload();
     await eventually(() => anneBox.inputValue()).toBe('');
@@ -137,6 +168,7 @@ describe('live facilitation on the page: one move per intent, nothing typed is l
     await eventually(() => anne.page.getByTestId('statement-client_request').textContent()).toBe(
       'Comment dire non à ma directrice ?',
     );
+    await everyCardButton();
 
     // PG-3, PG-6. Consultation, at 360 px with 15 cards on the board: the compact bar keeps the phase, the countdown,
     // "paused" and what to do in view while Anne writes, and the box is one tap away.
@@ -171,36 +203,11 @@ describe('live facilitation on the page: one move per intent, nothing typed is l
     await anne.page.getByTestId('post-box').getByRole('button', { name: 'Publier' }).click();
     await eventually(() => board(f).locator('.card').count()).toBe(16);
 
-    // Every card button offered is accepted (VW-5): each person clicks every one they see, no refusal.
-    // The first cards and the last one, with every kind of button; "withdraw" only on the last, so the
-    // cards stay for the synthesis.
-    const clickEveryCardButton = async (person: Person) => {
-      const page = person.page;
-      const cards = board(page).locator('.card[data-card-id]');
-      const all = await cards.evaluateAll((els) => els.map((el) => el.getAttribute('data-card-id') ?? ''));
-      const ids = [...all.slice(0, 3), ...all.slice(-1)];
-      for (const [n, id] of ids.entries()) {
-        const card = board(page).locator(`.card[data-card-id="${id}"]`);
-        const names = (await card.locator('.actions button').allTextContents()).map((name) => name.trim());
-        for (const name of names) {
-          if (/^Retirer/.test(name) && n !== ids.length - 1) continue;
-          const button = card.locator('.actions button', { hasText: name });
-          if ((await button.count()) !== 1 || !(await button.isEnabled())) continue;
-          await button.click();
-          if (name === 'Modifier') {
-            const area = card.locator('textarea');
-            await area.fill(`${(await area.inputValue()).trim()} (revue)`);
-            await card.getByRole('button', { name: 'Enregistrer' }).click();
-          }
-          await eventually(() => page.locator('.status-pill').count()).toBe(0);
-        }
-      }
-      expect(await page.locator('.toast').allTextContents(), `${person.name}'s refusals`).toEqual([]);
-    };
-    for (const person of [fanny, claire, anne, bruno]) await clickEveryCardButton(person);
+    await everyCardButton();
+    await eventually(() => next.isEnabled()).toBe(true);
     await next.click();
     await eventually(() => phaseName(claire.page).textContent()).toBe('Synthèse et plan d’action');
-    for (const person of [fanny, claire, anne, bruno]) await clickEveryCardButton(person);
+    await everyCardButton();
     // Keep and set aside can be undone.
     await eventually(() =>
       board(claire.page).locator('.card', { hasText: 'Idée n°1' }).first().getAttribute('data-status'),

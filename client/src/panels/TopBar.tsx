@@ -90,7 +90,7 @@ function CompactNow() {
         <button
           type="button"
           class="small primary"
-          aria-label={tl().bar.writeLabel}
+          title={tl().bar.writeLabel}
           onClick={() => {
             const box = document.querySelector<HTMLElement>(
               '[data-compose] :is(textarea, input:not([type=radio], [type=checkbox]))',

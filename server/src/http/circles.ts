@@ -10,17 +10,17 @@ import {
   memberIdSchema,
   openSessionRequestSchema,
 } from '@cercle/shared';
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { CircleService } from '../circles/service.js';
+import type { AddressLimits } from './addressLimits.js';
 import { markdownTexts } from './circleMarkdownTexts.js';
 
 export type CirclesApiOptions = {
   service: CircleService;
   publicUrl: string | undefined;
-  /** Requests per minute from one address, to all circle routes together (the rooms' limit). */
-  ratePerMinute: number;
+  /** ROOMS_API_RATE per address, for the whole deployment, all circle routes together (HT-2). */
+  limits: AddressLimits;
 };
 
 /** Every route of the circles API, as docs/protocol.md lists them (a test keeps both in step). */
@@ -97,16 +97,9 @@ const itemParams = circleParams.extend({ itemId: z.string().regex(/^[A-Za-z0-9_-
  */
 export const circlesApi: FastifyPluginAsync<CirclesApiOptions> = async (
   app,
-  { service, publicUrl, ratePerMinute },
+  { service, publicUrl, limits },
 ) => {
-  await app.register(rateLimit, {
-    max: ratePerMinute,
-    timeWindow: 60_000,
-    errorResponseBuilder: (_req, context) => ({
-      statusCode: context.statusCode,
-      error: { code: 'rate_limited', message: messages.rate_limited },
-    }),
-  });
+  app.addHook('onRequest', limits.apiHook('circles'));
   const link = (req: FastifyRequest, circleId: string, secret: string) =>
     `${publicOrigin(req, publicUrl)}/c/${circleId}#k=${secret}`;
 

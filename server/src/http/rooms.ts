@@ -5,16 +5,16 @@ import {
   recipeSchema,
   roomCodeSchema,
 } from '@cercle/shared';
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { wireError } from '../rooms/errors.js';
 import type { RoomService } from '../rooms/roomService.js';
+import type { AddressLimits } from './addressLimits.js';
 
 export type RoomsApiOptions = {
   service: RoomService;
   publicUrl: string | undefined;
-  /** Requests per minute from one address, to both routes together. */
-  ratePerMinute: number;
+  /** ROOMS_API_RATE per address, for the whole deployment, all these routes together (HT-2). */
+  limits: AddressLimits;
 };
 
 /** The origin people reach this server at: PUBLIC_URL, or the request's own host. */
@@ -27,18 +27,8 @@ function publicOrigin(req: FastifyRequest, publicUrl: string | undefined): strin
  * `POST /api/rooms` opens a room; `GET /api/rooms/:code` tells its public facts. A wrong, ended or
  * locked code gets the same 404. Both are rate-limited per client address.
  */
-export const roomsApi: FastifyPluginAsync<RoomsApiOptions> = async (
-  app,
-  { service, publicUrl, ratePerMinute },
-) => {
-  await app.register(rateLimit, {
-    max: ratePerMinute,
-    timeWindow: 60_000,
-    errorResponseBuilder: (_req, context) => ({
-      statusCode: context.statusCode,
-      error: wireError('rate_limited'),
-    }),
-  });
+export const roomsApi: FastifyPluginAsync<RoomsApiOptions> = async (app, { service, publicUrl, limits }) => {
+  app.addHook('onRequest', limits.apiHook('rooms'));
 
   app.post('/api/rooms', async (req, reply) => {
     const body = createRoomRequestSchema.safeParse(req.body);

@@ -1,6 +1,5 @@
 import type { ClientToServerEvents, ServerToClientEvents } from '@cercle/shared';
 import type { Server, Socket } from 'socket.io';
-import type { TokenBucket } from './tokenBucket.js';
 
 /** Messages between Cercle nodes (through the Redis adapter): each node acts on its own sockets. */
 export interface InterServerEvents {
@@ -14,7 +13,6 @@ export type SocketData = {
   participantId: string;
   /** The client address the limits count against. */
   address: string;
-  commands: TokenBucket;
 };
 
 export type CercleServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

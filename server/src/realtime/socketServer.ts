@@ -11,10 +11,12 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
+import type { AddressLimits } from '../http/addressLimits.js';
 import { clientAddress, trustFunction } from '../http/clientAddress.js';
 import { noObserver, type Observers } from '../observe/observer.js';
 import { CodedError, wireError } from '../rooms/errors.js';
 import type { RoomService, Seat } from '../rooms/roomService.js';
+import { type BudgetKind, FIXED_BUDGETS, SeatBudgets } from './budgets.js';
 import {
   admittedChannel,
   type CercleServer,
@@ -22,34 +24,47 @@ import {
   everyoneChannel,
   seatChannel,
 } from './channels.js';
+import type { ConnectionDoor } from './door.js';
 import { isOriginAllowed } from './origin.js';
-import { KeyedBuckets, TokenBucket } from './tokenBucket.js';
+import { TokenBucket } from './tokenBucket.js';
 
 type RealtimeDeps = {
   io: CercleServer;
   service: RoomService;
   config: Config;
   logger: FastifyBaseLogger;
+  /** Per-address limits of the whole deployment (HT-2). */
+  limits: AddressLimits;
+  /** Counts raw connections per address; told when one logs in (HT-4). */
+  door?: ConnectionDoor;
   /** Told of every handshake, join and command answered (metrics, debug log, refusal summary). */
   observer?: Observers;
   now?: () => number;
 };
 
-/** A refused payload: too-long texts get their own code, so the page can say which limit was hit. */
+/** A payload refused: too-long texts get their own code, so the page can say which limit was hit. */
 function payloadError(error: z.ZodError): ErrorCode {
   const tooLong = error.issues.some((issue) => issue.code === 'too_big' && issue.origin === 'string');
   return tooLong ? 'text_too_long' : 'bad_request';
 }
 
 /**
- * The live transport: handshake (origin, limits, credentials), then for each event validate, dispatch
- * to the room service, acknowledge. No rule of any method is decided here.
+ * Refusals for spent budgets one connection may collect before it is closed (HT-3): a page never comes
+ * near; a flood stops costing anything once its connection is gone (and reconnecting is rate-limited).
+ */
+const STRIKES = { burst: 100, perSecond: 10 };
+
+/**
+ * The live transport: handshake (origin, limits, credentials), then for each event budget, validate,
+ * dispatch to the room service, acknowledge. No rule of any method is decided here.
  */
 export function attachRealtime({
   io,
   service,
   config,
   logger,
+  limits,
+  door,
   observer = noObserver,
   now = Date.now,
 }: RealtimeDeps): {
@@ -62,43 +77,38 @@ export function attachRealtime({
     trustProxy: config.TRUST_PROXY !== undefined,
   };
   const trust = trustFunction(config.TRUST_PROXY);
-  const joinsPerAddress = new KeyedBuckets(config.JOIN_RATE_PER_IP, config.JOIN_RATE_PER_IP / 60);
-  const failuresPerAddress = new KeyedBuckets(config.JOIN_FAILURES_PER_IP, config.JOIN_FAILURES_PER_IP / 60);
   const joinsOverall = new TokenBucket(config.JOIN_RATE_TOTAL * 2, config.JOIN_RATE_TOTAL, now());
-  const connections = new Map<string, number>();
+  const budgets = new SeatBudgets({
+    command: { burst: config.COMMAND_BURST, perSecond: config.COMMAND_RATE },
+    ...FIXED_BUDGETS,
+  });
   let stopping = false;
-
-  const release = (address: string) => {
-    const n = (connections.get(address) ?? 1) - 1;
-    if (n <= 0) connections.delete(address);
-    else connections.set(address, n);
-  };
 
   /** HT-1: the same rule as HTTP's: the nearest address no trusted proxy added. */
   const addressOf = (socket: CercleSocket): string => clientAddress(socket.request, trust);
 
   io.use(async (socket, next) => {
-    let address: string | null = null;
+    const address = addressOf(socket);
+    // A connection closed while its login was in flight (HT-4): whatever seat it got is not left connected.
+    let closed = false;
+    socket.conn.once('close', () => {
+      closed = true;
+      const pending = connectionSeats.get(socket.id);
+      if (!pending) return;
+      connectionSeats.delete(socket.id);
+      void markAwayIfGone(pending.code, pending.seat.participantId);
+    });
     try {
       if (stopping) throw new CodedError('internal');
       if (!isOriginAllowed(socket.handshake.headers, originPolicy))
         throw new CodedError('origin_not_allowed');
-      address = addressOf(socket);
-      const held = connections.get(address) ?? 0;
-      if (held >= config.MAX_CONNECTIONS_PER_IP) {
-        address = null; // not counted, so nothing to release
-        throw new CodedError('too_many_connections');
-      }
-      connections.set(address, held + 1);
-      const t = now();
-      if (!failuresPerAddress.has(address, t) || !joinsPerAddress.take(address, t) || !joinsOverall.take(t)) {
+      if (!joinsOverall.take(now())) throw new CodedError('rate_limited');
+      // HT-2: a guess is counted before it is tried, and given back once the handshake succeeded.
+      if (!(await limits.join(address)) || !(await limits.guess(address))) {
         throw new CodedError('rate_limited');
       }
       const auth = handshakeAuthSchema.safeParse(socket.handshake.auth);
-      if (!auth.success) {
-        failuresPerAddress.take(address, t);
-        throw new CodedError('bad_request');
-      }
+      if (!auth.success) throw new CodedError('bad_request');
       const { code, resumeToken, name, facilitatorKey, locale } = auth.data;
       const outcome = resumeToken
         ? await service.resume(code, resumeToken)
@@ -107,17 +117,18 @@ export function attachRealtime({
           : ({ ok: false, error: wireError('bad_request') } as const);
       observer.join(resumeToken ? 'resume' : 'join', outcome.ok ? 'ok' : outcome.error.code);
       if (!outcome.ok) {
-        if (outcome.error.code !== 'store_unavailable') failuresPerAddress.take(address, now());
+        if (outcome.error.code === 'store_unavailable') await limits.forgive(address);
         throw new CodedError(outcome.error.code);
       }
+      await limits.forgive(address);
       const seat = outcome.value;
-      socket.data = {
-        code,
-        participantId: seat.participantId,
-        address,
-        commands: new TokenBucket(config.COMMAND_BURST, config.COMMAND_RATE, now()),
-      };
+      if (closed) {
+        void markAwayIfGone(code, seat.participantId);
+        throw new CodedError('internal');
+      }
+      socket.data = { code, participantId: seat.participantId, address };
       connectionSeats.set(socket.id, {
+        code,
         seat,
         resumeToken: resumeToken ?? seat.resumeToken ?? '',
         resumed: !!resumeToken,
@@ -125,36 +136,58 @@ export function attachRealtime({
       observer.handshake(seat.admitted ? 'admitted' : 'waiting');
       next();
     } catch (error) {
-      if (address !== null) release(address);
       const coded = error instanceof CodedError ? error : new CodedError('internal');
       if (!(error instanceof CodedError))
         log.error({ event: 'handshake_error', error: errorName(error) }, 'handshake failed');
       observer.handshake(coded.code);
+      // A refused login ends its connection once the refusal went to the transport: no second try on
+      // it, no slot held. The login timeout is the backstop.
+      socket.conn.once('drain', () => socket.conn.close());
       next(coded);
     }
   });
 
   /** What the handshake found, for the connection handler (not kept on socket.data: it holds the token). */
-  const connectionSeats = new Map<string, { seat: Seat; resumeToken: string; resumed: boolean }>();
+  const connectionSeats = new Map<
+    string,
+    { code: string; seat: Seat; resumeToken: string; resumed: boolean }
+  >();
 
   io.on('connection', (socket) => {
     const handshake = connectionSeats.get(socket.id);
     connectionSeats.delete(socket.id);
-    const { code, participantId, address } = socket.data;
+    const { code, participantId } = socket.data;
     if (!handshake) {
       socket.disconnect(true);
       return;
     }
+    door?.loggedIn(socket.conn);
     const isAdmitted = () => socket.rooms.has(admittedChannel(code));
+    const seatKey = `${code}|${participantId}`;
+    budgets.open(seatKey, now());
+    const strikes = new TokenBucket(STRIKES.burst, STRIKES.perSecond, now());
+    /** One more event over its budget: true when the connection is closed for it. */
+    const spent = (kind: BudgetKind): boolean => {
+      if (budgets.take(seatKey, kind, now())) return false;
+      if (!strikes.take(now())) {
+        log.info({ event: 'budget_flood', kind }, 'connection closed: over its budget');
+        socket.disconnect(true);
+      }
+      return true;
+    };
 
     socket.on('disconnect', (reason) => {
-      release(address);
+      budgets.close(seatKey);
       log.debug({ event: 'disconnected', participantId, reason }, 'disconnected');
       if (stopping) return;
       void markAwayIfGone(code, participantId);
     });
 
     socket.on('room:command', async (payload: unknown, ack: unknown) => {
+      if (spent('command')) {
+        if (typeof ack === 'function') ack({ ok: false, error: wireError('rate_limited') });
+        return;
+      }
       if (typeof ack !== 'function') return; // a command without acknowledgement is not a command
       const received = performance.now();
       let type = 'unparsed';
@@ -164,7 +197,6 @@ export function attachRealtime({
         observer.command({ type, outcome, ms: performance.now() - received, participantId });
       };
       if (!isAdmitted()) return answer({ ok: false, error: wireError('waiting_for_admission') });
-      if (!socket.data.commands.take(now())) return answer({ ok: false, error: wireError('rate_limited') });
       const request = commandRequestSchema.safeParse(payload);
       if (!request.success) {
         return answer({ ok: false, error: wireError(payloadError(request.error)) });
@@ -174,17 +206,24 @@ export function attachRealtime({
     });
 
     socket.on('room:sync', async (payload: unknown, ack: unknown) => {
+      if (spent('sync')) {
+        if (typeof ack === 'function') ack({ ok: false, error: wireError('rate_limited') });
+        return;
+      }
       if (typeof ack !== 'function') return;
       const answer = ack as (response: SyncAck) => void;
       if (!syncRequestSchema.safeParse(payload ?? {}).success) {
         return answer({ ok: false, error: wireError('bad_request') });
       }
-      if (!socket.data.commands.take(now())) return answer({ ok: false, error: wireError('rate_limited') });
       const snapshot = await service.snapshot(code, participantId);
       answer(snapshot.ok ? { ok: true, snapshot: snapshot.value } : { ok: false, error: snapshot.error });
     });
 
     socket.on('time:ping', (payload: unknown, ack: unknown) => {
+      if (spent('ping')) {
+        if (typeof ack === 'function') ack({ ok: false, error: wireError('rate_limited') });
+        return;
+      }
       if (typeof ack !== 'function') return;
       const request = pingRequestSchema.safeParse(payload);
       if (!request.success) return ack({ ok: false, error: wireError('bad_request') });
@@ -196,7 +235,9 @@ export function attachRealtime({
       // Own keys only: `toString` or `__proto__` is no event of ours (HT-6).
       if (typeof event === 'string' && Object.hasOwn(clientEventSchemas, event)) return;
       const last = args.at(-1);
-      if (typeof last === 'function') last({ ok: false, error: wireError('bad_request') });
+      const refused = spent('other');
+      if (typeof last === 'function')
+        last({ ok: false, error: wireError(refused ? 'rate_limited' : 'bad_request') });
     });
 
     void welcome(socket, handshake);

@@ -9,9 +9,11 @@ import {
   type EngineCommand,
   type ErrorCode,
   errorCodeSchema,
+  pendingTimerIds,
   type Room,
   type Snapshot,
   type WireError,
+  withTimerCancels,
 } from '@cercle/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import { noObserver, type Observers } from '../observe/observer.js';
@@ -25,7 +27,6 @@ import { RoomBroadcaster, snapshotOf } from './broadcaster.js';
 import { wireError } from './errors.js';
 import type { RoomPublisher } from './publisher.js';
 import { hashSecret, newParticipantId, newRoomCode, newSecret } from './secrets.js';
-import { UnfiredTimers } from './timerRecovery.js';
 
 export { snapshotOf };
 
@@ -79,7 +80,7 @@ const newId = () => randomBytes(9).toString('base64url');
 /**
  * Load, decide, store atomically, publish, run effects. The rules are the engine's (`decide`); this
  * class only moves rooms between the store and the engine; telling people is the broadcaster's
- * (broadcaster.ts), putting back timers whose firing failed the recovery's (timerRecovery.ts).
+ * (broadcaster.ts). Timers are the store's (leases, TM-10) and the poller's (store/timers.ts).
  */
 export class RoomService {
   private readonly broadcaster: RoomBroadcaster;
@@ -90,8 +91,6 @@ export class RoomService {
   private readonly storeTimeoutMs: number;
   private readonly now: () => number;
   private readonly seatGraceMs: number | undefined;
-  /** Claimed timers whose firing was not stored (store unavailable). */
-  private readonly unfired: UnfiredTimers;
 
   constructor(deps: RoomServiceDeps) {
     this.store = deps.store;
@@ -103,10 +102,6 @@ export class RoomService {
     this.storeTimeoutMs = Math.max(deps.storeTimeoutMs, MAX_STORE_WAIT_MS) + 1_000;
     this.now = deps.now ?? Date.now;
     this.broadcaster = new RoomBroadcaster(this.now);
-    this.unfired = new UnfiredTimers(
-      (timer) => this.guard(this.store.scheduleTimer(timer.code, timer.timerId, timer.at)),
-      this.log,
-    );
     // Every stored write is told from here, once, whether or not its callers still wait for it; what
     // `stored` returns (its effects) reaches the write's callers as `handled`.
     this.unsubscribe = this.store.onApplied((code, applied) => this.stored(code, applied));
@@ -239,32 +234,36 @@ export class RoomService {
   }
 
   /**
-   * A due timer claimed by this node: "time is up" (a stale timer is refused by the engine and changes
-   * nothing). When the store is unavailable the firing was not stored: this rejects with
-   * StoreUnavailableError (the poller then puts the timer back), and the node also keeps the timer and
-   * puts it back into the store itself once the store answers again, since the poller's own put-back
-   * fails while the store is down. A timer claimed just before Redis died is so fired after it is back,
-   * on whichever node claims it; the engine applies it once (TM-5).
+   * A due timer leased to this node: "time is up" (a stale timer is refused by the engine and changes
+   * nothing). Its write also removes the timer from the store (TM-9). When the store is unavailable the
+   * firing was not stored: this rejects with StoreUnavailableError and the timer stays in the store, to
+   * be claimed again by any node once its lease ends (TM-10); the engine applies it once (TM-5).
    */
   async fireTimer(code: string, timerId: string, due: number): Promise<void> {
     const result = await this.run(code, null, null, { type: 'time_up', timerId });
     this.observer.timerFired(result.ok ? 'ok' : result.error.code, this.now() - due);
-    if (!result.ok && result.error.code === 'store_unavailable') {
-      this.unfired.keep({ code, timerId, at: due });
-      throw new StoreUnavailableError('time_up not stored');
-    }
-    this.unfired.fired(code, timerId);
+    if (result.ok) return; // stored: its write removed the timer (cancel_timer, TM-9)
+    if (result.error.code === 'store_unavailable') throw new StoreUnavailableError('time_up not stored');
+    if (result.error.code === 'stale_timer') await this.forgetIfStale(code, timerId);
   }
 
-  /** Stops putting unfired timers back (shutdown); those still held are left to the store's TTL. */
+  /**
+   * A firing refused as stale: the timer is dropped from the store if no longer pending (a leftover),
+   * kept if it is only not due yet on this node's clock (its lease brings it back).
+   */
+  private async forgetIfStale(code: string, timerId: string): Promise<void> {
+    try {
+      const room = await this.guard(this.store.load(code));
+      if (room && pendingTimerIds(room).has(timerId)) return;
+      await this.guard(this.store.cancelTimer(code, timerId));
+    } catch {
+      // the lease brings it back and the check runs again
+    }
+  }
+
+  /** Stops telling writes (shutdown). */
   stop(): void {
     this.unsubscribe();
-    this.unfired.stop();
-  }
-
-  /** How many claimed timers wait to go back to the store (for tests and health). */
-  get unfiredTimers(): number {
-    return this.unfired.size;
   }
 
   private async loadRoom(code: string): Promise<Outcome<Room>> {
@@ -291,12 +290,15 @@ export class RoomService {
     // already went out as store_unavailable; the answer waits for the decision's effects.
     const applying = this.store
       .apply(code, commandId, (room) =>
-        decide(room, command, {
-          actor,
-          now,
-          newId,
-          ...(this.seatGraceMs === undefined ? {} : { seatGraceMs: this.seatGraceMs }),
-        }),
+        withTimerCancels(
+          room,
+          decide(room, command, {
+            actor,
+            now,
+            newId,
+            ...(this.seatGraceMs === undefined ? {} : { seatGraceMs: this.seatGraceMs }),
+          }),
+        ),
       )
       .then(async (result) => {
         if (result.status === 'applied') await result.handled;

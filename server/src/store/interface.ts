@@ -11,6 +11,15 @@ export type StoredRoom = { readonly code: string; readonly version: number };
 
 /** An effect the store understands: a deadline at which the host calls decide(time_up{timerId}). */
 export type ScheduleTimerEffect = { type: 'schedule_timer'; timerId: string; at: number };
+/** An effect the store understands: the timer can no longer count (fired, replaced): forget it. */
+export type CancelTimerEffect = { type: 'cancel_timer'; timerId: string };
+
+/**
+ * How long a claimed timer belongs to its claimer (TM-10). If its firing is not stored by then (the
+ * claimer died, the store stalled, the claim's answer was lost), any node claims it again; the engine
+ * refuses a second firing as stale, so it applies once.
+ */
+export const TIMER_LEASE_MS = 1_000;
 
 /** The outcome of one step as the store sees it; the engine's `Decision` has this shape. */
 export type StepDecision<R extends StoredRoom = StoredRoom> =
@@ -44,7 +53,7 @@ export type AppliedBatch<R extends StoredRoom = Room, D extends StepDecision = D
   decisions: Extract<D, { ok: true }>[];
 };
 
-/** A timer whose deadline has passed, claimed by exactly one caller. */
+/** A due timer leased to one caller; `at` is when it became claimable (its deadline, or a lapsed lease). */
 export type DueTimer = { code: string; timerId: string; at: number };
 
 /**
@@ -83,7 +92,8 @@ export interface RoomStore<R extends StoredRoom = Room, D extends StepDecision =
    * Runs `step` on the current room and stores its result atomically (version must become +1).
    * A refusal stores nothing. A `commandId` already applied to this room returns `duplicate`.
    * The decision's `schedule_timer` effects are scheduled in the same atomic write, so a timer is never
-   * lost between the write and a later `scheduleTimer` call (calling it anyway is harmless).
+   * lost between the write and a later `scheduleTimer` call (calling it anyway is harmless); its
+   * `cancel_timer` effects are removed in that write too, so a fired timer is gone with its firing.
    * `step` must be pure: it may run more than once (on a version conflict) and must not mutate its input.
    */
   apply(code: string, commandId: string | null, step: (room: R) => D): Promise<ApplyResult<R, D>>;
@@ -100,8 +110,14 @@ export interface RoomStore<R extends StoredRoom = Room, D extends StepDecision =
   purge(code: string): Promise<void>;
   /** Schedules (or re-schedules) `code|timerId` at `at` (epoch ms); a no-op when the room is gone. */
   scheduleTimer(code: string, timerId: string, at: number): Promise<void>;
-  /** Claims up to `limit` timers due at `now`: each one is returned to exactly one caller, once. */
+  /**
+   * Claims up to `limit` timers due at `now`, each leased to this caller until `now` + the lease (TM-10):
+   * no other caller gets it before. It leaves the set when a write cancels it (its firing, stored); if
+   * none does within the lease, it is claimable again. Timers of rooms that no longer exist are dropped.
+   */
   claimDueTimers(now: number, limit: number): Promise<DueTimer[]>;
+  /** Forgets `code|timerId` (a timer found stale); a no-op when it is not scheduled. */
+  cancelTimer(code: string, timerId: string): Promise<void>;
   /** Tells `listener` of every deadline scheduled through this instance, so a poller can wake at it. */
   onTimerScheduled(listener: (at: number) => void): () => void;
   /** True while the backend answers (for /readyz); never throws. */
@@ -137,6 +153,36 @@ export function scheduleTimerEffects(decision: {
     }
   }
   return timers;
+}
+
+/**
+ * The net change to a room's timers of decisions applied in order: deadlines to set (`code|timerId` ->
+ * at) and timers to forget. A timer scheduled then cancelled by a later decision is only forgotten.
+ */
+export function timerChanges(
+  code: string,
+  decisions: readonly { effects: readonly { type: string }[] }[],
+): { schedule: Map<string, number>; cancel: Set<string> } {
+  const schedule = new Map<string, number>();
+  const cancel = new Set<string>();
+  for (const decision of decisions) {
+    for (const effect of decision.effects) {
+      if (effect.type === 'schedule_timer') {
+        const { timerId, at } = effect as Partial<ScheduleTimerEffect>;
+        if (typeof timerId !== 'string' || typeof at !== 'number' || !Number.isFinite(at)) continue;
+        const member = timerMember(code, timerId);
+        cancel.delete(member);
+        schedule.set(member, at);
+      } else if (effect.type === 'cancel_timer') {
+        const { timerId } = effect as Partial<CancelTimerEffect>;
+        if (typeof timerId !== 'string') continue;
+        const member = timerMember(code, timerId);
+        schedule.delete(member);
+        cancel.add(member);
+      }
+    }
+  }
+  return { schedule, cancel };
 }
 
 /** Throws when a step broke the store's invariants: that is a bug in the step, not a refusal. */

@@ -11,8 +11,8 @@ function script(name: string, source: string): LuaScript {
  * Compare-and-set of one room document `{"gen":…,"version":…,"recent":[…],"room":…}`.
  * KEYS: room key, timers set, turn key.
  * ARGV: mode ('w' write, 'c' check only), expected gen, expected version, new room JSON, ttl seconds,
- * recent limit, node id, turn ms, new version, n, then n command ids, then (deadline, member) pairs for
- * the timers set.
+ * recent limit, node id, turn ms, new version, n, m, then n command ids, then m members to remove from
+ * the timers set (timers the batch cancelled: fired, replaced), then (deadline, member) pairs to add.
  * Replies: {0} not found · {2, current document} conflict · {3} done ·
  * {4} yield (another node has the turn: try again shortly with the same copy).
  *
@@ -45,11 +45,12 @@ local version = doc.version
 local recent = doc.recent
 if type(recent) ~= 'table' then recent = {} end
 local n = tonumber(ARGV[10])
+local m = tonumber(ARGV[11])
 local stale = doc.gen ~= ARGV[2] or tonumber(version) ~= tonumber(ARGV[3])
 if not stale and n > 0 then
   local seen = {}
   for i = 1, #recent do seen[recent[i]] = true end
-  for i = 11, 10 + n do
+  for i = 12, 11 + n do
     if seen[ARGV[i]] then stale = true end
   end
 end
@@ -61,7 +62,7 @@ local turn = redis.call('GET', KEYS[3])
 if turn and turn ~= me then return {4} end
 if turn then redis.call('DEL', KEYS[3]) end
 if ARGV[1] ~= 'w' then return {3} end
-for i = 11, 10 + n do recent[#recent + 1] = ARGV[i] end
+for i = 12, 11 + n do recent[#recent + 1] = ARGV[i] end
 local limit = tonumber(ARGV[6])
 if #recent > limit then
   local kept = {}
@@ -71,7 +72,10 @@ end
 local recentJson = '[]'
 if #recent > 0 then recentJson = cjson.encode(recent) end
 redis.call('SET', KEYS[1], '{"gen":' .. cjson.encode(ARGV[2]) .. ',"version":' .. ARGV[9] .. ',"recent":' .. recentJson .. ',"room":' .. ARGV[4] .. '}', 'EX', ARGV[5])
-for i = 11 + n, #ARGV, 2 do
+for i = 12 + n, 11 + n + m do
+  redis.call('ZREM', KEYS[2], ARGV[i])
+end
+for i = 12 + n + m, #ARGV, 2 do
   redis.call('ZADD', KEYS[2], ARGV[i], ARGV[i + 1])
 end
 return {3}
@@ -89,17 +93,31 @@ return 1
 );
 
 /**
- * KEYS: timers set. ARGV: now, limit. Takes the due members and removes them in one step, so each
- * member goes to exactly one caller. Reply: flat [member, score, member, score, …].
+ * KEYS: timers set. ARGV: now, limit, lease end, room key prefix ('cercle:room:'). Leases the due
+ * members in one step (TM-10): each one's score becomes the lease's end, so no other caller claims it
+ * before; the firing's write removes it (cancel), and one not fired is due again when the lease ends.
+ * A member whose room key is gone (expired, flushed) is removed instead. Reply: flat [member, score, …]
+ * of the leased members with their score before the claim.
+ * The room keys are not declared in KEYS (they are known only once the members are read): fine on one
+ * Redis; a Redis Cluster needs the timers split by hash slot.
  */
 export const claimTimersScript = script(
   'claimTimers',
   `
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
 for i = 1, #due, 2 do
-  redis.call('ZREM', KEYS[1], due[i])
+  local member = due[i]
+  local bar = string.find(member, '|', 1, true)
+  if bar and redis.call('EXISTS', ARGV[4] .. string.sub(member, 1, bar - 1)) == 1 then
+    redis.call('ZADD', KEYS[1], 'XX', ARGV[3], member)
+    out[#out + 1] = member
+    out[#out + 1] = due[i + 1]
+  else
+    redis.call('ZREM', KEYS[1], member)
+  end
 end
-return due
+return out
 `,
 );
 

@@ -8,8 +8,9 @@ import {
   type RoomStore,
   type StepDecision,
   type StoredRoom,
-  scheduleTimerEffects,
+  TIMER_LEASE_MS,
   tellApplied,
+  timerChanges,
   timerMember,
 } from './interface.js';
 
@@ -18,6 +19,8 @@ export type MemoryRoomStoreOptions = {
   ttlSeconds?: number;
   /** How many applied command ids each room remembers for dedup. Default 256. */
   recentLimit?: number;
+  /** How long a claimed timer stays with its claimer (TM-10). Default TIMER_LEASE_MS. */
+  leaseMs?: number;
   /** Epoch ms; tests pass a fake clock. Default Date.now. */
   clock?: () => number;
   /** How often expired rooms are swept from memory; 0 disables the sweep. Default 60,000. */
@@ -41,12 +44,14 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
   private readonly appliedListeners = new Set<AppliedListener<R, D>>();
   private readonly ttlMs: number;
   private readonly recentLimit: number;
+  private readonly leaseMs: number;
   private readonly clock: () => number;
   private readonly sweep: NodeJS.Timeout | null;
 
   constructor(options: MemoryRoomStoreOptions = {}) {
     this.ttlMs = (options.ttlSeconds ?? 86_400) * 1000;
     this.recentLimit = options.recentLimit ?? 256;
+    this.leaseMs = options.leaseMs ?? TIMER_LEASE_MS;
     this.clock = options.clock ?? Date.now;
     const sweepMs = options.sweepIntervalMs ?? 60_000;
     this.sweep = sweepMs > 0 ? setInterval(() => this.sweepExpired(), sweepMs) : null;
@@ -88,7 +93,9 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
       entry.recent.add(commandId);
       if (entry.recent.size > this.recentLimit) entry.recent.delete(entry.recent.values().next().value!);
     }
-    for (const timer of scheduleTimerEffects(decision)) this.setTimer(code, timer.timerId, timer.at);
+    const timers = timerChanges(code, [decision]);
+    for (const member of timers.cancel) this.timers.delete(member);
+    for (const [member, at] of timers.schedule) this.setMember(member, at);
     const applied = decision as Extract<D, { ok: true }>;
     const handled = tellApplied(this.appliedListeners, code, { before, decisions: [applied] });
     return { status: 'applied', before, decision: applied, handled };
@@ -112,12 +119,19 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
   async claimDueTimers(now: number, limit: number): Promise<DueTimer[]> {
     const due: DueTimer[] = [];
     for (const [member, at] of this.timers) {
-      if (at <= now) due.push(parseTimerMember(member, at));
+      if (at > now) continue;
+      const timer = parseTimerMember(member, at);
+      if (this.live(timer.code)) due.push(timer);
+      else this.timers.delete(member);
     }
     due.sort((a, b) => a.at - b.at);
     const claimed = due.slice(0, Math.max(0, limit));
-    for (const timer of claimed) this.timers.delete(timerMember(timer.code, timer.timerId));
+    for (const timer of claimed) this.timers.set(timerMember(timer.code, timer.timerId), now + this.leaseMs);
     return claimed;
+  }
+
+  async cancelTimer(code: string, timerId: string): Promise<void> {
+    this.timers.delete(timerMember(code, timerId));
   }
 
   /** When the room expires unless written or touched before (epoch ms); null when there is none. */
@@ -146,7 +160,11 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
   }
 
   private setTimer(code: string, timerId: string, at: number) {
-    this.timers.set(timerMember(code, timerId), at);
+    this.setMember(timerMember(code, timerId), at);
+  }
+
+  private setMember(member: string, at: number) {
+    this.timers.set(member, at);
     for (const listener of this.listeners) listener(at);
   }
 

@@ -10,12 +10,12 @@ import {
   type StepOutcome as Outcome,
   parseTimerMember,
   type RoomStore,
-  type ScheduleTimerEffect,
   type StepDecision,
   type StoredRoom,
   StoreUnavailableError,
-  scheduleTimerEffects,
+  TIMER_LEASE_MS,
   tellApplied,
+  timerChanges,
   timerMember,
 } from './interface.js';
 import { casRoomScript, claimTimersScript, purgeRoomScript, scheduleTimerScript } from './lua.js';
@@ -53,6 +53,8 @@ export type RedisRoomStoreOptions = {
    * the next one (so a batch on a big room does not hold up the node). At least one step runs. Default 25 ms.
    */
   batchBudgetMs?: number;
+  /** How long a claimed timer stays with its claimer (TM-10). Default TIMER_LEASE_MS. */
+  leaseMs?: number;
   /** Applied command ids remembered per room for dedup. Default 256. */
   recentLimit?: number;
   /** Rooms whose last document this node keeps in memory (least recently used dropped). Default 1,000. */
@@ -120,6 +122,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private readonly maxBatch: number;
   private readonly batchBudgetMs: number;
   private readonly recentLimit: number;
+  private readonly leaseMs: number;
   private readonly cacheSize: number;
   private readonly cache = new Map<string, CachedDoc>();
   /** Commands waiting for their room's drain on this node, in arrival order. */
@@ -183,6 +186,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     this.maxBatch = Math.max(1, options.maxBatch ?? 200);
     this.batchBudgetMs = options.batchBudgetMs ?? 50;
     this.recentLimit = options.recentLimit ?? 256;
+    this.leaseMs = options.leaseMs ?? TIMER_LEASE_MS;
     this.cacheSize = options.cacheSize ?? 1000;
     const logger = options.logger;
     // Connection state changes only, once each way: never keys, codes or room content.
@@ -285,7 +289,11 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   async claimDueTimers(now: number, limit: number): Promise<DueTimer[]> {
     if (limit <= 0) return [];
     const reply = await this.calls.bounded(
-      this.calls.evalScript(claimTimersScript, [this.timersKey], [String(now), String(Math.floor(limit))]),
+      this.calls.evalScript(
+        claimTimersScript,
+        [this.timersKey],
+        [String(now), String(Math.floor(limit)), String(now + this.leaseMs), `${this.prefix}room:`],
+      ),
     );
     const flat = reply as string[];
     const due: DueTimer[] = [];
@@ -295,6 +303,12 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       due.push(parseTimerMember(member, Number(flat[i + 1])));
     }
     return due;
+  }
+
+  async cancelTimer(code: string, timerId: string): Promise<void> {
+    const member = timerMember(code, timerId);
+    this.folded.delete(member);
+    await this.calls.bounded(this.calls.call(() => this.redis.zrem(this.timersKey, member)));
   }
 
   onTimerScheduled(listener: (at: number) => void): () => void {
@@ -402,7 +416,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       }
       // The same copy gives the same outcome: after a yield, the run is sent again as it is.
       if (!run) {
-        run = this.runSteps(doc, batch);
+        run = this.runSteps(code, doc, batch);
         // Out of time for this batch: what did not run goes back to the head of the queue, in order.
         if (run.ran < batch.length) this.requeue(code, batch.splice(run.ran));
       }
@@ -441,10 +455,11 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
           recent,
           room: run.room,
         });
-        for (const timer of run.timers) {
-          this.rememberFolded(timerMember(code, timer.timerId), timer.at);
-          this.notifyTimer(timer.at);
+        for (const [member, at] of run.timers.schedule) {
+          this.rememberFolded(member, at);
+          this.notifyTimer(at);
         }
+        for (const member of run.timers.cancel) this.folded.delete(member);
         // Stored: told before any caller is answered, and whether or not its callers still wait.
         handled = tellApplied(this.appliedListeners, code, { before: run.first, decisions: run.accepted });
       }
@@ -454,11 +469,10 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   }
 
   /** The batch's steps in order on a fresh copy of `doc`; nothing is settled until `settle()`. */
-  private runSteps(doc: CachedDoc, batch: Pending<R, D>[]) {
+  private runSteps(code: string, doc: CachedDoc, batch: Pending<R, D>[]) {
     const outcomes: { pending: Pending<R, D>; outcome: Outcome<R, D> }[] = [];
     const accepted: Extract<D, { ok: true }>[] = [];
     const acceptedIds: string[] = [];
-    const timers: ScheduleTimerEffect[] = [];
     let refusals = 0;
     doc.room ??= JSON.parse(doc.roomJson) as StoredRoom;
     const first = doc.room as R;
@@ -495,7 +509,6 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       outcomes.push({ pending, outcome: { status: 'applied', before: room, decision: ok } });
       accepted.push(ok);
       if (commandId !== null) acceptedIds.push(commandId);
-      timers.push(...scheduleTimerEffects(ok));
       room = ok.room as R; // the step maps R to R: D is only constrained to a StoredRoom
       version = ok.room.version;
     }
@@ -506,7 +519,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       first,
       accepted,
       acceptedIds,
-      timers,
+      timers: timerChanges(code, accepted),
       refusals,
       version,
       room,
@@ -544,8 +557,10 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         String(TURN_MS),
         String(run?.version ?? doc.version),
         String(run?.acceptedIds.length ?? 0),
+        String(write ? run.timers.cancel.size : 0),
         ...(run?.acceptedIds ?? []),
-        ...(run?.timers ?? []).flatMap((t) => [String(t.at), timerMember(code, t.timerId)]),
+        ...(write ? run.timers.cancel : []),
+        ...(write ? [...run.timers.schedule].flatMap(([member, at]) => [String(at), member]) : []),
       ],
     )) as [number, string?];
     switch (reply[0]) {

@@ -1,4 +1,4 @@
-import { type DueTimer, type RoomStore, StoreUnavailableError, timerMember } from './interface.js';
+import { type DueTimer, type RoomStore, timerMember } from './interface.js';
 
 export type TimerPollerOptions = {
   /** How often every node looks for due timers (catches those armed by a node that died). Default 50. */
@@ -15,8 +15,6 @@ export type TimerPollerOptions = {
   clock?: () => number;
   /** Called when a poll or a handler fails. */
   onError?: (error: unknown) => void;
-  /** Times one timer is put back after its handler failed with StoreUnavailableError. Default 10. */
-  maxRetries?: number;
 };
 
 /** setTimeout cannot wait longer than this; later deadlines are left to the polling. */
@@ -25,18 +23,19 @@ const MAX_DELAY_MS = 2_147_483_647;
 /**
  * Fires due timers: polls `claimDueTimers` every `intervalMs` on every node, and also wakes at each
  * deadline this node scheduled (`onTimerScheduled`), so a deadline fires within a few ms on the node
- * that armed it and within `intervalMs` on any other node if that one died. The store's claim hands each
- * timer to one caller only, so across nodes a timer fires once. When the handler rejects with
- * StoreUnavailableError (its command was not stored), the timer is put back at its deadline, a bounded
- * number of times (best effort: if Redis is down, putting it back fails too).
+ * that armed it and within `intervalMs` on any other node if that one died. The store's claim leases each
+ * timer to one caller (TM-10); the handler's write (time is up) removes it. A handler that fails (its
+ * command not stored: the store unavailable) or a node that dies leaves the timer in the store, claimed
+ * again by any node once the lease ends: nothing to put back, and the engine applies it once (TM-5).
+ * A timer this node is still firing when its lease ends and it claims it again is not fired twice here.
  */
 export class TimerPoller {
   private readonly intervalMs: number;
   private readonly batchSize: number;
   private readonly clock: () => number;
   private readonly onError: (error: unknown) => void;
-  private readonly maxRetries: number;
-  private readonly retries = new Map<string, number>();
+  /** Timers this node is firing (`code|timerId`). */
+  private readonly firingNow = new Set<string>();
   private readonly wakeups = new Map<number, NodeJS.Timeout>();
   private interval: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -48,7 +47,7 @@ export class TimerPoller {
   private wake: (() => void) | null = null;
 
   constructor(
-    private readonly store: Pick<RoomStore, 'claimDueTimers' | 'scheduleTimer' | 'onTimerScheduled'>,
+    private readonly store: Pick<RoomStore, 'claimDueTimers' | 'onTimerScheduled'>,
     options: TimerPollerOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 50;
@@ -56,7 +55,6 @@ export class TimerPoller {
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 1_000);
     this.clock = options.clock ?? Date.now;
     this.onError = options.onError ?? (() => {});
-    this.maxRetries = options.maxRetries ?? 10;
   }
 
   start(onDue: (timer: DueTimer) => void | Promise<void>): void {
@@ -133,6 +131,7 @@ export class TimerPoller {
         break;
       }
       for (const timer of due) {
+        if (this.firingNow.has(timerMember(timer.code, timer.timerId))) continue;
         const fired: Promise<void> = this.fire(onDue, timer).finally(() => firing.delete(fired));
         firing.add(fired);
       }
@@ -152,18 +151,13 @@ export class TimerPoller {
 
   private async fire(onDue: (timer: DueTimer) => void | Promise<void>, timer: DueTimer) {
     const member = timerMember(timer.code, timer.timerId);
+    this.firingNow.add(member);
     try {
       await onDue(timer);
-      this.retries.delete(member);
     } catch (error) {
-      this.onError(error);
-      const attempts = (this.retries.get(member) ?? 0) + 1;
-      if (!(error instanceof StoreUnavailableError) || attempts > this.maxRetries) {
-        this.retries.delete(member);
-        return;
-      }
-      this.retries.set(member, attempts);
-      await this.store.scheduleTimer(timer.code, timer.timerId, timer.at).catch(this.onError);
+      this.onError(error); // the timer stays in the store: claimed again when its lease ends
+    } finally {
+      this.firingNow.delete(member);
     }
   }
 }

@@ -64,6 +64,8 @@ export type RoomEventType = RoomEvent['type'];
 export type Effect =
   /** Call decide(time_up{timerId}) at `at` (epoch ms). */
   | { type: 'schedule_timer'; timerId: string; at: number }
+  /** A timer pending before this command no longer is (fired, replaced, paused, ended): forget it (TM-9). */
+  | { type: 'cancel_timer'; timerId: string }
   /** Close this participant's connections. */
   | { type: 'disconnect'; participantId: ParticipantId; reason: 'removed' }
   /** The session is over; with `purge`, delete the room's data now. */

@@ -1,4 +1,5 @@
 export * from './circle-steps.js';
+export { pendingTimerIds, withTimerCancels } from './commands/timing.js';
 export * from './decide.js';
 export * from './events.js';
 export * from './limits.js';

@@ -2,6 +2,7 @@ import type { Decision, Room } from '@cercle/shared';
 import {
   type AppliedListener,
   type ApplyResult,
+  type CancelTimerEffect,
   checkStepResult,
   type DueTimer,
   type RoomStore,
@@ -10,6 +11,7 @@ import {
   type StoredRoom,
   StoreUnavailableError,
   scheduleTimerEffects,
+  TIMER_LEASE_MS,
   tellApplied,
 } from '../interface.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
@@ -19,6 +21,8 @@ export type SqliteRoomStoreOptions = {
   ttlSeconds?: number;
   /** Applied command ids remembered per room for dedup. Default 256. */
   recentLimit?: number;
+  /** How long a claimed timer stays with its claimer (TM-10). Default TIMER_LEASE_MS. */
+  leaseMs?: number;
   /** Epoch ms; tests pass a fake clock. Default Date.now. */
   clock?: () => number;
   /** How often expired rooms are deleted; 0 disables the sweep. Default 60,000. */
@@ -76,6 +80,7 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
   readonly kind = 'sqlite' as const;
   private readonly ttlMs: number;
   private readonly recentLimit: number;
+  private readonly leaseMs: number;
   private readonly clock: () => number;
   private readonly cacheSize: number;
   private readonly cache = new Map<string, Cached>();
@@ -101,6 +106,7 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
   ) {
     this.ttlMs = (options.ttlSeconds ?? 86_400) * 1000;
     this.recentLimit = options.recentLimit ?? 256;
+    this.leaseMs = options.leaseMs ?? TIMER_LEASE_MS;
     this.clock = options.clock ?? Date.now;
     this.cacheSize = options.cacheSize ?? 1000;
     db.exec(SCHEMA);
@@ -121,10 +127,11 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
       setTimer: db.prepare(
         'INSERT INTO room_timers (code, timer_id, at) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM rooms WHERE code = ? AND expires_at > ?) ON CONFLICT (code, timer_id) DO UPDATE SET at = excluded.at',
       ),
-      due: db.prepare<[number, number], { code: string; timer_id: string; at: number }>(
-        'SELECT code, timer_id, at FROM room_timers WHERE at <= ? ORDER BY at, code, timer_id LIMIT ?',
+      due: db.prepare<[number, number, number], { code: string; timer_id: string; at: number; live: number }>(
+        'SELECT t.code, t.timer_id, t.at, r.expires_at > ? AS live FROM room_timers t JOIN rooms r ON r.code = t.code WHERE t.at <= ? ORDER BY t.at, t.code, t.timer_id LIMIT ?',
       ),
-      claim: db.prepare('DELETE FROM room_timers WHERE code = ? AND timer_id = ?'),
+      lease: db.prepare('UPDATE room_timers SET at = ? WHERE code = ? AND timer_id = ?'),
+      cancel: db.prepare('DELETE FROM room_timers WHERE code = ? AND timer_id = ?'),
       expired: db.prepare<[number], { code: string }>('SELECT code FROM rooms WHERE expires_at <= ?'),
       live: db.prepare<[number], { code: string }>('SELECT code FROM rooms WHERE expires_at > ?'),
     };
@@ -186,18 +193,29 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
   }
 
   /**
-   * Claims due timers by deleting their rows in one transaction (one process: each goes to one caller).
-   * The claim is committed before the timer fires; a crash between the two loses that one firing (the
-   * window is one turn of the event loop: the poller fires what it claimed right away).
+   * Claims due timers by moving each row's deadline to the end of its lease, in one transaction (one
+   * process: each goes to one caller). The row stays until the firing's write deletes it (its
+   * `cancel_timer`), so a crash between the claim and the firing loses nothing: after a restart the
+   * lease has lapsed and the row is claimed again (TM-10). Rows of expired rooms are deleted.
    */
   async claimDueTimers(now: number, limit: number): Promise<DueTimer[]> {
     if (limit <= 0) return [];
-    const rows = this.read(() => this.sql.due.all(now, Math.floor(limit)));
+    const rows = this.read(() => this.sql.due.all(this.clock(), now, Math.floor(limit)));
     if (rows.length === 0) return []; // no write, no fsync: the poller asks ten times a second
+    const until = now + this.leaseMs;
     this.write(() => {
-      for (const row of rows) this.sql.claim.run(row.code, row.timer_id);
+      for (const row of rows) {
+        if (row.live) this.sql.lease.run(until, row.code, row.timer_id);
+        else this.sql.cancel.run(row.code, row.timer_id);
+      }
     });
-    return rows.map((row) => ({ code: row.code, timerId: row.timer_id, at: row.at }));
+    return rows
+      .filter((row) => row.live)
+      .map((row) => ({ code: row.code, timerId: row.timer_id, at: row.at }));
+  }
+
+  async cancelTimer(code: string, timerId: string): Promise<void> {
+    this.write(() => this.sql.cancel.run(code, timerId));
   }
 
   onTimerScheduled(listener: (at: number) => void): () => void {
@@ -252,6 +270,7 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
     const written = new Map<string, { current: Cached; before: R; decisions: Extract<D, { ok: true }>[] }>();
     const missing = new Set<string>();
     const timers: { code: string; timerId: string; at: number }[] = [];
+    const cancels: { code: string; timerId: string }[] = [];
     try {
       this.db.transaction(() => {
         for (const pending of batch) {
@@ -295,6 +314,10 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
             seen.current = next;
             seen.decisions.push(ok);
           } else written.set(code, { current: next, before, decisions: [ok] });
+          for (const effect of ok.effects) {
+            if (effect.type === 'cancel_timer')
+              cancels.push({ code, timerId: (effect as CancelTimerEffect).timerId });
+          }
           for (const timer of scheduleTimerEffects(ok)) timers.push({ code, ...timer });
           outcomes.push({ pending, outcome: { status: 'applied', before, decision: ok } });
         }
@@ -307,8 +330,10 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
             code,
           );
         }
+        // In order: a timer scheduled by one command and cancelled by a later one of the turn is gone.
         for (const timer of timers)
           this.sql.setTimer.run(timer.code, timer.timerId, timer.at, timer.code, now);
+        for (const timer of cancels) this.sql.cancel.run(timer.code, timer.timerId);
       })();
     } catch (error) {
       // Nothing of this turn is stored: the copies in memory may be ahead of the file, drop them.

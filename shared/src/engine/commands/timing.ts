@@ -79,6 +79,40 @@ export function setAutoAdvance(room: Room, cmd: Cmd<'set_auto_advance'>): Outcom
 }
 
 /**
+ * TM-9: the timer ids whose `time_up` would count now (see `timeUp`): every seat's grace timer, and
+ * while the session runs the phase timer's and the round's. Any other id is stale.
+ */
+export function pendingTimerIds(room: Room): Set<string> {
+  const ids = new Set<string>();
+  for (const seat of Object.values(room.participants)) if (seat.grace) ids.add(seat.grace.timerId);
+  if (room.status === 'running') {
+    if (room.timer?.timerId) ids.add(room.timer.timerId);
+    const roundTimer = room.floor.round?.timer.timerId;
+    if (roundTimer) ids.add(roundTimer);
+  }
+  return ids;
+}
+
+/**
+ * TM-9: the decision with a `cancel_timer` for each timer pending before it and not after (fired,
+ * replaced by add_time or resume, paused, its phase or round over, its seat back), so the host's set of
+ * deadlines holds only those that can still count, however often time is added. The host applies this
+ * to each accepted decision (the engine's handlers return only what they schedule).
+ */
+export function withTimerCancels<D extends { ok: true; room: Room; effects: Effect[] } | { ok: false }>(
+  before: Room,
+  decision: D,
+): D {
+  if (!decision.ok) return decision;
+  const was = pendingTimerIds(before);
+  if (was.size === 0) return decision;
+  const now = pendingTimerIds(decision.room);
+  const cancels: Effect[] = [];
+  for (const timerId of was) if (!now.has(timerId)) cancels.push({ type: 'cancel_timer', timerId });
+  return cancels.length === 0 ? decision : { ...decision, effects: [...decision.effects, ...cancels] };
+}
+
+/**
  * TM-5: the host fires `time_up` with the id it was given. Only the pending id counts; any other is
  * stale and changes nothing. TM-7: with auto-advance, the room moves on to the next phase (or speaker).
  */

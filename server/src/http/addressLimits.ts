@@ -1,0 +1,101 @@
+import type { FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  RLWrapperTimeouts,
+} from 'rate-limiter-flexible';
+
+export type AddressLimitSettings = {
+  /** Handshakes (join or resume) per address per minute. */
+  joinsPerMinute: number;
+  /** Refused handshakes (wrong code, token or key) per address per minute. */
+  failuresPerMinute: number;
+  /** Requests to /api/rooms and /api/circles per address per minute. */
+  apiPerMinute: number;
+};
+
+/** A Redis answer slower than this falls back to this node's own count (HT-2). */
+const REDIS_LIMIT_TIMEOUT_MS = 200;
+
+/**
+ * HT-2: the per-address limits of the whole deployment. With Redis they are counted in Redis
+ * (rate-limiter-flexible, one atomic script per count) so every node sees the same counts; without it,
+ * in this process's memory (one node). If Redis is slow or down, each node counts in memory meanwhile:
+ * the limits then hold per node, and nothing waits on Redis.
+ */
+export class AddressLimits {
+  private readonly joins: RateLimiterAbstract;
+  private readonly failures: RateLimiterAbstract;
+  private readonly api: RateLimiterAbstract;
+
+  constructor(settings: AddressLimitSettings, redis: Redis | null) {
+    const make = (name: string, points: number): RateLimiterAbstract => {
+      const options = { keyPrefix: `cercle:limit:${name}`, points, duration: 60 };
+      const memory = new RateLimiterMemory(options);
+      if (!redis) return memory;
+      const shared = new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory });
+      return new RLWrapperTimeouts({
+        limiter: shared,
+        timeoutMs: REDIS_LIMIT_TIMEOUT_MS,
+        insuranceLimiter: new RateLimiterMemory({ ...options, keyPrefix: `${options.keyPrefix}:t` }),
+      }) as unknown as RateLimiterAbstract;
+    };
+    this.joins = make('join', settings.joinsPerMinute);
+    this.failures = make('fail', settings.failuresPerMinute);
+    this.api = make('api', settings.apiPerMinute);
+  }
+
+  /** Takes one handshake from the address's allowance; false when none is left. */
+  join(address: string): Promise<boolean> {
+    return take(this.joins, address);
+  }
+
+  /**
+   * A guess is counted before it is tried (HT-2): one failure is taken first, so handshakes in flight
+   * cannot outrun the limit; `forgive` gives it back once the handshake succeeded.
+   */
+  guess(address: string): Promise<boolean> {
+    return take(this.failures, address);
+  }
+
+  async forgive(address: string): Promise<void> {
+    await this.failures.reward(address, 1).catch(() => {});
+  }
+
+  /** One request to an API (`rooms`, `circles`: each its own allowance). */
+  apiRequest(api: string, address: string): Promise<boolean> {
+    return take(this.api, `${api}|${address}`);
+  }
+
+  /**
+   * A Fastify hook refusing a request over its address's allowance with 429 `rate_limited` (through the
+   * app's error handler, which logs it at info). The address is Fastify's `req.ip` (HT-1).
+   */
+  apiHook(api: string) {
+    return async (req: FastifyRequest): Promise<void> => {
+      if (!(await this.apiRequest(api, req.ip))) throw new RateLimitedError();
+    };
+  }
+}
+
+class RateLimitedError extends Error {
+  readonly statusCode = 429;
+  constructor() {
+    super('rate limited');
+    this.name = 'RateLimitedError';
+  }
+}
+
+async function take(limiter: RateLimiterAbstract, key: string): Promise<boolean> {
+  try {
+    await limiter.consume(key, 1);
+    return true;
+  } catch (result) {
+    if (result instanceof RateLimiterRes) return false;
+    // The store failed and its insurance too: let the request through rather than refuse everyone.
+    return true;
+  }
+}

@@ -195,6 +195,11 @@ describe('facilitation in real browsers: anonymous cards, seats that drop, remov
     await anne.page.getByPlaceholder(/pour vous seul/).fill('Penser à rappeler Paul.');
     await anne.page.getByRole('button', { name: 'Ajouter au carnet' }).click();
     await eventually(() => anne.page.locator('.logbook-list li').count()).toBe(1);
+    // A half-written card stays in her browser as a draft (PG-1)... until the room is erased.
+    await anne.page.getByTestId('post-box').locator('textarea').fill('Brouillon jamais envoyé');
+    const draftKeys = (page: Page) =>
+      page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('cercle.draft.')));
+    await eventually(() => draftKeys(anne.page)).toHaveLength(1);
     await f.getByRole('button', { name: /Clore et tout effacer/ }).click();
     await f
       .getByRole('alertdialog')
@@ -206,6 +211,7 @@ describe('facilitation in real browsers: anonymous cards, seats that drop, remov
       await p.getByTestId('record').waitFor();
       await p.getByTestId('purged-notice').waitFor();
     }
+    await eventually(() => draftKeys(anne.page)).toEqual([]);
     const record = await downloadText(anne.page, () => anne.page.getByTestId('download-record').click());
     expect(record.name).toMatch(/\.md$/);
     expect(record.text).toContain('Atelier du mardi');

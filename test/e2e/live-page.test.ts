@@ -184,6 +184,7 @@ describe('live facilitation on the page: one move per intent, nothing typed is l
     const bar = anne.page.getByTestId('compact-now');
     await eventually(() => bar.textContent()).toContain('En pause');
     expect(await bar.textContent()).toContain('Consultation');
+    expect(await bar.textContent()).toContain((await anne.page.getByTestId('doing').textContent()) ?? '?');
     await anne.page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     await bar.getByRole('button', { name: 'Écrire' }).click();
     await eventually(() =>
@@ -202,6 +203,26 @@ describe('live facilitation on the page: one move per intent, nothing typed is l
     await f.getByRole('button', { name: /Reprendre/ }).click();
     await anne.page.getByTestId('post-box').getByRole('button', { name: 'Publier' }).click();
     await eventually(() => board(f).locator('.card').count()).toBe(16);
+    // A card posted while the connection is down, then the page reloaded before it came back: the
+    // command went with the old page, the words did not. They wait on the shelf and go back in the box.
+    await bruno.page.evaluate(() =>
+      (window as unknown as { __cercle: { offline: (on: boolean) => void } }).__cercle.offline(true),
+    );
+    await bruno.page.getByTestId('post-box').locator('textarea').fill('Écrit hors ligne');
+    await bruno.page.getByTestId('post-box').getByRole('button', { name: 'Publier' }).click();
+    await eventually(() => bruno.page.getByTestId('post-box').locator('textarea').inputValue()).toBe('');
+    await bruno.page.reload();
+    await eventually(() => shelf(bruno.page).locator('.kept-draft .text').textContent()).toBe(
+      'Écrit hors ligne',
+    );
+    await shelf(bruno.page).getByRole('button', { name: 'Remettre dans la zone' }).click();
+    await eventually(() => bruno.page.getByTestId('post-box').locator('textarea').inputValue()).toBe(
+      'Écrit hors ligne',
+    );
+    expect(await shelf(bruno.page).count()).toBe(0);
+    await bruno.page.getByTestId('post-box').getByRole('button', { name: 'Publier' }).click();
+    await eventually(() => board(f).locator('.card', { hasText: 'Écrit hors ligne' }).count()).toBe(1);
+    await eventually(() => board(f).locator('.card').count()).toBe(17);
 
     await everyCardButton();
     await eventually(() => next.isEnabled()).toBe(true);

@@ -12,6 +12,7 @@ import {
 import { batch } from '@preact/signals';
 import { io, type Socket } from 'socket.io-client';
 import { recordClockSample, resetClockSamples, seedClock } from '../state/clock.js';
+import { forgetDrafts } from '../state/drafts.js';
 import {
   endReason,
   failures,
@@ -200,7 +201,11 @@ export function joinRoom(code: string, name?: string): void {
       stage.value = 'closed';
     });
     if (reason !== 'ended') forgetSeat(code);
-    if (reason === 'purged') markGone(code);
+    if (reason === 'purged') {
+      markGone(code);
+      // Erased means erased: the drafts this browser kept for the room go too (PG-1).
+      forgetDrafts(code);
+    }
   });
 
   s.on('server:shutdown', () => {

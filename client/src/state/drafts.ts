@@ -65,6 +65,34 @@ function ensureLoaded(): void {
 }
 
 /** Stores a draft; an empty one is dropped, unless `keepEmpty` (a box emptied on purpose over a fallback). */
+/** Erases every draft of a room from this browser (the room was erased: nothing of it stays, AP/OP rules). */
+export function forgetDrafts(code: string): void {
+  const s = storage();
+  const p = prefix(code);
+  try {
+    const keys: string[] = [];
+    for (let i = 0; s && i < s.length; i++) {
+      const key = s.key(i);
+      if (key?.startsWith(p)) keys.push(key);
+    }
+    for (const key of keys) s?.removeItem(key);
+  } catch {
+    // storage blocked: nothing was kept there
+  }
+  if (loadedFor === code) drafts.value = {};
+}
+
+// Another tab of this browser in the same room: its typing shows here too, so neither overwrites the other.
+window.addEventListener('storage', (event) => {
+  const p = loadedFor ? prefix(loadedFor) : null;
+  if (!p || !event.key?.startsWith(p)) return;
+  const key = event.key.slice(p.length);
+  const next = { ...drafts.value };
+  if (event.newValue === null) delete next[key];
+  else next[key] = event.newValue;
+  drafts.value = next;
+});
+
 function put(key: string, text: string, keepEmpty = false): void {
   ensureLoaded();
   const next = { ...drafts.value };

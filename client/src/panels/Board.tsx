@@ -153,6 +153,8 @@ function CardItem({ card }: { card: CardView }) {
   const own = isMine(card);
   const text = textOf(card);
   const author = card.anonymous ? t().board.anonymousAuthor : own ? t().board.byYou : nameOf(card.authorId);
+  const authorRole =
+    card.anonymous || own || !card.authorId ? null : (view.value?.participants[card.authorId]?.role ?? null);
   const phaseName = view.value?.phases.find((p) => p.id === card.phaseId);
   // Every button comes from the policy for this very card (VW-5): nothing drawn is then refused.
   const mayKeep = !own && permitted({ type: 'keep_card', cardId: card.id });
@@ -190,6 +192,12 @@ function CardItem({ card }: { card: CardView }) {
       )}
       <div class="meta">
         <span>{author}</span>
+        {/* RM-9: a name always comes with its role, so no one passes for the facilitator. */}
+        {authorRole && (
+          <span class="badge role" data-role={authorRole}>
+            {t().roles[authorRole]}
+          </span>
+        )}
         {phaseName && <span>· {loc(phaseName.name)}</span>}
         {card.hidden && own && <span class="badge warn">{tp().silent.hiddenMine}</span>}
         {starred && <span class="badge star">★ {tp().stars.starred}</span>}

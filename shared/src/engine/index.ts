@@ -3,6 +3,7 @@ export { pendingTimerIds, withTimerCancels } from './commands/timing.js';
 export * from './decide.js';
 export * from './events.js';
 export * from './limits.js';
+export { isRoleName, nameSkeleton, normaliseName } from './names.js';
 export { ID_PATTERN, isWireId, own } from './own.js';
 export * from './patch.js';
 export {

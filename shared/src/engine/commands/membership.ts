@@ -1,6 +1,7 @@
 import type { Command, SystemCommand } from '../../protocol/commands.js';
 import type { Effect, RoomEvent } from '../events.js';
 import { MAX_PARTICIPANTS, TEXT_LIMITS, TIMER_TOLERANCE_MS } from '../limits.js';
+import { isRoleName, nameSkeleton, normaliseName } from '../names.js';
 import { own } from '../own.js';
 import { admittedSeats, keyHolder, roleCount } from '../permissions.js';
 import { refuse } from '../refusal.js';
@@ -58,11 +59,15 @@ export function join(room: Room, cmd: Cmd<'join'>, ctx: DecideContext): Outcome 
     ]);
   }
 
-  const displayName = cmd.displayName.trim();
+  // RM-9: the name as people will see it; a look-alike of a name in the room, or a role's name, is taken.
+  const displayName = normaliseName(cmd.displayName);
   const nameRefusal = checkText(displayName, TEXT_LIMITS.displayName, 'name');
   if (nameRefusal) return nameRefusal;
-  const folded = displayName.toLocaleLowerCase();
-  if (Object.values(room.participants).some((p) => p.displayName.toLocaleLowerCase() === folded)) {
+  const skeleton = nameSkeleton(displayName);
+  if (
+    isRoleName(displayName) ||
+    Object.values(room.participants).some((p) => nameSkeleton(p.displayName) === skeleton)
+  ) {
     return refuse('name_taken', 'Someone in the room already has this name.');
   }
   const withKey = cmd.facilitatorKeyHash !== undefined;

@@ -25,7 +25,8 @@ export const TIMER_TOLERANCE_MS = 1_000;
 export const TEXT_LIMITS = {
   displayName: 40,
   card: 500,
-  statement: 300,
+  // RD-3: a synthesis or a coachee's review runs to a few paragraphs.
+  statement: 2000,
   actionWhat: 200,
   actionByWhen: 60,
   actionWithWhom: 120,

@@ -328,7 +328,8 @@ export class CircleService {
     // The same seat id from any device and any concurrent entry (a second join is a return, RM-2); the
     // room's follow-up items were given to it before anyone entered (CS-1).
     const participantId = seatParticipantId(circle, seatId, code);
-    const displayName = member?.name ?? name ?? (circle.locale === 'fr' ? 'Animation' : 'Facilitator');
+    // Not a role's word (RM-9): the badge beside the name says the role.
+    const displayName = member?.name ?? name ?? (circle.locale === 'fr' ? 'Animation' : 'Facilitation');
     const joined = await this.step(code, null, {
       type: 'join',
       participantId,

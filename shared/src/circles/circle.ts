@@ -157,7 +157,7 @@ export type Circle = z.infer<typeof circleSchema>;
 
 export type CircleRefusal = {
   ok: false;
-  code: 'invalid' | 'not_found' | 'forbidden' | 'limit_reached' | 'wrong_status';
+  code: 'invalid' | 'not_found' | 'forbidden' | 'limit_reached' | 'wrong_status' | 'name_taken';
   message: string;
 };
 export type CircleOutcome = { ok: true; circle: Circle } | CircleRefusal;

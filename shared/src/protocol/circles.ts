@@ -95,6 +95,7 @@ export const circleErrorCodes = [
   'not_yours', // a follow-up item of another member
   'invalid', // well-formed but meaningless here (unknown member, blank title, ...)
   'limit_reached', // members, sessions or follow-up items
+  'name_taken', // a member's name that is a role's, or looks like another member's (RM-9)
   'wrong_status', // a session that cannot be opened now, a session that is not open
   'room_not_found', // the session's room has ended or expired
   'rate_limited',

@@ -394,6 +394,7 @@ export const en: Texts = {
     rate_limited: 'Too many requests: wait a moment.',
     too_many_connections: 'Too many connections from this network.',
     store_unavailable: 'The server could not save it: try again.',
+    id_reused: 'Not saved: this action clashed with an earlier one. Try again.',
     origin_not_allowed: 'This page is not allowed to connect.',
     waiting_for_admission: 'The facilitator must let you in first.',
     not_found: 'Nothing here.',

@@ -398,6 +398,7 @@ export const fr = {
     rate_limited: 'Trop de demandes : patientez un instant.',
     too_many_connections: 'Trop de connexions depuis ce réseau.',
     store_unavailable: 'Le serveur n’a pas pu enregistrer : réessayez.',
+    id_reused: 'Non enregistré : cette action en recoupe une précédente. Réessayez.',
     origin_not_allowed: 'Cette page n’est pas autorisée à se connecter.',
     waiting_for_admission: 'L’animateur doit d’abord vous faire entrer.',
     not_found: 'Rien ici.',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Decision, Room } from '@cercle/shared';
-import { Redis } from 'ioredis';
+import { connectClient, type RedisClient, type RedisTarget, redisClient } from '../cluster/connection.js';
 import {
   type AppliedListener,
   type ApplyResult,
@@ -154,31 +154,23 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   /** The connection of `versions` (made on first use). */
   private watch: { redis: Redis; calls: RedisCalls } | null = null;
 
-  /** Connects to `url` and resolves once Redis is ready; rejects with StoreUnavailableError otherwise. */
+  /** Connects to `target` (one Redis or a cluster) and resolves once ready; rejects with StoreUnavailableError otherwise. */
   static async connect<R extends StoredRoom = Room, D extends StepDecision = Decision>(
-    url: string,
+    target: RedisTarget,
     options: RedisRoomStoreOptions = {},
   ): Promise<RedisRoomStore<R, D>> {
-    const redis = new Redis(url, {
-      lazyConnect: true,
-      // Fail fast instead of queueing: a command that cannot be sent now rejects now.
-      enableOfflineQueue: false,
-      // The calls made in one turn of the event loop (under load, the next batches of every room whose
-      // write was answered in that turn) go to Redis as one write instead of one each.
-      enableAutoPipelining: true,
-      // A command in flight when the connection drops is rejected, never silently re-sent later.
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      // A backstop only: the watchdog answers callers when Redis stops answering (see the class comment).
-      commandTimeout: options.commandTimeoutMs ?? options.maxWaitMs ?? MAX_STORE_WAIT_MS,
-      connectTimeout: 1000,
-      retryStrategy: (attempt) => Math.min(50 * attempt, 500),
+    // Fail fast instead of queueing, never re-send a command in flight (cluster/connection.ts). The calls
+    // made in one turn of the event loop (under load, the next batches of every room whose write was
+    // answered in that turn) go to Redis as one write. commandTimeout is a backstop only: the watchdog
+    // answers callers when Redis stops answering (see the class comment).
+    const redis = redisClient(target, {
+      autoPipelining: true,
+      commandTimeoutMs: options.commandTimeoutMs ?? options.maxWaitMs ?? MAX_STORE_WAIT_MS,
     });
     const store = new RedisRoomStore<R, D>(redis, options);
     try {
-      await redis.connect();
+      await connectClient(redis);
     } catch (error) {
-      redis.disconnect();
       throw new StoreUnavailableError('Redis is unreachable', { cause: error });
     }
     return store;
@@ -186,7 +178,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
 
   /** Wraps a client made by `connect` (or one with the same failure options). */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: RedisRoomStoreOptions = {},
   ) {
     this.ttlSeconds = options.ttlSeconds ?? 86_400;

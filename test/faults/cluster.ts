@@ -42,7 +42,11 @@ export const timeUps = (p: TestParticipant) =>
   p.patches.flatMap((patch) => patch.events).filter((e: RoomEvent) => e.type === 'time_up');
 
 /** Polls `check` every 20 ms until true; throws after `ms`. */
-export async function until(check: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  ms: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);

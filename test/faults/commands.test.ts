@@ -47,7 +47,9 @@ describe('faults: commands', () => {
     // 1,000 other commands (time added and taken back), in batches.
     for (let i = 0; i < 1_000; i += 100) {
       const acks = await Promise.all(
-        Array.from({ length: 100 }, (_, k) => eve.send({ type: 'add_time', ms: (i + k) % 2 ? -1_000 : 1_000 })),
+        Array.from({ length: 100 }, (_, k) =>
+          eve.send({ type: 'add_time', ms: (i + k) % 2 ? -1_000 : 1_000 }),
+        ),
       );
       expect(acks.every((ack) => ack.ok)).toBe(true);
     }
@@ -85,6 +87,8 @@ describe('faults: commands', () => {
     expect(await f.send({ type: 'end', purge: true })).toMatchObject({ ok: true });
     const purgedAt = Date.now();
     await until(() => !diskText(redis.dir).includes(canary), 65_000, 'the canary gone from the disk');
-    console.log(`purged canary gone from Redis's append-only file ${Date.now() - purgedAt} ms after the purge`);
+    console.log(
+      `purged canary gone from Redis's append-only file ${Date.now() - purgedAt} ms after the purge`,
+    );
   }, 90_000);
 });

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { join, nextEvent, type TestParticipant } from '../support/clients.js';
-import { sealedOf } from '../support/sealed.js';
 import { type RedisServer, startRedisServer } from '../support/redisServer.js';
+import { sealedOf } from '../support/sealed.js';
 import type { ServerProcess } from '../support/serverProcess.js';
 import { startedPair, startNode, stopNode, until } from './cluster.js';
 
@@ -41,7 +41,11 @@ describe('faults: delivery', () => {
     const reader = await join(b.url, { code, resumeToken: eve.resumeToken }, 'Eve on B');
     people.push(reader);
     const stored = reader.version;
-    await until(() => olga.version >= stored, 2_000 - (Date.now() - stoppedAt), 'Olga caught up with the store');
+    await until(
+      () => olga.version >= stored,
+      2_000 - (Date.now() - stoppedAt),
+      'Olga caught up with the store',
+    );
     console.log(
       `burst cut by SIGTERM: ${stored} versions stored, Olga (other node) at ${olga.version} ${Date.now() - stoppedAt} ms after the stop`,
     );

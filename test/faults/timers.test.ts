@@ -96,7 +96,9 @@ describe('faults: timers', () => {
       10_000,
       'every timer fired on node B',
     );
-    console.log(`timers claimed by a node killed at once: all ${rooms.length} fired ${Date.now() - diedAt} ms later`);
+    console.log(
+      `timers claimed by a node killed at once: all ${rooms.length} fired ${Date.now() - diedAt} ms later`,
+    );
     await new Promise((r) => setTimeout(r, 2_000));
     await Promise.all(back.map((p) => p.sync()));
     // Once each: "time is up" (+1) and nothing more, whatever the leases did meanwhile.

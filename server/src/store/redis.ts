@@ -152,7 +152,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private lastRewriteAt = 0;
   private rewriteTimer: NodeJS.Timeout | null = null;
   /** The connection of `versions` (made on first use). */
-  private watch: { redis: Redis; calls: RedisCalls } | null = null;
+  private watch: { redis: RedisClient; calls: RedisCalls } | null = null;
 
   /** Connects to `target` (one Redis or a cluster) and resolves once ready; rejects with StoreUnavailableError otherwise. */
   static async connect<R extends StoredRoom = Room, D extends StepDecision = Decision>(
@@ -392,7 +392,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     });
   }
 
-  private watchConnection(): { redis: Redis; calls: RedisCalls } {
+  private watchConnection(): { redis: RedisClient; calls: RedisCalls } {
     if (!this.watch) {
       const redis = this.redis.duplicate();
       redis.on('error', () => {}); // the command connection logs Redis's state

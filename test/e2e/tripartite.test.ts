@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { desktop, openPerson, screenshot } from '../support/browser.js';
+import { axeViolations } from '../support/axe.js';
 import { eventually, serverAndBrowser } from '../support/e2e.js';
 
 describe('a tripartite closing meeting', () => {
@@ -23,6 +24,7 @@ describe('a tripartite closing meeting', () => {
     // Seeded indicators cannot be edited or withdrawn.
     expect(await board.getByRole('button', { name: /Modifier|Retirer/ }).count()).toBe(0);
     await screenshot(page, 'closing-lobby-desktop');
+    expect(await axeViolations(page)).toEqual([]);
     expect(coach.problems).toEqual([]);
   });
 });

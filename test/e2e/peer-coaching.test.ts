@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { axeViolations } from '../support/axe.js';
 import {
   desktop,
   downloadText,
@@ -9,7 +10,6 @@ import {
   phone,
   screenshot,
 } from '../support/browser.js';
-import { axeViolations } from '../support/axe.js';
 import { eventually, serverAndBrowser } from '../support/e2e.js';
 
 const phaseName = (page: Page) => page.locator('#phase-name');

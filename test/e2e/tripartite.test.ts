@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { desktop, openPerson, screenshot } from '../support/browser.js';
 import { axeViolations } from '../support/axe.js';
+import { desktop, openPerson, screenshot } from '../support/browser.js';
 import { eventually, serverAndBrowser } from '../support/e2e.js';
 
 describe('a tripartite closing meeting', () => {

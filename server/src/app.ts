@@ -1,11 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import helmet from '@fastify/helmet';
-import { RedisAdapter } from '@socket.io/redis-adapter';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { Redis } from 'ioredis';
 import { Server as SocketServer } from 'socket.io';
 import { CircleService } from './circles/service.js';
 import type { CircleStore } from './circles/store.js';
+import { type ClusterSeam, clusterSeam, type FanOut } from './cluster/seam.js';
 import type { Config } from './config.js';
 import { AddressLimits } from './http/addressLimits.js';
 import { circlesApi } from './http/circles.js';
@@ -37,12 +36,16 @@ export type AppDeps = {
   /** Circles (and the circles API) when given; openCircleStore opens the one beside `store`. */
   circles?: CircleStore;
   logger: FastifyBaseLogger;
+  /** Single node or several (cluster/seam.ts); by default the one the configuration gives. */
+  cluster?: ClusterSeam;
 };
 
 export type App = {
   http: FastifyInstance;
   io: CercleServer;
   rooms: RoomService;
+  /** The fan-out between nodes; null on a single node. */
+  fanOut: FanOut | null;
   /** Raw connections per address on this node (HT-4). */
   door: ConnectionDoor;
   /** What the service and the transport tell (metrics, debug log, refusal summary): for other parts to feed too. */
@@ -56,7 +59,13 @@ export type App = {
 const defaultClientDist = fileURLToPath(new URL('../../client/dist/', import.meta.url));
 
 /** Builds the whole server without listening: tests and main.ts both start from here. */
-export async function buildApp({ config, store: bareStore, circles, logger }: AppDeps): Promise<App> {
+export async function buildApp({
+  config,
+  store: bareStore,
+  circles,
+  logger,
+  cluster = clusterSeam(config),
+}: AppDeps): Promise<App> {
   // The observers of this node: a new one is one file under observe/ and one line here.
   const observers: Observer[] = [debugLogObserver(logger), refusalSummaryObserver(logger)];
   const metrics = config.METRICS_TOKEN ? metricsObserver() : null;
@@ -140,9 +149,7 @@ export async function buildApp({ config, store: bareStore, circles, logger }: Ap
     }
   }
   // HT-2: per-address limits for the whole deployment (in Redis when there is one).
-  const limitsRedis = config.REDIS_URL
-    ? new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 0 })
-    : null;
+  const limitsRedis = cluster.limitsClient();
   limitsRedis?.on('error', () => {}); // the limits fall back to memory meanwhile (addressLimits.ts)
   const limits = new AddressLimits(
     {
@@ -178,17 +185,11 @@ export async function buildApp({ config, store: bareStore, circles, logger }: Ap
     maxHttpBufferSize: 64 * 1024,
   });
 
-  // Several nodes: broadcasts go through Redis pub/sub (classic adapter: see docs/protocol.md).
-  const adapterClients = config.REDIS_URL ? adapterRedisClients(config.REDIS_URL, logger) : null;
-  if (adapterClients) {
-    const { pub, sub } = adapterClients;
-    io.adapter(function adapter(nsp: unknown) {
-      return new EchoSkippingAdapter(nsp, pub, sub, { requestsTimeout: 2_000 });
-    } as unknown as Parameters<CercleServer['adapter']>[0]);
-  }
+  // Several nodes: broadcasts reach the nodes that have someone in the room (cluster/seam.ts).
+  const fanOut = await cluster.fanOut(io, logger);
 
   door.attach(io.engine as unknown as Parameters<ConnectionDoor['attach']>[0]);
-  rooms.publisher = socketPublisher(io, { multiNode: adapterClients !== null });
+  rooms.publisher = socketPublisher(io, { multiNode: fanOut !== null });
   const realtime = attachRealtime({ io, service: rooms, config, logger, observer, limits, door });
   observeTransport(io, observer, circles ? (code) => circles.circleOfRoom(code) : undefined);
 
@@ -212,8 +213,7 @@ export async function buildApp({ config, store: bareStore, circles, logger }: Ap
       await http.close();
       await metricsHttp?.close();
       observer.close();
-      adapterClients?.pub.disconnect();
-      adapterClients?.sub.disconnect();
+      await fanOut?.close();
       limitsRedis?.disconnect();
       circleService?.stop();
       await circles?.close();
@@ -222,7 +222,7 @@ export async function buildApp({ config, store: bareStore, circles, logger }: Ap
     return closing;
   };
 
-  return { http, io, rooms, door, observer, metricsHttp, close };
+  return { http, io, rooms, fanOut, door, observer, metricsHttp, close };
 }
 
 /**
@@ -250,59 +250,4 @@ function pageDirectives(config: Config) {
     upgradeInsecureRequests: null,
     formAction: ["'self'"],
   };
-}
-
-/**
- * The classic Redis adapter, minus one cost: every broadcast this node publishes comes back to it from
- * Redis (it subscribes to the rooms it has sockets in), and the adapter decodes the whole message before
- * it sees its own id and drops it. Here a message that starts with this node's id is dropped undecoded.
- * The adapter encodes `[uid, packet, opts]` with msgpack: a 3-array (0x93), then the 6-character uid as
- * a fixstr (0xa6 + 6 bytes). Anything else goes to the adapter as before.
- */
-class EchoSkippingAdapter extends RedisAdapter {}
-type OnMessage = (this: RedisAdapter, pattern: unknown, channel: unknown, msg: unknown) => void;
-const ownPrefixes = new WeakMap<RedisAdapter, Buffer>();
-// `onmessage` is private in the adapter's types; the constructor binds it from the prototype chain.
-const adapterOnMessage = (RedisAdapter.prototype as unknown as { onmessage: OnMessage }).onmessage;
-Object.defineProperty(EchoSkippingAdapter.prototype, 'onmessage', {
-  value: function onmessage(this: RedisAdapter, pattern: unknown, channel: unknown, msg: unknown) {
-    let own = ownPrefixes.get(this);
-    if (!own) {
-      own = Buffer.concat([Buffer.from([0x93, 0xa6]), Buffer.from(String(this.uid), 'latin1')]);
-      ownPrefixes.set(this, own);
-    }
-    if (Buffer.isBuffer(msg) && msg.length > own.length && msg.subarray(0, own.length).equals(own)) return;
-    adapterOnMessage.call(this, pattern, channel, msg);
-  } satisfies OnMessage,
-});
-
-/** Separate publisher and subscriber connections for the adapter (a subscribed connection can do nothing else). */
-function adapterRedisClients(url: string, logger: FastifyBaseLogger) {
-  // Auto-pipelining: the PUBLISHes made in one turn of the event loop (every patch told after the store's
-  // replies read in that turn) go to Redis as one write, instead of one socket write each.
-  const pub = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    enableAutoPipelining: true,
-  });
-  const sub = new Redis(url, { maxRetriesPerRequest: null });
-  // The adapter does not wait for its publishes: while Redis is down one fails at once and is dropped here
-  // (clients catch up with room:sync), instead of becoming an unhandled rejection.
-  const publish = pub.publish.bind(pub) as (channel: string, message: string) => Promise<number>;
-  pub.publish = ((channel: string, message: string) => {
-    const sent = publish(channel, message);
-    sent.catch(() => {});
-    return sent;
-  }) as typeof pub.publish;
-  let down = false;
-  for (const client of [pub, sub]) {
-    client.on('error', (error: Error) => {
-      if (!down) logger.warn({ event: 'adapter_redis_error', error: error.name }, 'adapter lost Redis');
-      down = true;
-    });
-    client.on('ready', () => {
-      down = false;
-    });
-  }
-  return { pub, sub };
 }

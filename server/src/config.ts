@@ -11,9 +11,29 @@ export const configSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
+  /**
+   * A Redis Cluster instead of one Redis: some of its nodes as `host:port`, comma-separated (the others
+   * are discovered). Not together with REDIS_URL.
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const nodes = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const parsed = nodes.map((node) => /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/.exec(node));
+      if (nodes.length === 0 || parsed.some((m) => m === null || Number(m[2]) > 65535)) {
+        ctx.addIssue({ code: 'custom', message: 'give host:port pairs separated by commas' });
+        return z.NEVER;
+      }
+      return parsed.map((m) => ({ host: m![1]!.replace(/^\[|\]$/g, ''), port: Number(m![2]) }));
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ROOM_TTL_SECONDS: intFrom(60, 60 * 60 * 24 * 30).default(86_400),
-  /** Without REDIS_URL: the folder of the embedded database (created on first start). */
+  /** Without REDIS_URL or REDIS_CLUSTER_NODES: the folder of the embedded database (created on first start). */
   DATA_DIR: z.string().min(1).default('./data'),
   /** How long a circle is kept after its last activity. */
   CIRCLE_RETENTION_DAYS: intFrom(1, 3650).default(365),
@@ -89,6 +109,13 @@ export type Config = z.infer<typeof configSchema>;
 
 /** Settings that only make sense together. */
 const checkedSchema = configSchema.superRefine((config, ctx) => {
+  if (config.REDIS_URL !== undefined && config.REDIS_CLUSTER_NODES !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['REDIS_CLUSTER_NODES'],
+      message: 'set REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a cluster), not both',
+    });
+  }
   if (config.METRICS_PORT !== undefined && config.METRICS_TOKEN === undefined) {
     ctx.addIssue({
       code: 'custom',

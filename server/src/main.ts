@@ -1,8 +1,8 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
+import { clusterSeam } from './cluster/seam.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
-import { openCircleStore, openStore } from './openStore.js';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -16,9 +16,10 @@ async function main() {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const store = await openStore(config, logger);
-  const circles = await openCircleStore(config);
-  const app = await buildApp({ config, store, circles, logger });
+  const cluster = clusterSeam(config);
+  const store = await cluster.openStore(logger);
+  const circles = await cluster.openCircleStore();
+  const app = await buildApp({ config, store, circles, logger, cluster });
 
   // One way out, whatever the cause: a signal (exit 0), or an uncaught exception or unhandled rejection
   // (exit 1). Either way people are told `server:shutdown` and the sockets, HTTP server and store are

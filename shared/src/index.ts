@@ -1,6 +1,7 @@
 export * from './circles/index.js';
 export * from './engine/index.js';
 export * from './logbook/sealed.js';
+export * from './markdown/text.js';
 export * from './protocol/circles.js';
 export * from './protocol/commands.js';
 export * from './protocol/errors.js';
@@ -9,3 +10,4 @@ export * from './protocol/http.js';
 export * from './protocol/patchSequence.js';
 export * from './protocol/recipe.js';
 export * from './recipes/index.js';
+export * from './record/index.js';

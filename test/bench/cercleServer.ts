@@ -11,12 +11,13 @@ installRedisCounter();
 const { buildApp } = await import('../../server/src/app.js');
 const { loadConfig } = await import('../../server/src/config.js');
 const { createLogger } = await import('../../server/src/log.js');
-const { openStore } = await import('../../server/src/openStore.js');
+const { clusterSeam } = await import('../../server/src/cluster/seam.js');
 
 const config = loadConfig(process.env);
 const logger = createLogger(config.LOG_LEVEL);
-const store = await openStore(config, logger);
-const app = await buildApp({ config, store, logger });
+const cluster = clusterSeam(config);
+const store = await cluster.openStore(logger);
+const app = await buildApp({ config, store, logger, cluster });
 const url = await app.http.listen({ port: 0, host: '127.0.0.1' });
 
 serveRpc({

@@ -202,6 +202,43 @@ export function registerRoomStoreContract(name: string, create: () => Promise<St
         expect((await other.load(code))!.items).toEqual(['a']);
       });
 
+      it('[SR-1] a retry after 1,000 other commands, on another node, is still a duplicate', async () => {
+        const code = newCode();
+        const other = await harness.open();
+        await store.create(room(code));
+        expect((await store.apply(code, 'first', append('first'), 'fp-1')).status).toBe('applied');
+        const others = await Promise.all(
+          Array.from({ length: 1_000 }, (_, i) => store.apply(code, `o${i}`, append(`o${i}`), `fp-o${i}`)),
+        );
+        expect(others.every((r) => r.status === 'applied')).toBe(true);
+        expect(await other.apply(code, 'first', append('first'), 'fp-1')).toEqual({
+          status: 'duplicate',
+          version: 1_001,
+        });
+        expect(await store.apply(code, 'first', append('first'), 'fp-1')).toEqual({
+          status: 'duplicate',
+          version: 1_001,
+        });
+        expect((await store.load(code))!.items.filter((item) => item === 'first')).toHaveLength(1);
+      });
+
+      it('[SR-1] the same id with another fingerprint (payload, sender) is refused as reused, on any node', async () => {
+        const code = newCode();
+        const other = await harness.open();
+        await store.create(room(code));
+        await other.load(code);
+        expect((await store.apply(code, 'id-1', append('a'), 'alice:post a')).status).toBe('applied');
+        expect(await other.apply(code, 'id-1', append('b'), 'alice:post b')).toEqual({ status: 'reused' });
+        expect(await store.apply(code, 'id-1', append('a'), 'bob:post a')).toEqual({ status: 'reused' });
+        // In one batch too: the second of two commands with one id is refused.
+        const [x, y] = await Promise.all([
+          store.apply(code, 'id-2', append('x'), 'fp-x'),
+          store.apply(code, 'id-2', append('y'), 'fp-y'),
+        ]);
+        expect([x!.status, y!.status]).toEqual(['applied', 'reused']);
+        expect((await other.load(code))!.items).toEqual(['a', 'x']);
+      });
+
       it('commands without an id are never taken for duplicates', async () => {
         const code = newCode();
         await store.create(room(code));

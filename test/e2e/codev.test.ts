@@ -296,7 +296,7 @@ describe('a co-development session in real browsers', () => {
     await anne.page.getByRole('button', { name: '4 sur 5' }).click();
     await anne.page.getByRole('button', { name: 'Envoyer mon évaluation' }).click();
     await eventually(() => f.getByTestId('learnings').textContent()).toContain('Asking before advising.');
-    await eventually(() => f.getByTestId('learnings').textContent()).toContain('Moyenne 4.0/5');
+    await eventually(() => f.getByTestId('learnings').textContent()).toContain('Moyenne 4,0/5');
     await screenshot(anne.page, 'learning-consultant-phone');
     await screenshot(f, 'learning-facilitator-desktop');
     await accessible(f, claire.page, anne.page);
@@ -311,9 +311,10 @@ describe('a co-development session in real browsers', () => {
     const record = await downloadText(claire.page, () => claire.page.getByTestId('download-record').click());
     expect(record.name).toMatch(/\.md$/);
     expect(record.text).toContain('Comment regagner la confiance de mon équipe ?');
-    expect(record.text).toContain(suggestions[0]);
-    expect(record.text).toContain(suggestions[2]);
-    expect(record.text).not.toContain(suggestions[1]);
+    // RD-2: every suggestion, with its status and its author.
+    expect(record.text).toMatch(new RegExp(`- ${suggestions[0]} — _retenue · \\w+`));
+    expect(record.text).toMatch(new RegExp(`- ${suggestions[2]} — _retenue · \\w+`));
+    expect(record.text).toMatch(new RegExp(`- ${suggestions[1]} — _mise de côté · \\w+`));
     expect(record.text).toContain('Voir chaque membre de l’équipe en tête\\-à\\-tête'.replace(/\\/g, ''));
     expect(record.text).toContain('8/10');
     const logbook = await downloadText(claire.page, () =>

@@ -99,28 +99,22 @@ describe('RedisRoomStore', () => {
     }
   });
 
-  it('stores one key per room: JSON with the room and the last 256 command ids, with the TTL set', async () => {
+  it('[SR-1] stores a room as one JSON key (header first) and its command ids in a hash, both with the TTL', async () => {
     const store = await open({ ttlSeconds: 120 });
     await store.create({ code: 'LAYOUT', version: 0, text: [] });
-    for (let i = 0; i < 300; i++) await store.apply('LAYOUT', `c${i}`, write('x'));
-    const doc = JSON.parse((await admin.get('cercle:room:LAYOUT'))!) as { room: Note; recent: string[] };
-    expect(doc.room.version).toBe(300);
-    expect(doc.recent).toHaveLength(256);
-    expect(doc.recent.at(-1)).toBe('c299');
-    expect(doc.recent[0]).toBe('c44');
-    const pttl = await admin.pttl('cercle:room:LAYOUT');
-    expect(pttl).toBeGreaterThan(110_000);
-    expect(pttl).toBeLessThanOrEqual(120_000);
-  });
-
-  it('keeps the header (gen, version, recent ids) before the room', async () => {
-    const store = await open();
-    await store.create({ code: 'HEADER', version: 0, text: [] });
-    await store.apply('HEADER', 'h1', write('x'));
-    const raw = (await admin.get('cercle:room:HEADER'))!;
+    for (let i = 0; i < 300; i++) await store.apply('LAYOUT', `c${i}`, write('x'), `fp${i}`);
+    const raw = (await admin.get('cercle:room:LAYOUT'))!;
     // The script decodes what comes before `,"room":` only: the room must come last.
-    expect(raw).toMatch(/^\{"gen":"[0-9a-f]+","version":1,"recent":\["h1"\],"room":\{/);
-    expect(JSON.parse(raw).room).toEqual({ code: 'HEADER', version: 1, text: ['x'] });
+    expect(raw).toMatch(/^\{"gen":"[0-9a-f]+","version":300,"room":\{/);
+    expect((JSON.parse(raw) as { room: Note }).room.version).toBe(300);
+    const ids = await admin.hgetall('cercle:room:LAYOUT:ids');
+    expect(Object.keys(ids)).toHaveLength(300);
+    expect(ids.c0).toBe('fp0');
+    for (const key of ['cercle:room:LAYOUT', 'cercle:room:LAYOUT:ids']) {
+      const pttl = await admin.pttl(key);
+      expect(pttl).toBeGreaterThan(110_000);
+      expect(pttl).toBeLessThanOrEqual(120_000);
+    }
   });
 
   it('falls back to EVAL when Redis has forgotten the scripts (NOSCRIPT)', async () => {

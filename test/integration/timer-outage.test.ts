@@ -2,9 +2,9 @@ import { Writable } from 'node:stream';
 import type { RoomEvent } from '@cercle/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../server/src/app.js';
+import { clusterSeam } from '../../server/src/cluster/seam.js';
 import { loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/log.js';
-import { openStore } from '../../server/src/openStore.js';
 import { type EngineStore, RoomService } from '../../server/src/rooms/roomService.js';
 import { type DueTimer, StoreUnavailableError } from '../../server/src/store/interface.js';
 import { createRoom, join, type TestParticipant } from '../support/clients.js';
@@ -33,7 +33,7 @@ describe('a timer due while Redis dies', () => {
       TIMER_POLL_MS: '50',
     });
     const logger = createLogger(config.LOG_LEVEL, new Writable({ write: (_c, _e, done) => done() }));
-    const store = await openStore(config, logger);
+    const store = await clusterSeam(config).openStore(logger);
     // The real store, with a hook right after a claim returned due timers.
     const hooked = new Proxy(store, {
       get(target, prop) {

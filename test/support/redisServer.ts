@@ -83,16 +83,19 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
+ * `cluster`: a Redis Cluster node (test/support/redisCluster.ts joins them), its cluster state in its folder.
  * `durable`: every command is written to the append-only file before Redis answers
  * (`appendfsync always`), so a SIGKILL loses nothing acknowledged and `restart()` brings the rooms
  * back: for the outage tests, where "acknowledged means stored" is the point.
  */
 export async function startRedisServer(
-  options: { startTimeoutMs?: number; durable?: boolean } = {},
+  options: { startTimeoutMs?: number; durable?: boolean; cluster?: boolean } = {},
 ): Promise<RedisServer> {
   const binary = findRedisBinary();
   installExitHook();
   const port = await freePort();
+  // A cluster node also listens on a bus port (by default port + 10,000, which may be taken): a free one.
+  const busPort = options.cluster ? await freePort() : 0;
   const dir = mkdtempSync(join(tmpdir(), 'cercle-redis-'));
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
   let child: ChildProcess | null = null;
@@ -105,6 +108,9 @@ export async function startRedisServer(
       [
         ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir],
         ...(options.durable ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+        ...(options.cluster
+          ? ['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-node-timeout', '2000']
+          : []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { type App, buildApp } from '../../server/src/app.js';
+import { clusterSeam } from '../../server/src/cluster/seam.js';
 import { loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/log.js';
-import { openCircleStore, openStore } from '../../server/src/openStore.js';
 import { testClientDist } from './browser.js';
 
 export type TestServer = {
@@ -42,9 +42,10 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
   });
   const logger = createLogger(config.LOG_LEVEL, sink);
-  const store = await openStore(config, logger);
-  const circles = await openCircleStore(config);
-  const app = await buildApp({ config, store, circles, logger });
+  const cluster = clusterSeam(config);
+  const store = await cluster.openStore(logger);
+  const circles = await cluster.openCircleStore();
+  const app = await buildApp({ config, store, circles, logger, cluster });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const address = app.http.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

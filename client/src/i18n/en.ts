@@ -109,12 +109,6 @@ export const en: Texts = {
     indicator: 'an indicator',
     note: 'a note',
   },
-  statements: {
-    client_request: 'The client’s request',
-    organisation_request: 'The organisation’s request',
-    coachee_request: 'The coachee’s request',
-    synthesis: 'Synthesis',
-  },
 
   share: {
     title: 'Invite the participants',
@@ -172,7 +166,6 @@ export const en: Texts = {
     lobby: 'Waiting for the session to start.',
     lobbyDriver: 'Invite the group, give the roles, then start the session.',
     lobbyPair: 'When you are both here, either of you starts the session.',
-    youSpeak: 'Your turn: you have the floor.',
     speaks: {
       facilitator: 'the facilitator speaks',
       client: 'the client speaks',
@@ -186,11 +179,8 @@ export const en: Texts = {
     and: ' and ',
     youListenTo: (phrase) => `You listen: ${phrase}.`,
     youListenNotes: (phrase) => `You listen and take notes: ${phrase}. No replies for now.`,
-    youShare: (phrase) => `You may speak too: ${phrase}.`,
-    shared: 'The floor is shared: you may speak.',
     facilitate: (phrase) => `You keep the frame and the time: ${phrase}.`,
     canPost: (what) => `You may write ${what} on the board.`,
-    canWriteRequest: 'Write your request in one sentence.',
     canTriage: 'Keep or set aside the suggestions, then write your action plan.',
     canLearn: 'Share what you learned and review the session.',
     logbookAlways: 'Your private logbook stays open at all times.',
@@ -225,8 +215,6 @@ export const en: Texts = {
     title: 'Request',
     pinned: 'Pinned',
     none: 'No request yet.',
-    write: 'Your request in one sentence',
-    save: 'Pin the request',
     update: 'Update',
   },
 
@@ -358,14 +346,12 @@ export const en: Texts = {
 
   record: {
     title: 'Session record',
-    request: 'Request',
     kept: 'Kept suggestions',
     noneKept: 'No suggestion kept.',
     plan: 'Action plan',
     confidence: 'Confidence',
     learnings: 'Learnings',
     evaluation: 'Review',
-    downloadMd: 'Download my record (Markdown)',
     print: 'Print / PDF',
     downloadLogbook: 'Download my logbook',
     timeChart: 'Planned and actual time per phase',
@@ -376,7 +362,6 @@ export const en: Texts = {
     purgedWarning:
       'The session was closed and its content erased from the server. This page still holds what it showed: download it now, it goes when the page does.',
     newRoom: 'New session',
-    fileName: 'record',
     logbookFile: 'logbook',
     generated: (date) => `Exported on ${date}`,
     by: (who) => `with ${who}`,
@@ -409,6 +394,7 @@ export const en: Texts = {
     rate_limited: 'Too many requests: wait a moment.',
     too_many_connections: 'Too many connections from this network.',
     store_unavailable: 'The server could not save it: try again.',
+    id_reused: 'Not saved: this action clashed with an earlier one. Try again.',
     origin_not_allowed: 'This page is not allowed to connect.',
     waiting_for_admission: 'The facilitator must let you in first.',
     not_found: 'Nothing here.',

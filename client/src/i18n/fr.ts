@@ -1,4 +1,4 @@
-import type { CardKind, ErrorCode, Role, StatementKind, TemplateId } from '@cercle/shared';
+import type { CardKind, ErrorCode, Role, TemplateId } from '@cercle/shared';
 
 /** French, the first language of the product. Every key here must exist in en.ts (its type says so). */
 export const fr = {
@@ -110,12 +110,6 @@ export const fr = {
     indicator: 'un indicateur',
     note: 'une note',
   } satisfies Record<CardKind, string>,
-  statements: {
-    client_request: 'La demande du client',
-    organisation_request: 'La demande de l’organisation',
-    coachee_request: 'La demande du coaché',
-    synthesis: 'Synthèse',
-  } satisfies Record<StatementKind, string>,
 
   share: {
     title: 'Inviter les participants',
@@ -173,7 +167,6 @@ export const fr = {
     lobby: 'En attente du début de la séance.',
     lobbyDriver: 'Invitez le groupe, donnez les rôles, puis lancez la séance.',
     lobbyPair: 'Quand vous êtes deux, l’un de vous lance la séance.',
-    youSpeak: 'À vous : vous avez la parole.',
     speaks: {
       facilitator: 'l’animateur parle',
       client: 'le client parle',
@@ -188,11 +181,8 @@ export const fr = {
     youListenTo: (phrase: string) => `Vous écoutez : ${phrase}.`,
     youListenNotes: (phrase: string) =>
       `Vous écoutez et prenez des notes : ${phrase}. Pas de réponse pour l’instant.`,
-    youShare: (phrase: string) => `À vous aussi : ${phrase}.`,
-    shared: 'La parole est partagée : vous pouvez intervenir.',
     facilitate: (phrase: string) => `Vous tenez le cadre et le temps : ${phrase}.`,
     canPost: (what: string) => `Vous pouvez écrire ${what} sur le tableau.`,
-    canWriteRequest: 'Écrivez votre demande en une phrase.',
     canTriage: 'Retenez ou mettez de côté les suggestions, puis écrivez votre plan d’action.',
     canLearn: 'Partagez ce que vous avez appris et évaluez la séance.',
     logbookAlways: 'Votre carnet de bord privé reste ouvert à tout moment.',
@@ -227,8 +217,6 @@ export const fr = {
     title: 'Demande',
     pinned: 'Épinglée',
     none: 'Pas encore de demande.',
-    write: 'Votre demande en une phrase',
-    save: 'Épingler la demande',
     update: 'Mettre à jour',
   },
 
@@ -361,14 +349,12 @@ export const fr = {
 
   record: {
     title: 'Bilan de la séance',
-    request: 'Demande',
     kept: 'Suggestions retenues',
     noneKept: 'Aucune suggestion retenue.',
     plan: 'Plan d’action',
     confidence: 'Confiance',
     learnings: 'Apprentissages',
     evaluation: 'Évaluation',
-    downloadMd: 'Télécharger mon bilan (Markdown)',
     print: 'Imprimer / PDF',
     downloadLogbook: 'Télécharger mon carnet de bord',
     timeChart: 'Temps prévu et temps réel par étape',
@@ -380,7 +366,6 @@ export const fr = {
     purgedWarning:
       'La séance a été close et ses contenus effacés du serveur. Cette page garde ce qu’elle affichait : téléchargez-le maintenant, il disparaîtra avec elle.',
     newRoom: 'Nouvelle séance',
-    fileName: 'bilan',
     logbookFile: 'carnet-de-bord',
     generated: (date: string) => `Exporté le ${date}`,
     by: (who: string) => `avec ${who}`,
@@ -413,6 +398,7 @@ export const fr = {
     rate_limited: 'Trop de demandes : patientez un instant.',
     too_many_connections: 'Trop de connexions depuis ce réseau.',
     store_unavailable: 'Le serveur n’a pas pu enregistrer : réessayez.',
+    id_reused: 'Non enregistré : cette action en recoupe une précédente. Réessayez.',
     origin_not_allowed: 'Cette page n’est pas autorisée à se connecter.',
     waiting_for_admission: 'L’animateur doit d’abord vous faire entrer.',
     not_found: 'Rien ici.',

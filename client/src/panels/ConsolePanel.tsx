@@ -4,6 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { tp } from '../i18n/in-phase.js';
 import { formatTime, loc, t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
+import { RecordSoFar } from '../record/RecordDownloads.js';
 import { nowTick } from '../state/clock.js';
 import { can, isPair, nameOf, permitted } from '../state/derived.js';
 import { lastMove, movePhase, moving, undoMove } from '../state/moves.js';
@@ -73,6 +74,7 @@ export function ConsolePanel() {
       )}
       {!lobby && v.status !== 'ended' && <EntranceGroup />}
       <RecipeGroup />
+      {running && <RecordSoFar />}
       {running && lastPhase && !can('swap_roles') ? (
         <Group title={t().console.finish}>
           <EndButtons finishLabel={t().console.finish} />

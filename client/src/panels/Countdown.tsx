@@ -1,8 +1,9 @@
 import { remainingMs, type Timer } from '@cercle/shared';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { formatClock, t } from '../i18n/index.js';
+import { formatClock, locale, t } from '../i18n/index.js';
+import { tr } from '../i18n/words.js';
 import { nowTick } from '../state/clock.js';
-import { chime } from '../ui/sound.js';
+import { chime, cue } from '../ui/sound.js';
 
 const flashMs = 3_000;
 
@@ -16,12 +17,15 @@ export function Countdown({
   label,
   compact,
   phaseName,
+  warnBeforeMs,
 }: {
   timer: Timer | null;
   label?: string;
   compact?: boolean;
   /** The phase the timer is for, named in the announcement at zero. */
   phaseName?: string;
+  /** TM-8: warn this long before zero (the room's setting); absent or 0 for no warning. */
+  warnBeforeMs?: number;
 }) {
   const now = nowTick.value;
   const left = timer ? remainingMs(timer, now) : null;
@@ -30,6 +34,16 @@ export function Countdown({
   const [announced, setAnnounced] = useState(false);
 
   const positive = left !== null && left > 0;
+  // TM-8: shown to everyone from the shared deadline in the last minutes of a timebox longer than the
+  // warning; the tone plays only on a crossing seen live, where sound is on.
+  const warn = warnBeforeMs ?? 0;
+  const warning =
+    warn > 0 && timer !== null && left !== null && positive && left <= warn && timer.durationMs > warn;
+  const wasWarned = useRef<boolean | null>(null);
+  useEffect(() => {
+    if (wasWarned.current === false && warning && timer?.pausedAt === null) cue();
+    wasWarned.current = left === null ? null : warning;
+  }, [warning, left === null]);
   useEffect(() => {
     // Signal only a crossing seen live, not a page opened in overtime.
     if (wasPositive.current === true && left !== null && !positive && timer?.pausedAt === null) {
@@ -92,6 +106,15 @@ export function Countdown({
         </div>
         {over && !compact && <div class="label">{t().room.timeUp}</div>}
       </div>
+      {warning && (
+        <p class="countdown-warning" role="status" data-testid="phase-warning">
+          {tr().timeCues.warning(
+            new Intl.NumberFormat(locale.value, { style: 'unit', unit: 'minute' }).format(
+              Math.round(warn / 60_000),
+            ),
+          )}
+        </p>
+      )}
       {alert}
     </>
   );

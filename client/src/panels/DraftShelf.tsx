@@ -1,8 +1,9 @@
-import { statementKindSchema } from '@cercle/shared';
-import { t } from '../i18n/index.js';
+import { statementField, statementKindSchema } from '@cercle/shared';
 import { tl } from '../i18n/live.js';
+import { tr } from '../i18n/words.js';
 import { can } from '../state/derived.js';
 import { appendToDraft, discardDraft, isBoxOpen, keptDrafts } from '../state/drafts.js';
+import { view } from '../state/session.js';
 import { CopyButton } from '../ui/CopyButton.js';
 import { Icon } from '../ui/Icon.js';
 
@@ -13,7 +14,10 @@ function boxName(box: string): string {
   if (box.startsWith('edit-card.')) return words.edit;
   if (box.startsWith('statement.')) {
     const kind = statementKindSchema.safeParse(box.slice('statement.'.length));
-    return kind.success ? t().statements[kind.data] : words.statement;
+    // RD-3: named for what it is in this room's method.
+    return kind.success
+      ? tr().fields[statementField(view.value?.template.id ?? 'codev', kind.data)].title
+      : words.statement;
   }
   if (box.startsWith('action.') || box.startsWith('edit-action.')) return words.action;
   if (box === 'learning') return words.learning;

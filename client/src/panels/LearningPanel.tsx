@@ -1,6 +1,6 @@
 import { mayRecord, TEXT_LIMITS } from '@cercle/shared';
 import { useSignal } from '@preact/signals';
-import { t } from '../i18n/index.js';
+import { formatNumber, t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
 import { can, myRole, nameOf } from '../state/derived.js';
 import { sendDraft, useDraft } from '../state/drafts.js';
@@ -41,7 +41,7 @@ export function LearningPanel() {
           {evaluations.length > 0 && (
             <p class="hint">
               {t().learning.average(
-                (evaluations.reduce((s, e) => s + e.rating, 0) / evaluations.length).toFixed(1),
+                formatNumber(evaluations.reduce((s, e) => s + e.rating, 0) / evaluations.length),
                 evaluations.length,
               )}
             </p>

@@ -1,5 +1,13 @@
-import { postableKinds, type Role } from '@cercle/shared';
+import {
+  floorNow,
+  mayRecord,
+  postableKinds,
+  type Role,
+  statementField,
+  statementKindSchema,
+} from '@cercle/shared';
 import { loc, t } from '../i18n/index.js';
+import { tr } from '../i18n/words.js';
 import { sendCommand } from '../net/connection.js';
 import { admittedPeople, amDriver, can, isPair, myRole, nameOf, phase } from '../state/derived.js';
 import { participantId, view } from '../state/session.js';
@@ -16,34 +24,76 @@ export function floorPhrase(roles: Role[]): string {
   return texts.now.speakTogether(list);
 }
 
-/** What I do now, in one sentence, and the tone of that sentence (speak, listen, neutral). */
+/** What I do now, in one sentence, and the tone of that sentence (speak, listen, neutral): FL-4. */
 export function whatIDoNow(): { text: string; tone: 'speak' | 'listen' | 'neutral' } {
   const v = view.value;
   const p = phase.value;
   const role = myRole.value;
   const me = participantId.value;
   const texts = t().now;
+  const words = tr().floor;
   if (!v || !p || !role || !me) return { text: '', tone: 'neutral' };
   if (v.status === 'lobby') {
     const text = isPair.value ? texts.lobbyPair : amDriver.value ? texts.lobbyDriver : texts.lobby;
     return { text, tone: 'neutral' };
   }
   if (v.status === 'ended') return { text: texts.ended, tone: 'neutral' };
-  const speaker = v.floor.round ? v.floor.round.order[v.floor.round.index] : v.floor.speakerId;
-  if (speaker === me) return { text: texts.youSpeak, tone: 'speak' };
-  const others = p.floor.filter((r) => r !== role);
-  if (!p.floor.includes(role)) {
-    if (role === v.template.keyRole) return { text: texts.facilitate(floorPhrase(p.floor)), tone: 'neutral' };
-    const othersWrite = p.board.length > 0;
-    return {
-      text: othersWrite
-        ? texts.youListenNotes(floorPhrase(p.floor))
-        : texts.youListenTo(floorPhrase(p.floor)),
-      tone: 'listen',
-    };
+  const now = floorNow(v, me);
+  switch (now.kind) {
+    case 'idle':
+      return { text: '', tone: 'neutral' };
+    case 'you':
+      return {
+        text:
+          now.via === 'round' ? words.yourTurnInRound : now.via === 'alone' ? words.youAlone : words.youSpeak,
+        tone: 'speak',
+      };
+    case 'speaker': {
+      const name = nameOf(now.speakerId);
+      const round = now.via === 'round';
+      switch (now.me.kind) {
+        case 'wait_turn':
+          return { text: words.roundWait(name, now.me.turns), tone: 'listen' };
+        case 'had_turn':
+          return { text: words.roundDone(name), tone: 'listen' };
+        case 'hand_raised':
+          return { text: words.speakerHand(name, now.me.position), tone: 'listen' };
+        case 'may_raise':
+          return { text: words.speakerRaise(name), tone: 'listen' };
+        case 'facilitate':
+          return {
+            text: texts.facilitate(round ? words.roundListen(name) : words.speaker(name)),
+            tone: 'neutral',
+          };
+        default:
+          return {
+            text: round ? words.roundListen(name) : texts.youListenTo(words.speaker(name)),
+            tone: 'listen',
+          };
+      }
+    }
+    case 'open': {
+      const who = floorPhrase(now.roles.length > 0 ? now.roles : p.floor);
+      const together = now.roles.map((r) => t().rolesPlural[r]);
+      const list =
+        together.length > 1
+          ? `${together.slice(0, -1).join(', ')}${texts.and}${together.at(-1)}`
+          : (together[0] ?? '');
+      switch (now.me) {
+        case 'shared':
+          return { text: words.shared(list), tone: 'speak' };
+        case 'in_turn':
+          return { text: words.inTurn(list), tone: 'speak' };
+        case 'facilitate':
+          return { text: texts.facilitate(who), tone: 'neutral' };
+        default:
+          return {
+            text: p.board.length > 0 ? texts.youListenNotes(who) : texts.youListenTo(who),
+            tone: 'listen',
+          };
+      }
+    }
   }
-  if (others.length === 0) return { text: texts.youSpeak, tone: 'speak' };
-  return { text: texts.shared, tone: 'speak' };
 }
 
 /** The few extra things I may do in this phase, each in words. */
@@ -57,7 +107,12 @@ function extraPermissions(): string[] {
   if (kinds.length > 0 && can('post_card')) {
     lines.push(texts.now.canPost(kinds.map((k) => texts.cardKindOne[k]).join(texts.now.and)));
   }
-  if (can('set_statement')) lines.push(texts.now.canWriteRequest);
+  if (can('set_statement')) {
+    // RD-3: each statement this phase opens to me, named for what it is.
+    for (const kind of statementKindSchema.options.filter((k) => mayRecord(v, role, k))) {
+      lines.push(tr().fields[statementField(v.template.id, kind)].doing);
+    }
+  }
   if (can('keep_card')) lines.push(texts.now.canTriage);
   if (can('add_learning')) lines.push(texts.now.canLearn);
   lines.push(texts.now.logbookAlways);
@@ -81,7 +136,7 @@ export function NowStrip() {
   return (
     <section class="panel" aria-labelledby="phase-name">
       <div class="now">
-        {!lobby && <Countdown timer={v.timer} phaseName={loc(p.name)} />}
+        {!lobby && <Countdown timer={v.timer} phaseName={loc(p.name)} warnBeforeMs={v.warnBeforeMs} />}
         <div class="phase-head">
           <p class="hint">
             {lobby ? t().room.lobby : t().room.phaseOf(v.phaseIndex + 1, v.phases.length)}

@@ -17,9 +17,8 @@ export function PeoplePanel() {
   const people = admittedPeople.value;
   const left = releasedPeople.value;
   const waiting = amDriver.value ? waitingPeople.value : [];
-  // The key seat comes with the facilitator key, never by assignment.
-  const roles = v.template.roles.map((slot) => slot.role).filter((r) => r !== v.template.keyRole);
-  const mayAssign = can('assign_role') && roles.length > 1;
+  const roles = v.template.roles.map((slot) => slot.role);
+  const mayAssign = can('assign_role');
   return (
     <section class="panel" aria-labelledby="people-title" data-testid="people">
       <h2 id="people-title">
@@ -88,6 +87,12 @@ function Person({
   // In a pair there is nobody to arbitrate the floor: the pair just talks (the server would accept it).
   const canGive =
     v.template.keyRole !== null && !speaking && permitted({ type: 'give_floor', participantId: person.id });
+  // The roles this seat may be given, from the policy (VW-5): the key seat none (it comes with the key).
+  const choices = mayAssign
+    ? roles.filter(
+        (role) => role === person.role || permitted({ type: 'assign_role', participantId: person.id, role }),
+      )
+    : [];
   return (
     <li data-participant-id={person.id} data-presence={person.presence}>
       <span class={`dot ${away ? 'away' : ''}`} aria-hidden="true" />
@@ -107,7 +112,7 @@ function Person({
           <Icon name="mic" /> {t().people.speaking}
         </span>
       )}
-      {mayAssign && person.role !== v.template.keyRole ? (
+      {choices.length > 1 ? (
         <select
           data-role={person.role}
           aria-label={t().people.role(person.displayName)}
@@ -120,7 +125,7 @@ function Person({
             })
           }
         >
-          {roles.map((r) => (
+          {choices.map((r) => (
             <option key={r} value={r}>
               {t().roles[r]}
             </option>

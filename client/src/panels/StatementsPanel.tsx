@@ -1,5 +1,14 @@
-import { mayRecord, type StatementKind, statementKindSchema, TEXT_LIMITS } from '@cercle/shared';
+import {
+  mayRecord,
+  multiLineFields,
+  type StatementField,
+  type StatementKind,
+  statementField,
+  statementKindSchema,
+  TEXT_LIMITS,
+} from '@cercle/shared';
 import { t } from '../i18n/index.js';
+import { tr } from '../i18n/words.js';
 import { sendCommand } from '../net/connection.js';
 import { can, myRole } from '../state/derived.js';
 import { sendDraft, useDraft } from '../state/drafts.js';
@@ -27,6 +36,11 @@ export function StatementsPanel() {
   );
 }
 
+/** RD-3: what this statement is in the room's method (the tripartite's synthesis is not a request). */
+function fieldOf(kind: StatementKind): StatementField {
+  return statementField(view.value?.template.id ?? 'codev', kind);
+}
+
 function Statement({ kind, editable }: { kind: StatementKind; editable: boolean }) {
   const current = view.value?.statements[kind]?.text ?? '';
   const box = `statement.${kind}`;
@@ -43,7 +57,7 @@ function StatementView({ kind, current }: { kind: StatementKind; current: string
   return (
     <div class="field">
       <h2>
-        <Icon name="pin" /> {t().statements[kind]}{' '}
+        <Icon name="pin" /> {tr().fields[fieldOf(kind)].title}{' '}
         {current && <span class="badge role">{t().request.pinned}</span>}
       </h2>
       {current ? (
@@ -61,10 +75,17 @@ function StatementBox({ kind, current, box }: { kind: StatementKind; current: st
   const draft = useDraft(box, current);
   const value = draft.value;
   const id = `statement-${kind}`;
+  const field = fieldOf(kind);
+  const words = tr().fields[field];
+  // Back to what is pinned: no draft left to keep.
+  const onInput = (typed: string) => {
+    if (typed === current) draft.clear();
+    else draft.set(typed);
+  };
   return (
     <div class="field">
       <h2>
-        <Icon name="pin" /> {t().statements[kind]}{' '}
+        <Icon name="pin" /> {tr().fields[fieldOf(kind)].title}{' '}
         {current && <span class="badge role">{t().request.pinned}</span>}
       </h2>
       {current && (
@@ -81,22 +102,27 @@ function StatementBox({ kind, current, box }: { kind: StatementKind; current: st
           void sendDraft(box, text, () => sendCommand({ type: 'set_statement', kind, text }));
         }}
       >
-        <label for={`${id}-input`}>{t().request.write}</label>
-        <div class="row">
-          <input
-            id={`${id}-input`}
-            class="grow"
-            maxLength={TEXT_LIMITS.statement}
-            value={value}
-            // Back to what is pinned: no draft left to keep.
-            onInput={(e) => {
-              const typed = e.currentTarget.value;
-              if (typed === current) draft.clear();
-              else draft.set(typed);
-            }}
-          />
+        <label for={`${id}-input`}>{words.label}</label>
+        <div class={multiLineFields.has(field) ? 'stack' : 'row'}>
+          {multiLineFields.has(field) ? (
+            <textarea
+              id={`${id}-input`}
+              rows={6}
+              maxLength={TEXT_LIMITS.statement}
+              value={value}
+              onInput={(e) => onInput(e.currentTarget.value)}
+            />
+          ) : (
+            <input
+              id={`${id}-input`}
+              class="grow"
+              maxLength={TEXT_LIMITS.statement}
+              value={value}
+              onInput={(e) => onInput(e.currentTarget.value)}
+            />
+          )}
           <button type="submit" class="primary" disabled={!value.trim() || value.trim() === current}>
-            {current ? t().request.update : t().request.save}
+            {current ? t().request.update : words.save}
           </button>
         </div>
       </form>

@@ -1,104 +1,36 @@
-import { loc, t } from '../i18n/index.js';
+import { markdownLine, markdownText, roomRecord, roomRecordMarkdown } from '@cercle/shared';
+import { formatDateTime, loc, t } from '../i18n/index.js';
+import { recordTextsIn } from '../i18n/record-words.js';
+import { tr } from '../i18n/words.js';
 import { noteText } from '../logbook/notes.js';
-import { nameOf } from '../state/derived.js';
-import { mine, view } from '../state/session.js';
+import { serverNow } from '../state/clock.js';
+import { mine, roomCode, view } from '../state/session.js';
+import { downloadText, slug } from '../ui/download.js';
 
-/** Markdown escapes, so a card that starts with "#" or "-" stays text in the file. */
-function md(text: string): string {
-  return text.replace(/([\\`*_{}[\]<>#|])/g, '\\$1').replace(/^(\s*)([-+]|\d+\.)(\s)/gm, '$1\\$2$3');
+/**
+ * RD-1, RD-2: the session record as this page's view holds it, in the room's language: the Markdown file
+ * and the JSON file are written from the same plain record (shared/src/record).
+ */
+function currentRecord() {
+  const v = view.value;
+  return v ? roomRecord(v, serverNow()) : null;
 }
 
-const today = () => new Date().toLocaleString();
-
-/** The record a client takes away: the request, the kept suggestions, the action plan. */
-export function recordMarkdown(): string {
+function fileBase(): string {
   const v = view.value;
-  if (!v) return '';
-  const texts = t();
-  const lines: string[] = [];
-  const title = v.title || loc(v.template.name);
-  lines.push(
-    `# ${md(title)}`,
-    '',
-    `_${texts.templates[v.template.id]} · ${texts.record.generated(today())}_`,
-    '',
-  );
+  const title = v ? v.title || loc(v.template.name) : '';
+  return `${tr().download.fileName}-${slug(title)}-${roomCode.value}`;
+}
 
-  const statements = Object.entries(v.statements);
-  if (statements.length > 0) {
-    for (const [kind, statement] of statements) {
-      if (!statement) continue;
-      lines.push(
-        `## ${texts.statements[kind as keyof typeof texts.statements]}`,
-        '',
-        `> ${md(statement.text)}`,
-        '',
-      );
-    }
+/** Saves the record as Markdown (what people read) or JSON (what tools read, docs/protocol.md). */
+export function downloadRecord(format: 'md' | 'json'): void {
+  const record = currentRecord();
+  if (!record) return;
+  if (format === 'json') {
+    downloadText(`${fileBase()}.json`, `${JSON.stringify(record, null, 2)}\n`, 'application/json');
+  } else {
+    downloadText(`${fileBase()}.md`, roomRecordMarkdown(record, recordTextsIn(record.session.locale)));
   }
-
-  // Framing: the objectives and progress indicators agreed, all of them (they are the contract).
-  for (const kind of ['objective', 'indicator'] as const) {
-    const cards = Object.values(v.cards)
-      .filter((c) => c.kind === kind && c.status !== 'set_aside')
-      .sort((a, b) => a.createdAt - b.createdAt);
-    if (cards.length === 0) continue;
-    lines.push(`## ${texts.cardKinds[kind]}`, '');
-    for (const card of cards) lines.push(`- ${md(card.text)}`);
-    lines.push('');
-  }
-
-  const kept = Object.values(v.cards)
-    .filter((c) => c.status === 'kept')
-    .sort((a, b) => a.createdAt - b.createdAt);
-  lines.push(`## ${texts.record.kept}`, '');
-  if (kept.length === 0) lines.push(texts.record.noneKept);
-  for (const card of kept) lines.push(`- ${md(card.text)}`);
-  lines.push('');
-
-  const items = Object.values(v.actionPlan).sort((a, b) => a.createdAt - b.createdAt);
-  lines.push(`## ${texts.record.plan}`, '');
-  if (items.length === 0) lines.push(texts.plan.empty);
-  for (const item of items) {
-    const details = [
-      item.byWhen && texts.record.when(item.byWhen),
-      item.withWhom && texts.record.by(item.withWhom),
-    ]
-      .filter(Boolean)
-      .map((s) => md(s as string));
-    lines.push(`- [ ] ${md(item.what)}${details.length ? ` (${details.join(', ')})` : ''}`);
-  }
-  lines.push('');
-
-  const confidence = Object.entries(v.confidence);
-  if (confidence.length > 0) {
-    lines.push(`## ${texts.record.confidence}`, '');
-    for (const [id, value] of confidence) lines.push(`- ${md(nameOf(id))}: ${value}/10`);
-    lines.push('');
-  }
-
-  const reviews = Object.entries(v.indicatorReviews);
-  if (reviews.length > 0) {
-    lines.push(`## ${texts.indicators.title}`, '');
-    for (const [cardId, byReviewer] of reviews) {
-      const card = v.cards[cardId];
-      lines.push(`- ${md(card?.text ?? cardId)}`);
-      for (const review of Object.values(byReviewer)) {
-        lines.push(
-          `  - ${md(nameOf(review.reviewerId))}: **${texts.indicators[review.verdict]}**${review.note ? ` (${md(review.note)})` : ''}`,
-        );
-      }
-    }
-    lines.push('');
-  }
-
-  const learnings = Object.values(v.learnings).sort((a, b) => a.at - b.at);
-  if (learnings.length > 0) {
-    lines.push(`## ${texts.record.learnings}`, '');
-    for (const l of learnings) lines.push(`- ${md(l.text)} (${md(nameOf(l.authorId))})`);
-    lines.push('');
-  }
-  return `${lines.join('\n').trim()}\n`;
 }
 
 /** My logbook, and nobody else's: it comes from my private view only. */
@@ -107,23 +39,22 @@ export function logbookMarkdown(): string {
   const texts = t();
   const entries = Object.values(mine.value?.logbook ?? {}).sort((a, b) => a.createdAt - b.createdAt);
   const lines = [
-    `# ${texts.logbook.title}`,
+    `# ${markdownLine(texts.logbook.title)}`,
     '',
-    `_${texts.logbook.private} · ${texts.record.generated(today())}_`,
+    `_${markdownLine(texts.logbook.private)} · ${markdownLine(texts.record.generated(formatDateTime(serverNow())))}_`,
     '',
   ];
   for (const entry of entries) {
     const phase = entry.phaseId ? v?.phases.find((p) => p.id === entry.phaseId) : undefined;
-    const when = new Date(entry.createdAt).toLocaleString();
     // LG-6: the clear text as this device opened it; an entry no key here opens is said so.
     const text = noteText(entry);
     lines.push(
-      `## ${when}${phase ? ` · ${md(loc(phase.name))}` : ''}`,
+      `## ${markdownLine(formatDateTime(entry.createdAt))}${phase ? ` · ${markdownLine(loc(phase.name))}` : ''}`,
       '',
-      text ? md(text) : `_${texts.logbook.locked}_`,
+      text ? markdownText(text) : `_${markdownLine(texts.logbook.locked)}_`,
       '',
     );
   }
-  if (entries.length === 0) lines.push(texts.logbook.empty);
+  if (entries.length === 0) lines.push(markdownLine(texts.logbook.empty));
   return `${lines.join('\n').trim()}\n`;
 }

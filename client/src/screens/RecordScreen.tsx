@@ -1,15 +1,18 @@
-import { loc, t } from '../i18n/index.js';
+import { type StatementKind, statementField } from '@cercle/shared';
+import { formatNumber, loc, t } from '../i18n/index.js';
+import { tr } from '../i18n/words.js';
 import { leaveRoom } from '../net/connection.js';
 import { ActionPlanPanel } from '../panels/ActionPlanPanel.js';
 import { FailureToasts } from '../panels/FailureToasts.js';
 import { LogbookPanel } from '../panels/LogbookPanel.js';
 import { TimeChart } from '../panels/TimeChart.js';
 import { ConnectionBanner, TopBar } from '../panels/TopBar.js';
-import { logbookMarkdown, recordMarkdown } from '../record/markdown.js';
+import { logbookMarkdown } from '../record/markdown.js';
+import { RecordDownloads } from '../record/RecordDownloads.js';
 import { nameOf } from '../state/derived.js';
 import { displayCode, navigate } from '../state/route.js';
 import { endReason, mine, roomCode, stage, view } from '../state/session.js';
-import { downloadText, slug } from '../ui/download.js';
+import { downloadText } from '../ui/download.js';
 import { Icon } from '../ui/Icon.js';
 import { LanguageSwitch } from '../ui/LanguageSwitch.js';
 
@@ -61,16 +64,7 @@ export function RecordScreen() {
             <p class="hint no-print">{t().record.keepWarning}</p>
           )}
           <div class="actions-row no-print">
-            <button
-              type="button"
-              class="primary"
-              data-testid="download-record"
-              onClick={() =>
-                downloadText(`${t().record.fileName}-${slug(title)}-${roomCode.value}.md`, recordMarkdown())
-              }
-            >
-              <Icon name="download" /> {t().record.downloadMd}
-            </button>
+            <RecordDownloads primary />
             <button type="button" onClick={() => window.print()}>
               <Icon name="print" /> {t().record.print}
             </button>
@@ -99,7 +93,7 @@ export function RecordScreen() {
 
           {statements.map(([kind, s]) => (
             <div key={kind} class="field">
-              <h2>{t().statements[kind as keyof ReturnType<typeof t>['statements']]}</h2>
+              <h2>{tr().fields[statementField(v.template.id, kind as StatementKind)].title}</h2>
               <p class="request">{s?.text}</p>
             </div>
           ))}
@@ -158,7 +152,7 @@ export function RecordScreen() {
                 {t().record.evaluation}
                 {t().colon}
                 {t().learning.average(
-                  (evaluations.reduce((s, e) => s + e.rating, 0) / evaluations.length).toFixed(1),
+                  formatNumber(evaluations.reduce((s, e) => s + e.rating, 0) / evaluations.length),
                   evaluations.length,
                 )}
               </p>

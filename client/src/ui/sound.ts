@@ -31,14 +31,24 @@ export function setSound(on: boolean): void {
 
 /** Three short soft tones, made on the spot (no audio file to load). */
 export function chime(): void {
+  tones([660, 660, 880]);
+}
+
+/** TM-8: one soft low tone a few minutes before a phase ends (unlike the chime at zero). */
+export function cue(): void {
+  tones([440]);
+}
+
+function tones(frequencies: number[]): void {
   if (!soundEnabled.value) return;
   try {
     audio ??= new AudioContext();
     const ctx = audio;
-    [0, 0.35, 0.7].forEach((offset, i) => {
+    frequencies.forEach((frequency, i) => {
+      const offset = i * 0.35;
       const osc = ctx.createOscillator();
       const gain = ctx.createGain();
-      osc.frequency.value = i === 2 ? 880 : 660;
+      osc.frequency.value = frequency;
       gain.gain.setValueAtTime(0.0001, ctx.currentTime + offset);
       gain.gain.exponentialRampToValueAtTime(0.25, ctx.currentTime + offset + 0.02);
       gain.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + offset + 0.3);

@@ -26,3 +26,14 @@ export type CercleSocket = Socket<ClientToServerEvents, ServerToClientEvents, In
 export const admittedChannel = (code: string) => `room:${code}`;
 export const seatChannel = (code: string, participantId: string) => `seat:${code}:${participantId}`;
 export const everyoneChannel = (code: string) => `all:${code}`;
+
+/** The Cercle room a Socket.IO room above belongs to; null for any other (a socket's own id). */
+export function codeOfRoom(room: string): string | null {
+  const colon = room.indexOf(':');
+  if (colon < 0) return null;
+  const kind = room.slice(0, colon);
+  if (kind === 'room' || kind === 'all') return room.slice(colon + 1);
+  if (kind !== 'seat') return null;
+  const end = room.indexOf(':', colon + 1);
+  return end < 0 ? null : room.slice(colon + 1, end);
+}

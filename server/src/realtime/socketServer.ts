@@ -248,7 +248,9 @@ export function attachRealtime({
     { seat, resumeToken, resumed }: { seat: Seat; resumeToken: string; resumed: boolean },
   ): Promise<void> {
     const { code, participantId } = socket.data;
-    socket.join([everyoneChannel(code), seatChannel(code, participantId)]);
+    // Resolves once this node listens to the room's fan-out channel (SC-1): no broadcast is missed after.
+    await socket.join([everyoneChannel(code), seatChannel(code, participantId)]);
+    if (!socket.connected) return;
     if (resumed) await service.presence(code, participantId, 'connected');
     if (!seat.admitted) {
       socket.emit('session:waiting', { participantId, resumeToken, serverTime: now() });

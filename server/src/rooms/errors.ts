@@ -30,6 +30,7 @@ const messages: Record<ErrorCode, string> = {
   rate_limited: 'Too many attempts: wait a moment.',
   too_many_connections: 'Too many connections from your address.',
   store_unavailable: 'Not stored: the server cannot reach its storage. Try again.',
+  id_reused: 'This command id was already used for another command: nothing was stored.',
   origin_not_allowed: 'Connections from this site are not allowed.',
   waiting_for_admission: 'Wait until the facilitator admits you.',
   not_found: 'Nothing here.',

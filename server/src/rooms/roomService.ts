@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   buildRoom,
   type Command,
@@ -293,16 +293,20 @@ export class RoomService {
     // Told to the room by `stored` as soon as stored (before this resolves), even if the answer below
     // already went out as store_unavailable; the answer waits for the decision's effects.
     const applying = this.store
-      .apply(code, commandId, (room) =>
-        withTimerCancels(
-          room,
-          decide(room, command, {
-            actor,
-            now,
-            newId,
-            ...(this.seatGraceMs === undefined ? {} : { seatGraceMs: this.seatGraceMs }),
-          }),
-        ),
+      .apply(
+        code,
+        commandId,
+        (room) =>
+          withTimerCancels(
+            room,
+            decide(room, command, {
+              actor,
+              now,
+              newId,
+              ...(this.seatGraceMs === undefined ? {} : { seatGraceMs: this.seatGraceMs }),
+            }),
+          ),
+        commandId === null ? undefined : commandFingerprint(actor, command),
       )
       .then(async (result) => {
         if (result.status === 'applied') await result.handled;
@@ -319,6 +323,8 @@ export class RoomService {
         return fail('room_not_found');
       case 'duplicate':
         return { ok: true, value: { version: result.version, room: null } };
+      case 'reused':
+        return fail('id_reused');
       case 'refused': {
         const code = errorCodeSchema.safeParse(result.code);
         return fail(code.success ? code.data : 'invalid');
@@ -410,6 +416,17 @@ export class RoomService {
 
 /** The store did not answer within the backstop: as unavailable as an error from it. */
 class StoreTimeout extends StoreUnavailableError {}
+
+/**
+ * SR-1: what a command id is remembered with, so that a retry (same sender, same payload) is told from a
+ * reuse of the id for something else: a hash of the sender and the command as validated.
+ */
+export function commandFingerprint(actor: string | null, command: EngineCommand): string {
+  return createHash('sha256')
+    .update(`${actor ?? ''}\n${JSON.stringify(command)}`)
+    .digest('base64url')
+    .slice(0, 22);
+}
 
 /** Only the class of an error reaches the log: messages may quote stored data. */
 function errorName(error: unknown): string {

@@ -34,7 +34,8 @@ export type ApplyResult<R extends StoredRoom = Room, D extends StepDecision = De
       /** Settles once the `onApplied` listeners' work on this write is done (see `AppliedListener`). */
       handled: Promise<void>;
     }
-  | { status: 'duplicate'; version: number } // commandId seen before: nothing re-applied
+  | { status: 'duplicate'; version: number } // commandId seen before with this fingerprint: nothing re-applied
+  | { status: 'reused' } // commandId seen before with another fingerprint: refused, nothing applied
   | { status: 'refused'; code: Extract<D, { ok: false }>['code']; message: string }
   | { status: 'not_found' };
 
@@ -90,13 +91,20 @@ export interface RoomStore<R extends StoredRoom = Room, D extends StepDecision =
   load(code: string): Promise<R | null>;
   /**
    * Runs `step` on the current room and stores its result atomically (version must become +1).
-   * A refusal stores nothing. A `commandId` already applied to this room returns `duplicate`.
+   * A refusal stores nothing. A `commandId` already applied to this room (remembered for the room's
+   * lifetime, with its `fingerprint`) returns `duplicate` when the fingerprint is the same and `reused`
+   * when it differs (another payload, another sender: SR-1); neither applies anything.
    * The decision's `schedule_timer` effects are scheduled in the same atomic write, so a timer is never
    * lost between the write and a later `scheduleTimer` call (calling it anyway is harmless); its
    * `cancel_timer` effects are removed in that write too, so a fired timer is gone with its firing.
    * `step` must be pure: it may run more than once (on a version conflict) and must not mutate its input.
    */
-  apply(code: string, commandId: string | null, step: (room: R) => D): Promise<ApplyResult<R, D>>;
+  apply(
+    code: string,
+    commandId: string | null,
+    step: (room: R) => D,
+    fingerprint?: string,
+  ): Promise<ApplyResult<R, D>>;
   /**
    * Tells `listener` of every write this instance stored, once per write, synchronously before any of its
    * `apply` callers is answered, and also when those callers were already answered `store_unavailable`

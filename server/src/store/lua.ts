@@ -8,17 +8,19 @@ function script(name: string, source: string): LuaScript {
 }
 
 /**
- * Compare-and-set of one room document `{"gen":…,"version":…,"recent":[…],"room":…}`.
- * KEYS: room key, timers set, turn key.
+ * Compare-and-set of one room document `{"gen":…,"version":…,"room":…}`.
+ * KEYS: room key, timers set, turn key, command ids hash.
  * ARGV: mode ('w' write, 'c' check only), expected gen, expected version, new room JSON, ttl seconds,
- * recent limit, node id, turn ms, new version, n, m, then n command ids, then m members to remove from
- * the timers set (timers the batch cancelled: fired, replaced), then (deadline, member) pairs to add.
+ * node id, turn ms, new version, n, m, then n (command id, fingerprint) pairs, then m members to remove
+ * from the timers set (timers the batch cancelled: fired, replaced), then (deadline, member) pairs to add.
  * Replies: {0} not found · {2, current document} conflict · {3} done ·
- * {4} yield (another node has the turn: try again shortly with the same copy).
+ * {4} yield (another node has the turn: try again shortly with the same copy) ·
+ * {5, [id, fingerprint, …]} some ids were applied before (SR-1): nothing written, the caller answers
+ * those and runs the others again.
  *
  * A conflict hands back the current document, so the caller runs its steps again without another read.
- * The ids are checked against the stored ones too: a command another node applied is never applied
- * again (with a current copy the caller has already seen them; the check guards against a stale one).
+ * The ids hash holds every command id applied to the room with its fingerprint, for the room's lifetime
+ * (same TTL as the room): a retry is found however many commands came between.
  * The new room JSON is spliced in as text, never re-encoded by cjson (which would turn [] into {}).
  * Only the header before `,"room":` is decoded (the room is last, and that key cannot occur inside a
  * JSON string): a 1,000-card room is hundreds of KB that this script never decodes.
@@ -30,7 +32,7 @@ function script(name: string, source: string): LuaScript {
 export const casRoomScript = script(
   'casRoom',
   `
-local me = ARGV[7]
+local me = ARGV[6]
 local function release()
   if redis.call('GET', KEYS[3]) == me then redis.call('DEL', KEYS[3]) end
 end
@@ -41,44 +43,64 @@ if not raw then
 end
 local cut = string.find(raw, ',"room":', 1, true)
 local doc = cjson.decode(string.sub(raw, 1, cut - 1) .. '}')
-local version = doc.version
-local recent = doc.recent
-if type(recent) ~= 'table' then recent = {} end
-local n = tonumber(ARGV[10])
-local m = tonumber(ARGV[11])
-local stale = doc.gen ~= ARGV[2] or tonumber(version) ~= tonumber(ARGV[3])
-if not stale and n > 0 then
-  local seen = {}
-  for i = 1, #recent do seen[recent[i]] = true end
-  for i = 12, 11 + n do
-    if seen[ARGV[i]] then stale = true end
-  end
-end
-if stale then
-  redis.call('SET', KEYS[3], me, 'PX', ARGV[8], 'NX')
+if doc.gen ~= ARGV[2] or tonumber(doc.version) ~= tonumber(ARGV[3]) then
+  redis.call('SET', KEYS[3], me, 'PX', ARGV[7], 'NX')
   return {2, raw}
+end
+local n = tonumber(ARGV[9])
+local m = tonumber(ARGV[10])
+local first = 11
+if n > 0 then
+  local ids = {}
+  for i = 0, n - 1 do ids[#ids + 1] = ARGV[first + 2 * i] end
+  local seen = redis.call('HMGET', KEYS[4], unpack(ids))
+  local found = {}
+  for i = 1, n do
+    if seen[i] then
+      found[#found + 1] = ids[i]
+      found[#found + 1] = seen[i]
+    end
+  end
+  if #found > 0 then return {5, found} end
 end
 local turn = redis.call('GET', KEYS[3])
 if turn and turn ~= me then return {4} end
 if turn then redis.call('DEL', KEYS[3]) end
 if ARGV[1] ~= 'w' then return {3} end
-for i = 12, 11 + n do recent[#recent + 1] = ARGV[i] end
-local limit = tonumber(ARGV[6])
-if #recent > limit then
-  local kept = {}
-  for i = #recent - limit + 1, #recent do kept[#kept + 1] = recent[i] end
-  recent = kept
+redis.call('SET', KEYS[1], '{"gen":' .. cjson.encode(ARGV[2]) .. ',"version":' .. ARGV[8] .. ',"room":' .. ARGV[4] .. '}', 'EX', ARGV[5])
+if n > 0 then
+  local fields = {}
+  for i = first, first + 2 * n - 1 do fields[#fields + 1] = ARGV[i] end
+  redis.call('HSET', KEYS[4], unpack(fields))
 end
-local recentJson = '[]'
-if #recent > 0 then recentJson = cjson.encode(recent) end
-redis.call('SET', KEYS[1], '{"gen":' .. cjson.encode(ARGV[2]) .. ',"version":' .. ARGV[9] .. ',"recent":' .. recentJson .. ',"room":' .. ARGV[4] .. '}', 'EX', ARGV[5])
-for i = 12 + n, 11 + n + m do
+redis.call('EXPIRE', KEYS[4], ARGV[5])
+for i = first + 2 * n, first + 2 * n + m - 1 do
   redis.call('ZREM', KEYS[2], ARGV[i])
 end
-for i = 12 + n + m, #ARGV, 2 do
+for i = first + 2 * n + m, #ARGV, 2 do
   redis.call('ZADD', KEYS[2], ARGV[i], ARGV[i + 1])
 end
 return {3}
+`,
+);
+
+/** KEYS: room key, command ids hash. ARGV: document, ttl seconds. A new room (none under its code). */
+export const createRoomScript = script(
+  'createRoom',
+  `
+if not redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then return 0 end
+redis.call('DEL', KEYS[2])
+return 1
+`,
+);
+
+/** KEYS: room key, command ids hash. ARGV: ttl seconds. Refreshes both TTLs; 0 when the room is gone. */
+export const touchRoomScript = script(
+  'touchRoom',
+  `
+if redis.call('EXPIRE', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+return 1
 `,
 );
 
@@ -122,14 +144,14 @@ return out
 );
 
 /**
- * KEYS: room key, timers set, turn key. ARGV: member prefix ('code|'). Deletes the room, its turn and
- * its pending timers at once. Finding the timers walks the set of pending deadlines (one per running room at most, plus
+ * KEYS: room key, timers set, turn key, command ids hash. ARGV: member prefix ('code|'). Deletes the
+ * room, its turn, its command ids and its pending timers at once. Finding the timers walks the set of pending deadlines (one per running room at most, plus
  * stale ones until they fall due): fine for an operation that runs once per meeting.
  */
 export const purgeRoomScript = script(
   'purgeRoom',
   `
-redis.call('DEL', KEYS[1], KEYS[3])
+redis.call('DEL', KEYS[1], KEYS[3], KEYS[4])
 local prefix = ARGV[1]
 local removed = 0
 local cursor = '0'

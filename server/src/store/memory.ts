@@ -17,8 +17,6 @@ import {
 export type MemoryRoomStoreOptions = {
   /** Rooms expire after this long without a write (ROOM_TTL_SECONDS). Default 86,400. */
   ttlSeconds?: number;
-  /** How many applied command ids each room remembers for dedup. Default 256. */
-  recentLimit?: number;
   /** How long a claimed timer stays with its claimer (TM-10). Default TIMER_LEASE_MS. */
   leaseMs?: number;
   /** Epoch ms; tests pass a fake clock. Default Date.now. */
@@ -27,7 +25,8 @@ export type MemoryRoomStoreOptions = {
   sweepIntervalMs?: number;
 };
 
-type Entry = { json: string; version: number; recent: Set<string>; expiresAt: number };
+/** `ids`: every command id applied to the room, with its fingerprint (SR-1). */
+type Entry = { json: string; version: number; ids: Map<string, string>; expiresAt: number };
 
 /**
  * The embedded default: one node, one process. Rooms are kept as JSON text, so what `load` returns is
@@ -43,14 +42,12 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
   private readonly listeners = new Set<(at: number) => void>();
   private readonly appliedListeners = new Set<AppliedListener<R, D>>();
   private readonly ttlMs: number;
-  private readonly recentLimit: number;
   private readonly leaseMs: number;
   private readonly clock: () => number;
   private readonly sweep: NodeJS.Timeout | null;
 
   constructor(options: MemoryRoomStoreOptions = {}) {
     this.ttlMs = (options.ttlSeconds ?? 86_400) * 1000;
-    this.recentLimit = options.recentLimit ?? 256;
     this.leaseMs = options.leaseMs ?? TIMER_LEASE_MS;
     this.clock = options.clock ?? Date.now;
     const sweepMs = options.sweepIntervalMs ?? 60_000;
@@ -63,7 +60,7 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
     this.rooms.set(room.code, {
       json: JSON.stringify(room),
       version: room.version,
-      recent: new Set(),
+      ids: new Map(),
       expiresAt: this.clock() + this.ttlMs,
     });
     return true;
@@ -74,11 +71,17 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
     return entry ? (JSON.parse(entry.json) as R) : null;
   }
 
-  async apply(code: string, commandId: string | null, step: (room: R) => D): Promise<ApplyResult<R, D>> {
+  async apply(
+    code: string,
+    commandId: string | null,
+    step: (room: R) => D,
+    fingerprint = '',
+  ): Promise<ApplyResult<R, D>> {
     const entry = this.live(code);
     if (!entry) return { status: 'not_found' };
-    if (commandId !== null && entry.recent.has(commandId))
-      return { status: 'duplicate', version: entry.version };
+    const seen = commandId === null ? undefined : entry.ids.get(commandId);
+    if (seen !== undefined)
+      return seen === fingerprint ? { status: 'duplicate', version: entry.version } : { status: 'reused' };
     const before = JSON.parse(entry.json) as R;
     const decision = step(before);
     if (!decision.ok) {
@@ -89,10 +92,7 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
     entry.json = JSON.stringify(decision.room);
     entry.version = decision.room.version;
     entry.expiresAt = this.clock() + this.ttlMs;
-    if (commandId !== null) {
-      entry.recent.add(commandId);
-      if (entry.recent.size > this.recentLimit) entry.recent.delete(entry.recent.values().next().value!);
-    }
+    if (commandId !== null) entry.ids.set(commandId, fingerprint);
     const timers = timerChanges(code, [decision]);
     for (const member of timers.cancel) this.timers.delete(member);
     for (const [member, at] of timers.schedule) this.setMember(member, at);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Decision, Room } from '@cercle/shared';
-import { Redis } from 'ioredis';
+import { connectClient, type RedisClient, type RedisTarget, redisClient } from '../cluster/connection.js';
 import {
   type AppliedListener,
   type ApplyResult,
@@ -18,7 +18,14 @@ import {
   timerChanges,
   timerMember,
 } from './interface.js';
-import { casRoomScript, claimTimersScript, purgeRoomScript, scheduleTimerScript } from './lua.js';
+import {
+  casRoomScript,
+  claimTimersScript,
+  createRoomScript,
+  purgeRoomScript,
+  scheduleTimerScript,
+  touchRoomScript,
+} from './lua.js';
 import { RedisCalls } from './redisCalls.js';
 import { type CachedDoc, newDoc, parseDoc, roomToJson } from './redisDoc.js';
 
@@ -55,8 +62,8 @@ export type RedisRoomStoreOptions = {
   batchBudgetMs?: number;
   /** How long a claimed timer stays with its claimer (TM-10). Default TIMER_LEASE_MS. */
   leaseMs?: number;
-  /** Applied command ids remembered per room for dedup. Default 256. */
-  recentLimit?: number;
+  /** Command ids (with fingerprints) this node keeps in memory per room, a cache of Redis's. Default 512. */
+  idCacheSize?: number;
   /** Rooms whose last document this node keeps in memory (least recently used dropped). Default 1,000. */
   cacheSize?: number;
   logger?: StoreLogger;
@@ -67,6 +74,7 @@ export type RedisStoreStats = { redisCalls: number };
 
 type Pending<R extends StoredRoom, D extends StepDecision> = {
   commandId: string | null;
+  fingerprint: string;
   step: (room: R) => D;
   /** Already answered store_unavailable: dropped from its batch unless its write is in flight. */
   failed: boolean;
@@ -81,8 +89,8 @@ const CONTENDED_MS = 2_000;
 
 /**
  * Rooms in Redis (docs/design.md, "Storage"). Keys:
- * - `cercle:room:{code}`: JSON `{ gen, version, recent, room }`, TTL `ttlSeconds` refreshed by every
- *   write. `recent` holds the last `recentLimit` applied command ids (dedup); `gen` is random per
+ * - `cercle:room:{code}`: JSON `{ gen, version, room }`, TTL `ttlSeconds` refreshed by every
+ *   write. `gen` is random per
  *   `create`, so a code purged and created again never matches a stale copy; `version` is the room's.
  *   The room comes last, so the script and the nodes read the small header without decoding the room.
  * - `cercle:room:{code}:turn`: exists for at most 200 ms after two nodes raced on the room (below).
@@ -121,7 +129,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private readonly maxAttempts: number;
   private readonly maxBatch: number;
   private readonly batchBudgetMs: number;
-  private readonly recentLimit: number;
+  private readonly idCacheSize: number;
   private readonly leaseMs: number;
   private readonly cacheSize: number;
   private readonly cache = new Map<string, CachedDoc>();
@@ -139,31 +147,23 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private readonly nodeId = randomBytes(6).toString('hex');
   private closed = false;
 
-  /** Connects to `url` and resolves once Redis is ready; rejects with StoreUnavailableError otherwise. */
+  /** Connects to `target` (one Redis or a cluster) and resolves once ready; rejects with StoreUnavailableError otherwise. */
   static async connect<R extends StoredRoom = Room, D extends StepDecision = Decision>(
-    url: string,
+    target: RedisTarget,
     options: RedisRoomStoreOptions = {},
   ): Promise<RedisRoomStore<R, D>> {
-    const redis = new Redis(url, {
-      lazyConnect: true,
-      // Fail fast instead of queueing: a command that cannot be sent now rejects now.
-      enableOfflineQueue: false,
-      // The calls made in one turn of the event loop (under load, the next batches of every room whose
-      // write was answered in that turn) go to Redis as one write instead of one each.
-      enableAutoPipelining: true,
-      // A command in flight when the connection drops is rejected, never silently re-sent later.
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      // A backstop only: the watchdog answers callers when Redis stops answering (see the class comment).
-      commandTimeout: options.commandTimeoutMs ?? options.maxWaitMs ?? MAX_STORE_WAIT_MS,
-      connectTimeout: 1000,
-      retryStrategy: (attempt) => Math.min(50 * attempt, 500),
+    // Fail fast instead of queueing, never re-send a command in flight (cluster/connection.ts). The calls
+    // made in one turn of the event loop (under load, the next batches of every room whose write was
+    // answered in that turn) go to Redis as one write. commandTimeout is a backstop only: the watchdog
+    // answers callers when Redis stops answering (see the class comment).
+    const redis = redisClient(target, {
+      autoPipelining: true,
+      commandTimeoutMs: options.commandTimeoutMs ?? options.maxWaitMs ?? MAX_STORE_WAIT_MS,
     });
     const store = new RedisRoomStore<R, D>(redis, options);
     try {
-      await redis.connect();
+      await connectClient(redis);
     } catch (error) {
-      redis.disconnect();
       throw new StoreUnavailableError('Redis is unreachable', { cause: error });
     }
     return store;
@@ -171,7 +171,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
 
   /** Wraps a client made by `connect` (or one with the same failure options). */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: RedisRoomStoreOptions = {},
   ) {
     this.ttlSeconds = options.ttlSeconds ?? 86_400;
@@ -185,7 +185,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     this.maxAttempts = options.maxAttempts ?? 1000;
     this.maxBatch = Math.max(1, options.maxBatch ?? 200);
     this.batchBudgetMs = options.batchBudgetMs ?? 50;
-    this.recentLimit = options.recentLimit ?? 256;
+    this.idCacheSize = options.idCacheSize ?? 512;
     this.leaseMs = options.leaseMs ?? TIMER_LEASE_MS;
     this.cacheSize = options.cacheSize ?? 1000;
     const logger = options.logger;
@@ -209,6 +209,11 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     return `${this.prefix}room:${code}`;
   }
 
+  /** Every command id applied to the room, with its fingerprint (SR-1); same TTL as the room. */
+  private idsKey(code: string): string {
+    return `${this.prefix}room:${code}:ids`;
+  }
+
   /** The room's fairness turn: which node lost the last race and writes next (lives 200 ms at most). */
   private turnKey(code: string): string {
     return `${this.prefix}room:${code}:turn`;
@@ -223,11 +228,15 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     const roomJson = JSON.stringify(room);
     const doc = newDoc(gen, room.version, roomJson);
     const reply = await this.calls.bounded(
-      this.calls.call(() => this.redis.set(this.roomKey(room.code), doc, 'EX', this.ttlSeconds, 'NX')),
+      this.calls.evalScript(
+        createRoomScript,
+        [this.roomKey(room.code), this.idsKey(room.code)],
+        [doc, String(this.ttlSeconds)],
+      ),
     );
-    if (reply !== 'OK') return false;
+    if (reply !== 1) return false;
     // Not `room` itself: the caller still holds it and may change it.
-    this.remember(room.code, { gen, version: room.version, roomJson, recent: new Set(), room: null });
+    this.remember(room.code, { gen, version: room.version, roomJson, ids: new Map(), room: null });
     return true;
   }
 
@@ -236,10 +245,15 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     return doc ? (JSON.parse(doc.roomJson) as R) : null;
   }
 
-  async apply(code: string, commandId: string | null, step: (room: R) => D): Promise<ApplyResult<R, D>> {
+  async apply(
+    code: string,
+    commandId: string | null,
+    step: (room: R) => D,
+    fingerprint = '',
+  ): Promise<ApplyResult<R, D>> {
     let pending: Pending<R, D> | undefined;
     const result = new Promise<ApplyResult<R, D>>((resolve, reject) => {
-      pending = { commandId, step, failed: false, resolve, reject };
+      pending = { commandId, fingerprint, step, failed: false, resolve, reject };
       const queue = this.waiting.get(code) ?? [];
       queue.push(pending);
       this.waiting.set(code, queue);
@@ -257,7 +271,11 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
 
   async touch(code: string): Promise<boolean> {
     const reply = await this.calls.bounded(
-      this.calls.call(() => this.redis.expire(this.roomKey(code), this.ttlSeconds)),
+      this.calls.evalScript(
+        touchRoomScript,
+        [this.roomKey(code), this.idsKey(code)],
+        [String(this.ttlSeconds)],
+      ),
     );
     return reply === 1;
   }
@@ -267,7 +285,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     await this.calls.bounded(
       this.calls.evalScript(
         purgeRoomScript,
-        [this.roomKey(code), this.timersKey, this.turnKey(code)],
+        [this.roomKey(code), this.timersKey, this.turnKey(code), this.idsKey(code)],
         [timerMember(code, '')],
       ),
     );
@@ -443,16 +461,22 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         run = null;
         continue;
       }
+      if (reply.kind === 'seen') {
+        // Ids applied before (by another node, or forgotten here): answered from the copy's ids now.
+        for (const [id, fingerprint] of reply.ids) doc.ids.set(id, fingerprint);
+        run = null;
+        continue;
+      }
       let handled: Promise<void> | undefined;
       if (run.accepted.length > 0) {
-        const recent = new Set(doc.recent);
-        for (const id of run.acceptedIds) recent.add(id);
-        while (recent.size > this.recentLimit) recent.delete(recent.values().next().value!);
+        const ids = doc.ids;
+        for (const [id, fingerprint] of run.acceptedIds) ids.set(id, fingerprint);
+        while (ids.size > this.idCacheSize) ids.delete(ids.keys().next().value!);
         this.remember(code, {
           gen: doc.gen,
           version: run.version,
           roomJson: run.roomJson,
-          recent,
+          ids,
           room: run.room,
         });
         for (const [member, at] of run.timers.schedule) {
@@ -472,7 +496,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private runSteps(code: string, doc: CachedDoc, batch: Pending<R, D>[]) {
     const outcomes: { pending: Pending<R, D>; outcome: Outcome<R, D> }[] = [];
     const accepted: Extract<D, { ok: true }>[] = [];
-    const acceptedIds: string[] = [];
+    const acceptedIds = new Map<string, string>();
     let refusals = 0;
     doc.room ??= JSON.parse(doc.roomJson) as StoredRoom;
     const first = doc.room as R;
@@ -483,9 +507,13 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       // At least one step, then as many as fit in the budget: the steps run synchronously, and at 1,000
       // cards one costs about half a millisecond, so a long batch would hold up every other room.
       if (outcomes.length > 0 && performance.now() - started > this.batchBudgetMs) break;
-      const { commandId } = pending;
-      if (commandId !== null && (doc.recent.has(commandId) || acceptedIds.includes(commandId))) {
-        outcomes.push({ pending, outcome: { status: 'duplicate', version } });
+      const { commandId, fingerprint } = pending;
+      const seen = commandId === null ? undefined : (acceptedIds.get(commandId) ?? doc.ids.get(commandId));
+      if (seen !== undefined) {
+        outcomes.push({
+          pending,
+          outcome: seen === fingerprint ? { status: 'duplicate', version } : { status: 'reused' },
+        });
         continue;
       }
       let decision: D;
@@ -508,7 +536,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       const ok = decision as Extract<D, { ok: true }>;
       outcomes.push({ pending, outcome: { status: 'applied', before: room, decision: ok } });
       accepted.push(ok);
-      if (commandId !== null) acceptedIds.push(commandId);
+      if (commandId !== null) acceptedIds.set(commandId, fingerprint);
       room = ok.room as R; // the step maps R to R: D is only constrained to a StoredRoom
       version = ok.room.version;
     }
@@ -541,36 +569,46 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     code: string,
     doc: CachedDoc,
     run: ReturnType<RedisRoomStore<R, D>['runSteps']> | null,
-  ): Promise<{ kind: 'done' | 'yield' | 'not_found' } | { kind: 'conflict'; doc: CachedDoc }> {
+  ): Promise<
+    | { kind: 'done' | 'yield' | 'not_found' }
+    | { kind: 'conflict'; doc: CachedDoc }
+    | { kind: 'seen'; ids: [string, string][] }
+  > {
     const write = run !== null && run.accepted.length > 0;
     const reply = (await this.calls.evalScript(
       casRoomScript,
-      [this.roomKey(code), this.timersKey, this.turnKey(code)],
+      [this.roomKey(code), this.timersKey, this.turnKey(code), this.idsKey(code)],
       [
         write ? 'w' : 'c',
         doc.gen,
         String(doc.version),
         write ? run.roomJson : '',
         String(this.ttlSeconds),
-        String(this.recentLimit),
         this.nodeId,
         String(TURN_MS),
         String(run?.version ?? doc.version),
-        String(run?.acceptedIds.length ?? 0),
+        String(run?.acceptedIds.size ?? 0),
         String(write ? run.timers.cancel.size : 0),
-        ...(run?.acceptedIds ?? []),
+        ...(run ? [...run.acceptedIds].flat() : []),
         ...(write ? run.timers.cancel : []),
         ...(write ? [...run.timers.schedule].flatMap(([member, at]) => [String(at), member]) : []),
       ],
-    )) as [number, string?];
+    )) as [number, (string | string[])?];
     switch (reply[0]) {
       case 0:
         this.cache.delete(code);
         return { kind: 'not_found' };
       case 2: {
         const current = parseDoc(String(reply[1]));
+        if (current.gen === doc.gen) current.ids = doc.ids; // the same room: what this node knew holds
         this.remember(code, current);
         return { kind: 'conflict', doc: current };
+      }
+      case 5: {
+        const flat = (reply[1] ?? []) as string[];
+        const ids: [string, string][] = [];
+        for (let i = 0; i + 1 < flat.length; i += 2) ids.push([flat[i]!, flat[i + 1]!]);
+        return { kind: 'seen', ids };
       }
       case 3:
         return { kind: 'done' };
@@ -603,6 +641,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       this.remember(code, cached);
       return cached;
     }
+    if (cached && cached.gen === doc.gen) doc.ids = cached.ids; // the same room: what this node knew holds
     this.remember(code, doc);
     return doc;
   }

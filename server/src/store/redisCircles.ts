@@ -1,11 +1,11 @@
 import type { Circle, CircleOutcome } from '@cercle/shared';
-import { Redis } from 'ioredis';
 import {
   type CircleStore,
   type CircleUpdate,
   checkCircleStep,
   MAX_CIRCLE_ATTEMPTS,
 } from '../circles/store.js';
+import { connectClient, type RedisClient, type RedisTarget, redisClient } from '../cluster/connection.js';
 import { StoreUnavailableError } from './interface.js';
 
 export type RedisCircleStoreOptions = {
@@ -73,28 +73,19 @@ export class RedisCircleStore implements CircleStore {
   private readonly prefix: string;
   private readonly retentionMs: number;
 
-  static async connect(url: string, options: RedisCircleStoreOptions): Promise<RedisCircleStore> {
-    const redis = new Redis(url, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      commandTimeout: options.callTimeoutMs ?? 1_000,
-      connectTimeout: 1_000,
-      retryStrategy: (attempt) => Math.min(50 * attempt, 500),
-    });
+  static async connect(target: RedisTarget, options: RedisCircleStoreOptions): Promise<RedisCircleStore> {
+    const redis = redisClient(target, { commandTimeoutMs: options.callTimeoutMs ?? 1_000 });
     redis.on('error', () => {}); // connection state is the room store's to log
     try {
-      await redis.connect();
+      await connectClient(redis);
     } catch (error) {
-      redis.disconnect();
       throw new StoreUnavailableError('Redis is unreachable', { cause: error });
     }
     return new RedisCircleStore(redis, options);
   }
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: RedisCircleStoreOptions,
   ) {
     this.prefix = options.keyPrefix ?? 'cercle:';

@@ -1,8 +1,8 @@
 import type { StoredRoom } from './interface.js';
 
 /**
- * A room's Redis document, `{"gen":…,"version":…,"recent":[…],"room":…}`: the header first, the room
- * last, so the compare-and-set script and the nodes read the small header without decoding the room.
+ * A room's Redis document, `{"gen":…,"version":…,"room":…}`: the header first, the room last, so the
+ * compare-and-set script and the nodes read the small header without decoding the room.
  */
 
 /**
@@ -16,22 +16,26 @@ export type CachedDoc = {
   gen: string;
   version: number;
   roomJson: string;
-  recent: Set<string>;
+  /**
+   * Command ids this node knows were applied to the room (this gen), with their fingerprints: a retry
+   * found here is answered without a round trip. A cache only: the ids hash in Redis is the record.
+   */
+  ids: Map<string, string>;
   room: StoredRoom | null;
 };
 
-type StoredHeader = { gen: string; version: number; recent: string[] };
+type StoredHeader = { gen: string; version: number };
 
 /** The key between the header and the room: it cannot occur inside a JSON string (quotes are escaped there). */
 const ROOM_FIELD = ',"room":';
 
 /** A new room's document (no command applied yet). */
 export function newDoc(gen: string, version: number, roomJson: string): string {
-  return `{"gen":${JSON.stringify(gen)},"version":${version},"recent":[],"room":${roomJson}}`;
+  return `{"gen":${JSON.stringify(gen)},"version":${version},"room":${roomJson}}`;
 }
 
 /**
- * Reads a stored document. The header (gen, version, recent ids) is parsed alone and the room is kept
+ * Reads a stored document. The header (gen, version) is parsed alone and the room is kept
  * as the text it was stored as, parsed only when a step needs it.
  */
 export function parseDoc(raw: string): CachedDoc {
@@ -42,7 +46,7 @@ export function parseDoc(raw: string): CachedDoc {
     gen: header.gen,
     version: header.version,
     roomJson: raw.slice(cut + ROOM_FIELD.length, -1),
-    recent: new Set(header.recent),
+    ids: new Map(),
     room: null,
   };
 }

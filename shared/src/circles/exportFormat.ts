@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { followUpStatusSchema } from '../engine/room.js';
+import { markdownLine, markdownText } from '../markdown/text.js';
 import { localeSchema } from '../protocol/events.js';
 import {
   CIRCLE_LIMITS,
   type Circle,
   type CircleOutcome,
   circleKindSchema,
-  followUpStatusSchema,
   memberRoleSchema,
   membersInOrder,
   refuseCircle,
@@ -190,15 +191,13 @@ export type MarkdownTexts = {
   statuses: Record<'open' | 'in_progress' | 'done' | 'dropped', string>;
 };
 
-/** Escapes what CommonMark would read as markup, so a person's words print as they typed them. */
-function md(text: string): string {
-  return text.replace(/([\\`*_{}[\]()#+\-.!|<>])/g, '\\$1').replace(/\n+/g, ' ');
-}
+/** A person's words as Markdown (MD-1): the same escaping as the session record, so one rule for all. */
+const md = (text: string, indent = '  '): string => markdownText(text, indent);
 
 /** CI-10: the whole circle as Markdown, in the circle's language (texts from the page's dictionary). */
 export function circleMarkdown(file: CircleExport, texts: MarkdownTexts): string {
   const names = new Map(file.members.map((m) => [m.ref, m.name]));
-  const lines: string[] = [`# ${md(file.title)}`, '', `## ${texts.members}`, ''];
+  const lines: string[] = [`# ${markdownLine(file.title)}`, '', `## ${texts.members}`, ''];
   for (const m of file.members) lines.push(`- ${md(m.name)}`);
   lines.push('');
   const date = (iso: string) => new Date(iso).toLocaleDateString(file.locale === 'fr' ? 'fr-FR' : 'en-GB');
@@ -206,21 +205,27 @@ export function circleMarkdown(file: CircleExport, texts: MarkdownTexts): string
     lines.push(`## ${texts.session(s.number, texts.kinds[s.kind] ?? s.kind, date(s.openedAt))}`, '');
     const r = s.record;
     if (!r) continue;
-    if (r.clientName) lines.push(`**${texts.client}**: ${md(r.clientName)}`, '');
-    if (r.request) lines.push(`**${texts.request}**: ${md(r.request)}`, '');
+    if (r.clientName) lines.push(`**${texts.client}**: ${md(r.clientName, '')}`, '');
+    if (r.request) lines.push(`**${texts.request}**: ${md(r.request, '')}`, '');
     const list = (title: string, items: string[]) => {
       if (items.length === 0) return;
       lines.push(`### ${title}`, '', ...items.map((i) => `- ${i}`), '');
     };
-    list(texts.objectives, r.objectives.map(md));
+    list(
+      texts.objectives,
+      r.objectives.map((text) => md(text)),
+    );
     list(
       texts.indicators,
       r.indicators.map(
         (i) =>
-          `${md(i.text)}${i.reviews.map((v) => `\n  - ${md(v.name)}: **${texts.verdicts[v.verdict]}**${v.note ? ` (${md(v.note)})` : ''}`).join('')}`,
+          `${md(i.text)}${i.reviews.map((v) => `\n  - ${md(v.name, '    ')}: **${texts.verdicts[v.verdict]}**${v.note ? ` (${md(v.note, '    ')})` : ''}`).join('')}`,
       ),
     );
-    list(texts.kept, r.keptSuggestions.map(md));
+    list(
+      texts.kept,
+      r.keptSuggestions.map((text) => md(text)),
+    );
     list(
       texts.actions,
       r.actions.map((a) => `${md(a.what)} (${md(a.ownerName)}${a.byWhen ? `, ${md(a.byWhen)}` : ''})`),
@@ -237,7 +242,7 @@ export function circleMarkdown(file: CircleExport, texts: MarkdownTexts): string
       texts.evaluations,
       r.evaluations.map((e) => `${md(e.name)}: ${e.rating}/5 ${md(e.comment)}`),
     );
-    if (r.synthesis) lines.push(`**${texts.synthesis}**: ${md(r.synthesis)}`, '');
+    if (r.synthesis) lines.push(`**${texts.synthesis}**: ${md(r.synthesis, '')}`, '');
   }
   if (file.followUps.length > 0) {
     lines.push(`## ${texts.followUp}`, '');

@@ -1,6 +1,8 @@
+export * from './circle-steps.js';
 export { pendingTimerIds, withTimerCancels } from './commands/timing.js';
 export * from './decide.js';
 export * from './events.js';
+export { type FloorNow, floorNow } from './floor-now.js';
 export * from './limits.js';
 export { isRoleName, nameSkeleton, normaliseName } from './names.js';
 export { ID_PATTERN, isWireId, own } from './own.js';

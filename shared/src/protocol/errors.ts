@@ -33,6 +33,7 @@ export const transportErrorCodes = [
   'rate_limited',
   'too_many_connections',
   'store_unavailable', // Redis did not answer in time: the command was not stored
+  'id_reused', // this command id was already used in the room for another command or by someone else
   'origin_not_allowed',
   'waiting_for_admission', // the room is locked: wait until the facilitator admits you
   'not_found', // HTTP: no such route

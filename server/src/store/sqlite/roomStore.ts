@@ -19,8 +19,6 @@ import { openDatabase, type SqliteDatabase } from './database.js';
 export type SqliteRoomStoreOptions = {
   /** Rooms expire after this long without a write (ROOM_TTL_SECONDS). Default 86,400. */
   ttlSeconds?: number;
-  /** Applied command ids remembered per room for dedup. Default 256. */
-  recentLimit?: number;
   /** How long a claimed timer stays with its claimer (TM-10). Default TIMER_LEASE_MS. */
   leaseMs?: number;
   /** Epoch ms; tests pass a fake clock. Default Date.now. */
@@ -34,15 +32,16 @@ export type SqliteRoomStoreOptions = {
 type Pending<R extends StoredRoom, D extends StepDecision> = {
   code: string;
   commandId: string | null;
+  fingerprint: string;
   step: (room: R) => D;
   resolve: (result: ApplyResult<R, D>) => void;
   reject: (error: unknown) => void;
 };
 
 /** A room as this process last stored it: steps never mutate their input, so it can be shared. */
-type Cached = { version: number; room: StoredRoom; recent: string[] };
+type Cached = { version: number; room: StoredRoom };
 
-type RoomRow = { version: number; json: string; recent: string; expires_at: number };
+type RoomRow = { version: number; json: string; expires_at: number };
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
@@ -60,12 +59,19 @@ CREATE TABLE IF NOT EXISTS room_timers (
   PRIMARY KEY (code, timer_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS room_timers_due ON room_timers (at);
+CREATE TABLE IF NOT EXISTS room_commands (
+  code TEXT NOT NULL REFERENCES rooms (code) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  PRIMARY KEY (code, id)
+) WITHOUT ROWID;
 `;
 
 /**
  * Rooms in the embedded SQLite database (docs/design.md, "Embedded storage"): one node, surviving a
- * restart. Table `rooms` holds each room's JSON with its version, the last `recentLimit` applied command
- * ids (dedup) and its expiry; `room_timers` its pending deadlines, deleted with it.
+ * restart. Table `rooms` holds each room's JSON with its version and its expiry (its `recent` column is
+ * no longer used: written empty); `room_commands` every command id applied to it with its fingerprint
+ * (SR-1) and `room_timers` its pending deadlines, both deleted with it.
  *
  * Group commit: `apply` queues its command; once per event-loop turn every queued command runs, in
  * arrival order, on the current room (commands on one room one after the other), and all their writes
@@ -79,7 +85,6 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
 {
   readonly kind = 'sqlite' as const;
   private readonly ttlMs: number;
-  private readonly recentLimit: number;
   private readonly leaseMs: number;
   private readonly clock: () => number;
   private readonly cacheSize: number;
@@ -105,7 +110,6 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
     options: SqliteRoomStoreOptions = {},
   ) {
     this.ttlMs = (options.ttlSeconds ?? 86_400) * 1000;
-    this.recentLimit = options.recentLimit ?? 256;
     this.leaseMs = options.leaseMs ?? TIMER_LEASE_MS;
     this.clock = options.clock ?? Date.now;
     this.cacheSize = options.cacheSize ?? 1000;
@@ -115,9 +119,16 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
         'INSERT INTO rooms (code, version, json, recent, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET version = excluded.version, json = excluded.json, recent = excluded.recent, expires_at = excluded.expires_at WHERE rooms.expires_at <= ?',
       ),
       select: db.prepare<[string, number], RoomRow>(
-        'SELECT version, json, recent, expires_at FROM rooms WHERE code = ? AND expires_at > ?',
+        'SELECT version, json, expires_at FROM rooms WHERE code = ? AND expires_at > ?',
       ),
-      update: db.prepare('UPDATE rooms SET version = ?, json = ?, recent = ?, expires_at = ? WHERE code = ?'),
+      update: db.prepare(
+        "UPDATE rooms SET version = ?, json = ?, recent = '[]', expires_at = ? WHERE code = ?",
+      ),
+      commandSeen: db.prepare<[string, string], { fingerprint: string }>(
+        'SELECT fingerprint FROM room_commands WHERE code = ? AND id = ?',
+      ),
+      commandApplied: db.prepare('INSERT INTO room_commands (code, id, fingerprint) VALUES (?, ?, ?)'),
+      deleteCommands: db.prepare('DELETE FROM room_commands WHERE code = ?'),
       touch: db.prepare('UPDATE rooms SET expires_at = ? WHERE code = ? AND expires_at > ?'),
       delete: db.prepare('DELETE FROM rooms WHERE code = ?'),
       deleteTimers: db.prepare('DELETE FROM room_timers WHERE code = ?'),
@@ -145,10 +156,13 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
     const json = JSON.stringify(room);
     const created = this.write(() => {
       // An expired room of the same code is replaced (its timers with it): a code is free once expired.
-      if (!this.sql.select.get(room.code, now)) this.sql.deleteTimers.run(room.code);
+      if (!this.sql.select.get(room.code, now)) {
+        this.sql.deleteTimers.run(room.code);
+        this.sql.deleteCommands.run(room.code);
+      }
       return this.sql.insert.run(room.code, room.version, json, '[]', now + this.ttlMs, now).changes === 1;
     });
-    if (created) this.remember(room.code, { version: room.version, room: JSON.parse(json), recent: [] });
+    if (created) this.remember(room.code, { version: room.version, room: JSON.parse(json) });
     return created;
   }
 
@@ -157,13 +171,18 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
     return row ? (JSON.parse(row.json) as R) : null;
   }
 
-  apply(code: string, commandId: string | null, step: (room: R) => D): Promise<ApplyResult<R, D>> {
+  apply(
+    code: string,
+    commandId: string | null,
+    step: (room: R) => D,
+    fingerprint = '',
+  ): Promise<ApplyResult<R, D>> {
     return new Promise((resolve, reject) => {
       if (this.closed) {
         reject(new StoreUnavailableError('store closed'));
         return;
       }
-      this.queue.push({ code, commandId, step, resolve, reject });
+      this.queue.push({ code, commandId, fingerprint, step, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -268,13 +287,15 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
     const outcomes: { pending: Pending<R, D>; outcome: StepOutcome<R, D> }[] = [];
     /** Rooms written by this batch, with the decisions told to listeners. */
     const written = new Map<string, { current: Cached; before: R; decisions: Extract<D, { ok: true }>[] }>();
+    /** Command ids applied by this turn, `code|id` -> fingerprint (stored with the rooms). */
+    const applied = new Map<string, string>();
     const missing = new Set<string>();
     const timers: { code: string; timerId: string; at: number }[] = [];
     const cancels: { code: string; timerId: string }[] = [];
     try {
       this.db.transaction(() => {
         for (const pending of batch) {
-          const { code, commandId } = pending;
+          const { code, commandId, fingerprint } = pending;
           let entry = written.get(code)?.current ?? null;
           if (!entry && !missing.has(code)) {
             entry = this.current(code, now);
@@ -284,9 +305,19 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
             outcomes.push({ pending, outcome: { status: 'not_found' } });
             continue;
           }
-          if (commandId !== null && entry.recent.includes(commandId)) {
-            outcomes.push({ pending, outcome: { status: 'duplicate', version: entry.version } });
-            continue;
+          if (commandId !== null) {
+            const seen =
+              applied.get(`${code}|${commandId}`) ?? this.sql.commandSeen.get(code, commandId)?.fingerprint;
+            if (seen !== undefined) {
+              outcomes.push({
+                pending,
+                outcome:
+                  seen === fingerprint
+                    ? { status: 'duplicate', version: entry.version }
+                    : { status: 'reused' },
+              });
+              continue;
+            }
           }
           const before = entry.room as R;
           let decision: D;
@@ -306,9 +337,8 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
             continue;
           }
           const ok = decision as Extract<D, { ok: true }>;
-          const recent = commandId === null ? entry.recent : [...entry.recent, commandId];
-          if (recent.length > this.recentLimit) recent.splice(0, recent.length - this.recentLimit);
-          const next: Cached = { version: ok.room.version, room: ok.room, recent };
+          if (commandId !== null) applied.set(`${code}|${commandId}`, fingerprint);
+          const next: Cached = { version: ok.room.version, room: ok.room };
           const seen = written.get(code);
           if (seen) {
             seen.current = next;
@@ -322,13 +352,11 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
           outcomes.push({ pending, outcome: { status: 'applied', before, decision: ok } });
         }
         for (const [code, { current }] of written) {
-          this.sql.update.run(
-            current.version,
-            JSON.stringify(current.room),
-            JSON.stringify(current.recent),
-            now + this.ttlMs,
-            code,
-          );
+          this.sql.update.run(current.version, JSON.stringify(current.room), now + this.ttlMs, code);
+        }
+        for (const [key, fingerprint] of applied) {
+          const bar = key.indexOf('|');
+          this.sql.commandApplied.run(key.slice(0, bar), key.slice(bar + 1), fingerprint);
         }
         // In order: a timer scheduled by one command and cancelled by a later one of the turn is gone.
         for (const timer of timers)
@@ -365,11 +393,7 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
     }
     const cached = this.cache.get(code);
     if (cached && cached.version === row.version) return cached;
-    const fresh: Cached = {
-      version: row.version,
-      room: JSON.parse(row.json) as StoredRoom,
-      recent: JSON.parse(row.recent) as string[],
-    };
+    const fresh: Cached = { version: row.version, room: JSON.parse(row.json) as StoredRoom };
     this.remember(code, fresh);
     return fresh;
   }

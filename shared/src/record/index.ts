@@ -1,0 +1,3 @@
+export * from './fields.js';
+export * from './markdown.js';
+export * from './roomRecord.js';

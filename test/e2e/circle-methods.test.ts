@@ -66,7 +66,7 @@ describe('a pair and a tripartite engagement as circles, in real browsers', () =
     for (const s of sockets.splice(0)) s.close();
   });
 
-  it('[CI-7][TR-3] framing, a coaching session, then the closing with the framing’s indicators and three verdicts side by side', {
+  it('[CI-7][TR-3][TR-4] framing, a coaching session, then the closing with the framing’s objectives, indicators and three verdicts side by side', {
     timeout: 180_000,
   }, async () => {
     const circle = await createCircle(live.server.url, {
@@ -108,9 +108,13 @@ describe('a pair and a tripartite engagement as circles, in real browsers', () =
     await k.getByTestId('people').waitFor();
     const l = await enterFromLink(circle, 'Léa', lea.secret, 3, 'fr-FR');
     const m = await enterFromLink(circle, 'Marc', marc.secret, 3, 'fr-FR');
-    // The indicators are on the closing's board, brought by the circle, not pasted.
+    // The objectives and indicators are on the closing's board, brought by the circle, not pasted.
     await eventually(() => l.locator('[data-testid=board] .card .text').allTextContents()).toEqual(
-      expect.arrayContaining(['Deux dossiers confiés par mois', 'Réunions tenues en 45 minutes']),
+      expect.arrayContaining([
+        'Déléguer davantage',
+        'Deux dossiers confiés par mois',
+        'Réunions tenues en 45 minutes',
+      ]),
     );
 
     // Each party gives a verdict on the first indicator from their own page.
@@ -146,12 +150,16 @@ describe('a pair and a tripartite engagement as circles, in real browsers', () =
     ])
       expect(texts).toContain(part);
     await closingCoach.must({ type: 'end', purge: false });
+    // The closing's own record holds the framing's objective beside its indicators.
+    await eventually(() => l.getByTestId('record').textContent()).toContain('Déléguer davantage');
 
     // The circle's record keeps them too.
     await k.goto(`${live.server.url}/c/${circle.circleId}`);
     await k.getByText('L’accompagnement est bouclé.').waitFor();
-    const record = k.locator('.session-record', { hasText: 'Réunion de bouclage' }).locator('.verdicts li');
+    const closingRecord = k.locator('.session-record', { hasText: 'Réunion de bouclage' });
+    const record = closingRecord.locator('.verdicts li');
     await eventually(() => record.count()).toBe(3);
+    expect(await closingRecord.textContent()).toContain('Déléguer davantage');
     for (const s of sockets.splice(0)) s.close();
     for (const person of people) expect(person.problems).toEqual([]);
   });

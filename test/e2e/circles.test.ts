@@ -14,7 +14,7 @@ describe('a codev circle in real browsers', () => {
   const people: Person[] = [];
   const sockets: TestParticipant[] = [];
 
-  it('[CI-2][CI-4][CI-6][CI-8][CI-10] five members hold two sessions: personal links, rotation, follow-up, logbook, export', {
+  it('[CI-2][CI-4][CI-6][CI-8][CI-10][CS-1][CS-2] five members hold two sessions: personal links, rotation, follow-up in the room, logbook, export', {
     timeout: 240_000,
   }, async () => {
     // The facilitator opens a circle from the home page.
@@ -110,7 +110,7 @@ describe('a codev circle in real browsers', () => {
     await next();
     await fac.must({ type: 'end', purge: false });
 
-    // Between sessions: the circle shows session 1, proposes another client, and the follow-up step.
+    // Between sessions: the circle shows session 1, proposes another client, and the items to follow up.
     const b = members.Bruno!.page;
     await b.goto(`${live.server.url}/c/${circleId}`);
     await b.getByText('Relancer mon équipe').waitFor();
@@ -121,11 +121,6 @@ describe('a codev circle in real browsers', () => {
     const a = members.Anne!.page;
     await a.goto(`${live.server.url}/c/${circleId}`);
     await a.getByText('Entretien avec chacun').first().waitFor();
-    expect(await b.getByRole('button', { name: 'Fait : Entretien avec chacun' }).count()).toBe(0);
-    await a.getByRole('button', { name: 'Fait : Entretien avec chacun' }).click();
-    await a.getByRole('heading', { name: 'Actions closes' }).waitFor();
-    await eventually(() => a.getByRole('button', { name: 'Fait : Entretien avec chacun' }).count()).toBe(0);
-    await eventually(() => a.getByRole('button', { name: 'Fait : Réunion de lancement' }).count()).toBe(1);
     // Her logbook is on her page of the circle, and nobody else's.
     await a.getByText('Ce que je retiens, séance 1').waitFor();
     expect(await b.getByText('Ce que je retiens, séance 1').count()).toBe(0);
@@ -136,9 +131,41 @@ describe('a codev circle in real browsers', () => {
     await f.getByTestId('people').waitFor();
     await enterRoom(members.Anne!, 2);
     await enterRoom(members.Bruno!, 2);
+    await enterRoom(members.Chloé!, 2);
     await eventually(() => a.getByTestId('logbook').textContent()).toContain('Ce que je retiens, séance 1');
     expect(await b.getByTestId('logbook').textContent()).not.toContain('Ce que je retiens');
     expect(await f.content()).not.toContain('Ce que je retiens');
+
+    // The room opens with the follow-up step: session 1's two items, shown to all; Anne marks hers there.
+    const fac2 = await seat(facilitatorKey, 'facilitator 2', 2);
+    await fac2.must({ type: 'start' });
+    const step = (page: Page) => page.getByTestId('follow-up-step');
+    for (const page of [f, a, b]) {
+      await eventually(() => step(page).textContent()).toContain('Entretien avec chacun');
+      expect(await step(page).textContent()).toContain('Réunion de lancement');
+    }
+    await eventually(() => a.getByRole('button', { name: 'Fait : Entretien avec chacun' }).count()).toBe(1);
+    expect(await b.getByRole('button', { name: 'Fait : Entretien avec chacun' }).count()).toBe(0);
+    expect(await f.getByRole('button', { name: 'Fait : Entretien avec chacun' }).count()).toBe(0);
+    const anneItem = step(a).locator('li.card', { hasText: 'Entretien avec chacun' });
+    await anneItem.getByLabel('Note').fill('Fait avec les cinq');
+    await anneItem.getByLabel('Confiance aujourd’hui (1-10)').fill('8');
+    await anneItem.getByRole('button', { name: 'Fait : Entretien avec chacun' }).click();
+    // Everyone in the room sees it done, with her note and her confidence then and now.
+    const bItem = step(b).locator('li.card', { hasText: 'Entretien avec chacun' });
+    await eventually(() => bItem.textContent()).toContain('Fait avec les cinq');
+    const shown = (await bItem.textContent()) ?? '';
+    for (const part of ['Fait', 'confiance alors : 6/10', 'confiance aujourd’hui : 8/10'])
+      expect(shown).toContain(part);
+    // The mark is written back to the circle: closed there, the other item still carried.
+    const circlePage = members.David!.page;
+    await circlePage.goto(`${live.server.url}/c/${circleId}`);
+    await circlePage.getByRole('heading', { name: 'Actions closes' }).waitFor();
+    const closed = circlePage
+      .getByRole('heading', { name: 'Actions closes' })
+      .locator('xpath=following-sibling::ul[1]');
+    await eventually(() => closed.textContent()).toContain('Entretien avec chacun');
+    expect(await closed.textContent()).toContain('Fait avec les cinq');
     const check = await call(live.server.url, 'GET', `/api/circles/${circleId}/view`, {
       secret: facilitatorKey,
     });

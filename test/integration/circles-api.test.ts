@@ -50,7 +50,7 @@ describe('circles over HTTP and the live protocol (embedded store)', () => {
     ).toBe(400);
   });
 
-  it('[CI-2][CI-4][CI-6][CI-8][CI-9][CI-10] a codev circle of five holds two sessions: rotation, follow-up, logbook, export', async () => {
+  it('[CI-2][CI-4][CI-6][CI-8][CI-9][CI-10][CS-1][CS-2] a codev circle of five holds two sessions: rotation, follow-up in the room, logbook, export', async () => {
     const circle = await createCircle(server.url, { kind: 'codev', title: 'Codev du jeudi', locale: 'fr' });
     const names = ['Anne', 'Bruno', 'Chloé', 'David', 'Emma'];
     for (const name of names) await joinCircle(circle, name);
@@ -166,6 +166,32 @@ describe('circles over HTTP and the live protocol (embedded store)', () => {
     for (const other of [fac2, bruno2, chloe2])
       expect(JSON.stringify(other.view)).not.toContain(sealedOf('Note privée de la séance 1'));
 
+    // CS-1, CS-2: the room opens with the follow-up step: Anne's pending item, owned by her seat; she marks
+    // it there, nobody else may, and the mark is written back to the circle.
+    expect(fac2.view!.phases[0]!.id).toBe('follow-up');
+    expect(
+      Object.values(fac2.view!.followUp).map((f) => [f.what, f.ownerId, f.ownerName, f.confidenceThen]),
+    ).toEqual([['Réunion de lancement', anne2.participantId, 'Anne', 6]]);
+    const carriedId = Object.keys(fac2.view!.followUp)[0]!;
+    await fac2.must({ type: 'start' });
+    const mark = { type: 'mark_follow_up', itemId: carriedId, status: 'in_progress', note: 'Date fixée' };
+    expect(await bruno2.send(mark)).toMatchObject({ ok: false, error: { code: 'not_your_card' } });
+    await anne2.must({ ...mark, confidenceNow: 7 });
+    await expect
+      .poll(async () => (await viewAs(circle, secret('Anne'))).followUps[0])
+      .toMatchObject({
+        what: 'Réunion de lancement',
+        status: 'in_progress',
+        note: 'Date fixée',
+        confidenceThen: 6,
+        confidenceNow: 7,
+      });
+    await fac2.must({ type: 'next_phase', from: 0 });
+    expect(await anne2.send({ ...mark, status: 'done' })).toMatchObject({
+      ok: false,
+      error: { code: 'board_locked_in_phase' },
+    });
+
     // Export: both sessions, no secret, no logbook; JSON imports into a new circle.
     const json = await call(server.url, 'GET', `/api/circles/${circle.circleId}/export?format=json`, {
       secret: circle.facilitatorKey,
@@ -220,6 +246,57 @@ describe('circles over HTTP and the live protocol (embedded store)', () => {
     ]) {
       expect(logs).not.toContain(secretText);
     }
+  });
+
+  it('[CS-3][CS-4] a codev session opened with a topic round: cases, votes as counts, the confirmed author is the client', async () => {
+    const circle = await createCircle(server.url, { kind: 'codev', title: 'Codev du mardi', locale: 'fr' });
+    for (const name of ['Anne', 'Bruno', 'Chloé']) await joinCircle(circle, name);
+    const secret = (name: string) => circle.members[name]!.secret;
+    const bad = await call(server.url, 'POST', `/api/circles/${circle.circleId}/sessions`, {
+      secret: circle.facilitatorKey,
+      body: { topicRound: 'yes' },
+    });
+    expect(bad.status).toBe(400);
+    await openSession(circle, { topicRound: true });
+    const fac = await enterSession(circle, 1, circle.facilitatorKey, 'facilitator');
+    const anne = await enterSession(circle, 1, secret('Anne'), 'Anne');
+    const bruno = await enterSession(circle, 1, secret('Bruno'), 'Bruno');
+    const chloe = await enterSession(circle, 1, secret('Chloé'), 'Chloé');
+    const everyone = [fac, anne, bruno, chloe];
+    people.push(...everyone);
+    await converged(everyone);
+    // The proposed client (Anne, first to join) holds the seat until a case is confirmed.
+    expect(anne.seat?.role).toBe('client');
+    await fac.must({ type: 'start' });
+    expect(fac.view!.phases[fac.view!.phaseIndex]!.id).toBe('topic-round');
+    await anne.must({ type: 'post_topic', text: 'Un collègue qui décroche' });
+    await chloe.must({ type: 'post_topic', text: 'Un budget à défendre' });
+    await bruno.must({ type: 'vote_topic', participantId: chloe.participantId });
+    await anne.must({ type: 'vote_topic', participantId: chloe.participantId });
+    await chloe.must({ type: 'vote_topic', participantId: anne.participantId });
+    await converged(everyone);
+    // Everyone sees counts; each voter only their own vote.
+    expect(fac.view!.topicRound).toMatchObject({
+      tally: { [chloe.participantId]: 2, [anne.participantId]: 1 },
+      chosenId: null,
+    });
+    expect(JSON.stringify(fac.view)).not.toContain('"votes"');
+    expect(bruno.mine!.topicVote).toBe(chloe.participantId);
+    expect(fac.mine!.topicVote).toBeNull();
+    expect(await anne.send({ type: 'confirm_topic', participantId: chloe.participantId })).toMatchObject({
+      ok: false,
+      error: { code: 'not_facilitator' },
+    });
+    await fac.must({ type: 'confirm_topic', participantId: chloe.participantId });
+    await converged(everyone);
+    expect(chloe.seat?.role).toBe('client');
+    expect(anne.seat?.role).toBe('consultant');
+    expect(Object.values(fac.view!.participants).filter((p) => p.role === 'client')).toHaveLength(1);
+    // The circle knows her as this session's client, and proposes someone else next.
+    await expect
+      .poll(async () => (await viewAs(circle, circle.facilitatorKey)).sessions[0]!.record?.clientId)
+      .toBe(circle.members.Chloé!.memberId);
+    expect((await viewAs(circle, circle.facilitatorKey)).next.clientId).toBe(circle.members.Anne!.memberId);
   });
 
   it('[CI-3] removal refuses the link at once; a reissued link replaces the old one; a member may leave', async () => {
@@ -320,7 +397,7 @@ describe('circles over HTTP and the live protocol (embedded store)', () => {
     expect(i2.seat?.role).toBe('coach');
   });
 
-  it('[CI-7][TR-3] a tripartite engagement: framing, coaching, closing with the framing’s indicators and three verdicts', async () => {
+  it('[CI-7][TR-3][TR-4] a tripartite engagement: framing, coaching, closing with the framing’s objectives, indicators and three verdicts', async () => {
     const circle = await createCircle(server.url, { kind: 'tripartite', title: 'Accompagnement de Léa' });
     await joinCircle(circle, 'Léa', 'coachee');
     await joinCircle(circle, 'Marc', 'sponsor');
@@ -367,6 +444,12 @@ describe('circles over HTTP and the live protocol (embedded store)', () => {
       ['Deux dossiers confiés par mois', true],
       ['Réunions tenues en 45 minutes', true],
     ]);
+    // TR-4: the framing's objectives come with them.
+    expect(
+      Object.values(k3.view!.cards)
+        .filter((c) => c.kind === 'objective')
+        .map((c) => [c.text, c.seeded]),
+    ).toEqual([['Déléguer davantage', true]]);
     await k3.must({ type: 'start' });
     while (k3.view!.phases[k3.view!.phaseIndex]!.id !== 'indicator-review')
       await k3.must({ type: 'next_phase', from: k3.view!.phaseIndex });
@@ -378,6 +461,7 @@ describe('circles over HTTP and the live protocol (embedded store)', () => {
 
     const final = await viewAs(circle, lea.secret);
     expect(final.next.kinds).toEqual([]);
+    expect(final.sessions[2]!.record!.objectives).toEqual(['Déléguer davantage']);
     const indicators = final.sessions[2]!.record!.indicators;
     expect(indicators[0]!.reviews.map((r) => [r.party, r.verdict, r.note])).toEqual([
       ['coach', 'met', 'Vu en réunion'],

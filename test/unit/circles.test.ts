@@ -75,7 +75,7 @@ function heldSession(c: Circle, seats: [number, string][], edit: (room: Room) =>
 }
 
 describe('circles', () => {
-  it('[CI-1][CI-2] a circle: trimmed title, members in a strict join order, limits per kind', () => {
+  it('[CI-1][CI-2][RM-9] a circle: trimmed title, members in a strict join order, limits per kind, names rooms take', () => {
     const c = circleOf('codev', ['Anne', 'Bruno']);
     expect(c.title).toBe('Groupe');
     expect(c.members[id(1)]!.joinedAt).toBeGreaterThan(c.members[id(0)]!.joinedAt);
@@ -87,6 +87,15 @@ describe('circles', () => {
     });
     const tri = circleOf('tripartite', ['Léa', 'Marc']);
     expect(Object.values(tri.members).map((m) => m.role)).toEqual(['coachee', 'sponsor']);
+    // RM-9: a name the rooms would refuse is refused at the door: a role's word, a look-alike of a member's.
+    for (const name of ['Coach', 'animatrice', 'ANNE', 'Ánne', 'Аnne' /* Cyrillic A */]) {
+      expect(addMember(c, { id: 'm_member8888', name, secretHash: 'h' }, t0), name).toMatchObject({
+        ok: false,
+        code: 'name_taken',
+      });
+    }
+    const spaced = addMember(c, { id: 'm_member8888', name: ' Chloé\u200b  Martin ', secretHash: 'h' }, t0);
+    expect(spaced.ok && spaced.circle.members.m_member8888!.name).toBe('Chloé Martin');
     expect(
       createCircle(
         { id: 'c_x', kind: 'codev', title: '  ', locale: 'fr', facilitatorKeyHash: '', seatKey: '' },

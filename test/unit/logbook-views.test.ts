@@ -110,6 +110,7 @@ describe('views', () => {
       logbook: {},
       hiddenTexts: {},
       stars: [],
+      topicVote: null,
     });
   });
 

@@ -24,6 +24,9 @@ const rest: Record<string, Record<string, unknown>> = {
   edit_action: { what: 'x', byWhen: '', withWhom: '' },
   remove_action: {},
   review_indicator: { verdict: 'met', note: '' },
+  mark_follow_up: { status: 'done', note: '' },
+  vote_topic: {},
+  confirm_topic: {},
   logbook_edit: { sealed: sealedOf('x') },
   logbook_delete: {},
   edit_phase: { durationMs: 120_000 },
@@ -55,6 +58,13 @@ function rooms(): Host[] {
     goToPhase(host, phase);
     hosts.push(host);
   }
+  // A circle's session in its follow-up step, and one in its topic round with a case posted (CS-1, CS-3).
+  const carried = { ownerName: 'Camille', what: 'x', byWhen: '', withWhom: '', fromSession: 1 };
+  const steps = { ...carried, status: 'open' as const, note: '', confidenceThen: null, confidenceNow: null };
+  hosts.push(codevRoom(true, { followUp: [{ ...steps, id: 'i1', ownerId: 'c', updatedAt: null }] }));
+  const topics = codevRoom(true, { topicRound: true });
+  topics.ok('a', { type: 'post_topic', text: 'Un cas' });
+  hosts.push(topics);
   const custom = hosts[2]!;
   custom.join('f', 'Fanny', true);
   custom.join('a', 'Alex');

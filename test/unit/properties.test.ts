@@ -487,6 +487,109 @@ describe('properties over random command sequences', () => {
     }
   });
 
+  it('[CS-2][CS-3][CS-4][VW-5][CD-6] circle steps: only owners mark items, one client, votes only as counts', {
+    timeout: 120_000,
+  }, () => {
+    const carried = (id: string, ownerId: string) => ({
+      id,
+      ownerId,
+      ownerName: ownerId,
+      what: `Action ${id}`,
+      byWhen: '',
+      withWhom: '',
+      fromSession: 1,
+      status: 'open' as const,
+      note: '',
+      confidenceThen: 5,
+      confidenceNow: null,
+      updatedAt: null,
+    });
+    const person = fc.constantFrom(...codevPeople, 'ghost');
+    type Build = (actor: string | null, host: Host) => EngineCommand;
+    const choices: fc.Arbitrary<Build>[] = [
+      fc
+        .tuple(
+          fc.constantFrom('i-c', 'i-a', 'i-b', 'nope'),
+          fc.constantFrom('done', 'in_progress', 'dropped'),
+        )
+        .map(
+          ([itemId, status]) =>
+            () =>
+              ({ type: 'mark_follow_up', itemId, status, note: 'ok', confidenceNow: 7 }) as EngineCommand,
+        ),
+      fc
+        .constantFrom('Cas', '', 'x'.repeat(200))
+        .map((text) => () => ({ type: 'post_topic', text }) as EngineCommand),
+      // Mostly a posted case, as the page's buttons name them; sometimes anyone.
+      ...(['vote_topic', 'vote_topic', 'confirm_topic', 'confirm_topic'] as const).map((type) =>
+        fc
+          .tuple(fc.nat(), person, fc.boolean())
+          .map(([pick, anyone, posted]) => (_actor: string | null, host: Host) => {
+            const authors = Object.keys(host.room.topicRound?.cases ?? {});
+            const participantId = posted && authors.length > 0 ? authors[pick % authors.length]! : anyone;
+            return { type, participantId } as EngineCommand;
+          }),
+      ),
+      fc.tuple(person, fc.constantFrom('client', 'consultant' as const)).map(
+        ([participantId, role]) =>
+          () =>
+            ({ type: 'assign_role', participantId, role }) as EngineCommand,
+      ),
+      fc.tuple(fc.constantFrom('next_phase', 'previous_phase' as const), fc.boolean()).map(
+        ([type, current]) =>
+          (_actor: string | null, host: Host) =>
+            ({ type, from: current ? host.room.phaseIndex : 0 }) as EngineCommand,
+      ),
+      fc.tuple(person, fc.constantFrom('connected', 'away' as const)).map(
+        ([participantId, presence]) =>
+          () =>
+            ({ type: 'presence', participantId, presence }) as EngineCommand,
+      ),
+    ];
+    const stepArb = fc
+      .tuple(fc.nat({ max: choices.length - 1 }), fc.tuple(...choices))
+      .map(([index, built]) => built[index]!);
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom(0, 1000), stepArb), { minLength: 10, maxLength: 60 }),
+        (inTopicRound, steps) => {
+          const host = codevRoom(true, {
+            topicRound: true,
+            followUp: [carried('i-c', 'c'), carried('i-a', 'a'), carried('i-b', 'b')],
+          });
+          if (inTopicRound) host.ok('f', { type: 'next_phase', from: 0 });
+          for (const step of steps) {
+            const before = host.room.followUp;
+            runSequence(host, codevPeople, [step]);
+            const room = host.room;
+            // CS-2: an item changes only by its owner's hand.
+            for (const [id, item] of Object.entries(room.followUp)) {
+              if (item !== before[id]) expect(item.ownerId).toBe(codevPeople[step[0] % 7]);
+            }
+            if (room.status === 'running') expect(roleCount(room, 'client')).toBe(1);
+            // CS-4: the votes are counts in the shared view; each voter's own vote is theirs alone.
+            const shared = publicView(room);
+            expect(JSON.stringify(shared)).not.toContain('"topicVote"');
+            const votes = Object.values(room.participants).filter((p) => p.topicVote);
+            const counted = Object.values(shared.topicRound!.tally).reduce((a, b) => a + b, 0);
+            expect(counted).toBe(votes.length);
+            for (const [id, seat] of Object.entries(room.participants)) {
+              expect(privateView(room, id).topicVote).toBe(seat.topicVote ?? null);
+              for (const other of Object.keys(room.participants))
+                if (other !== id) expect(privateView(room, other).seat).not.toHaveProperty('topicVote');
+            }
+          }
+        },
+      ),
+      { numRuns: 150, seed },
+    );
+    for (const type of ['mark_follow_up', 'post_topic', 'vote_topic', 'confirm_topic']) {
+      expect(acceptedTypes).toContain(type);
+      expect(permittedSeen).toContain(type);
+    }
+  });
+
   it('[PC-1][PC-3][EN-2] peer coaching: a running pair keeps exactly one coach and one coachee', () => {
     const pair = ['e', 'o'];
     fc.assert(

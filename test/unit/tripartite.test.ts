@@ -4,9 +4,9 @@ import { goToPhase, Host } from './fixtures.js';
 
 function framing(): Host {
   const host = new Host('tripartite-framing');
-  host.join('k', 'Coach', true);
-  host.join('e', 'Coachee');
-  host.join('s', 'Sponsor');
+  host.join('k', 'Karim', true);
+  host.join('e', 'Léa');
+  host.join('s', 'Marc');
   host.ok('k', { type: 'start' });
   return host;
 }
@@ -50,9 +50,9 @@ describe('tripartite meetings', () => {
     const host = new Host('tripartite-closing', {
       indicators: ['Comité tenu en 45 min', 'Équipe réorganisée'],
     });
-    host.join('k', 'Coach', true);
-    host.join('e', 'Coachee');
-    host.join('s', 'Sponsor');
+    host.join('k', 'Karim', true);
+    host.join('e', 'Léa');
+    host.join('s', 'Marc');
     host.ok('k', { type: 'start' });
     const seeded = Object.values(host.room.cards);
     expect(seeded.map((card) => [card.kind, card.text, card.seeded])).toEqual([
@@ -67,9 +67,9 @@ describe('tripartite meetings', () => {
 
   it('[TR-3] closing reviews each indicator, each party’s verdict and comment beside the others’', () => {
     const host = new Host('tripartite-closing', { indicators: ['Comité tenu en 45 min'] });
-    host.join('k', 'Coach', true);
-    host.join('e', 'Coachee');
-    host.join('s', 'Sponsor');
+    host.join('k', 'Karim', true);
+    host.join('e', 'Léa');
+    host.join('s', 'Marc');
     host.ok('k', { type: 'start' });
     host.refused(
       's',

@@ -405,6 +405,7 @@ function NextSession({
 }) {
   const kind = useSignal<SessionKind | null>(null);
   const client = useSignal<string | null>(null);
+  const topicRound = useSignal(false);
   const chosenKind = kind.value && view.next.kinds.includes(kind.value) ? kind.value : view.next.kinds[0];
   const chosenClient = client.value ?? view.next.clientId;
   const number = view.sessions.length + 1;
@@ -447,30 +448,45 @@ function NextSession({
           </select>
         </label>
       )}
+      {chosenKind === 'codev' && facilitator && (
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={topicRound.value}
+            onChange={(e) => (topicRound.value = e.currentTarget.checked)}
+          />{' '}
+          {ct().topicRoundOption}
+        </label>
+      )}
       {chosenKind === 'peer-coaching' && view.next.firstCoacheeId && (
         <p>{ct().firstCoachee(nameOf(view.next.firstCoacheeId))}</p>
       )}
-      {(chosenKind === 'midpoint' || chosenKind === 'closing') && view.next.indicators.length > 0 && (
-        <div>
-          <h3>{ct().carried}</h3>
-          {view.next.objectives.length > 0 && (
-            <>
-              <h4>{ct().objectives}</h4>
-              <ul>
-                {view.next.objectives.map((o, i) => (
-                  <li key={i}>{o}</li>
-                ))}
-              </ul>
-            </>
-          )}
-          <h4>{ct().indicators}</h4>
-          <ul>
-            {view.next.indicators.map((o, i) => (
-              <li key={i}>{o}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {(chosenKind === 'midpoint' || chosenKind === 'closing') &&
+        view.next.objectives.length + view.next.indicators.length > 0 && (
+          <div>
+            <h3>{ct().carried}</h3>
+            {view.next.objectives.length > 0 && (
+              <>
+                <h4>{ct().objectives}</h4>
+                <ul>
+                  {view.next.objectives.map((o, i) => (
+                    <li key={i}>{o}</li>
+                  ))}
+                </ul>
+              </>
+            )}
+            {view.next.indicators.length > 0 && (
+              <>
+                <h4>{ct().indicators}</h4>
+                <ul>
+                  {view.next.indicators.map((o, i) => (
+                    <li key={i}>{o}</li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </div>
+        )}
       {facilitator && chosenKind && (
         <button
           type="button"
@@ -479,6 +495,7 @@ function NextSession({
               await circleApi.open(circleId, secret, {
                 kind: chosenKind,
                 ...(chosenKind === 'codev' && chosenClient ? { clientId: chosenClient } : {}),
+                ...(chosenKind === 'codev' && topicRound.value ? { topicRound: true } : {}),
               });
             })
           }

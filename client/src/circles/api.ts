@@ -56,7 +56,7 @@ export const circleApi = {
     call<MemberLinkResponse>('POST', `${base(id)}/members/${memberId}/link`, secret),
   remove: (id: string, secret: string, memberId: string) =>
     call<null>('DELETE', `${base(id)}/members/${memberId}`, secret),
-  open: (id: string, secret: string, body: { kind?: string; clientId?: string }) =>
+  open: (id: string, secret: string, body: { kind?: string; clientId?: string; topicRound?: boolean }) =>
     call<{ number: number; code: string }>('POST', `${base(id)}/sessions`, secret, body),
   enter: (id: string, secret: string, number: number) =>
     call<EnterSessionResponse>('POST', `${base(id)}/sessions/${number}/enter`, secret, {}),

@@ -3,9 +3,10 @@ import { useSignal } from '@preact/signals';
 import { tp } from '../i18n/in-phase.js';
 import { loc, t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
-import { amDriver, can, myRole, nameOf, permitted } from '../state/derived.js';
+import { type CardAction, cardActions } from '../state/cardActions.js';
+import { allowed, amDriver, can, myRole, nameOf } from '../state/derived.js';
 import { readDraft, sendDraft, useDraft, writeDraft } from '../state/drafts.js';
-import { mine, participantId, pendingCommands, view } from '../state/session.js';
+import { mine, participantId, pendingCommands, stage, view } from '../state/session.js';
 import { Icon } from '../ui/Icon.js';
 
 /**
@@ -130,23 +131,61 @@ function SilenceNote() {
   );
 }
 
-/** PM-1: a star only I see, offered where the phase opens stars to my role. */
-function StarButton({ card, text }: { card: CardView; text: string }) {
-  const starred = starredByMe(card.id);
-  const command = { type: starred ? 'unstar_card' : 'star_card', cardId: card.id } as const;
-  if (!permitted(command)) return null;
-  return (
-    <button
-      type="button"
-      class={starred ? 'small star on' : 'small ghost star'}
-      aria-pressed={starred}
-      aria-label={starred ? tp().stars.unstarLabel(text) : tp().stars.starLabel(text)}
-      title={tp().stars.hint}
-      onClick={() => void sendCommand(command)}
-    >
-      {starred ? '★' : '☆'} {starred ? tp().stars.starred : tp().stars.star}
-    </button>
-  );
+/** The buttons this page offers on a card, from the shared policy (see `cardActions`). */
+function offeredActions(card: CardView, text: string) {
+  const v = view.value;
+  const id = participantId.value;
+  if (!v || !id || stage.value !== 'in_room') return [];
+  const viewer = { id, anonymousCardIds: mine.value?.seat?.anonymousCardIds };
+  return cardActions(v, viewer, allowed.value, card, text, starredByMe(card.id));
+}
+
+/** One card button, in words (PM-1: a star only I see). */
+function CardButton({ action, text, onClick }: { action: CardAction; text: string; onClick: () => void }) {
+  switch (action) {
+    case 'star':
+    case 'unstar': {
+      const starred = action === 'unstar';
+      return (
+        <button
+          type="button"
+          class={starred ? 'small star on' : 'small ghost star'}
+          aria-pressed={starred}
+          aria-label={starred ? tp().stars.unstarLabel(text) : tp().stars.starLabel(text)}
+          title={tp().stars.hint}
+          onClick={onClick}
+        >
+          {starred ? '★' : '☆'} {starred ? tp().stars.starred : tp().stars.star}
+        </button>
+      );
+    }
+    case 'keep':
+      return (
+        <button type="button" class="small" onClick={onClick}>
+          ✓ {t().board.keep}
+        </button>
+      );
+    case 'set_aside':
+      return (
+        <button type="button" class="small" onClick={onClick}>
+          {t().board.setAside}
+        </button>
+      );
+    case 'reopen':
+      return (
+        <button type="button" class="small ghost" onClick={onClick}>
+          ↶ {t().board.reopen}
+        </button>
+      );
+    case 'withdraw':
+      return (
+        <button type="button" class="small ghost" onClick={onClick}>
+          {t().board.withdraw}
+        </button>
+      );
+    default:
+      return null;
+  }
 }
 
 function CardItem({ card }: { card: CardView }) {
@@ -157,12 +196,8 @@ function CardItem({ card }: { card: CardView }) {
     card.anonymous || own || !card.authorId ? null : (view.value?.participants[card.authorId]?.role ?? null);
   const phaseName = view.value?.phases.find((p) => p.id === card.phaseId);
   // Every button comes from the policy for this very card (VW-5): nothing drawn is then refused.
-  const mayKeep = !own && permitted({ type: 'keep_card', cardId: card.id });
-  const maySetAside = !own && permitted({ type: 'set_aside_card', cardId: card.id });
-  const mayReopen = !own && permitted({ type: 'reopen_card', cardId: card.id });
-  const mayEdit = permitted({ type: 'edit_card', cardId: card.id, text: text || '…' });
-  // The driver may withdraw any card (moderation, BD-2); the page offers it on one's own cards only.
-  const mayWithdraw = own && permitted({ type: 'withdraw_card', cardId: card.id });
+  const actions = offeredActions(card, text);
+  const mayEdit = actions.some((a) => a.action === 'edit');
   // An edit in progress is a draft: it survives a reload, and waits on the shelf while editing is closed.
   const editing = mayEdit && readDraft(editBox(card.id)) !== '';
   const starred = starredByMe(card.id);
@@ -205,47 +240,21 @@ function CardItem({ card }: { card: CardView }) {
         {card.status === 'set_aside' && <span class="badge">{t().board.setAsideDone}</span>}
       </div>
       <div class="actions">
-        <StarButton card={card} text={text} />
-        {mayKeep && (
-          <button
-            type="button"
-            class="small"
-            onClick={() => void sendCommand({ type: 'keep_card', cardId: card.id })}
-          >
-            ✓ {t().board.keep}
-          </button>
-        )}
-        {maySetAside && (
-          <button
-            type="button"
-            class="small"
-            onClick={() => void sendCommand({ type: 'set_aside_card', cardId: card.id })}
-          >
-            {t().board.setAside}
-          </button>
-        )}
-        {mayReopen && (
-          <button
-            type="button"
-            class="small ghost"
-            onClick={() => void sendCommand({ type: 'reopen_card', cardId: card.id })}
-          >
-            ↶ {t().board.reopen}
-          </button>
-        )}
-        {mayEdit && !editing && (
-          <button type="button" class="small ghost" onClick={() => writeDraft(editBox(card.id), text)}>
-            {t().board.edit}
-          </button>
-        )}
-        {mayWithdraw && (
-          <button
-            type="button"
-            class="small ghost"
-            onClick={() => void sendCommand({ type: 'withdraw_card', cardId: card.id })}
-          >
-            {t().board.withdraw}
-          </button>
+        {actions.map(({ action, command }) =>
+          action === 'edit' ? (
+            !editing && (
+              <button
+                key={action}
+                type="button"
+                class="small ghost"
+                onClick={() => writeDraft(editBox(card.id), text)}
+              >
+                {t().board.edit}
+              </button>
+            )
+          ) : (
+            <CardButton key={action} action={action} text={text} onClick={() => void sendCommand(command)} />
+          ),
         )}
       </div>
     </li>

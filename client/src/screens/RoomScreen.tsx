@@ -1,4 +1,5 @@
 import { useSignal } from '@preact/signals';
+import { RoomSteps } from '../circles/RoomSteps.js';
 import { t } from '../i18n/index.js';
 import { ActionPlanPanel } from '../panels/ActionPlanPanel.js';
 import { Board } from '../panels/Board.js';
@@ -51,6 +52,7 @@ export function RoomScreen() {
           <div>
             {amDriver.value && <ConsolePanel />}
             <DonePanel />
+            <RoomSteps />
             <StatementsPanel />
             <GuidePanel />
             <DraftShelf />

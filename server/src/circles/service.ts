@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import {
   addMember,
   buildRoom,
+  type CarriedAction,
   type Circle,
   type CircleErrorCode,
   type CircleExport,
@@ -18,9 +19,11 @@ import {
   type EngineCommand,
   exportCircle,
   FACILITATOR_SEAT,
+  type FollowUpItem,
   type FollowUpRequest,
   importCircle,
   keyHolder,
+  MAX_CARRIED_ACTIONS,
   MAX_LOGBOOK_ENTRIES,
   memberByLink,
   memberOf,
@@ -36,7 +39,7 @@ import {
 } from '@cercle/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import type { EngineStore } from '../rooms/roomService.js';
-import { hashSecret, newParticipantId, newRoomCode, newSecret } from '../rooms/secrets.js';
+import { hashSecret, newRoomCode, newSecret } from '../rooms/secrets.js';
 import type { CircleStore } from './store.js';
 
 export type CircleResult<T> = { ok: true; value: T } | { ok: false; code: CircleErrorCode };
@@ -46,6 +49,38 @@ const fail = (code: CircleErrorCode): { ok: false; code: CircleErrorCode } => ({
 export type Caller = { role: 'facilitator' } | { role: 'member'; memberId: string };
 
 const newId = () => randomBytes(9).toString('base64url');
+
+/**
+ * The participant id a seat (a member id or the facilitator seat) takes in a session's room: derived from
+ * the circle's server-side key, so it is known when the room is opened and the same on every entry.
+ */
+export function seatParticipantId(circle: Circle, seatId: string, code: string): string {
+  return `p_${createHmac('sha256', circle.seatKey).update(`participant|${seatId}|${code}`).digest('base64url').slice(0, 16)}`;
+}
+
+/** CS-1: the circle's pending items as a room's follow-up step holds them. */
+function carriedActions(circle: Circle, items: FollowUpItem[], code: string): CarriedAction[] {
+  return items.flatMap((item) => {
+    const owner = memberOf(circle, item.ownerId);
+    if (!owner) return [];
+    return [
+      {
+        id: item.id,
+        ownerId: seatParticipantId(circle, owner.id, code),
+        ownerName: owner.name,
+        what: item.what,
+        byWhen: item.byWhen,
+        withWhom: item.withWhom,
+        fromSession: item.fromSession,
+        status: item.status,
+        note: item.note,
+        confidenceThen: item.confidenceThen,
+        confidenceNow: item.confidenceNow,
+        updatedAt: null,
+      },
+    ];
+  });
+}
 /** 128 random bits: circle ids are public inside the circle, unguessable outside it. */
 export const newCircleId = () => `c_${randomBytes(16).toString('base64url')}`;
 const newMemberId = () => `m_${randomBytes(9).toString('base64url')}`;
@@ -89,11 +124,14 @@ export class CircleService {
       if (!last) return;
       const before = applied.before;
       const after = last.room;
-      // A phase change, a round swap or the end: the moments a session's record is brought back.
+      // A phase change, a round swap, the end, a follow-up mark (CS-2) or a confirmed topic (CS-3): the
+      // moments a session's record is brought back.
       if (
         before.phaseIndex === after.phaseIndex &&
         before.status === after.status &&
-        before.coachingRound === after.coachingRound
+        before.coachingRound === after.coachingRound &&
+        before.followUp === after.followUp &&
+        before.topicRound?.chosenId === after.topicRound?.chosenId
       )
         return;
       void this.captureRoom(code, after).catch((error: unknown) =>
@@ -203,7 +241,11 @@ export class CircleService {
   async openSession(
     circleId: string,
     secret: string | null,
-    options: { kind?: SessionKind | undefined; clientId?: string | undefined },
+    options: {
+      kind?: SessionKind | undefined;
+      clientId?: string | undefined;
+      topicRound?: boolean | undefined;
+    },
   ): Promise<CircleResult<{ number: number; code: string }>> {
     const found = await this.authorised(circleId, secret, 'facilitator');
     if (!found.ok) return found;
@@ -228,6 +270,12 @@ export class CircleService {
           title: `${circle.title} · ${circle.sessions.length + 1}`.slice(0, 120),
           locale: circle.locale,
           ...(plan.indicators.length > 0 ? { indicators: plan.indicators.slice(0, 20) } : {}),
+          ...(plan.objectives.length > 0 ? { objectives: plan.objectives.slice(0, 20) } : {}),
+          ...(plan.topicRound ? { topicRound: true } : {}),
+          // CS-1: each pending item, owned by the seat its owner will take in this room.
+          ...(plan.followUp.length > 0
+            ? { followUp: carriedActions(circle, plan.followUp, code).slice(0, MAX_CARRIED_ACTIONS) }
+            : {}),
         },
         now,
       );
@@ -277,8 +325,11 @@ export class CircleService {
     if (seated) return { ok: true, value: { code, resumeToken, participantId: seated.id } };
 
     const member = caller.role === 'member' ? memberOf(circle, caller.memberId) : null;
-    const participantId = newParticipantId();
-    const displayName = member?.name ?? name ?? (circle.locale === 'fr' ? 'Animation' : 'Facilitator');
+    // The same seat id from any device and any concurrent entry (a second join is a return, RM-2); the
+    // room's follow-up items were given to it before anyone entered (CS-1).
+    const participantId = seatParticipantId(circle, seatId, code);
+    // Not a role's word (RM-9): the badge beside the name says the role.
+    const displayName = member?.name ?? name ?? (circle.locale === 'fr' ? 'Animation' : 'Facilitation');
     const joined = await this.step(code, null, {
       type: 'join',
       participantId,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { indicatorVerdictSchema } from '../engine/room.js';
+import { followUpStatusSchema, indicatorVerdictSchema } from '../engine/room.js';
 import { localeSchema } from '../protocol/events.js';
 
 /**
@@ -117,9 +117,6 @@ export const sessionSchema = z.object({
 });
 export type Session = z.infer<typeof sessionSchema>;
 
-export const followUpStatusSchema = z.enum(['open', 'in_progress', 'done', 'dropped']);
-export type FollowUpStatus = z.infer<typeof followUpStatusSchema>;
-
 /** An action item carried from the session that made it until its owner marks it done or dropped (CI-6). */
 export const followUpItemSchema = z.object({
   id: z.string(),
@@ -160,7 +157,7 @@ export type Circle = z.infer<typeof circleSchema>;
 
 export type CircleRefusal = {
   ok: false;
-  code: 'invalid' | 'not_found' | 'forbidden' | 'limit_reached' | 'wrong_status';
+  code: 'invalid' | 'not_found' | 'forbidden' | 'limit_reached' | 'wrong_status' | 'name_taken';
   message: string;
 };
 export type CircleOutcome = { ok: true; circle: Circle } | CircleRefusal;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { followUpStatusSchema } from '../engine/room.js';
 import { markdownLine, markdownText } from '../markdown/text.js';
 import { localeSchema } from '../protocol/events.js';
 import {
@@ -6,7 +7,6 @@ import {
   type Circle,
   type CircleOutcome,
   circleKindSchema,
-  followUpStatusSchema,
   memberRoleSchema,
   membersInOrder,
   refuseCircle,

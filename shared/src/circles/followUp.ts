@@ -1,10 +1,10 @@
+import type { FollowUpStatus } from '../engine/room.js';
 import {
   CIRCLE_LIMITS,
   type Circle,
   type CircleOutcome,
   changed,
   type FollowUpItem,
-  type FollowUpStatus,
   refuseCircle,
 } from './circle.js';
 

@@ -1,3 +1,4 @@
+import { isRoleName, nameSkeleton, normaliseName } from '../engine/names.js';
 import {
   CIRCLE_LIMITS,
   type Circle,
@@ -52,9 +53,13 @@ export function addMember(
   member: { id: string; name: string; secretHash: string; role?: MemberRole | undefined },
   now: number,
 ): CircleOutcome {
-  const name = cleanText(member.name, CIRCLE_LIMITS.memberName);
+  const name = cleanText(normaliseName(member.name), CIRCLE_LIMITS.memberName);
   if (name === null) return refuseCircle('invalid', 'A member needs a name.');
   const members = Object.values(circle.members);
+  // RM-9: the member enters every session's room under this name: one the rooms would take.
+  const skeleton = nameSkeleton(name);
+  if (isRoleName(name) || members.some((m) => nameSkeleton(m.name) === skeleton))
+    return refuseCircle('name_taken', 'This name is a role’s or another member’s.');
   const limit = circle.kind === 'tripartite' ? 2 : CIRCLE_LIMITS.members[circle.kind];
   if (members.length >= limit)
     return refuseCircle('limit_reached', 'This circle has every member it can have.');

@@ -140,6 +140,19 @@ export function captureSession(
     followUps[id] = item;
   }
 
+  // CS-2: what owners marked in the room's follow-up step, unless marked later on the circle's page.
+  for (const marked of Object.values(room.followUp)) {
+    const item = Object.hasOwn(followUps, marked.id) ? followUps[marked.id] : undefined;
+    if (!item || marked.updatedAt === null || marked.updatedAt <= item.updatedAt) continue;
+    followUps[marked.id] = {
+      ...item,
+      status: marked.status,
+      note: marked.note,
+      confidenceNow: marked.confidenceNow,
+      updatedAt: marked.updatedAt,
+    };
+  }
+
   const members: Record<string, Member> = { ...circle.members };
   for (const [memberId, participantId] of Object.entries(session.seats)) {
     const member = Object.hasOwn(members, memberId) ? members[memberId] : undefined;

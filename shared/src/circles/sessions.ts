@@ -4,11 +4,13 @@ import {
   type Circle,
   type CircleOutcome,
   changed,
+  type FollowUpItem,
   memberOf,
   refuseCircle,
   type Session,
   type SessionKind,
 } from './circle.js';
+import { pendingFollowUps } from './followUp.js';
 import { nextFirstCoachee, proposeClient } from './rotation.js';
 
 /** The engine template a session of each kind runs (its phase list stays editable as for any room). */
@@ -50,12 +52,17 @@ export function framingOutcome(circle: Circle): { objectives: string[]; indicato
 export type SessionPlan = {
   kind: SessionKind;
   template: TemplateId;
-  /** Codev: the client proposed (or confirmed). */
+  /** Codev: the client proposed (or picked); with a topic round, until a case is confirmed (CS-3). */
   clientId: string | null;
   /** Peer coaching: who is coached first. */
   firstCoacheeId: string | null;
-  /** Midpoint and closing: the framing's indicators the room is seeded with. */
+  /** Midpoint and closing: the framing's objectives and indicators the room is seeded with (TR-4). */
+  objectives: string[];
   indicators: string[];
+  /** Codev: the session opens with a topic round (CS-3). */
+  topicRound: boolean;
+  /** The items the room's follow-up step shows (CS-1): every pending one, after the first session. */
+  followUp: FollowUpItem[];
 };
 
 /**
@@ -64,7 +71,11 @@ export type SessionPlan = {
  */
 export function planSession(
   circle: Circle,
-  options: { kind?: SessionKind | undefined; clientId?: string | undefined } = {},
+  options: {
+    kind?: SessionKind | undefined;
+    clientId?: string | undefined;
+    topicRound?: boolean | undefined;
+  } = {},
 ): SessionPlan | { error: 'wrong_status' | 'invalid'; message: string } {
   const allowed = nextSessionKinds(circle);
   const kind = options.kind ?? allowed[0];
@@ -72,15 +83,29 @@ export function planSession(
     return { error: 'wrong_status', message: 'This circle cannot open that session now.' };
   if (circle.sessions.length >= CIRCLE_LIMITS.sessions)
     return { error: 'wrong_status', message: 'This circle has held all its sessions.' };
+  const topicRound = options.topicRound === true;
+  if (topicRound && kind !== 'codev')
+    return { error: 'invalid', message: 'Only a codev session opens with a topic round.' };
   let clientId: string | null = null;
+  // With a topic round, this client holds the seat until the facilitator confirms a case (CS-3): the
+  // method needs a client to start, and nobody's case is lost if none is posted.
   if (kind === 'codev') {
     if (options.clientId !== undefined && !memberOf(circle, options.clientId))
       return { error: 'invalid', message: 'No such member.' };
     clientId = options.clientId ?? proposeClient(circle)?.id ?? null;
   }
   const firstCoacheeId = kind === 'peer-coaching' ? (nextFirstCoachee(circle)?.id ?? null) : null;
-  const indicators = kind === 'midpoint' || kind === 'closing' ? framingOutcome(circle).indicators : [];
-  return { kind, template: templateOfSession[kind], clientId, firstCoacheeId, indicators };
+  const carried = kind === 'midpoint' || kind === 'closing' ? framingOutcome(circle) : null;
+  return {
+    kind,
+    template: templateOfSession[kind],
+    clientId,
+    firstCoacheeId,
+    objectives: carried?.objectives ?? [],
+    indicators: carried?.indicators ?? [],
+    topicRound,
+    followUp: circle.sessions.length > 0 ? pendingFollowUps(circle) : [],
+  };
 }
 
 /** The session whose room is open now: the last one, unless its record says it ended. */

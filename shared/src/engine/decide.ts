@@ -1,6 +1,7 @@
 import type { Command, EngineCommand } from '../protocol/commands.js';
 import type { RefusalCode } from '../protocol/errors.js';
 import { editCard, postCard, sortCard, withdrawCard } from './commands/board.js';
+import { confirmTopic, markFollowUp, postTopic, voteTopic } from './commands/circle-steps.js';
 import { setAdvanceWhenDone, setDone } from './commands/done.js';
 import {
   advanceRound,
@@ -103,6 +104,10 @@ const handlers: { [K in EngineCommand['type']]: Handler<K> } = {
   add_learning: (room, c, ctx) => addLearning(room, c, ctx),
   submit_evaluation: (room, c, ctx) => submitEvaluation(room, c, ctx),
   review_indicator: (room, c, ctx) => reviewIndicator(room, c, ctx),
+  mark_follow_up: (room, c, ctx) => markFollowUp(room, c, ctx),
+  post_topic: (room, c, ctx) => postTopic(room, c, ctx),
+  vote_topic: (room, c, ctx) => voteTopic(room, c, ctx),
+  confirm_topic: (room, c, ctx) => confirmTopic(room, c, ctx),
   logbook_add: (room, c, ctx) => logbookAdd(room, c, ctx),
   logbook_edit: (room, c, ctx) => logbookEdit(room, c, ctx),
   logbook_delete: (room, c, ctx) => logbookDelete(room, c, ctx),

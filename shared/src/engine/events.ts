@@ -49,6 +49,12 @@ export type RoomEvent =
   | { type: 'learning_added'; learningId: string }
   | { type: 'evaluation_submitted'; participantId: ParticipantId }
   | { type: 'indicator_reviewed'; cardId: string }
+  /** CS-2: the owner marked a carried action item. */
+  | { type: 'follow_up_marked'; itemId: string }
+  /** CS-3, CS-4: a case posted; a vote given (never by whom, nor for whom); the client confirmed. */
+  | { type: 'topic_posted'; participantId: ParticipantId }
+  | { type: 'topic_voted' }
+  | { type: 'topic_confirmed'; participantId: ParticipantId }
   | { type: 'phases_edited' }
   | { type: 'session_ended'; purge: boolean };
 

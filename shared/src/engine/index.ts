@@ -1,3 +1,4 @@
+export * from './circle-steps.js';
 export { pendingTimerIds, withTimerCancels } from './commands/timing.js';
 export * from './decide.js';
 export * from './events.js';

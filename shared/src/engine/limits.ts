@@ -8,6 +8,8 @@ export const MAX_ACTION_ITEMS = 40;
 export const MAX_LEARNINGS = 100;
 export const MAX_LOGBOOK_ENTRIES = 200;
 export const MAX_PHASES = 12;
+/** Action items a circle's session carries into its follow-up step (CS-1). */
+export const MAX_CARRIED_ACTIONS = 400;
 export const MIN_PHASE_DURATION_MS = 60_000;
 export const MAX_PHASE_DURATION_MS = 3 * 60 * 60_000;
 export const MAX_TIME_ADJUST_MS = 60 * 60_000;
@@ -34,6 +36,9 @@ export const TEXT_LIMITS = {
   logbookEntry: 4000,
   phaseName: 60,
   guideQuestion: 200,
+  /** A case posted in a topic round: one line (CS-3). */
+  topicCase: 140,
+  followUpNote: 500,
 } as const;
 
 /** Upper bound of any string on the wire: a transport guard, looser than TEXT_LIMITS. */

@@ -1,7 +1,7 @@
 import { own } from './own.js';
 import type { ParticipantId } from './room.js';
 import type { CardKind, Phase, RecordKind, Role } from './template.js';
-import type { ParticipantView, RoomView } from './views.js';
+import type { ParticipantView, RoomView, TopicRoundView } from './views.js';
 
 /**
  * What the rules read of a room, all of it in the public view: both `decide` (on the room) and the page
@@ -21,9 +21,13 @@ export type RulesView = Pick<
   | 'allowAnonymousCards'
   | 'cards'
   | 'actionPlan'
+  | 'followUp'
   | 'done'
   | 'revealed'
->;
+> & {
+  /** The topic round's cases and choice: public in both the room and its view (the votes are not, CS-4). */
+  topicRound: Pick<TopicRoundView, 'cases' | 'chosenId'> | null;
+};
 
 export function currentPhase(view: Pick<RulesView, 'phases' | 'phaseIndex'>): Phase {
   // phaseIndex is kept in range by every transition; the fallback only guards against a corrupt store.

@@ -1,5 +1,6 @@
 import { type Command, type CommandType, commandTypes } from '../protocol/commands.js';
 import type { RefusalCode } from '../protocol/errors.js';
+import { TOPIC_ROUND_PHASE_ID } from './circle-steps.js';
 import {
   currentPhase,
   isDriver,
@@ -143,6 +144,20 @@ const phaseEdit = <K extends CommandType>(): Gate<K> => ({
   state: ({ view }) =>
     view.template.editable ? null : refuse('invalid', 'This method’s phases cannot be edited (CU-1).'),
 });
+
+/** CS-3: the room was opened with a topic round, for a method with a client. */
+const topicRoundOn = ({ view }: GateContext): Refusal | null =>
+  view.topicRound !== null && view.template.roles.some((slot) => slot.role === 'client')
+    ? null
+    : refuse('invalid', 'This session has no topic round.');
+
+const casesPosted = ({ view }: GateContext): Refusal | null =>
+  Object.keys(view.topicRound?.cases ?? {}).length > 0 ? null : refuse('invalid', 'No case is posted yet.');
+
+function postedCase({ view }: GateContext, authorId: string): Refusal | null {
+  const cases = view.topicRound?.cases ?? {};
+  return Object.hasOwn(cases, authorId) ? null : refuse('invalid', 'No such case.');
+}
 
 const noRound = ({ view }: GateContext): Refusal | null =>
   view.floor.round === null ? null : refuse('invalid', 'A round is going: move it on or stop it.');
@@ -481,6 +496,52 @@ export const policy: Policy = {
     target: ({ view }, c) => {
       const card = Object.hasOwn(view.cards, c.cardId) ? view.cards[c.cardId] : undefined;
       return card?.kind === 'indicator' ? null : refuse('invalid', 'No such indicator.');
+    },
+  },
+  mark_follow_up: {
+    status: running,
+    who: 'member',
+    record: 'follow_up',
+    // CS-2: only the item's owner marks it.
+    target: ({ view, viewer }, c) => {
+      const item = Object.hasOwn(view.followUp, c.itemId) ? view.followUp[c.itemId] : undefined;
+      if (!item) return refuse('invalid', 'No such action item.');
+      return item.ownerId === viewer.id
+        ? null
+        : refuse('not_your_card', 'Only its owner marks an action item.');
+    },
+  },
+  post_topic: { status: running, who: 'member', record: 'topic_round', state: topicRoundOn },
+  vote_topic: {
+    status: running,
+    who: 'member',
+    record: 'topic_round',
+    state: (ctx) => topicRoundOn(ctx) ?? casesPosted(ctx),
+    target: (ctx, c) => postedCase(ctx, c.participantId),
+  },
+  confirm_topic: {
+    status: running,
+    who: 'driver',
+    // CS-3: in the topic round, a posted case whose author holds a seat that can become the client's.
+    state: (ctx) => {
+      const off = topicRoundOn(ctx);
+      if (off) return off;
+      if (currentPhase(ctx.view).id !== TOPIC_ROUND_PHASE_ID)
+        return refuse('invalid', 'Only during the topic round.');
+      return casesPosted(ctx);
+    },
+    target: (ctx, c) => {
+      const missing = postedCase(ctx, c.participantId);
+      if (missing) return missing;
+      if (ctx.view.topicRound?.chosenId === c.participantId)
+        return refuse('invalid', 'This case is already the one chosen.');
+      const seat = Object.hasOwn(ctx.view.participants, c.participantId)
+        ? ctx.view.participants[c.participantId]
+        : undefined;
+      if (seat?.admission !== 'admitted') return refuse('invalid', 'Its author is not in the room.');
+      if (seat.role === ctx.view.template.keyRole)
+        return refuse('wrong_role', 'The facilitator seat cannot become the client.');
+      return null;
     },
   },
   // LG-2: the logbook is open in every phase and status, whatever the role.

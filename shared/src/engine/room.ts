@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { DEFAULT_WARNING_MS, MAX_PARTICIPANTS, MAX_WARNING_MS, TEXT_LIMITS } from './limits.js';
+import { circleSteps } from './circle-steps.js';
+import {
+  DEFAULT_WARNING_MS,
+  MAX_CARRIED_ACTIONS,
+  MAX_PARTICIPANTS,
+  MAX_PHASES,
+  MAX_WARNING_MS,
+  TEXT_LIMITS,
+} from './limits.js';
 import { type PhaseListRefusal, type PhaseSpec, phasesFromSpecs } from './phase-list.js';
 import { refuse } from './refusal.js';
 import {
@@ -53,6 +61,8 @@ export const participantSchema = z.object({
   hiddenTexts: z.record(z.string(), z.string()),
   /** Cards this person starred for themselves (PM-1): only in their private view. */
   stars: z.array(z.string()),
+  /** Whose case this person voted for in a topic round (CS-4): only in their private view. */
+  topicVote: participantIdSchema.nullable().optional(),
 });
 export type Participant = z.infer<typeof participantSchema>;
 
@@ -143,6 +153,41 @@ export const logbookEntrySchema = z.object({
 });
 export type LogbookEntry = z.infer<typeof logbookEntrySchema>;
 
+/**
+ * CS-1: an action item carried into a circle's session for its follow-up step: made in an earlier
+ * session, not done or dropped yet. `ownerId` is the seat its owner takes in this room (the circle
+ * derives it before anyone enters); only that seat marks it (CS-2). `updatedAt` is null until marked here.
+ */
+export const followUpStatusSchema = z.enum(['open', 'in_progress', 'done', 'dropped']);
+export type FollowUpStatus = z.infer<typeof followUpStatusSchema>;
+export const carriedActionSchema = z.object({
+  id: z.string().min(1).max(64),
+  ownerId: participantIdSchema,
+  ownerName: z.string(),
+  what: z.string(),
+  byWhen: z.string(),
+  withWhom: z.string(),
+  fromSession: z.number().int().min(1),
+  status: followUpStatusSchema,
+  note: z.string(),
+  /** The owner's confidence (1-10) when committing, and now. */
+  confidenceThen: z.number().nullable(),
+  confidenceNow: z.number().nullable(),
+  updatedAt: z.number().nullable(),
+});
+export type CarriedAction = z.infer<typeof carriedActionSchema>;
+
+/**
+ * CS-3: the topic round of a codev circle's session: each member may post a one-line case, members vote,
+ * the facilitator confirms who becomes the client. Each vote is kept on its voter's seat (`topicVote`),
+ * private: the public view holds only counts (CS-4).
+ */
+export const topicRoundSchema = z.object({
+  cases: z.record(participantIdSchema, z.object({ text: z.string(), at: z.number() })),
+  chosenId: participantIdSchema.nullable(),
+});
+export type TopicRound = z.infer<typeof topicRoundSchema>;
+
 /** Actual start and end of a phase, for a planned-vs-actual chart. */
 export const phaseRunSchema = z.object({
   phaseId: z.string(),
@@ -215,6 +260,10 @@ export const roomSchema = z.object({
    * overwrites another person's verdict or comment.
    */
   indicatorReviews: z.record(z.string(), z.record(participantIdSchema, indicatorReviewSchema)),
+  /** A circle's session: the action items of earlier sessions, for the follow-up step (CS-1). */
+  followUp: z.record(z.string(), carriedActionSchema),
+  /** A codev circle's session opened with a topic round (CS-3); null otherwise. */
+  topicRound: topicRoundSchema.nullable(),
   /** Private notes, by owner: never in a public view, only in the owner's private view (LG-1). */
   logbooks: z.record(participantIdSchema, z.record(z.string(), logbookEntrySchema)),
   phaseHistory: z.array(phaseRunSchema),
@@ -235,6 +284,12 @@ export const createRoomInputSchema = z.strictObject({
   warnBeforeMs: z.number().int().min(0).max(MAX_WARNING_MS).optional(),
   /** A closing meeting can start with the indicators set at framing (TR-2). */
   indicators: z.array(z.string().trim().min(1).max(TEXT_LIMITS.card)).max(20).optional(),
+  /** ... and with the framing's objectives (TR-4). */
+  objectives: z.array(z.string().trim().min(1).max(TEXT_LIMITS.card)).max(20).optional(),
+  /** A circle's session after the first opens with a follow-up step on these items (CS-1). */
+  followUp: z.array(carriedActionSchema).max(MAX_CARRIED_ACTIONS).optional(),
+  /** A codev circle's session opens with a topic round (CS-3). */
+  topicRound: z.boolean().optional(),
   /** The template's phases as the facilitator adjusted them before creating the room (CU-2). */
   /** Checked by `buildRoom` with the phase-edit rules; the wire shape is `createRoomRequestSchema`'s. */
   phases: z.array(z.custom<PhaseSpec>()).optional(),
@@ -260,12 +315,29 @@ export function buildRoom(input: CreateRoomInput, now: number): RoomCreation {
     if (!built.ok) return built;
     phases = built.phases;
   }
+  // CS-1, CS-3: a circle's session opens with its follow-up step, then its topic round.
+  const steps = circleSteps(templateInfo, {
+    followUp: (input.followUp ?? []).length > 0,
+    topicRound: input.topicRound === true,
+  });
+  if (steps.length > 0) {
+    if (phases.length + steps.length > MAX_PHASES) return refuse('invalid', 'Too many phases.');
+    phases = [...steps, ...phases];
+  }
   const cards: Room['cards'] = {};
-  (input.indicators ?? []).forEach((text, i) => {
-    const id = `seed-${i + 1}`;
+  // TR-2, TR-4: the framing's indicators, then its objectives (ids `seed-<n>`, then `seed-o<n>`).
+  const seeds = [
+    ...(input.indicators ?? []).map((text, i) => ({ id: `seed-${i + 1}`, kind: 'indicator' as const, text })),
+    ...(input.objectives ?? []).map((text, i) => ({
+      id: `seed-o${i + 1}`,
+      kind: 'objective' as const,
+      text,
+    })),
+  ];
+  for (const { id, kind, text } of seeds) {
     cards[id] = {
       id,
-      kind: 'indicator',
+      kind,
       text,
       anonymous: false,
       seeded: true,
@@ -275,7 +347,9 @@ export function buildRoom(input: CreateRoomInput, now: number): RoomCreation {
       createdAt: now,
       editedAt: null,
     };
-  });
+  }
+  const followUp: Room['followUp'] = {};
+  for (const item of input.followUp ?? []) followUp[item.id] = item;
   const room: Room = {
     code: input.code,
     version: 0,
@@ -306,6 +380,8 @@ export function buildRoom(input: CreateRoomInput, now: number): RoomCreation {
     learnings: {},
     evaluations: {},
     indicatorReviews: {},
+    followUp,
+    topicRound: input.topicRound === true ? { cases: {}, chosenId: null } : null,
     logbooks: {},
     phaseHistory: [],
     // PC-1: a method without a key seat has no facilitator key at all.

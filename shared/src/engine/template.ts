@@ -52,6 +52,10 @@ export const recordKindSchema = z.enum([
   'indicator_review',
   /** Private stars on cards, seen only by whoever sets them (PM-1). */
   'card_stars',
+  /** A circle's follow-up step: each owner marks their carried action items (CS-2). */
+  'follow_up',
+  /** A codev circle's topic round: post a one-line case, vote (CS-3). */
+  'topic_round',
 ]);
 export type RecordKind = z.infer<typeof recordKindSchema>;
 

@@ -1,20 +1,33 @@
-import type { Card, LogbookEntry, Participant, ParticipantId, Room } from './room.js';
+import type { Card, LogbookEntry, Participant, ParticipantId, Room, TopicRound } from './room.js';
 
 /**
  * A seat as everyone sees it: no token hash, no list of anonymous cards (VW-2, VW-3), no hidden card
  * texts (SW-1), no private stars (PM-1).
  */
-export type ParticipantView = Omit<Participant, 'tokenHash' | 'anonymousCardIds' | 'hiddenTexts' | 'stars'>;
+export type ParticipantView = Omit<
+  Participant,
+  'tokenHash' | 'anonymousCardIds' | 'hiddenTexts' | 'stars' | 'topicVote'
+>;
 /**
  * A card as everyone sees it; `authorId` is absent (not null) on anonymous cards (VW-3); a hidden card's
  * `text` is empty until the reveal (SW-1): the room itself holds no text for it.
  */
 export type CardView = Card;
 
+/**
+ * The topic round as everyone sees it (CS-4): the cases, and for each candidate the number of votes;
+ * never who voted for whom (each voter sees their own vote in their private view).
+ */
+export type TopicRoundView = TopicRound & { tally: Record<ParticipantId, number> };
+
 /** What every admitted participant sees: enough to draw the room, and nothing private (VW-1). */
-export type RoomView = Omit<Room, 'participants' | 'cards' | 'logbooks' | 'facilitatorKeyHash'> & {
+export type RoomView = Omit<
+  Room,
+  'participants' | 'cards' | 'logbooks' | 'facilitatorKeyHash' | 'topicRound'
+> & {
   participants: Record<ParticipantId, ParticipantView>;
   cards: Record<string, CardView>;
+  topicRound: TopicRoundView | null;
 };
 
 /**
@@ -27,6 +40,8 @@ export type PrivateView = {
   logbook: Record<string, LogbookEntry>;
   hiddenTexts: Record<string, string>;
   stars: string[];
+  /** Whom the viewer voted for in the topic round (CS-4), or null. */
+  topicVote: ParticipantId | null;
 };
 
 // Views are rebuilt for every broadcast; caching per state object keeps unchanged entries identical by
@@ -34,6 +49,22 @@ export type PrivateView = {
 const participantViews = new WeakMap<Participant, ParticipantView>();
 const cardsViews = new WeakMap<Room['cards'], Record<string, CardView>>();
 const participantsViews = new WeakMap<Room['participants'], Record<ParticipantId, ParticipantView>>();
+const topicRoundViews = new WeakMap<Room['participants'], { round: TopicRound; view: TopicRoundView }>();
+
+/** CS-4: the votes, kept on the voters' seats, become counts per candidate. */
+function topicRoundView(round: TopicRound | null, participants: Room['participants']): TopicRoundView | null {
+  if (round === null) return null;
+  const cached = topicRoundViews.get(participants);
+  if (cached?.round === round) return cached.view;
+  const tally: Record<ParticipantId, number> = {};
+  for (const seat of Object.values(participants)) {
+    const candidate = seat.topicVote;
+    if (candidate && Object.hasOwn(round.cases, candidate)) tally[candidate] = (tally[candidate] ?? 0) + 1;
+  }
+  const view = { ...round, tally };
+  topicRoundViews.set(participants, { round, view });
+  return view;
+}
 
 function participantView(participant: Participant): ParticipantView {
   let view = participantViews.get(participant);
@@ -43,6 +74,7 @@ function participantView(participant: Participant): ParticipantView {
       anonymousCardIds: _own,
       hiddenTexts: _hidden,
       stars: _stars,
+      topicVote: _vote,
       ...rest
     } = participant;
     view = rest;
@@ -94,8 +126,13 @@ function participantsView(participants: Room['participants']): Record<Participan
 
 /** The room as every admitted participant sees it (VW-1). */
 export function publicView(room: Room): RoomView {
-  const { participants, cards, logbooks: _logbooks, facilitatorKeyHash: _key, ...rest } = room;
-  return { ...rest, participants: participantsView(participants), cards: cardsView(cards) };
+  const { participants, cards, logbooks: _logbooks, facilitatorKeyHash: _key, topicRound, ...rest } = room;
+  return {
+    ...rest,
+    participants: participantsView(participants),
+    cards: cardsView(cards),
+    topicRound: topicRoundView(topicRound, participants),
+  };
 }
 
 /** One participant's own data: their seat and logbook, nobody else's (LG-1). */
@@ -110,5 +147,6 @@ export function privateView(room: Room, viewer: ParticipantId): PrivateView {
     logbook: room.logbooks[viewer] ?? {},
     hiddenTexts: participant?.hiddenTexts ?? {},
     stars: participant?.stars ?? [],
+    topicVote: participant?.topicVote ?? null,
   };
 }

@@ -3,10 +3,10 @@ import {
   CIRCLE_LIMITS,
   circleIdSchema,
   circleKindSchema,
-  followUpStatusSchema,
   memberIdSchema,
   sessionKindSchema,
 } from '../circles/circle.js';
+import { followUpStatusSchema } from '../engine/room.js';
 import { localeSchema } from './events.js';
 
 /**
@@ -51,6 +51,11 @@ export const openSessionRequestSchema = z.strictObject({
   kind: sessionKindSchema.optional(),
   /** Codev: another client than the one proposed. */
   clientId: memberIdSchema.optional(),
+  /**
+   * Codev: open with a topic round (CS-3): the proposed (or given) client holds the seat until the
+   * facilitator confirms a member's case; its author then becomes the client.
+   */
+  topicRound: z.boolean().optional(),
 });
 export const openSessionResponseSchema = z.object({ number: z.number().int(), code: z.string() });
 export type OpenSessionResponse = z.infer<typeof openSessionResponseSchema>;
@@ -90,6 +95,7 @@ export const circleErrorCodes = [
   'not_yours', // a follow-up item of another member
   'invalid', // well-formed but meaningless here (unknown member, blank title, ...)
   'limit_reached', // members, sessions or follow-up items
+  'name_taken', // a member's name that is a role's, or looks like another member's (RM-9)
   'wrong_status', // a session that cannot be opened now, a session that is not open
   'room_not_found', // the session's room has ended or expired
   'rate_limited',

@@ -144,6 +144,17 @@ export const commandSchema = z.discriminatedUnion('type', [
     verdict: z.enum(['met', 'partly_met', 'not_met']),
     note: optionalText,
   }),
+  // a circle's session: the follow-up step (CS-2) and the topic round (CS-3)
+  z.strictObject({
+    type: z.literal('mark_follow_up'),
+    itemId: id,
+    status: z.enum(['open', 'in_progress', 'done', 'dropped']),
+    note: optionalText,
+    confidenceNow: z.number().int().min(1).max(10).nullable().optional(),
+  }),
+  z.strictObject({ type: z.literal('post_topic'), text }),
+  z.strictObject({ type: z.literal('vote_topic'), participantId: id }),
+  z.strictObject({ type: z.literal('confirm_topic'), participantId: id }),
   // private logbook: sealed in the page, never text (LG-5)
   z.strictObject({ type: z.literal('logbook_add'), sealed: sealedEntrySchema }),
   z.strictObject({ type: z.literal('logbook_edit'), entryId: id, sealed: sealedEntrySchema }),

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { axeViolations } from '../support/axe.js';
 import {
   desktop,
   downloadText,
@@ -54,6 +55,7 @@ describe('peer coaching in pairs, in real browsers', () => {
     await eventually(() => a.getByTestId('console').count()).toBe(1);
     await eventually(() => b.getByTestId('console').count()).toBe(1);
     await screenshot(b, 'pair-lobby-phone');
+    expect(await axeViolations(b), 'pair-lobby-phone').toEqual([]);
     await b.getByRole('button', { name: /Start the session/ }).click();
     await eventually(() => phaseName(a).textContent()).toBe('Introduction');
 
@@ -94,7 +96,9 @@ describe('peer coaching in pairs, in real browsers', () => {
     await eventually(() => phaseName(b).textContent()).toBe('Sharing');
     await eventually(() => a.getByTestId('doing').textContent()).toBe('Vous écoutez : le coaché parle.');
     await screenshot(a, 'pair-swap-desktop');
+    expect(await axeViolations(a), 'pair-swap-desktop').toEqual([]);
     await screenshot(b, 'pair-swap-phone');
+    expect(await axeViolations(b), 'pair-swap-phone').toEqual([]);
     expect(await horizontalOverflow(b)).toEqual([]);
     await b.getByRole('button', { name: 'Got it' }).click();
     await eventually(() => b.getByTestId('swap-reminder').count()).toBe(1);
@@ -123,6 +127,7 @@ describe('peer coaching in pairs, in real browsers', () => {
     expect(record.text).toContain('Choisir les deux dossiers à déléguer');
     await eventually(() => a.getByRole('img', { name: /Temps prévu et temps réel/ }).count()).toBe(1);
     await screenshot(b, 'pair-record-phone');
+    expect(await axeViolations(b), 'pair-record-phone').toEqual([]);
 
     for (const p of people) expect(p.problems, `${p.name}'s page`).toEqual([]);
   });

@@ -166,4 +166,57 @@ describe('the session record in real browsers (RD-1..4, MD-1)', () => {
 
     for (const p of people) expect(p.problems, `${p.name}'s page`).toEqual([]);
   });
+
+  it('names the tripartite closing’s review for what it is, on several lines, in the page and the record (RD-3)', {
+    timeout: 90_000,
+  }, async () => {
+    const sophie = await openPerson(live.browser, 'Sophie', { locale: 'fr-FR', viewport: desktop });
+    people.push(sophie);
+    const k = sophie.page;
+    await k.goto(live.server.url);
+    await k.getByRole('radio', { name: /Tripartite de bouclage/ }).check();
+    await k.getByLabel(/Indicateurs convenus au cadrage/).fill('Délègue deux dossiers par mois');
+    await k.getByLabel('Votre prénom').fill('Sophie');
+    await k.getByRole('button', { name: 'Créer la séance' }).click();
+    const link = (await k.getByTestId('join-link').textContent()) ?? '';
+    const join = async (name: string) => {
+      const person = await openPerson(live.browser, name, { locale: 'fr-FR', viewport: phone });
+      people.push(person);
+      await person.page.goto(link);
+      await person.page.getByLabel('Votre prénom').fill(name);
+      await person.page.keyboard.press('Enter');
+      await person.page.getByTestId('people').waitFor();
+      return person.page;
+    };
+    const eve = await join('Eve'); // the coachee
+    await join('Sami'); // the sponsor
+    await k.getByRole('button', { name: /Lancer la séance/ }).click();
+    await send(k, { type: 'next_phase', from: 0 });
+
+    // The coachee writes her review in a multi-line box named for it, not "your request in one sentence".
+    await eventually(() => eve.getByTestId('doing').textContent()).toContain('vous avez la parole');
+    await eventually(() => eve.locator('.doing-more').textContent()).toContain(
+      'Écrivez votre bilan du coaching.',
+    );
+    const box = eve.getByLabel('Votre bilan : ce que vous avez mis en place, ce qui a changé, ce qui reste');
+    expect(await box.evaluate((el) => el.tagName)).toBe('TEXTAREA');
+    expect(await eve.getByLabel('Votre demande en une phrase').count()).toBe(0);
+    const review = 'J’ai délégué deux dossiers.\n\n- Il reste la réunion d’équipe.';
+    await box.fill(review);
+    await eve.getByRole('button', { name: 'Enregistrer mon bilan' }).click();
+    await eventually(() => k.getByTestId('statement-synthesis').textContent()).toBe(review);
+    await eventually(() => k.getByRole('heading', { name: /Le bilan du coaché/ }).count()).toBe(1);
+    await eventually(() => k.getByTestId('doing').textContent()).toBe(
+      'Vous tenez le cadre et le temps : le coaché parle.',
+    );
+
+    await k.getByTestId('record-so-far').locator('summary').click();
+    const draft = await downloadBoth(k);
+    expect(draft.record.statements).toEqual([
+      { kind: 'synthesis', field: 'coachee_review', text: review, author: 'Eve' },
+    ]);
+    expect(draft.parsed.headings.map((h) => h.text)).toContain('Le bilan du coaché');
+    expect(draft.parsed.paragraphs).toContain(review);
+    for (const p of people) expect(p.problems, `${p.name}'s page`).toEqual([]);
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { axeViolations } from '../support/axe.js';
 import { desktop, openPerson, screenshot } from '../support/browser.js';
 import { eventually, serverAndBrowser } from '../support/e2e.js';
 
@@ -23,6 +24,7 @@ describe('a tripartite closing meeting', () => {
     // Seeded indicators cannot be edited or withdrawn.
     expect(await board.getByRole('button', { name: /Modifier|Retirer/ }).count()).toBe(0);
     await screenshot(page, 'closing-lobby-desktop');
+    expect(await axeViolations(page)).toEqual([]);
     expect(coach.problems).toEqual([]);
   });
 });

@@ -27,6 +27,12 @@ async function countChimes(person: Person): Promise<void> {
     };
   });
 }
+/** The countdown's figures and background colours as drawn now (mid-animation included). */
+const inkOnBackground = (page: Page) =>
+  timer(page).evaluate((box) => ({
+    ink: getComputedStyle(box.querySelector('.clock') as Element).color,
+    background: getComputedStyle(box).backgroundColor,
+  }));
 const tones = (page: Page) => page.evaluate(() => (window as unknown as { __tones: number }).__tones);
 
 describe('the signal at zero', () => {
@@ -75,14 +81,36 @@ describe('the signal at zero', () => {
     await eventually(() => timer(j).locator('.clock').textContent()).toMatch(/^(1:00|0:\d\d)$/);
     expect(await m.getByTestId('timer-alert').textContent()).toBe('');
 
-    // The console has only +1 / +5: the minute is cut to a few seconds through the same command door
+    // TM-8: a warning before the end, for everyone, with a tone where the sound is on: 30 seconds here
+    // (a one-minute timebox), crossed live once the time left is cut to just above it.
+    expect(await sendFrom(m, { type: 'set_warning', ms: 30_000 })).toMatchObject({ ok: true });
+    expect(await m.getByTestId('phase-warning').count()).toBe(0);
+    const tonesBefore = await tones(m);
+    await eventually(() => timer(m).locator('.clock').textContent()).toMatch(/^0:5\d$/);
+    expect(await sendFrom(m, { type: 'add_time', ms: -22_000 })).toMatchObject({ ok: true });
+    await eventually(() => j.getByTestId('phase-warning').textContent()).toBe(
+      'Less than 30 sec left in this phase.',
+    );
+    await eventually(() => m.getByTestId('phase-warning').textContent()).toMatch(
+      /^Il reste moins de 30\ss dans cette étape\.$/,
+    );
+    await eventually(() => tones(m)).toBeGreaterThan(tonesBefore);
+    expect(await tones(j)).toBe(0);
+
+    // The console has only +1 / +5: the time left is cut to a few seconds through the same command door
     // (add_time with a negative amount, which the engine accepts from the driver), so the test does not
     // sit through it. The countdown then crosses zero live on both screens.
-    expect(await sendFrom(m, { type: 'add_time', ms: -55_000 })).toMatchObject({ ok: true });
+    expect(await sendFrom(m, { type: 'add_time', ms: -25_000 })).toMatchObject({ ok: true });
     for (const page of [m, j]) {
       await eventually(() => timer(page).getAttribute('data-signal'), 15_000).toBe('zero');
       await eventually(() => timer(page).getAttribute('class')).toContain('flash');
+      // Readable from the first second: white figures on the solid red at once, never pale pink on red.
+      expect(await inkOnBackground(page)).toEqual({
+        ink: 'rgb(255, 255, 255)',
+        background: 'rgb(179, 38, 30)',
+      });
     }
+    expect(await m.getByTestId('phase-warning').count()).toBe(0);
     await eventually(() => j.getByTestId('timer-alert').textContent()).toBe('Time is up for “Introduction”');
     await eventually(() => m.getByTestId('timer-alert').textContent()).toBe(
       'Temps écoulé pour « Introduction »',

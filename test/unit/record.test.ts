@@ -175,6 +175,7 @@ describe('the session record (RD-1, RD-2, MD-1)', () => {
         'evaluation',
         'exportedAt',
         'final',
+        'followUp',
         'format',
         'indicatorReviews',
         'learnings',
@@ -236,6 +237,61 @@ describe('the session record (RD-1, RD-2, MD-1)', () => {
   });
 });
 
+describe('a circle session’s record (RD-1, CS-1)', () => {
+  it('holds the follow-up of earlier actions, with status, note and confidence then and now', () => {
+    const carried = (id: string, ownerId: string, what: string) => ({
+      id,
+      ownerId,
+      ownerName: ownerId,
+      what,
+      byWhen: 'lundi',
+      withWhom: '',
+      fromSession: 2,
+      status: 'open' as const,
+      note: '',
+      confidenceThen: 6,
+      confidenceNow: null,
+      updatedAt: null,
+    });
+    const host = codevRoom(false, {
+      followUp: [carried('s2-x', 'c', pick(1)), carried('s2-y', 'a', 'Lire')],
+    });
+    host.ok('f', { type: 'start' });
+    host.ok('c', { type: 'mark_follow_up', itemId: 's2-x', status: 'done', note: pick(2), confidenceNow: 8 });
+    const record = recordOf(host);
+    expect(record.followUp).toEqual([
+      {
+        what: pick(1),
+        owner: 'Camille',
+        fromSession: 2,
+        status: 'done',
+        note: pick(2),
+        confidenceThen: 6,
+        confidenceNow: 8,
+      },
+      {
+        what: 'Lire',
+        owner: 'Alex',
+        fromSession: 2,
+        status: 'open',
+        note: '',
+        confidenceThen: 6,
+        confidenceNow: null,
+      },
+    ]);
+    const parsed = parseMarkdown(roomRecordMarkdown(record, recordTextsIn('fr'), 'UTC'));
+    expect(parsed.markup).toEqual([]);
+    expect(parsed.headings.map((h) => h.text)).toContain(recordWords.fr.recordFile.followUp);
+    expect(parsed.paragraphs).toEqual(
+      expect.arrayContaining([
+        `${pick(1)} — Camille · séance 2 · faite`,
+        pick(2),
+        'Lire — Alex · séance 2 · à faire',
+      ]),
+    );
+  });
+});
+
 describe('the record file’s documentation (RD-1)', () => {
   it('docs/protocol.md names every field of the JSON record', () => {
     const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
@@ -251,6 +307,10 @@ describe('the record file’s documentation (RD-1)', () => {
       ...Object.keys(record.evaluation),
       ...Object.keys(record.phases[0]!),
       ...Object.keys(record.participants[0]!),
+      'what',
+      'fromSession',
+      'confidenceThen',
+      'confidenceNow',
     ];
     for (const key of keys) expect(section, key).toMatch(new RegExp(`\\b${key}\\b`));
     expect(section).toContain(`"${SESSION_RECORD_FORMAT}"`);

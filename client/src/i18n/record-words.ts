@@ -1,4 +1,6 @@
-import type { RecordTexts, Role, StatementField } from '@cercle/shared';
+import type { RecordTexts, StatementField } from '@cercle/shared';
+import { en as enMain } from './en.js';
+import { fr as frMain } from './fr.js';
 
 /** How one written statement is named where it is written (RD-3). */
 type FieldWords = {
@@ -11,26 +13,6 @@ type FieldWords = {
   doing: string;
 };
 
-const frRoles: Record<Role, string> = {
-  facilitator: 'Animateur',
-  client: 'Client',
-  consultant: 'Consultant',
-  coach: 'Coach',
-  coachee: 'Coaché',
-  sponsor: 'Commanditaire',
-  observer: 'Observateur',
-};
-
-const enRoles: Record<Role, string> = {
-  facilitator: 'Facilitator',
-  client: 'Client',
-  consultant: 'Consultant',
-  coach: 'Coach',
-  coachee: 'Coachee',
-  sponsor: 'Sponsor',
-  observer: 'Observer',
-};
-
 /**
  * The words of the session record, of the written statements and of "who speaks now", in both
  * languages. Kept apart from the main dictionaries (same shape for fr and en); `tr()` in words.ts
@@ -39,21 +21,15 @@ const enRoles: Record<Role, string> = {
 const fr = {
   recordFile: {
     title: 'Bilan de la séance',
-    methods: {
-      codev: 'Codéveloppement',
-      'peer-coaching': 'Coaching entre pairs',
-      'tripartite-framing': 'Tripartite de cadrage',
-      'tripartite-closing': 'Tripartite de clôture',
-      custom: 'Méthode sur mesure',
-      'coaching-triad': 'Triade de coaching',
-    },
+    // One name per method and role across the page and its files.
+    methods: frMain.templates,
     held: (date) => `Séance du ${date}`,
     notStarted: 'Séance pas encore commencée',
     exported: (date) => `Exporté le ${date}`,
     draft: (phase) =>
       `Bilan provisoire, téléchargé pendant la séance${phase ? ` (étape « ${phase} »)` : ''} : la suite n’y figure pas.`,
     participants: 'Participants',
-    roles: frRoles,
+    roles: frMain.roles,
     statements: {
       client_request: 'La demande du client',
       organisation_request: 'La demande de l’organisation',
@@ -83,6 +59,9 @@ const fr = {
     },
     statuses: { open: 'non triée', kept: 'retenue', set_aside: 'mise de côté' },
     anonymous: 'anonyme',
+    followUp: 'Suivi des actions des séances précédentes',
+    followUpStatuses: { open: 'à faire', in_progress: 'en cours', done: 'faite', dropped: 'abandonnée' },
+    fromSession: (n) => `séance ${n}`,
     plan: 'Plan d’action',
     noPlan: 'Aucune action.',
     byWhen: (when) => `pour ${when}`,
@@ -148,7 +127,8 @@ const fr = {
     youAlone: 'À vous : vous avez la parole, les autres écoutent.',
     inTurn: (phrase: string) => `Parole tour à tour entre ${phrase} : levez la main pour parler.`,
     shared: (phrase: string) => `La parole est partagée entre ${phrase} : vous pouvez intervenir.`,
-    speaker: (name: string) => `${name} a la parole.`,
+    holds: (name: string) => `${name} a la parole`,
+    roundHolds: (name: string) => `tour de table, ${name} parle`,
     speakerRaise: (name: string) => `${name} a la parole ; levez la main pour parler ensuite.`,
     speakerHand: (name: string, position: number) =>
       `${name} a la parole ; votre main est levée (${position === 1 ? '1re' : `${position}e`} dans la file).`,
@@ -165,21 +145,14 @@ const fr = {
 const en: typeof fr = {
   recordFile: {
     title: 'Session record',
-    methods: {
-      codev: 'Co-development',
-      'peer-coaching': 'Peer coaching',
-      'tripartite-framing': 'Three-way framing meeting',
-      'tripartite-closing': 'Three-way closing meeting',
-      custom: 'Custom method',
-      'coaching-triad': 'Coaching triad',
-    },
+    methods: enMain.templates,
     held: (date) => `Session of ${date}`,
     notStarted: 'Session not started yet',
     exported: (date) => `Exported on ${date}`,
     draft: (phase) =>
       `Interim record, downloaded during the session${phase ? ` (phase “${phase}”)` : ''}: what follows is not in it.`,
     participants: 'Participants',
-    roles: enRoles,
+    roles: enMain.roles,
     statements: {
       client_request: 'The client’s request',
       organisation_request: 'The organisation’s request',
@@ -209,6 +182,9 @@ const en: typeof fr = {
     },
     statuses: { open: 'not sorted', kept: 'kept', set_aside: 'set aside' },
     anonymous: 'anonymous',
+    followUp: 'Follow-up of earlier sessions’ actions',
+    followUpStatuses: { open: 'to do', in_progress: 'in progress', done: 'done', dropped: 'dropped' },
+    fromSession: (n) => `session ${n}`,
     plan: 'Action plan',
     noPlan: 'No action.',
     byWhen: (when) => `by ${when}`,
@@ -274,7 +250,8 @@ const en: typeof fr = {
     youAlone: 'Your turn: you have the floor; the others listen.',
     inTurn: (phrase) => `The floor goes to ${phrase} one at a time: raise your hand to speak.`,
     shared: (phrase) => `The floor is shared between ${phrase}: you may speak.`,
-    speaker: (name) => `${name} has the floor.`,
+    holds: (name) => `${name} has the floor`,
+    roundHolds: (name) => `round, ${name} speaks`,
     speakerRaise: (name) => `${name} has the floor; raise your hand to speak next.`,
     speakerHand: (name, position) =>
       `${name} has the floor; your hand is raised (number ${position} in the queue).`,

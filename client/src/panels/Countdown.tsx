@@ -18,6 +18,7 @@ export function Countdown({
   compact,
   phaseName,
   warnBeforeMs,
+  plannedMs,
 }: {
   timer: Timer | null;
   label?: string;
@@ -26,6 +27,8 @@ export function Countdown({
   phaseName?: string;
   /** TM-8: warn this long before zero (the room's setting); absent or 0 for no warning. */
   warnBeforeMs?: number;
+  /** The phase's timebox: no warning in a phase planned no longer than the warning itself. */
+  plannedMs?: number;
 }) {
   const now = nowTick.value;
   const left = timer ? remainingMs(timer, now) : null;
@@ -37,8 +40,7 @@ export function Countdown({
   // TM-8: shown to everyone from the shared deadline in the last minutes of a timebox longer than the
   // warning; the tone plays only on a crossing seen live, where sound is on.
   const warn = warnBeforeMs ?? 0;
-  const warning =
-    warn > 0 && timer !== null && left !== null && positive && left <= warn && timer.durationMs > warn;
+  const warning = warn > 0 && left !== null && positive && left <= warn && (plannedMs ?? 0) > warn;
   const wasWarned = useRef<boolean | null>(null);
   useEffect(() => {
     if (wasWarned.current === false && warning && timer?.pausedAt === null) cue();
@@ -109,9 +111,11 @@ export function Countdown({
       {warning && (
         <p class="countdown-warning" role="status" data-testid="phase-warning">
           {tr().timeCues.warning(
-            new Intl.NumberFormat(locale.value, { style: 'unit', unit: 'minute' }).format(
-              Math.round(warn / 60_000),
-            ),
+            warn % 60_000 === 0
+              ? new Intl.NumberFormat(locale.value, { style: 'unit', unit: 'minute' }).format(warn / 60_000)
+              : new Intl.NumberFormat(locale.value, { style: 'unit', unit: 'second' }).format(
+                  Math.round(warn / 1000),
+                ),
           )}
         </p>
       )}

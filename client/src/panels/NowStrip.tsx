@@ -62,12 +62,12 @@ export function whatIDoNow(): { text: string; tone: 'speak' | 'listen' | 'neutra
           return { text: words.speakerRaise(name), tone: 'listen' };
         case 'facilitate':
           return {
-            text: texts.facilitate(round ? words.roundListen(name) : words.speaker(name)),
+            text: texts.facilitate(round ? words.roundHolds(name) : words.holds(name)),
             tone: 'neutral',
           };
         default:
           return {
-            text: round ? words.roundListen(name) : texts.youListenTo(words.speaker(name)),
+            text: round ? words.roundListen(name) : texts.youListenTo(words.holds(name)),
             tone: 'listen',
           };
       }
@@ -136,7 +136,14 @@ export function NowStrip() {
   return (
     <section class="panel" aria-labelledby="phase-name">
       <div class="now">
-        {!lobby && <Countdown timer={v.timer} phaseName={loc(p.name)} warnBeforeMs={v.warnBeforeMs} />}
+        {!lobby && (
+          <Countdown
+            timer={v.timer}
+            phaseName={loc(p.name)}
+            warnBeforeMs={v.warnBeforeMs}
+            plannedMs={p.durationMs}
+          />
+        )}
         <div class="phase-head">
           <p class="hint">
             {lobby ? t().room.lobby : t().room.phaseOf(v.phaseIndex + 1, v.phases.length)}

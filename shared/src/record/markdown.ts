@@ -20,6 +20,9 @@ export type RecordTexts = {
   cardKindOne: Record<CardKind, string>;
   statuses: Record<'open' | 'kept' | 'set_aside', string>;
   anonymous: string;
+  followUp: string;
+  followUpStatuses: Record<'open' | 'in_progress' | 'done' | 'dropped', string>;
+  fromSession: (n: number) => string;
   plan: string;
   noPlan: string;
   byWhen: (when: string) => string;
@@ -120,6 +123,15 @@ export function roomRecordMarkdown(record: RoomRecord, texts: RecordTexts, timeZ
       const reviews = record.indicatorReviews.find((r) => r.indicator === c.text)?.reviews ?? [];
       for (const r of reviews)
         item(r.note || texts.verdicts[r.verdict], [texts.verdicts[r.verdict], r.name], 1);
+    }
+    end();
+  }
+
+  if (record.followUp.length > 0) {
+    section(texts.followUp);
+    for (const f of record.followUp) {
+      item(f.what, [f.owner, texts.fromSession(f.fromSession), texts.followUpStatuses[f.status]]);
+      if (f.note) item(f.note, [], 1);
     }
     end();
   }

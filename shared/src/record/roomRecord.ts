@@ -52,6 +52,16 @@ export type RoomRecord = {
     createdAt: string;
   }[];
   actions: { what: string; byWhen: string; withWhom: string; owner: string; round: number }[];
+  /** A circle's session: the earlier sessions' action items reviewed in its follow-up step (CS-1). */
+  followUp: {
+    what: string;
+    owner: string;
+    fromSession: number;
+    status: 'open' | 'in_progress' | 'done' | 'dropped';
+    note: string;
+    confidenceThen: number | null;
+    confidenceNow: number | null;
+  }[];
   /** Confidence in the action plan, 1 to 10, per person who gave it. */
   confidence: { name: string; value: number }[];
   /** Closing meeting: each party's verdict on each indicator. */
@@ -148,6 +158,15 @@ export function roomRecord(view: RoomView, now: number): RoomRecord {
       withWhom: a.withWhom,
       owner: name(a.ownerId) ?? '',
       round: a.coachingRound,
+    })),
+    followUp: Object.values(view.followUp).map((f) => ({
+      what: f.what,
+      owner: name(f.ownerId) ?? f.ownerName,
+      fromSession: f.fromSession,
+      status: f.status,
+      note: f.note,
+      confidenceThen: f.confidenceThen,
+      confidenceNow: f.confidenceNow,
     })),
     confidence: Object.entries(view.confidence).map(([id, value]) => ({ name: name(id) ?? '', value })),
     indicatorReviews: Object.entries(view.indicatorReviews).flatMap(([cardId, reviews]) => {

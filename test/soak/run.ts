@@ -25,7 +25,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 
 type Sample = { minute: number; node: string; heapMb: number; rssMb: number };
-const counts = { ok: 0, refused: 0, failed: 0, rooms: 0, rejoins: 0 };
+const counts = { ok: 0, refused: 0, failed: 0, rooms: 0, rejoins: 0, lifeErrors: 0 };
 
 async function sample(node: ServerProcess, name: string, startedAt: number): Promise<Sample> {
   const before = node.stdout().length;
@@ -107,7 +107,18 @@ async function roomLife(urls: [string, string], until: number): Promise<void> {
 
 async function main() {
   const redis = await startRedisServer();
-  const env = { REDIS_URL: redis.url, LOG_LEVEL: 'info', COMMAND_RATE: '1000', COMMAND_BURST: '10000' };
+  // Every simulated person comes from 127.0.0.1: the per-address limits would stop the soak itself.
+  const env = {
+    REDIS_URL: redis.url,
+    LOG_LEVEL: 'info',
+    COMMAND_RATE: '1000',
+    COMMAND_BURST: '10000',
+    JOIN_RATE_PER_IP: '100000',
+    JOIN_FAILURES_PER_IP: '100000',
+    JOIN_RATE_TOTAL: '100000',
+    ROOMS_API_RATE: '100000',
+    MAX_CONNECTIONS_PER_IP: '10000',
+  };
   const preload = ['test/soak/heapProbe.ts'];
   const nodes = [await startServerProcess(env, { preload }), await startServerProcess(env, { preload })];
   const urls: [string, string] = [nodes[0]!.url, nodes[1]!.url];
@@ -115,7 +126,16 @@ async function main() {
   const until = startedAt + minutes * 60_000;
   const samples: Sample[] = [];
   console.log(`soak: ${minutes} min, ${roomCount} rooms at a time over 2 nodes, a sample every ${everyS} s`);
-  const lives = Array.from({ length: roomCount }, () => roomLife(urls, until).catch((e) => console.error(e)));
+  // A life that fails (a refused join, a node too slow) is counted and started again.
+  const lives = Array.from({ length: roomCount }, async () => {
+    while (Date.now() < until) {
+      await roomLife(urls, until).catch((error: unknown) => {
+        counts.lifeErrors++;
+        console.error(`a room's life failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+      await sleep(1_000);
+    }
+  });
   const sampling = (async () => {
     while (Date.now() < until) {
       for (const [i, node] of nodes.entries()) {
@@ -147,7 +167,7 @@ async function main() {
     );
   }
   console.log(
-    `commands: ${counts.ok} ok, ${counts.refused} refused by the rules, ${counts.failed} without answer; rooms opened ${counts.rooms}; leave-and-come-back ${counts.rejoins}`,
+    `commands: ${counts.ok} ok, ${counts.refused} refused by the rules, ${counts.failed} without answer; rooms opened ${counts.rooms}; leave-and-come-back ${counts.rejoins}; room lives that failed ${counts.lifeErrors}`,
   );
 }
 

@@ -98,15 +98,18 @@ export async function buildApp({
   });
 
   // HT-7: over plain http (a training room's LAN server) nothing may send the browser to https: no
-  // upgrade-insecure-requests, and HSTS only when the request came over https or PUBLIC_URL is https.
+  // upgrade-insecure-requests; HSTS (and COOP) only when the request came over https or PUBLIC_URL is.
   await http.register(helmet, {
     contentSecurityPolicy: { directives: pageDirectives(config) },
     hsts: false,
+    // Browsers ignore it on an http origin other than localhost, with a console error: https only.
+    crossOriginOpenerPolicy: false,
   });
   const alwaysHttps = config.PUBLIC_URL?.startsWith('https:') ?? false;
   http.addHook('onRequest', async (req, reply) => {
     if (alwaysHttps || req.protocol === 'https') {
       reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+      reply.header('cross-origin-opener-policy', 'same-origin');
     }
   });
 

@@ -17,10 +17,12 @@ const { values: args } = parseArgs({
     'join-rate': { type: 'string' },
     'post-rate': { type: 'string' },
     'board-seconds': { type: 'string', default: '10' },
+    'noisy-seconds': { type: 'string', default: '10' },
+    'noisy-tabs': { type: 'string', default: '4' },
     rounds: { type: 'string', default: '5' },
     timers: { type: 'string' },
     only: { type: 'string' },
-    scenarios: { type: 'string', default: 'fanout,board,timers' },
+    scenarios: { type: 'string', default: 'fanout,board,timers,noisy' },
     'cpu-prof': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -50,6 +52,8 @@ const plan: Plan = {
   rounds: Math.max(1, int('rounds', args.rounds, 5)),
   timers,
   cpuProf: args['cpu-prof'] ?? false,
+  noisyMs: int('noisy-seconds', args['noisy-seconds'], 10) * 1000,
+  noisyTabs: Math.max(1, int('noisy-tabs', args['noisy-tabs'], 4)),
 };
 const pairs = plan.pairs;
 /** The join storm and memory always run: they bring the people in. */
@@ -108,6 +112,34 @@ function report(
   row('timers', 'lateness p50 ms (client)', (r) => r.timers.client.p50);
   row('', 'lateness p99 ms (client)', (r) => r.timers.client.p99, 'target < 100');
   row('', 'lateness p99 ms (server)', (r) => r.timers.server.p99);
+  // The noisy neighbour compares Cercle with itself (quiet, then beside the noise): its ratio is in the note.
+  const noisy = cercle?.noisy;
+  const unavailable = (c: Record<string, number> | undefined) => c?.store_unavailable ?? 0;
+  const noisyRatio = noisy ? noisy.loud.p99 / noisy.quiet.p99 : Number.NaN;
+  if (noisy) {
+    rows.push(['noisy neighbour', 'normal rooms p99 ms quiet', noisy.quiet.p99, undefined]);
+    rows.push([
+      '',
+      'normal rooms p99 ms beside noise',
+      noisy.loud.p99,
+      undefined,
+      `${fmt(noisyRatio, 2)}x quiet; target <= 1.5x`,
+    ]);
+    rows.push([
+      '',
+      'normal rooms p50 ms quiet / noise',
+      noisy.quiet.p50,
+      undefined,
+      `${fmt(noisy.loud.p50)} beside noise`,
+    ]);
+    rows.push([
+      '',
+      'store_unavailable (normal rooms)',
+      unavailable(noisy.quietRefused) + unavailable(noisy.loudRefused),
+      undefined,
+      'target 0',
+    ]);
+  }
   row('memory', 'RSS per participant KB', (r) => r.rssPerParticipantKB);
   row('', 'heap per participant KB', (r) => r.heapPerParticipantKB);
   row('redis', 'calls per command', (r) => r.redisCallsPerCommand, 'target <= 1');
@@ -161,6 +193,7 @@ function report(
       notes.push(
         `redis calls in the command windows ${JSON.stringify(r.redisCalls)} for ${r.acceptedCommands} accepted`,
       );
+    if (r.noisy) notes.push(`noisy room answered ${JSON.stringify(r.noisy.noise)}`);
     lines.push(notes.join('; '));
   }
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -196,6 +229,12 @@ function report(
     rssPerParticipantKB: pick(cercle, (r) => r.rssPerParticipantKB),
     baselineRssPerParticipantKB: pick(base, (r) => r.rssPerParticipantKB),
     redisCallsPerCommand: pick(cercle, (r) => r.redisCallsPerCommand),
+    noisyQuietP99Ms: noisy ? round(noisy.quiet.p99, 3) : Number.NaN,
+    noisyLoudP99Ms: noisy ? round(noisy.loud.p99, 3) : Number.NaN,
+    noisyRatio: round(noisyRatio, 3),
+    noisyStoreUnavailable: noisy
+      ? unavailable(noisy.quietRefused) + unavailable(noisy.loudRefused) + unavailable(noisy.noise)
+      : Number.NaN,
   };
 }
 
@@ -220,6 +259,12 @@ try {
     for (const s of sessions) {
       await s.quiesce();
       await s.board();
+    }
+  }
+  if (scenarios.has('noisy')) {
+    for (const s of sessions) {
+      await s.quiesce();
+      await s.noisyNeighbour();
     }
   }
   if (scenarios.has('timers')) {

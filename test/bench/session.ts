@@ -33,6 +33,9 @@ export type Plan = {
   rounds: number;
   timers: number;
   cpuProf: boolean;
+  /** Noisy neighbour: seconds of each of its two board runs, and tabs per noisy seat. */
+  noisyMs: number;
+  noisyTabs: number;
 };
 
 export type Window = {
@@ -73,6 +76,14 @@ export type TargetResult = {
   windows: Record<string, Window>;
   serverLog: Record<string, number>;
   setupRefused: Record<string, number>;
+  /** The noisy-neighbour scenario (Cercle only): the normal rooms' board, quiet then beside the noise. */
+  noisy: {
+    quiet: Summary;
+    loud: Summary;
+    quietRefused: Record<string, number>;
+    loudRefused: Record<string, number>;
+    noise: Record<string, number>;
+  } | null;
 };
 
 type SetupResult = { accepted: number; refused: Record<string, number> };
@@ -130,6 +141,8 @@ export class TargetSession {
   private before: ServerSample | null = null;
   private idleRate = 0;
   private commandWindow = { seconds: 0, calls: {} as Record<string, number> };
+  private url = '';
+  private noisy: TargetResult['noisy'] = null;
 
   constructor(
     readonly target: Target,
@@ -175,6 +188,7 @@ export class TargetSession {
       });
     }
     const { url } = await this.server.once<{ url: string }>('ready');
+    this.url = url;
 
     this.step(`creating ${this.plan.groups} groups and ${this.plan.pairs} pairs`);
     const specs = await this.createRooms(url);
@@ -359,6 +373,45 @@ export class TargetSession {
     );
   }
 
+  /**
+   * (6) noisy neighbour, Cercle only: the normal rooms post as in the board scenario for `noisyMs`,
+   * quiet, then again while one more room's nine seats, each open in `noisyTabs` tabs from one address,
+   * spend every budget the server allows (noisy.ts). Same run, same rooms: the ratio is the noise's cost.
+   */
+  async noisyNeighbour(): Promise<void> {
+    if (this.target !== 'cercle') return;
+    const { postRate, noisyMs, workers, noisyTabs } = this.plan;
+    const params = { ratePerSec: postRate / workers, durationMs: noisyMs, timeoutMs: 20_000 };
+    const total = Math.round((postRate * noisyMs) / 1000);
+    this.step(`noisy neighbour: quiet board, ${postRate} posts/s for ${noisyMs / 1000} s`);
+    const quiet = await this.measure('noisy-quiet', () =>
+      this.all<SpreadResult>('board', params, 'posting quiet (acks)', total),
+    );
+    this.step(`noisy neighbour: one room fills its board, 9 seats x ${noisyTabs} tabs spend every budget`);
+    const noise = new RpcChild('noisy', here('./noisy.ts'));
+    try {
+      await noise.once('ready');
+      await noise.call('init', { url: this.url, tabsPerSeat: noisyTabs });
+      await noise.call('start');
+      await sleep(1000);
+      await this.quiesce();
+      this.step(`noisy neighbour: the same board beside the noise`);
+      const loud = await this.measure('noisy-loud', () =>
+        this.all<SpreadResult>('board', params, 'posting beside the noise (acks)', total),
+      );
+      const counts = await noise.call<Record<string, number>>('stop');
+      this.noisy = {
+        quiet: summarize(concat(quiet.map((b) => b.latencies))),
+        loud: summarize(concat(loud.map((b) => b.latencies))),
+        quietRefused: mergeCounts(quiet.map((b) => b.refused)),
+        loudRefused: mergeCounts(loud.map((b) => b.refused)),
+        noise: counts,
+      };
+    } finally {
+      await noise.stop();
+    }
+  }
+
   /** (4) timers: the pairs join and start, then every room's deadline is moved to one instant. */
   async timersScenario(): Promise<void> {
     const { pairs, joinRate, workers, timers } = this.plan;
@@ -455,6 +508,7 @@ export class TargetSession {
       windows,
       serverLog: this.server.logEvents,
       setupRefused: mergeCounts(this.setups.map((s) => s.refused)),
+      noisy: this.noisy,
     };
   }
 }

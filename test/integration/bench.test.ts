@@ -18,6 +18,10 @@ const requiredKeys = [
   'timerLatenessP99Ms',
   'rssPerParticipantKB',
   'redisCallsPerCommand',
+  'noisyQuietP99Ms',
+  'noisyLoudP99Ms',
+  'noisyRatio',
+  'noisyStoreUnavailable',
 ] as const;
 
 function runBench(argv: string[]): Promise<{ code: number | null; out: string; err: string }> {
@@ -52,6 +56,8 @@ describe('npm run bench, at a tiny size so the harness cannot rot', () => {
       '1',
       '--board-seconds',
       '1',
+      '--noisy-seconds',
+      '2',
       '--rounds',
       '1',
       '--json',

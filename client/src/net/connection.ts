@@ -109,8 +109,9 @@ export function joinRoom(code: string, name?: string): void {
       link.value = stage.value === 'joining' ? 'connecting' : 'reconnecting';
       return;
     }
-    if (code === 'bad_token') {
-      // The stored seat is gone (removed, or the room was recreated): start again with the name, if any.
+    if (code === 'bad_token' || (code === 'room_not_found' && loadSeat(roomCode.value) !== null)) {
+      // The stored seat is gone (removed, or the room was recreated; a token that opens no seat is
+      // answered like a wrong code): start again with the name, if any.
       forgetSeat(roomCode.value);
       if (joinName) {
         s.connect();

@@ -10,53 +10,71 @@ export type BudgetSizes = Record<BudgetKind, { burst: number; perSecond: number 
  * times at start and then every 30 s; a few tabs of one person fit well inside these.
  */
 export const FIXED_BUDGETS = {
-  sync: { burst: 10, perSecond: 1 },
+  sync: { burst: 5, perSecond: 1 },
   ping: { burst: 20, perSecond: 2 },
   other: { burst: 10, perSecond: 1 },
 } as const;
 
 /**
- * HT-3: budgets per seat: every connection of one seat on this node draws from the same buckets, so a
- * seat opened in 30 tabs sends no more than one. The buckets live while the seat has a connection here.
- * Token buckets are hand-made (tokenBucket.ts): a few arithmetic operations on every inbound event, where
- * a library's promise-based limiter would allocate per call.
+ * What one room may cost a node, all its seats together: a busy meeting of twelve stays far inside, a
+ * room of bots spending every seat's budget is held to it. Commands and syncs are the costly events
+ * (a write of the room, a whole snapshot).
+ */
+export const ROOM_BUDGETS = {
+  command: { burst: 60, perSecond: 20 },
+  sync: { burst: 12, perSecond: 3 },
+} as const;
+
+type Held = { buckets: Partial<Record<BudgetKind, TokenBucket>>; connections: number };
+
+/**
+ * HT-3: budgets per seat and per room: every connection of one seat on this node draws from the seat's
+ * buckets, so a seat opened in 30 tabs sends no more than one; commands and syncs also draw from the
+ * room's, so a room full of such seats costs no more than a busy meeting. Buckets live while a
+ * connection of theirs is here. Token buckets are hand-made (tokenBucket.ts): a few arithmetic
+ * operations on every inbound event, where a library's promise-based limiter would allocate per call.
  */
 export class SeatBudgets {
-  private readonly seats = new Map<
-    string,
-    { buckets: Record<BudgetKind, TokenBucket>; connections: number }
-  >();
+  private readonly seats = new Map<string, Held>();
+  private readonly rooms = new Map<string, Held>();
 
   constructor(private readonly sizes: BudgetSizes) {}
 
-  /** A connection of `seat` opened: it shares the seat's buckets (made full for the seat's first). */
-  open(seat: string, now: number): void {
-    const held = this.seats.get(seat);
-    if (held) {
-      held.connections++;
-      return;
-    }
-    const bucket = (kind: BudgetKind) =>
-      new TokenBucket(this.sizes[kind].burst, this.sizes[kind].perSecond, now);
-    this.seats.set(seat, {
-      buckets: {
-        command: bucket('command'),
-        sync: bucket('sync'),
-        ping: bucket('ping'),
-        other: bucket('other'),
-      },
-      connections: 1,
-    });
+  /** A connection of `seat` in room `code` opened: it shares the seat's and the room's buckets. */
+  open(code: string, seat: string, now: number): void {
+    hold(this.seats, seat, () => fill(this.sizes, now));
+    hold(this.rooms, code, () => fill(ROOM_BUDGETS, now));
   }
 
-  close(seat: string): void {
-    const held = this.seats.get(seat);
-    if (!held) return;
-    if (--held.connections <= 0) this.seats.delete(seat);
+  close(code: string, seat: string): void {
+    release(this.seats, seat);
+    release(this.rooms, code);
   }
 
-  /** Takes one from the seat's budget of this kind; false when spent. */
-  take(seat: string, kind: BudgetKind, now: number): boolean {
-    return this.seats.get(seat)?.buckets[kind].take(now) ?? false;
+  /** Takes one from the seat's budget of this kind (and the room's, if it has one); false when spent. */
+  take(code: string, seat: string, kind: BudgetKind, now: number): boolean {
+    const mine = this.seats.get(seat)?.buckets[kind];
+    if (!mine?.take(now)) return false;
+    const room = this.rooms.get(code)?.buckets[kind];
+    return room ? room.take(now) : true;
   }
+}
+
+function fill(sizes: Partial<BudgetSizes>, now: number): Held['buckets'] {
+  const buckets: Held['buckets'] = {};
+  for (const [kind, size] of Object.entries(sizes) as [BudgetKind, { burst: number; perSecond: number }][]) {
+    buckets[kind] = new TokenBucket(size.burst, size.perSecond, now);
+  }
+  return buckets;
+}
+
+function hold(map: Map<string, Held>, key: string, make: () => Held['buckets']): void {
+  const held = map.get(key);
+  if (held) held.connections++;
+  else map.set(key, { buckets: make(), connections: 1 });
+}
+
+function release(map: Map<string, Held>, key: string): void {
+  const held = map.get(key);
+  if (held && --held.connections <= 0) map.delete(key);
 }

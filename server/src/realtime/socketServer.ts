@@ -164,11 +164,11 @@ export function attachRealtime({
     door?.loggedIn(socket.conn);
     const isAdmitted = () => socket.rooms.has(admittedChannel(code));
     const seatKey = `${code}|${participantId}`;
-    budgets.open(seatKey, now());
+    budgets.open(code, seatKey, now());
     const strikes = new TokenBucket(STRIKES.burst, STRIKES.perSecond, now());
     /** One more event over its budget: true when the connection is closed for it. */
     const spent = (kind: BudgetKind): boolean => {
-      if (budgets.take(seatKey, kind, now())) return false;
+      if (budgets.take(code, seatKey, kind, now())) return false;
       if (!strikes.take(now())) {
         log.info({ event: 'budget_flood', kind }, 'connection closed: over its budget');
         socket.disconnect(true);
@@ -177,7 +177,7 @@ export function attachRealtime({
     };
 
     socket.on('disconnect', (reason) => {
-      budgets.close(seatKey);
+      budgets.close(code, seatKey);
       log.debug({ event: 'disconnected', participantId, reason }, 'disconnected');
       if (stopping) return;
       void markAwayIfGone(code, participantId);

@@ -27,6 +27,7 @@ import { RoomBroadcaster, snapshotOf } from './broadcaster.js';
 import { wireError } from './errors.js';
 import type { RoomPublisher } from './publisher.js';
 import { hashSecret, newParticipantId, newRoomCode, newSecret } from './secrets.js';
+import { SnapshotCache } from './snapshotCache.js';
 
 export { snapshotOf };
 
@@ -84,6 +85,8 @@ const newId = () => randomBytes(9).toString('base64url');
  */
 export class RoomService {
   private readonly broadcaster: RoomBroadcaster;
+  /** One public view per room version for every snapshot of it (HT-5). */
+  private readonly snapshots = new SnapshotCache();
   private readonly unsubscribe: () => void;
   private readonly store: EngineStore;
   private readonly log: FastifyBaseLogger;
@@ -191,7 +194,8 @@ export class RoomService {
     if (!outcome.ok) return outcome;
     const tokenHash = hashSecret(resumeToken);
     const seat = Object.values(outcome.value.participants).find((p) => p.tokenHash === tokenHash);
-    if (!seat) return fail('bad_token');
+    // HT-5: a token that opens no seat gets the wrong code's answer: nothing tells a guesser the code is used.
+    if (!seat) return fail('room_not_found');
     if (seat.admission === 'released') {
       // RM-8: the seat went to someone else's use after the grace period; take one again if there is room.
       const command = {
@@ -215,7 +219,7 @@ export class RoomService {
     const seat = outcome.value.participants[participantId];
     if (!seat) return fail('bad_token');
     if (seat.admission !== 'admitted') return fail('waiting_for_admission');
-    return { ok: true, value: snapshotOf(outcome.value, participantId) };
+    return { ok: true, value: this.snapshots.of(outcome.value, participantId) };
   }
 
   /** A client command, acknowledged only once the store's write returned. */
@@ -376,6 +380,7 @@ export class RoomService {
           // Ended without purge, the room stays readable (the record to take away): the patch says it.
           if (!effect.purge) break;
           this.broadcaster.forget(code);
+          this.snapshots.forget(code);
           try {
             await this.guard(this.store.purge(code));
           } catch (error) {

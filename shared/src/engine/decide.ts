@@ -44,6 +44,7 @@ import { idsWellFormed } from './own.js';
 import { permits } from './policy.js';
 import { refuse } from './refusal.js';
 import type { Room } from './room.js';
+import { MAX_ROOM_TEXT, roomTextLength, TEXT_COMMANDS } from './roomText.js';
 
 export type { DecideContext };
 
@@ -138,6 +139,13 @@ export function decide(room: Room, command: EngineCommand, ctx: DecideContext): 
   }
   const outcome = handler(room, command, ctx);
   if (!outcome.ok) return outcome;
+  // EN-7: a room's words are bounded; a change that would grow them past the bound is refused.
+  if (TEXT_COMMANDS.has(command.type)) {
+    const after = roomTextLength(outcome.room);
+    if (after > MAX_ROOM_TEXT && after > roomTextLength(room)) {
+      return refuse('limit_reached', 'This room holds as much text as it can.');
+    }
+  }
   return {
     ok: true,
     room: { ...outcome.room, version: room.version + 1, lastActivityAt: ctx.now },

@@ -36,6 +36,7 @@ export {
 } from './policy.js';
 export { type Refusal, refuse } from './refusal.js';
 export * from './room.js';
+export { MAX_ROOM_TEXT, roomTextLength } from './roomText.js';
 export * from './template.js';
 export * from './templates/index.js';
 export * from './timer.js';

@@ -3,6 +3,7 @@ import { formatNumber, loc, t } from '../i18n/index.js';
 import { tr } from '../i18n/words.js';
 import { leaveRoom } from '../net/connection.js';
 import { ActionPlanPanel } from '../panels/ActionPlanPanel.js';
+import { DraftShelf } from '../panels/DraftShelf.js';
 import { FailureToasts } from '../panels/FailureToasts.js';
 import { LogbookPanel } from '../panels/LogbookPanel.js';
 import { TimeChart } from '../panels/TimeChart.js';
@@ -181,6 +182,8 @@ export function RecordScreen() {
         )}
         <TimeChart />
         <div class="no-print">
+          {/* Words never sent before the end wait here, to copy into the logbook and take away (PG-1). */}
+          <DraftShelf />
           <LogbookPanel />
         </div>
       </main>

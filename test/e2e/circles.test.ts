@@ -166,6 +166,12 @@ describe('a codev circle in real browsers', () => {
       .locator('xpath=following-sibling::ul[1]');
     await eventually(() => closed.textContent()).toContain('Entretien avec chacun');
     expect(await closed.textContent()).toContain('Fait avec les cinq');
+    // Session 1's record shows each action with its follow-up since.
+    const session1 = circlePage.locator('.session-record', { hasText: 'Séance 1' });
+    expect(await session1.textContent()).toContain(
+      'Entretien avec chacun (Anne) · Fait — Fait avec les cinq',
+    );
+    expect(await session1.textContent()).toContain('Réunion de lancement (Anne) · À faire');
     const check = await call(live.server.url, 'GET', `/api/circles/${circleId}/view`, {
       secret: facilitatorKey,
     });

@@ -498,3 +498,38 @@ describe('circles over HTTP and the live protocol (embedded store)', () => {
     expect(await server.app.rooms.facts(session.code)).toBeNull();
   });
 });
+
+describe('guessing circles', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ JOIN_FAILURES_PER_IP: '3', ROOMS_API_RATE: '10000' });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('[HT-2][CI-11] a wrong circle id or secret is a guess counted like a refused handshake; right ones cost nothing', async () => {
+    const circle = await createCircle(server.url, { kind: 'codev', title: 'Codev' });
+    const anne = await joinCircle(circle, 'Anne');
+    // Requests that find their circle give their guess back: as many as one likes.
+    for (let i = 0; i < 6; i++) expect((await viewAs(circle, anne.secret)).members).toHaveLength(1);
+    // Three wrong tries (a wrong secret, a wrong id, no secret) use the allowance up...
+    const view = (id: string, secret?: string) =>
+      call(server.url, 'GET', `/api/circles/${id}/view`, secret ? { secret } : {});
+    expect((await view(circle.circleId, 'A'.repeat(32))).status).toBe(404);
+    expect((await view('c_AAAAAAAAAAAAAAAAAAAAAA', anne.secret)).status).toBe(404);
+    expect((await view(circle.circleId)).status).toBe(404);
+    // ...then this address is refused before anything is tried, the right secret included.
+    for (const res of [
+      await view(circle.circleId, 'B'.repeat(32)),
+      await view(circle.circleId, anne.secret),
+    ]) {
+      expect(res.status).toBe(429);
+      expect(res.body).toMatchObject({ error: { code: 'rate_limited' } });
+    }
+    // Opening a circle names none: not a guess.
+    expect(
+      (await call(server.url, 'POST', '/api/circles', { body: { kind: 'codev', title: 'Autre' } })).status,
+    ).toBe(201);
+  });
+});

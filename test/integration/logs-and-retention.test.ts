@@ -1,9 +1,12 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyNames } from '../../server/src/cluster/keys.js';
 import { createRoom, disconnected, join, nextEvent, refusedHandshake } from '../support/clients.js';
 import { type RedisServer, startRedisServer } from '../support/redisServer.js';
 import { sealedOf } from '../support/sealed.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
+
+const names = keyNames();
 
 describe('logs and retention on the Redis store', () => {
   let redis: RedisServer;
@@ -92,7 +95,7 @@ describe('logs and retention on the Redis store', () => {
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(3600);
     }
-    const timers = await inspect.zrange('cercle:timers', 0, -1);
+    const timers = await inspect.zrange(names.timersOf(code), 0, -1);
     expect(timers.some((m) => m.startsWith(`${code}|`))).toBe(true);
 
     const others = [client, c1, c2];
@@ -103,9 +106,9 @@ describe('logs and retention on the Redis store', () => {
     await Promise.all(gone);
 
     expect(await inspect.keys(`*${code}*`)).toEqual([]);
-    expect((await inspect.zrange('cercle:timers', '0', '-1')).some((m) => m.startsWith(`${code}|`))).toBe(
-      false,
-    );
+    expect(
+      (await inspect.zrange(names.timersOf(code), '0', '-1')).some((m) => m.startsWith(`${code}|`)),
+    ).toBe(false);
     expect((await fetch(`${server.url}/api/rooms/${code}`)).status).toBe(404);
     expect(await refusedHandshake(server.url, { code, resumeToken: client.resumeToken })).toBe(
       'room_not_found',

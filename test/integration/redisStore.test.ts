@@ -1,8 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { keyNames } from '../../server/src/cluster/keys.js';
 import { type StepDecision, StoreUnavailableError } from '../../server/src/store/interface.js';
 import { RedisRoomStore, type StoreLogger } from '../../server/src/store/redis.js';
 import { freePort, type RedisServer, startRedisServer } from '../support/redisServer.js';
+
+const keys = keyNames();
 
 /** What only the Redis store promises beyond the contract: its layout, its round trips, its logs. */
 type Note = { code: string; version: number; text: string[] };
@@ -103,14 +106,14 @@ describe('RedisRoomStore', () => {
     const store = await open({ ttlSeconds: 120 });
     await store.create({ code: 'LAYOUT', version: 0, text: [] });
     for (let i = 0; i < 300; i++) await store.apply('LAYOUT', `c${i}`, write('x'), `fp${i}`);
-    const raw = (await admin.get('cercle:room:LAYOUT'))!;
+    const raw = (await admin.get(keys.room('LAYOUT')))!;
     // The script decodes what comes before `,"room":` only: the room must come last.
     expect(raw).toMatch(/^\{"gen":"[0-9a-f]+","version":300,"room":\{/);
     expect((JSON.parse(raw) as { room: Note }).room.version).toBe(300);
-    const ids = await admin.hgetall('cercle:room:LAYOUT:ids');
+    const ids = await admin.hgetall(keys.roomIds('LAYOUT'));
     expect(Object.keys(ids)).toHaveLength(300);
     expect(ids.c0).toBe('fp0');
-    for (const key of ['cercle:room:LAYOUT', 'cercle:room:LAYOUT:ids']) {
+    for (const key of [keys.room('LAYOUT'), keys.roomIds('LAYOUT')]) {
       const pttl = await admin.pttl(key);
       expect(pttl).toBeGreaterThan(110_000);
       expect(pttl).toBeLessThanOrEqual(120_000);

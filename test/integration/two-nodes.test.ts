@@ -1,27 +1,45 @@
 import { timerDeadline } from '@cercle/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { converged, createRoom, join, type TestParticipant } from '../support/clients.js';
-import { type RedisServer, startRedisServer } from '../support/redisServer.js';
+import { startRedisCluster } from '../support/redisCluster.js';
+import { startRedisServer } from '../support/redisServer.js';
 import { type ServerProcess, startServerProcess } from '../support/serverProcess.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 
 const fastCommands = { COMMAND_RATE: '5000', COMMAND_BURST: '5000', JOIN_RATE_PER_IP: '1000' };
 
-describe('two nodes on one Redis', () => {
-  let redis: RedisServer;
+/** A Redis the nodes share: its setting for a node, and its end. */
+type Shared = { env: Record<string, string>; stop: () => Promise<void> };
+
+async function oneRedis(): Promise<Shared> {
+  const redis = await startRedisServer();
+  return { env: { REDIS_URL: redis.url }, stop: () => redis.stop() };
+}
+
+/** SC-4: the same tests on a three-primary Redis Cluster. */
+async function threePrimaries(): Promise<Shared> {
+  const cluster = await startRedisCluster({ primaries: 3 });
+  return { env: { REDIS_CLUSTER_NODES: cluster.nodesSetting }, stop: () => cluster.stop() };
+}
+
+describe.each([
+  ['one Redis', oneRedis],
+  ['a three-primary Redis Cluster', threePrimaries],
+])('two nodes on %s', (_name, startShared) => {
+  let shared: Shared;
   let nodeA: TestServer;
   let nodeB: TestServer;
   const people: TestParticipant[] = [];
   beforeAll(async () => {
-    redis = await startRedisServer();
-    nodeA = await startTestServer({ REDIS_URL: redis.url, ...fastCommands });
-    nodeB = await startTestServer({ REDIS_URL: redis.url, ...fastCommands });
-  });
+    shared = await startShared();
+    nodeA = await startTestServer({ ...shared.env, ...fastCommands });
+    nodeB = await startTestServer({ ...shared.env, ...fastCommands });
+  }, 30_000);
   afterAll(async () => {
     for (const p of people) p.close();
     await nodeA?.close();
     await nodeB?.close();
-    await redis?.stop();
+    await shared?.stop();
   });
 
   /** A started codev room in clarification: facilitator and client on `home`, consultants split. */
@@ -115,7 +133,7 @@ describe('two nodes on one Redis', () => {
   });
 
   it('[TM-1] a timer started on a node that is killed before the deadline still fires once, on time', async () => {
-    let doomed: ServerProcess | null = await startServerProcess({ REDIS_URL: redis.url, LOG_LEVEL: 'info' });
+    let doomed: ServerProcess | null = await startServerProcess({ ...shared.env, LOG_LEVEL: 'info' });
     try {
       const { facilitator, consultants } = await room(doomed.url, [doomed.url, nodeB.url, nodeB.url]);
       const watchers = consultants.slice(1);

@@ -314,7 +314,7 @@ function CircleBody({ view, secret, circleId, act, onGone }: BodyProps) {
         <CircleLogbook circleId={circleId} title={view.title} entries={view.viewer.logbook} />
       )}
 
-      <History sessions={view.sessions} nameOf={nameOf} />
+      <History sessions={view.sessions} nameOf={nameOf} followUps={[...view.followUps, ...view.done]} />
 
       {facilitator && (
         <section class="panel" aria-labelledby="circle-export">
@@ -632,10 +632,19 @@ function FollowUpRow({
 function History({
   sessions,
   nameOf,
+  followUps,
 }: {
   sessions: CircleSessionView[];
   nameOf: (id: string | null) => string;
+  followUps: FollowUpItem[];
 }) {
+  /** Each action with its follow-up since (CI-6): its status and note, from the item it became. */
+  const followUpOf = (session: number, action: { ownerId: string | null; what: string }) => {
+    const item = followUps.find(
+      (f) => f.fromSession === session && f.ownerId === action.ownerId && f.what === action.what,
+    );
+    return item ? ` · ${ct().statuses[item.status]}${item.note ? ` — ${item.note}` : ''}` : '';
+  };
   return (
     <section class="panel" aria-labelledby="circle-history">
       <h2 id="circle-history">{ct().historyTitle}</h2>
@@ -687,7 +696,10 @@ function History({
                   </>
                 )}
                 <List title={ct().kept} items={r.keptSuggestions} />
-                <List title={ct().actions} items={r.actions.map((a) => `${a.what} (${a.ownerName})`)} />
+                <List
+                  title={ct().actions}
+                  items={r.actions.map((a) => `${a.what} (${a.ownerName})${followUpOf(s.number, a)}`)}
+                />
                 <List title={ct().learnings} items={r.learnings.map((l) => `${l.text} (${l.name})`)} />
                 <List
                   title={ct().evaluations}

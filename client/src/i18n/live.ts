@@ -25,6 +25,7 @@ const fr = {
     action: 'action',
     learning: 'apprentissage',
     evaluation: 'commentaire d’évaluation',
+    indicator: 'note sur un indicateur',
     other: 'texte',
   },
   bar: {
@@ -74,6 +75,7 @@ const en: typeof fr = {
     action: 'action',
     learning: 'learning',
     evaluation: 'evaluation comment',
+    indicator: 'note on an indicator',
     other: 'text',
   },
   bar: {

@@ -22,6 +22,7 @@ function boxName(box: string): string {
   if (box.startsWith('action.') || box.startsWith('edit-action.')) return words.action;
   if (box === 'learning') return words.learning;
   if (box === 'evaluation') return words.evaluation;
+  if (box.startsWith('indicator.')) return words.indicator;
   return words.other;
 }
 

@@ -1,8 +1,8 @@
 import { type CardView, TEXT_LIMITS } from '@cercle/shared';
-import { useSignal } from '@preact/signals';
 import { t } from '../i18n/index.js';
 import { sendCommand } from '../net/connection.js';
 import { can } from '../state/derived.js';
+import { sendDraft, useDraft } from '../state/drafts.js';
 import { participantId, view } from '../state/session.js';
 import { Icon } from '../ui/Icon.js';
 
@@ -35,9 +35,6 @@ export function IndicatorPanel() {
 function IndicatorRow({ card, editable }: { card: CardView; editable: boolean }) {
   const v = view.value;
   const reviews = Object.values(v?.indicatorReviews[card.id] ?? {});
-  const myId = participantId.value;
-  const review = myId ? v?.indicatorReviews[card.id]?.[myId] : undefined;
-  const note = useSignal(review?.note ?? '');
   return (
     <li class="card">
       <p class="text">{card.text}</p>
@@ -56,36 +53,43 @@ function IndicatorRow({ card, editable }: { card: CardView; editable: boolean })
           ))}
         </ul>
       )}
-      {editable && (
-        <fieldset class="actions plain">
-          <legend class="sr-only">{t().indicators.verdict(card.text)}</legend>
-          <input
-            aria-label={t().indicators.note}
-            placeholder={t().indicators.note}
-            maxLength={TEXT_LIMITS.indicatorNote}
-            value={note.value}
-            onInput={(e) => (note.value = e.currentTarget.value)}
-          />
-          {verdicts.map((verdict) => (
-            <button
-              key={verdict}
-              type="button"
-              class="small"
-              aria-pressed={review?.verdict === verdict}
-              onClick={() =>
-                void sendCommand({
-                  type: 'review_indicator',
-                  cardId: card.id,
-                  verdict,
-                  note: note.value.trim(),
-                })
-              }
-            >
-              {t().indicators[verdict]}
-            </button>
-          ))}
-        </fieldset>
-      )}
+      {editable && <ReviewControls card={card} />}
     </li>
+  );
+}
+
+/** My verdict on one indicator, with a note kept as a draft like any box (PG-1). */
+function ReviewControls({ card }: { card: CardView }) {
+  const myId = participantId.value;
+  const review = myId ? view.value?.indicatorReviews[card.id]?.[myId] : undefined;
+  const box = `indicator.${card.id}`;
+  const note = useDraft(box, review?.note ?? '');
+  return (
+    <fieldset class="actions plain">
+      <legend class="sr-only">{t().indicators.verdict(card.text)}</legend>
+      <input
+        aria-label={t().indicators.note}
+        placeholder={t().indicators.note}
+        maxLength={TEXT_LIMITS.indicatorNote}
+        value={note.value}
+        onInput={(e) => note.set(e.currentTarget.value)}
+      />
+      {verdicts.map((verdict) => (
+        <button
+          key={verdict}
+          type="button"
+          class="small"
+          aria-pressed={review?.verdict === verdict}
+          onClick={() => {
+            const words = note.value.trim();
+            void sendDraft(box, words, () =>
+              sendCommand({ type: 'review_indicator', cardId: card.id, verdict, note: words }),
+            );
+          }}
+        >
+          {t().indicators[verdict]}
+        </button>
+      ))}
+    </fieldset>
   );
 }

@@ -52,6 +52,8 @@ export function keyNames(prefix = 'cercle:') {
   return {
     /** A room's document: `cercle:{s3.12}:room:CODE`. */
     room: (code: string) => `${tagged(code)}:room:${code}`,
+    /** Every command id applied to a room, beside it. */
+    roomIds: (code: string) => `${tagged(code)}:room:${code}:ids`,
     /** A room's fairness turn, beside it. */
     turn: (code: string) => `${tagged(code)}:room:${code}:turn`,
     /** The timers set of a room's shard. */

@@ -92,6 +92,16 @@ export class AddressLimits {
   }
 
   /**
+   * HT-2: a Fastify hook taking one guess (before it is tried) for each request `isGuess` picks, refused
+   * with 429 `rate_limited` once none is left; the route gives it back (`forgive`) when it succeeds.
+   */
+  guessHook(isGuess: (req: FastifyRequest) => boolean) {
+    return async (req: FastifyRequest): Promise<void> => {
+      if (isGuess(req) && !(await this.guess(req.ip))) throw new RateLimitedError();
+    };
+  }
+
+  /**
    * A Fastify hook refusing a request over its address's allowance with 429 `rate_limited` (through the
    * app's error handler, which logs it at info). The address is Fastify's `req.ip` (HT-1).
    */

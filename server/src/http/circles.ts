@@ -102,6 +102,17 @@ export const circlesApi: FastifyPluginAsync<CirclesApiOptions> = async (
   { service, publicUrl, limits },
 ) => {
   app.addHook('onRequest', limits.apiHook('circles'));
+  // HT-2, CI-11: a request naming a circle tries an id and a secret: a guess, counted before it is tried,
+  // in the same allowance as a room's handshakes (JOIN_FAILURES_PER_IP); one that finds its circle (any
+  // answer but 404) gives it back, so only wrong ids and secrets use it up.
+  const namesCircle = (req: FastifyRequest) =>
+    typeof (req.params as { circleId?: unknown } | undefined)?.circleId === 'string';
+  app.addHook('onRequest', limits.guessHook(namesCircle));
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (namesCircle(req) && reply.statusCode !== 404 && reply.statusCode !== 429)
+      await limits.forgive(req.ip);
+    return payload;
+  });
   const link = (req: FastifyRequest, circleId: string, secret: string) =>
     `${publicOrigin(req, publicUrl)}/c/${circleId}#k=${secret}`;
 

@@ -53,5 +53,14 @@ export function socketPublisher(
       endLocal(code, reason);
       if (options.multiNode) io.serverSideEmit('room:ended', code, reason);
     },
+    // Each node watches its own people's rooms (rooms/roomWatch.ts): local only.
+    version: (code, version) => {
+      io.local.to(admittedChannel(code)).emit('room:version', { version });
+    },
+    lost: (code) => {
+      const everyone = io.local.in(everyoneChannel(code));
+      everyone.emit('session:ended', { reason: 'lost' });
+      everyone.disconnectSockets(true);
+    },
   };
 }

@@ -115,13 +115,14 @@ return 1
 );
 
 /**
- * KEYS: timers set. ARGV: now, limit, lease end, room key prefix ('cercle:room:'). Leases the due
- * members in one step (TM-10): each one's score becomes the lease's end, so no other caller claims it
+ * KEYS: timers set. ARGV: now, limit, lease end, room key prefix in the set's own slot
+ * ('cercle:{tag}:room:'). Leases the due members in one step (TM-10): each one's score becomes the lease's end, so no other caller claims it
  * before; the firing's write removes it (cancel), and one not fired is due again when the lease ends.
  * A member whose room key is gone (expired, flushed) is removed instead. Reply: flat [member, score, …]
  * of the leased members with their score before the claim.
- * The room keys are not declared in KEYS (they are known only once the members are read): fine on one
- * Redis; a Redis Cluster needs the timers split by hash slot.
+ * The room keys are not declared in KEYS (they are known only once the members are read): each timers
+ * set holds only the timers of rooms in its own slot (cluster/keys.ts), so on a Redis Cluster they are
+ * on the node running the script.
  */
 export const claimTimersScript = script(
   'claimTimers',

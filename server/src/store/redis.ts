@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Decision, Room } from '@cercle/shared';
 import { connectClient, type RedisClient, type RedisTarget, redisClient } from '../cluster/connection.js';
+import { type KeyNames, keyNames } from '../cluster/keys.js';
 import {
   type AppliedListener,
   type ApplyResult,
@@ -27,7 +28,7 @@ import {
   touchRoomScript,
 } from './lua.js';
 import { RedisCalls } from './redisCalls.js';
-import { type CachedDoc, newDoc, parseDoc, roomToJson } from './redisDoc.js';
+import { type CachedDoc, HEADER_BYTES, newDoc, parseDoc, roomToJson, versionOfHeader } from './redisDoc.js';
 
 /** Enough of a pino logger; the store logs connection state only, never room content or codes. */
 export type StoreLogger = {
@@ -38,7 +39,7 @@ export type StoreLogger = {
 export type RedisRoomStoreOptions = {
   /** TTL of a room's key, refreshed on every write (ROOM_TTL_SECONDS). Default 86,400. */
   ttlSeconds?: number;
-  /** Prefix of every key. Default 'cercle:' (keys `cercle:room:{code}`, `cercle:timers`). */
+  /** Prefix of every key. Default 'cercle:' (names: cluster/keys.ts). */
   keyPrefix?: string;
   /**
    * Redis has not answered for this long (a call of this node outstanding that long with no reply to any
@@ -60,6 +61,8 @@ export type RedisRoomStoreOptions = {
    * the next one (so a batch on a big room does not hold up the node). At least one step runs. Default 25 ms.
    */
   batchBudgetMs?: number;
+  /** After a purge, Redis rewrites its append-only file at most this often (SR-4). Default 60,000 ms. */
+  rewriteEveryMs?: number;
   /** How long a claimed timer stays with its claimer (TM-10). Default TIMER_LEASE_MS. */
   leaseMs?: number;
   /** Command ids (with fingerprints) this node keeps in memory per room, a cache of Redis's. Default 512. */
@@ -88,13 +91,16 @@ const TURN_MS = 200;
 const CONTENDED_MS = 2_000;
 
 /**
- * Rooms in Redis (docs/design.md, "Storage"). Keys:
- * - `cercle:room:{code}`: JSON `{ gen, version, room }`, TTL `ttlSeconds` refreshed by every
+ * Rooms in Redis (docs/design.md, "Storage"). Keys (named in cluster/keys.ts; `{tag}` is the hash tag of
+ * the room's shard, so that each script's keys share one slot on a Redis Cluster: SC-3):
+ * - `cercle:{tag}:room:<code>`: JSON `{ gen, version, room }`, TTL `ttlSeconds` refreshed by every
  *   write. `gen` is random per
  *   `create`, so a code purged and created again never matches a stale copy; `version` is the room's.
  *   The room comes last, so the script and the nodes read the small header without decoding the room.
- * - `cercle:room:{code}:turn`: exists for at most 200 ms after two nodes raced on the room (below).
- * - `cercle:timers`: sorted set, score = deadline ms, member `code|timerId`, shared by all rooms.
+ * - `cercle:{tag}:room:<code>:ids`: the command ids applied to the room (SR-1), same TTL.
+ * - `cercle:{tag}:room:<code>:turn`: exists for at most 200 ms after two nodes raced on the room (below).
+ * - `cercle:{tag}:timers`: sorted set, score = deadline ms, member `code|timerId`, one per shard (16),
+ *   shared by the shard's rooms; every node claims from all of them.
  *
  * `apply`: each node keeps the last document it saw of a room, runs the step on it and writes with one
  * Lua compare-and-set on (gen, version) that also records the command id, refreshes the TTL and adds
@@ -123,8 +129,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
 {
   readonly kind = 'redis' as const;
   private readonly ttlSeconds: number;
-  private readonly prefix: string;
-  private readonly timersKey: string;
+  private readonly keys: KeyNames;
   private readonly callTimeoutMs: number;
   private readonly maxAttempts: number;
   private readonly maxBatch: number;
@@ -141,11 +146,18 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private readonly calls: RedisCalls;
   /** Timers already added by an apply script, so a following scheduleTimer costs no round trip. */
   private readonly folded = new Map<string, number>();
+  /** Timers claimed by this node beyond what a claim handed out (see `claimDueTimers`), by deadline. */
+  private leased: { timer: DueTimer; until: number }[] = [];
   /** When this node last met another node's write on a room (see `applyBatch`). */
   private readonly contended = new Map<string, number>();
   /** Identifies this node in a room's turn key. */
   private readonly nodeId = randomBytes(6).toString('hex');
   private closed = false;
+  private readonly rewriteEveryMs: number;
+  private lastRewriteAt = 0;
+  private rewriteTimer: NodeJS.Timeout | null = null;
+  /** The connection of `versions` (made on first use). */
+  private watch: { redis: RedisClient; calls: RedisCalls } | null = null;
 
   /** Connects to `target` (one Redis or a cluster) and resolves once ready; rejects with StoreUnavailableError otherwise. */
   static async connect<R extends StoredRoom = Room, D extends StepDecision = Decision>(
@@ -175,8 +187,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     options: RedisRoomStoreOptions = {},
   ) {
     this.ttlSeconds = options.ttlSeconds ?? 86_400;
-    this.prefix = options.keyPrefix ?? 'cercle:';
-    this.timersKey = `${this.prefix}timers`;
+    this.keys = keyNames(options.keyPrefix);
     this.callTimeoutMs = options.callTimeoutMs ?? 1500;
     this.calls = new RedisCalls(redis, {
       callTimeoutMs: this.callTimeoutMs,
@@ -186,6 +197,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     this.maxBatch = Math.max(1, options.maxBatch ?? 200);
     this.batchBudgetMs = options.batchBudgetMs ?? 50;
     this.idCacheSize = options.idCacheSize ?? 512;
+    this.rewriteEveryMs = options.rewriteEveryMs ?? 60_000;
     this.leaseMs = options.leaseMs ?? TIMER_LEASE_MS;
     this.cacheSize = options.cacheSize ?? 1000;
     const logger = options.logger;
@@ -204,19 +216,24 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     });
   }
 
-  /** The Redis key of a room. */
+  /** The Redis key of a room (cluster/keys.ts names every key). */
   roomKey(code: string): string {
-    return `${this.prefix}room:${code}`;
+    return this.keys.room(code);
   }
 
   /** Every command id applied to the room, with its fingerprint (SR-1); same TTL as the room. */
   private idsKey(code: string): string {
-    return `${this.prefix}room:${code}:ids`;
+    return this.keys.roomIds(code);
   }
 
   /** The room's fairness turn: which node lost the last race and writes next (lives 200 ms at most). */
   private turnKey(code: string): string {
-    return `${this.prefix}room:${code}:turn`;
+    return this.keys.turn(code);
+  }
+
+  /** The timers set of the room's shard, in the room's slot. */
+  private timersKey(code: string): string {
+    return this.keys.timersOf(code);
   }
 
   get stats(): Readonly<RedisStoreStats> {
@@ -285,11 +302,40 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     await this.calls.bounded(
       this.calls.evalScript(
         purgeRoomScript,
-        [this.roomKey(code), this.timersKey, this.turnKey(code), this.idsKey(code)],
+        [this.roomKey(code), this.timersKey(code), this.turnKey(code), this.idsKey(code)],
         [timerMember(code, '')],
       ),
     );
     this.cache.delete(code);
+    this.rewriteAfterPurge();
+  }
+
+  /**
+   * SR-4: after a purge, the erased room is still in Redis's append-only file until Redis rewrites it.
+   * Ask for a rewrite (BGREWRITEAOF, when the AOF is on), at most once per `rewriteEveryMs` per node:
+   * the first purge at once, later ones at the end of the interval. So a purged text leaves the disk
+   * within `rewriteEveryMs` plus the rewrite's own time. Best effort: a failure waits for the next purge.
+   */
+  private rewriteAfterPurge(): void {
+    if (this.rewriteTimer || this.closed) return;
+    const wait = Math.max(0, this.lastRewriteAt + this.rewriteEveryMs - Date.now());
+    this.rewriteTimer = setTimeout(() => {
+      this.rewriteTimer = null;
+      this.lastRewriteAt = Date.now();
+      void this.rewriteAof();
+    }, wait);
+    this.rewriteTimer.unref();
+  }
+
+  private async rewriteAof(): Promise<void> {
+    try {
+      const info = await this.calls.bounded(this.calls.call(() => this.redis.info('persistence')));
+      if (!/^aof_enabled:1\b/m.test(info)) return;
+      await this.calls.bounded(this.calls.call(() => this.redis.bgrewriteaof()));
+    } catch {
+      // A rewrite already running (it may predate the purge: try again later), or Redis away.
+      if (!this.closed) this.rewriteAfterPurge();
+    }
   }
 
   async scheduleTimer(code: string, timerId: string, at: number): Promise<void> {
@@ -299,39 +345,96 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       return;
     }
     const reply = await this.calls.bounded(
-      this.calls.evalScript(scheduleTimerScript, [this.roomKey(code), this.timersKey], [String(at), member]),
+      this.calls.evalScript(
+        scheduleTimerScript,
+        [this.roomKey(code), this.timersKey(code)],
+        [String(at), member],
+      ),
     );
     if (reply === 1) this.notifyTimer(at);
   }
 
+  /**
+   * Claims from every shard's timers set at once (one script each, in that set's slot: SC-3). Each shard
+   * may lease up to `limit`; what is beyond `limit` is kept, leased to this node, and handed out first
+   * by the next call (the poller calls again at once when it got `limit`). One kept past its lease is
+   * dropped: another node may have claimed it since.
+   */
   async claimDueTimers(now: number, limit: number): Promise<DueTimer[]> {
     if (limit <= 0) return [];
-    const reply = await this.calls.bounded(
-      this.calls.evalScript(
-        claimTimersScript,
-        [this.timersKey],
-        [String(now), String(Math.floor(limit)), String(now + this.leaseMs), `${this.prefix}room:`],
-      ),
-    );
-    const flat = reply as string[];
-    const due: DueTimer[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const member = flat[i]!;
-      this.folded.delete(member);
-      due.push(parseTimerMember(member, Number(flat[i + 1])));
+    const wanted = Math.floor(limit);
+    this.leased = this.leased.filter((timer) => timer.until > now);
+    if (this.leased.length < wanted) {
+      const sets = this.keys.timerSets();
+      const replies = await this.calls.bounded(
+        Promise.all(
+          sets.map((set) =>
+            this.calls.evalScript(
+              claimTimersScript,
+              [set],
+              [String(now), String(wanted), String(now + this.leaseMs), this.keys.roomPrefixOfSet(set)],
+            ),
+          ),
+        ),
+      );
+      for (const reply of replies) {
+        const flat = reply as string[];
+        for (let i = 0; i + 1 < flat.length; i += 2) {
+          const member = flat[i]!;
+          this.folded.delete(member);
+          this.leased.push({
+            timer: parseTimerMember(member, Number(flat[i + 1])),
+            until: now + this.leaseMs,
+          });
+        }
+      }
+      this.leased.sort((a, b) => a.timer.at - b.timer.at);
     }
-    return due;
+    return this.leased.splice(0, wanted).map((entry) => entry.timer);
   }
 
   async cancelTimer(code: string, timerId: string): Promise<void> {
     const member = timerMember(code, timerId);
     this.folded.delete(member);
-    await this.calls.bounded(this.calls.call(() => this.redis.zrem(this.timersKey, member)));
+    await this.calls.bounded(this.calls.call(() => this.redis.zrem(this.timersKey(code), member)));
   }
 
   onTimerScheduled(listener: (at: number) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * The first bytes of each room's document (its header: gen and version), pipelined on a connection
+   * of its own, so that a watch over many rooms never queues behind (or in front of) commands, nor
+   * trips their watchdog.
+   */
+  async versions(codes: readonly string[]): Promise<(number | null)[]> {
+    if (codes.length === 0) return [];
+    const watch = this.watchConnection();
+    const replies = await watch.calls.bounded(
+      watch.calls.call(() => {
+        const pipeline = watch.redis.pipeline();
+        for (const code of codes) pipeline.getrange(this.roomKey(code), 0, HEADER_BYTES - 1);
+        return pipeline.exec();
+      }),
+    );
+    return (replies ?? []).map(([error, prefix]) => {
+      if (error) throw new StoreUnavailableError('Redis refused a read', { cause: error });
+      return versionOfHeader(String(prefix));
+    });
+  }
+
+  private watchConnection(): { redis: RedisClient; calls: RedisCalls } {
+    if (!this.watch) {
+      const redis = this.redis.duplicate();
+      redis.on('error', () => {}); // the command connection logs Redis's state
+      this.watch = {
+        redis,
+        calls: new RedisCalls(redis, { callTimeoutMs: this.callTimeoutMs, maxWaitMs: this.callTimeoutMs }),
+      };
+    }
+    return this.watch;
   }
 
   async ping(): Promise<boolean> {
@@ -346,6 +449,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     if (this.closed) return;
     this.closed = true;
     this.calls.close();
+    if (this.rewriteTimer) clearTimeout(this.rewriteTimer);
+    this.rewriteTimer = null;
     this.listeners.clear();
     this.appliedListeners.clear();
     this.cache.clear();
@@ -359,6 +464,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       // Unreachable or slow: drop the connection instead of waiting for a goodbye.
     } finally {
       this.redis.disconnect();
+      this.watch?.calls.close();
+      this.watch?.redis.disconnect();
     }
   }
 
@@ -577,7 +684,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     const write = run !== null && run.accepted.length > 0;
     const reply = (await this.calls.evalScript(
       casRoomScript,
-      [this.roomKey(code), this.timersKey, this.turnKey(code), this.idsKey(code)],
+      [this.roomKey(code), this.timersKey(code), this.turnKey(code), this.idsKey(code)],
       [
         write ? 'w' : 'c',
         doc.gen,

@@ -6,6 +6,7 @@ import {
   MAX_CIRCLE_ATTEMPTS,
 } from '../circles/store.js';
 import { connectClient, type RedisClient, type RedisTarget, redisClient } from '../cluster/connection.js';
+import { type KeyNames, keyNames } from '../cluster/keys.js';
 import { StoreUnavailableError } from './interface.js';
 
 export type RedisCircleStoreOptions = {
@@ -25,52 +26,45 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
 /**
- * KEYS: circle, rooms set. ARGV: expected version, new version, json, retention ms, room key prefix.
- * 1 stored (every key of the circle's retention refreshed), 2 version moved, 0 gone.
+ * KEYS: circle, rooms set. ARGV: expected version, new version, json, retention ms.
+ * {1, codes...} stored (the circle and its rooms set's retention refreshed; the caller refreshes each
+ * room's link, which lives in the room's slot), {2} version moved, {0} gone.
  */
 const casScript = `
 local v = redis.call('HGET', KEYS[1], 'v')
-if not v then return 0 end
-if v ~= ARGV[1] then return 2 end
+if not v then return {0} end
+if v ~= ARGV[1] then return {2} end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'j', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
+local reply = {1}
 if redis.call('EXISTS', KEYS[2]) == 1 then
   redis.call('PEXPIRE', KEYS[2], ARGV[4])
-  for _, code in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-    redis.call('PEXPIRE', ARGV[5] .. code, ARGV[4])
-  end
+  for _, code in ipairs(redis.call('SMEMBERS', KEYS[2])) do reply[#reply + 1] = code end
 end
-return 1`;
+return reply`;
 
-/** KEYS: circle, rooms set. ARGV: room key prefix. Deletes the circle and its whole room index. */
-const eraseScript = `
-for _, code in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-  redis.call('DEL', ARGV[1] .. code)
-end
-redis.call('DEL', KEYS[1], KEYS[2])
-return 1`;
-
-/** KEYS: circle, rooms set, room key. ARGV: code, circle id. Only for a circle that exists. */
+/** KEYS: circle, rooms set. ARGV: code. Only for a circle that exists: its remaining retention (ms), or 0. */
 const linkScript = `
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl <= 0 then return 0 end
-redis.call('SET', KEYS[3], ARGV[2], 'PX', ttl)
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('PEXPIRE', KEYS[2], ttl)
-return 1`;
+return ttl`;
 
 /**
  * Circles in Redis, beside the rooms (docs/design.md, "Circles"). Keys, all with the circle's retention
  * (refreshed by every write):
- * - `cercle:circle:{id}`: hash `v` (version), `j` (the circle's JSON);
- * - `cercle:circle:{id}:rooms`: set of the room codes opened from it;
- * - `cercle:circle-room:{code}`: the circle id of a room.
- * Writes are Lua compare-and-sets on the version, retried on a conflict. Its own connection, with the
+ * - `cercle:{circle:<id>}`: hash `v` (version), `j` (the circle's JSON);
+ * - `cercle:{circle:<id>}:rooms`: set of the room codes opened from it (same slot as the circle);
+ * - `cercle:{<room's tag>}:circle-of:<code>`: the circle id of a room, beside the room (SC-3).
+ * Writes are Lua compare-and-sets on the version, retried on a conflict. A room's link lives in the
+ * room's slot, so it is written, refreshed and deleted by its own command after the circle's script (on
+ * a Redis Cluster a script may not touch two slots). Its own connection, with the
  * room store's failure options: no offline queue, no re-sent command; a silent Redis fails a call after
  * `callTimeoutMs`.
  */
 export class RedisCircleStore implements CircleStore {
-  private readonly prefix: string;
+  private readonly keys: KeyNames;
   private readonly retentionMs: number;
 
   static async connect(target: RedisTarget, options: RedisCircleStoreOptions): Promise<RedisCircleStore> {
@@ -88,18 +82,15 @@ export class RedisCircleStore implements CircleStore {
     private readonly redis: RedisClient,
     options: RedisCircleStoreOptions,
   ) {
-    this.prefix = options.keyPrefix ?? 'cercle:';
+    this.keys = keyNames(options.keyPrefix);
     this.retentionMs = options.retentionMs;
   }
 
   private circleKey(id: string) {
-    return `${this.prefix}circle:${id}`;
+    return this.keys.circle(id);
   }
   private roomsKey(id: string) {
-    return `${this.prefix}circle:${id}:rooms`;
-  }
-  private get roomPrefix() {
-    return `${this.prefix}circle-room:`;
+    return this.keys.circleRooms(id);
   }
 
   async create(circle: Circle): Promise<boolean> {
@@ -130,7 +121,7 @@ export class RedisCircleStore implements CircleStore {
       const outcome = change(before);
       if (!outcome.ok) return { status: 'refused', refusal: outcome };
       checkCircleStep(before, outcome.circle);
-      const reply = await this.call(() =>
+      const reply = (await this.call(() =>
         this.redis.eval(
           casScript,
           2,
@@ -140,37 +131,39 @@ export class RedisCircleStore implements CircleStore {
           String(outcome.circle.version),
           JSON.stringify(outcome.circle),
           String(this.retentionMs),
-          this.roomPrefix,
         ),
-      );
-      if (reply === 1) return { status: 'updated', circle: outcome.circle };
-      if (reply === 0) return { status: 'not_found' };
+      )) as [number, ...string[]];
+      if (reply[0] === 1) {
+        const codes = reply.slice(1) as string[];
+        await this.call(() =>
+          Promise.all(
+            codes.map((code) => this.redis.pexpire(this.keys.circleOfRoom(code), this.retentionMs)),
+          ),
+        );
+        return { status: 'updated', circle: outcome.circle };
+      }
+      if (reply[0] === 0) return { status: 'not_found' };
     }
     throw new StoreUnavailableError('too many concurrent writes on one circle');
   }
 
+  /** The rooms' links first, then the circle: a failure half-way leaves a circle to erase again. */
   async erase(circleId: string): Promise<void> {
-    await this.call(() =>
-      this.redis.eval(eraseScript, 2, this.circleKey(circleId), this.roomsKey(circleId), this.roomPrefix),
-    );
+    const codes = await this.call(() => this.redis.smembers(this.roomsKey(circleId)));
+    await this.call(() => Promise.all(codes.map((code) => this.redis.del(this.keys.circleOfRoom(code)))));
+    await this.call(() => this.redis.del(this.circleKey(circleId), this.roomsKey(circleId))); // one slot
   }
 
   async linkRoom(code: string, circleId: string): Promise<void> {
-    await this.call(() =>
-      this.redis.eval(
-        linkScript,
-        3,
-        this.circleKey(circleId),
-        this.roomsKey(circleId),
-        `${this.roomPrefix}${code}`,
-        code,
-        circleId,
-      ),
+    const ttl = await this.call(() =>
+      this.redis.eval(linkScript, 2, this.circleKey(circleId), this.roomsKey(circleId), code),
     );
+    if (typeof ttl !== 'number' || ttl <= 0) return;
+    await this.call(() => this.redis.set(this.keys.circleOfRoom(code), circleId, 'PX', ttl));
   }
 
   async circleOfRoom(code: string): Promise<string | null> {
-    return this.call(() => this.redis.get(`${this.roomPrefix}${code}`));
+    return this.call(() => this.redis.get(this.keys.circleOfRoom(code)));
   }
 
   async close(): Promise<void> {

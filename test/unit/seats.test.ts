@@ -1,10 +1,4 @@
-import {
-  MAX_WAITING,
-  privateView,
-  publicView,
-  removalBlocker,
-  TEXT_LIMITS,
-} from '@cercle/shared';
+import { MAX_WAITING, privateView, publicView, removalBlocker, TEXT_LIMITS } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
 import { sealedOf } from '../support/sealed.js';
 import { codevRoom, Host } from './fixtures.js';

@@ -27,6 +27,7 @@ import { socketPublisher } from './realtime/publisher.js';
 import { attachRealtime } from './realtime/socketServer.js';
 import { wireError } from './rooms/errors.js';
 import { type EngineStore, RoomService } from './rooms/roomService.js';
+import { RoomWatch } from './rooms/roomWatch.js';
 import { StoreUnavailableError } from './store/interface.js';
 import { TimerPoller } from './store/timers.js';
 
@@ -55,6 +56,10 @@ export type App = {
   /** Stops accepting, tells connected people, closes sockets, the HTTP server and the store. */
   close: () => Promise<void>;
 };
+
+/** The heartbeat of every connection (SPEC SR-5, docs/protocol.md). */
+export const PING_INTERVAL_MS = 4_000;
+export const PING_TIMEOUT_MS = 3_000;
 
 const defaultClientDist = fileURLToPath(new URL('../../client/dist/', import.meta.url));
 
@@ -134,7 +139,9 @@ export async function buildApp({
     seatGraceMs: config.SEAT_GRACE_SECONDS * 1000,
   });
 
-  await http.register(healthRoutes, { store });
+  // Declared before the routes that read it: started once the realtime layer is attached (below).
+  let watch: RoomWatch | null = null;
+  await http.register(healthRoutes, { store, storeLost: () => watch?.storeLost ?? false });
   // /metrics only with a token; on the main port unless METRICS_PORT gives it its own listener.
   let metricsHttp: FastifyInstance | null = null;
   if (metrics && config.METRICS_TOKEN) {
@@ -181,6 +188,10 @@ export async function buildApp({
     allowRequest: door.allowRequest,
     transports: ['websocket'],
     serveClient: false,
+    // SR-5: a ping every 4 s, answered within 3 s: a client whose node froze or vanished gives up on it
+    // within 7 s and reconnects (to another node behind the proxy), instead of Socket.IO's 45 s.
+    pingInterval: PING_INTERVAL_MS,
+    pingTimeout: PING_TIMEOUT_MS,
     // Well above the application's own text limits, well below Socket.IO's 1 MB default.
     maxHttpBufferSize: 64 * 1024,
   });
@@ -193,6 +204,14 @@ export async function buildApp({
   const realtime = attachRealtime({ io, service: rooms, config, logger, observer, limits, door });
   observeTransport(io, observer, circles ? (code) => circles.circleOfRoom(code) : undefined);
 
+  watch = new RoomWatch({
+    store,
+    localRooms: () => localRoomCodes(io),
+    publisher: () => rooms.publisher,
+    logger: logger.child({ component: 'rooms' }),
+  });
+  watch.start();
+
   const timers = new TimerPoller(store, {
     intervalMs: config.TIMER_POLL_MS,
     onError: (error) =>
@@ -204,6 +223,7 @@ export async function buildApp({
   const close = () => {
     closing ??= (async () => {
       realtime.stop();
+      await watch?.stop();
       await timers.stop();
       rooms.stop();
       // This node's people only: the others stay connected to their nodes.
@@ -223,6 +243,15 @@ export async function buildApp({
   };
 
   return { http, io, rooms, fanOut, door, observer, metricsHttp, close };
+}
+
+/** The codes of the rooms with a socket on this node (their everyone-channels, `all:{code}`). */
+function localRoomCodes(io: CercleServer): string[] {
+  const codes: string[] = [];
+  for (const channel of io.of('/').adapter.rooms.keys()) {
+    if (channel.startsWith('all:')) codes.push(channel.slice(4));
+  }
+  return codes;
 }
 
 /**

@@ -75,6 +75,8 @@ describe('private views are told to exactly those whose own data changed', () =>
       admitted: (_code, id) => current.push(id),
       removed: () => {},
       ended: () => {},
+      version: () => {},
+      lost: () => {},
     };
     const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
     const service = new RoomService({ store, logger, storeTimeoutMs: 1_000 });

@@ -134,7 +134,15 @@ export class TestParticipant {
       if (version >= this.version || this.version < 0) this.mine = mine;
     });
     socket.on('session:admitted', ({ snapshot }) => this.takeSnapshot(snapshot));
+    // SR-2: the room's stored version, announced by the node; behind it, catch up as the page does.
+    socket.on('room:version', ({ version }) => {
+      this.announced = Math.max(this.announced, version);
+      if (this.version >= 0 && version > this.version) this.sync().catch(() => {});
+    });
   }
+
+  /** The highest version a node announced (`room:version`). */
+  announced = -1;
 
   get view(): RoomView | null {
     return this.sequence.view;

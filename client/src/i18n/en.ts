@@ -61,6 +61,9 @@ export const en: Texts = {
     removedTitle: 'You are no longer in the session',
     goneTitle: 'This session no longer exists',
     goneText: 'It was closed and its content erased. Ask the facilitator for a new link if needed.',
+    lostTitle: 'The server lost this session',
+    lostText:
+      'The server’s storage lost this session’s data (it restarted empty). Nothing more can be saved in it. This is a server failure, not an end decided by the facilitator: ask them to open a new session.',
   },
 
   roles: {

@@ -192,6 +192,11 @@ export function joinRoom(code: string, name?: string): void {
     }
   });
 
+  // SR-2: a node announces the room's stored version; behind it (a patch that never came), catch up.
+  s.on('room:version', ({ version: latest }) => {
+    if (view.value && latest > sequence.version) requestSync(s);
+  });
+
   s.on('me:private', (data) => {
     mine.value = data.mine;
   });

@@ -13,9 +13,11 @@ export function ClosedScreen({ gone = false }: { gone?: boolean }) {
       ? [texts.join.goneTitle, texts.join.goneText]
       : reason === 'removed'
         ? [texts.join.removedTitle, texts.join.closedRemoved]
-        : reason === 'ended' || !joinError.value
-          ? [texts.room.ended, texts.join.closedEnded]
-          : [texts.room.ended, texts.errors[joinError.value]];
+        : reason === 'lost'
+          ? [texts.join.lostTitle, texts.join.lostText]
+          : reason === 'ended' || !joinError.value
+            ? [texts.room.ended, texts.join.closedEnded]
+            : [texts.room.ended, texts.errors[joinError.value]];
   return (
     <>
       <header class="topbar">

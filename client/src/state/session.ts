@@ -15,7 +15,7 @@ export type Link = 'connecting' | 'online' | 'reconnecting';
 export const stage = signal<Stage>('form');
 export const link = signal<Link>('connecting');
 export const joinError = signal<ErrorCode | null>(null);
-export const endReason = signal<'ended' | 'purged' | 'removed' | null>(null);
+export const endReason = signal<'ended' | 'purged' | 'removed' | 'lost' | null>(null);
 
 export const roomCode = signal<string>('');
 export const participantId = signal<string | null>(null);

@@ -40,5 +40,14 @@ export function socketPublisher(io: CercleServer, options: { multiNode: boolean 
       endLocal(code, reason);
       if (options.multiNode) io.serverSideEmit('room:ended', code, reason);
     },
+    // Each node watches its own people's rooms (rooms/roomWatch.ts): local only.
+    version: (code, version) => {
+      io.local.to(admittedChannel(code)).emit('room:version', { version });
+    },
+    lost: (code) => {
+      const everyone = io.local.in(everyoneChannel(code));
+      everyone.emit('session:ended', { reason: 'lost' });
+      everyone.disconnectSockets(true);
+    },
   };
 }

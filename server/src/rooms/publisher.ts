@@ -15,6 +15,10 @@ export interface RoomPublisher {
   removed(code: string, participantId: string): void;
   /** The room is over (ended, or purged): tell every socket of the room and close them. */
   ended(code: string, reason: 'purged'): void;
+  /** This node's people of the room: its latest stored version (SR-2). */
+  version(code: string, version: number): void;
+  /** This node's people of the room: its data vanished from the store (SR-3); close their sockets. */
+  lost(code: string): void;
 }
 
 /** Until the realtime layer is attached (and in HTTP-only tests), nobody is told anything. */
@@ -24,4 +28,6 @@ export const silentPublisher: RoomPublisher = {
   admitted: () => {},
   removed: () => {},
   ended: () => {},
+  version: () => {},
+  lost: () => {},
 };

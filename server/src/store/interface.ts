@@ -128,6 +128,11 @@ export interface RoomStore<R extends StoredRoom = Room, D extends StepDecision =
   cancelTimer(code: string, timerId: string): Promise<void>;
   /** Tells `listener` of every deadline scheduled through this instance, so a poller can wake at it. */
   onTimerScheduled(listener: (at: number) => void): () => void;
+  /**
+   * The stored version of each room (null: no such room, expired or vanished), for the room watch
+   * (SR-2, SR-3): one round trip for all, off the command path (Redis: on a connection of its own).
+   */
+  versions(codes: readonly string[]): Promise<(number | null)[]>;
   /** True while the backend answers (for /readyz); never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -149,6 +149,10 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
     return () => this.appliedListeners.delete(listener);
   }
 
+  async versions(codes: readonly string[]): Promise<(number | null)[]> {
+    return codes.map((code) => this.live(code)?.version ?? null);
+  }
+
   async ping(): Promise<boolean> {
     return true;
   }

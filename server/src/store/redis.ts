@@ -28,7 +28,7 @@ import {
   touchRoomScript,
 } from './lua.js';
 import { RedisCalls } from './redisCalls.js';
-import { type CachedDoc, newDoc, parseDoc, roomToJson } from './redisDoc.js';
+import { type CachedDoc, HEADER_BYTES, newDoc, parseDoc, roomToJson, versionOfHeader } from './redisDoc.js';
 
 /** Enough of a pino logger; the store logs connection state only, never room content or codes. */
 export type StoreLogger = {
@@ -61,6 +61,8 @@ export type RedisRoomStoreOptions = {
    * the next one (so a batch on a big room does not hold up the node). At least one step runs. Default 25 ms.
    */
   batchBudgetMs?: number;
+  /** After a purge, Redis rewrites its append-only file at most this often (SR-4). Default 60,000 ms. */
+  rewriteEveryMs?: number;
   /** How long a claimed timer stays with its claimer (TM-10). Default TIMER_LEASE_MS. */
   leaseMs?: number;
   /** Command ids (with fingerprints) this node keeps in memory per room, a cache of Redis's. Default 512. */
@@ -151,6 +153,11 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   /** Identifies this node in a room's turn key. */
   private readonly nodeId = randomBytes(6).toString('hex');
   private closed = false;
+  private readonly rewriteEveryMs: number;
+  private lastRewriteAt = 0;
+  private rewriteTimer: NodeJS.Timeout | null = null;
+  /** The connection of `versions` (made on first use). */
+  private watch: { redis: RedisClient; calls: RedisCalls } | null = null;
 
   /** Connects to `target` (one Redis or a cluster) and resolves once ready; rejects with StoreUnavailableError otherwise. */
   static async connect<R extends StoredRoom = Room, D extends StepDecision = Decision>(
@@ -190,6 +197,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     this.maxBatch = Math.max(1, options.maxBatch ?? 200);
     this.batchBudgetMs = options.batchBudgetMs ?? 50;
     this.idCacheSize = options.idCacheSize ?? 512;
+    this.rewriteEveryMs = options.rewriteEveryMs ?? 60_000;
     this.leaseMs = options.leaseMs ?? TIMER_LEASE_MS;
     this.cacheSize = options.cacheSize ?? 1000;
     const logger = options.logger;
@@ -299,6 +307,35 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       ),
     );
     this.cache.delete(code);
+    this.rewriteAfterPurge();
+  }
+
+  /**
+   * SR-4: after a purge, the erased room is still in Redis's append-only file until Redis rewrites it.
+   * Ask for a rewrite (BGREWRITEAOF, when the AOF is on), at most once per `rewriteEveryMs` per node:
+   * the first purge at once, later ones at the end of the interval. So a purged text leaves the disk
+   * within `rewriteEveryMs` plus the rewrite's own time. Best effort: a failure waits for the next purge.
+   */
+  private rewriteAfterPurge(): void {
+    if (this.rewriteTimer || this.closed) return;
+    const wait = Math.max(0, this.lastRewriteAt + this.rewriteEveryMs - Date.now());
+    this.rewriteTimer = setTimeout(() => {
+      this.rewriteTimer = null;
+      this.lastRewriteAt = Date.now();
+      void this.rewriteAof();
+    }, wait);
+    this.rewriteTimer.unref();
+  }
+
+  private async rewriteAof(): Promise<void> {
+    try {
+      const info = await this.calls.bounded(this.calls.call(() => this.redis.info('persistence')));
+      if (!/^aof_enabled:1\b/m.test(info)) return;
+      await this.calls.bounded(this.calls.call(() => this.redis.bgrewriteaof()));
+    } catch {
+      // A rewrite already running (it may predate the purge: try again later), or Redis away.
+      if (!this.closed) this.rewriteAfterPurge();
+    }
   }
 
   async scheduleTimer(code: string, timerId: string, at: number): Promise<void> {
@@ -367,6 +404,39 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * The first bytes of each room's document (its header: gen and version), pipelined on a connection
+   * of its own, so that a watch over many rooms never queues behind (or in front of) commands, nor
+   * trips their watchdog.
+   */
+  async versions(codes: readonly string[]): Promise<(number | null)[]> {
+    if (codes.length === 0) return [];
+    const watch = this.watchConnection();
+    const replies = await watch.calls.bounded(
+      watch.calls.call(() => {
+        const pipeline = watch.redis.pipeline();
+        for (const code of codes) pipeline.getrange(this.roomKey(code), 0, HEADER_BYTES - 1);
+        return pipeline.exec();
+      }),
+    );
+    return (replies ?? []).map(([error, prefix]) => {
+      if (error) throw new StoreUnavailableError('Redis refused a read', { cause: error });
+      return versionOfHeader(String(prefix));
+    });
+  }
+
+  private watchConnection(): { redis: RedisClient; calls: RedisCalls } {
+    if (!this.watch) {
+      const redis = this.redis.duplicate();
+      redis.on('error', () => {}); // the command connection logs Redis's state
+      this.watch = {
+        redis,
+        calls: new RedisCalls(redis, { callTimeoutMs: this.callTimeoutMs, maxWaitMs: this.callTimeoutMs }),
+      };
+    }
+    return this.watch;
+  }
+
   async ping(): Promise<boolean> {
     try {
       return (await this.calls.bounded(this.calls.call(() => this.redis.ping()))) === 'PONG';
@@ -379,6 +449,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     if (this.closed) return;
     this.closed = true;
     this.calls.close();
+    if (this.rewriteTimer) clearTimeout(this.rewriteTimer);
+    this.rewriteTimer = null;
     this.listeners.clear();
     this.appliedListeners.clear();
     this.cache.clear();
@@ -392,6 +464,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       // Unreachable or slow: drop the connection instead of waiting for a goodbye.
     } finally {
       this.redis.disconnect();
+      this.watch?.calls.close();
+      this.watch?.redis.disconnect();
     }
   }
 

@@ -51,6 +51,17 @@ export function parseDoc(raw: string): CachedDoc {
   };
 }
 
+/** Bytes enough for a document's header (`{"gen":"<16 hex>","version":<digits>,`). */
+export const HEADER_BYTES = 80;
+
+/** The version in the first bytes of a document; null for an empty read (no such key). */
+export function versionOfHeader(prefix: string): number | null {
+  if (prefix === '') return null;
+  const match = /^\{"gen":"[^"]*","version":(\d+)/.exec(prefix);
+  if (!match) throw new Error('not a room document');
+  return Number(match[1]);
+}
+
 /** The JSON of a room's top-level objects, by identity (see `roomToJson`). */
 const fieldJson = new WeakMap<object, string>();
 

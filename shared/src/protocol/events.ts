@@ -128,10 +128,21 @@ export type RoomPatch = z.infer<typeof roomPatchSchema>;
 export const mePrivateSchema = z.object({ version: z.number().int().nonnegative(), mine: privateViewSchema });
 export type MePrivate = z.infer<typeof mePrivateSchema>;
 
-export const endReasonSchema = z.enum(['ended', 'purged', 'removed']);
+/**
+ * Why a seat or a room is gone: `ended`, `purged` (ended and erased), `removed` (the seat taken away),
+ * `lost` (the room's data vanished from the store while people were in it: SPEC SR-3).
+ */
+export const endReasonSchema = z.enum(['ended', 'purged', 'removed', 'lost']);
 /** The seat or the room is gone; the server closes the connection right after. */
 export const sessionEndedSchema = z.object({ reason: endReasonSchema });
 export type SessionEnded = z.infer<typeof sessionEndedSchema>;
+
+/**
+ * The room's latest stored version, announced now and then by the nodes its people are connected to
+ * (SPEC SR-2): a client whose version is behind asks `room:sync`.
+ */
+export const roomVersionSchema = z.object({ version: z.number().int().nonnegative() });
+export type RoomVersion = z.infer<typeof roomVersionSchema>;
 
 /** This server node is stopping: reconnect (the token brings the seat back on another node). */
 export const serverShutdownSchema = z.object({});
@@ -159,6 +170,7 @@ export const serverEventSchemas = {
   'session:ended': sessionEndedSchema,
   'room:patch': roomPatchSchema,
   'me:private': mePrivateSchema,
+  'room:version': roomVersionSchema,
   'server:shutdown': serverShutdownSchema,
 } as const;
 

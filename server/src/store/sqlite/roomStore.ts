@@ -252,6 +252,11 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
     return this.sql.expiresAt.get(code, this.clock())?.expires_at ?? null;
   }
 
+  async versions(codes: readonly string[]): Promise<(number | null)[]> {
+    const now = this.clock();
+    return this.read(() => codes.map((code) => this.sql.select.get(code, now)?.version ?? null));
+  }
+
   async ping(): Promise<boolean> {
     if (this.closed) return false;
     try {

@@ -272,6 +272,7 @@ export const en: Texts = {
     online: 'online',
     hand: 'hand raised',
     speaking: 'has the floor',
+    clearWaiting: 'Send everyone waiting away',
     waiting: 'waiting',
     role: (name) => `Role of ${name}`,
     admit: (name) => `Let ${name} in`,

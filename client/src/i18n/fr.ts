@@ -274,6 +274,7 @@ export const fr = {
     online: 'en ligne',
     hand: 'main levée',
     speaking: 'a la parole',
+    clearWaiting: 'Renvoyer toutes les personnes en attente',
     waiting: 'en attente',
     role: (name: string) => `Rôle de ${name}`,
     admit: (name: string) => `Faire entrer ${name}`,

@@ -163,6 +163,7 @@ export async function buildApp({
       joinsPerMinute: config.JOIN_RATE_PER_IP,
       failuresPerMinute: config.JOIN_FAILURES_PER_IP,
       apiPerMinute: config.ROOMS_API_RATE,
+      removalBarSeconds: config.REMOVAL_BAR_SECONDS,
     },
     limitsRedis,
   );
@@ -200,7 +201,14 @@ export async function buildApp({
   const fanOut = await cluster.fanOut(io, logger);
 
   door.attach(io.engine as unknown as Parameters<ConnectionDoor['attach']>[0]);
-  rooms.publisher = socketPublisher(io, { multiNode: fanOut !== null });
+  rooms.publisher = socketPublisher(io, {
+    multiNode: fanOut !== null,
+    // RM-10: the addresses a removed seat was connected from may not join that room by name for a while.
+    removedFrom: (code, addresses) => {
+      if (config.REMOVAL_BAR_SECONDS === 0) return;
+      for (const address of addresses) void limits.bar(code, address);
+    },
+  });
   const realtime = attachRealtime({ io, service: rooms, config, logger, observer, limits, door });
   observeTransport(io, observer, circles ? (code) => circles.circleOfRoom(code) : undefined);
 

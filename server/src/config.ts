@@ -91,6 +91,8 @@ export const configSchema = z.object({
   /** Commands per second one connection may send, and how many may come at once. */
   COMMAND_RATE: intFrom(1, 10_000).default(10),
   COMMAND_BURST: intFrom(1, 100_000).default(40),
+  /** How long the address of someone removed from a room may not join it again by name (RM-10). */
+  REMOVAL_BAR_SECONDS: intFrom(0, 86_400).default(600),
   /** Requests to /api/rooms per minute from one address. */
   ROOMS_API_RATE: intFrom(1, 100_000).default(30),
   /** How long a store call may take before the command is answered `store_unavailable` (below 2 s). */

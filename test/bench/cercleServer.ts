@@ -23,6 +23,8 @@ const url = await app.http.listen({ port: 0, host: '127.0.0.1' });
 serveRpc({
   ...serverRpcHandlers(() => redisCounts()),
   storeKind: () => store.kind,
+  /** What this node's adapter published, received and dropped as its own echo (several nodes). */
+  fanOut: () => app.fanOut?.stats() ?? null,
 });
 // Leave through close() so a --cpu-prof profile is written on exit.
 process.removeAllListeners('disconnect');

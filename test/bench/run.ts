@@ -6,7 +6,10 @@ import type { Target } from './vocabulary.js';
 
 /**
  * `npm run bench`: the real Cercle server (Redis store, its own redis-server, its own process) and a
- * bare Socket.IO server, loaded by the same kind of client processes with the same rooms of 8. Each
+ * bare Socket.IO server, loaded by the same kind of client processes with the same rooms of 8.
+ * `--nodes N`: N Cercle nodes on one Redis, each room's people spread over the first two, the others
+ * serving no one (and the same once more on one node, for the ratio); `--redis-cluster`: the same over a
+ * three-primary Redis Cluster (three nodes unless --nodes says otherwise). Each
  * scenario runs on one target then the other, so the noise of a given minute falls on both. Progress
  * goes to stderr; the table, and with --json a last line of JSON, to stdout. docs/performance.md says more.
  */
@@ -24,6 +27,8 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     scenarios: { type: 'string', default: 'fanout,board,timers,noisy' },
     'cpu-prof': { type: 'boolean', default: false },
+    nodes: { type: 'string' },
+    'redis-cluster': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -54,6 +59,9 @@ const plan: Plan = {
   cpuProf: args['cpu-prof'] ?? false,
   noisyMs: int('noisy-seconds', args['noisy-seconds'], 10) * 1000,
   noisyTabs: Math.max(1, int('noisy-tabs', args['noisy-tabs'], 4)),
+  redisCluster: args['redis-cluster'] ?? false,
+  // A cluster run is a several-node run unless told otherwise.
+  nodes: Math.max(1, int('nodes', args.nodes, args['redis-cluster'] ? 3 : 1)),
 };
 const pairs = plan.pairs;
 /** The join storm and memory always run: they bring the people in. */
@@ -140,6 +148,26 @@ function report(
       'target 0',
     ]);
   }
+  const single = results.find((r) => r.target === 'cercle' && r.scale?.nodes === 1);
+  const several = plan.nodes > 1 ? cercle : undefined;
+  const idleNodeCpuPct = several?.scale?.boardCpuPct[2] ?? Number.NaN;
+  const cpuPerPostRatio =
+    several?.scale && single?.scale
+      ? several.scale.loadedCpuMsPerPost / single.scale.loadedCpuMsPerPost
+      : Number.NaN;
+  if (several?.scale && single?.scale) {
+    rows.push([
+      'several nodes',
+      `node CPU % during the board (x${plan.nodes})`,
+      undefined,
+      undefined,
+      several.scale.boardCpuPct.map((c) => c.toFixed(1)).join(' / '),
+    ]);
+    rows.push(['', 'idle node CPU %', idleNodeCpuPct, undefined, 'third node, nobody on it; target < 5']);
+    rows.push(['', 'CPU ms per post, loaded nodes', several.scale.loadedCpuMsPerPost, undefined]);
+    rows.push(['', 'CPU ms per post, one node', single.scale.loadedCpuMsPerPost, undefined]);
+    rows.push(['', `CPU per post ratio ${plan.nodes} vs 1`, cpuPerPostRatio, undefined, 'target <= 1.2']);
+  }
   row('memory', 'RSS per participant KB', (r) => r.rssPerParticipantKB);
   row('', 'heap per participant KB', (r) => r.heapPerParticipantKB);
   row('redis', 'calls per command', (r) => r.redisCallsPerCommand, 'target <= 1');
@@ -161,7 +189,7 @@ function report(
   const lines: string[] = [];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   lines.push(
-    `Cercle bench: ${participants} participants in ${plan.groups} rooms of 8 (+${pairs} pairs for timers), ${plan.workers} client processes`,
+    `Cercle bench: ${participants} participants in ${plan.groups} rooms of 8 (+${pairs} pairs for timers), ${plan.workers} client processes; ${plan.nodes} Cercle node(s) on ${plan.redisCluster ? 'a three-primary Redis Cluster' : 'one redis-server'}`,
     `machine: ${cpus().length} x ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; load average ${load.loadBefore.toFixed(1)} before, ${load.loadAfter.toFixed(1)} after`,
     '',
   );
@@ -193,6 +221,7 @@ function report(
       notes.push(
         `redis calls in the command windows ${JSON.stringify(r.redisCalls)} for ${r.acceptedCommands} accepted`,
       );
+    if (r.scale && r.scale.nodes > 1) notes.push(`fan-out per node ${JSON.stringify(r.scale.fanOut)}`);
     if (r.noisy) notes.push(`noisy room answered ${JSON.stringify(r.noisy.noise)}`);
     lines.push(notes.join('; '));
   }
@@ -201,6 +230,10 @@ function report(
   const pick = (r: TargetResult | undefined, f: (r: TargetResult) => number) =>
     r ? round(f(r), 3) : Number.NaN;
   return {
+    nodes: plan.nodes,
+    redisCluster: plan.redisCluster ? 1 : 0,
+    idleNodeCpuPct: round(idleNodeCpuPct, 3),
+    cpuPerPostRatio3vs1: round(cpuPerPostRatio, 3),
     participants,
     rooms: plan.groups,
     workers: plan.workers,
@@ -240,7 +273,10 @@ function report(
 
 const loadBefore = loadavg()[0] ?? 0;
 const started = monoMs();
-const sessions = targets.map((t) => new TargetSession(t, plan, say));
+// Several nodes: the Cercle target runs on `nodes` nodes, then once more on one node over the same
+// backend, for the CPU per post of one node against several.
+const sessions = targets.map((t) => new TargetSession(t, plan, say, t === 'cercle' ? plan.nodes : 1));
+if (plan.nodes > 1 && targets.includes('cercle')) sessions.push(new TargetSession('cercle', plan, say, 1));
 let results: TargetResult[] = [];
 try {
   for (const s of sessions) await s.start();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { type RedisCluster, startRedisCluster } from '../support/redisCluster.js';
 import { freePort, type RedisServer, startRedisServer } from '../support/redisServer.js';
 import { RpcChild } from './rpc.js';
 import type { ServerSample } from './serverStats.js';
@@ -36,6 +37,10 @@ export type Plan = {
   /** Noisy neighbour: seconds of each of its two board runs, and tabs per noisy seat. */
   noisyMs: number;
   noisyTabs: number;
+  /** Cercle nodes (processes) for the Cercle target; above one, people are spread over the first two. */
+  nodes: number;
+  /** A three-primary Redis Cluster instead of one redis-server. */
+  redisCluster: boolean;
 };
 
 export type Window = {
@@ -84,6 +89,8 @@ export type TargetResult = {
     loudRefused: Record<string, number>;
     noise: Record<string, number>;
   } | null;
+  /** Several nodes: each node's CPU % during the board load, and CPU ms per accepted post of the loaded nodes. */
+  scale: { nodes: number; boardCpuPct: number[]; loadedCpuMsPerPost: number; fanOut: unknown[] } | null;
 };
 
 type SetupResult = { accepted: number; refused: Record<string, number> };
@@ -128,8 +135,14 @@ function postJson(
 
 export class TargetSession {
   private redis: RedisServer | null = null;
-  private redisInfo: Redis | null = null;
+  private cluster: RedisCluster | null = null;
+  private redisInfos: Redis[] = [];
+  /** The node that answers the bench's samples (the first one). */
   private server!: RpcChild;
+  private servers: RpcChild[] = [];
+  private boardNodesCpuPct: number[] = [];
+  private boardLoadedCpuMicros = 0;
+  private fanOutStats: unknown[] = [];
   private workers: RpcChild[] = [];
   private readonly windows: Record<string, Window> = {};
   private readonly setups: SetupResult[] = [];
@@ -148,10 +161,16 @@ export class TargetSession {
     readonly target: Target,
     private readonly plan: Plan,
     private readonly say: (text: string, transient?: boolean) => void,
+    /** Cercle nodes of this session (the plan's, or one for the single-node reference run). */
+    readonly nodes = 1,
   ) {}
 
+  private get name(): string {
+    return this.target === 'cercle' && this.nodes > 1 ? `cercle x${this.nodes}` : this.target;
+  }
+
   private step(text: string): void {
-    this.say(`[bench ${this.target}] ${text}`);
+    this.say(`[bench ${this.name}] ${text}`);
   }
 
   async start(): Promise<void> {
@@ -160,35 +179,55 @@ export class TargetSession {
       '--expose-gc',
       ...(this.plan.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
     ];
+    let urls: string[];
     if (this.target === 'cercle') {
-      this.step('starting redis-server and the Cercle server');
-      this.redis = await startRedisServer();
-      this.redisInfo = new Redis(this.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-      await this.redisInfo.connect();
-      this.server = new RpcChild('cercle-server', here('./cercleServer.ts'), {
-        execArgv,
-        env: {
-          PATH: process.env.PATH ?? '',
-          NODE_ENV: 'production',
-          PORT: String(await freePort()),
-          HOST: '127.0.0.1',
-          REDIS_URL: this.redis.url,
-          LOG_LEVEL: 'warn',
-          // Guards against abuse, not capacity: lifted so that they do not shape the load.
-          MAX_CONNECTIONS_PER_IP: '10000',
-          JOIN_RATE_TOTAL: '100000',
-          ROOMS_API_RATE: '100000',
-        },
-      });
+      let shared: Record<string, string>;
+      if (this.plan.redisCluster) {
+        this.step(`starting a three-primary Redis Cluster and ${this.nodes} Cercle node(s)`);
+        this.cluster = await startRedisCluster({ primaries: 3 });
+        shared = { REDIS_CLUSTER_NODES: this.cluster.nodesSetting };
+        this.redisInfos = this.cluster.nodes.map((n) => new Redis(n.port, { lazyConnect: true }));
+      } else {
+        this.step(`starting redis-server and ${this.nodes} Cercle node(s)`);
+        this.redis = await startRedisServer();
+        shared = { REDIS_URL: this.redis.url };
+        this.redisInfos = [new Redis(this.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 })];
+      }
+      await Promise.all(this.redisInfos.map((r) => r.connect()));
+      for (let i = 0; i < this.nodes; i++) {
+        this.servers.push(
+          new RpcChild(`cercle-server-${i}`, here('./cercleServer.ts'), {
+            execArgv,
+            env: {
+              PATH: process.env.PATH ?? '',
+              NODE_ENV: 'production',
+              PORT: String(await freePort()),
+              HOST: '127.0.0.1',
+              ...shared,
+              LOG_LEVEL: 'warn',
+              // Guards against abuse, not capacity: lifted so that they do not shape the load.
+              MAX_CONNECTIONS_PER_IP: '10000',
+              JOIN_RATE_TOTAL: '100000',
+              ROOMS_API_RATE: '100000',
+            },
+          }),
+        );
+      }
+      this.server = this.servers[0]!;
+      urls = (await Promise.all(this.servers.map((s) => s.once<{ url: string }>('ready')))).map((r) => r.url);
     } else {
       this.step('starting the bare Socket.IO server');
       this.server = new RpcChild('baseline-server', here('./baselineServer.ts'), {
         execArgv,
         env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
       });
+      this.servers = [this.server];
+      urls = [(await this.server.once<{ url: string }>('ready')).url];
     }
-    const { url } = await this.server.once<{ url: string }>('ready');
+    const url = urls[0]!;
     this.url = url;
+    // "The clients spread over two of them and the third serving no one".
+    const served = urls.slice(0, Math.min(2, urls.length));
 
     this.step(`creating ${this.plan.groups} groups and ${this.plan.pairs} pairs`);
     const specs = await this.createRooms(url);
@@ -199,7 +238,7 @@ export class TargetSession {
     await Promise.all(this.workers.map((w) => w.once('ready')));
     const share = (i: number) => specs.filter((_, k) => k % this.plan.workers === i);
     await Promise.all(
-      this.workers.map((w, i) => w.call('init', { target: this.target, url, rooms: share(i) })),
+      this.workers.map((w, i) => w.call('init', { target: this.target, urls: served, rooms: share(i) })),
     );
     await this.checkClock();
     this.before = await this.sample(true);
@@ -248,12 +287,20 @@ export class TargetSession {
     return this.server.call<ServerSample>('sample', { gc });
   }
 
-  /** redis-server's CPU seconds so far (user + system), 0 without one. */
+  /** redis-server's CPU seconds so far (user + system; every primary of a cluster), 0 without one. */
   private async redisCpu(): Promise<number> {
-    if (!this.redisInfo) return 0;
-    const info = await this.redisInfo.info('cpu');
-    const field = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
-    return field('used_cpu_user') + field('used_cpu_sys');
+    let total = 0;
+    for (const client of this.redisInfos) {
+      const info = await client.info('cpu');
+      const field = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+      total += field('used_cpu_user') + field('used_cpu_sys');
+    }
+    return total;
+  }
+
+  /** Every node's CPU microseconds so far. */
+  private nodesCpu(): Promise<number[]> {
+    return Promise.all(this.servers.map(async (s) => (await s.call<ServerSample>('sample')).cpuMicros));
   }
 
   private async clientCpu(): Promise<number> {
@@ -368,9 +415,18 @@ export class TargetSession {
     this.step(`board load: ${postRate} posts/s for ${boardMs / 1000} s`);
     const total = Math.round((postRate * boardMs) / 1000);
     const params = { ratePerSec: postRate / workers, durationMs: boardMs, timeoutMs: 20_000 };
+    const cpu0 = await this.nodesCpu();
+    const t0 = monoMs();
     this.boards = await this.measure('board', () =>
       this.all<SpreadResult>('board', params, 'posting (acks)', total),
     );
+    const seconds = (monoMs() - t0) / 1000;
+    const used = (await this.nodesCpu()).map((c, i) => c - cpu0[i]!);
+    this.boardNodesCpuPct = used.map((micros) => micros / 1e4 / seconds);
+    // The nodes that serve people: the first two (or the only one).
+    this.boardLoadedCpuMicros = used.slice(0, 2).reduce((a, b) => a + b, 0);
+    if (this.target === 'cercle')
+      this.fanOutStats = await Promise.all(this.servers.map((s) => s.call('fanOut')));
   }
 
   /**
@@ -441,9 +497,10 @@ export class TargetSession {
   async stop(): Promise<void> {
     this.step('stopping');
     await Promise.all(this.workers.map((w) => w.call('close').catch(() => {})));
-    await Promise.all([...this.workers, this.server].filter(Boolean).map((c) => c.stop()));
-    this.redisInfo?.disconnect();
+    await Promise.all([...this.workers, ...this.servers].filter(Boolean).map((c) => c.stop()));
+    for (const client of this.redisInfos) client.disconnect();
     await this.redis?.stop();
+    await this.cluster?.stop();
   }
 
   result(): TargetResult {
@@ -509,6 +566,15 @@ export class TargetSession {
       serverLog: this.server.logEvents,
       setupRefused: mergeCounts(this.setups.map((s) => s.refused)),
       noisy: this.noisy,
+      scale:
+        this.target === 'cercle'
+          ? {
+              nodes: this.nodes,
+              boardCpuPct: this.boardNodesCpuPct,
+              loadedCpuMsPerPost: this.boardLoadedCpuMicros / 1000 / Math.max(1, boardAccepted),
+              fanOut: this.fanOutStats,
+            }
+          : null,
     };
   }
 }

@@ -66,7 +66,8 @@ type Ack = { ok: true; version: number } | { ok: false; error?: { code?: string 
 
 const sizes: Record<Layout, number> = { group: 8, pair: 2 };
 let target: Target = 'baseline';
-let url = '';
+/** The Cercle nodes people connect to: member i of a room to node i mod n (one node: every member). */
+let urls: string[] = [];
 let rooms: RoomRun[] = [];
 let receiptCount = 0;
 let lastReceiptAt = 0;
@@ -98,7 +99,7 @@ function connect(room: RoomRun, member: Member): Promise<{ latency?: number; fai
   const auth: Record<string, string> = { code: room.spec.code, name: `Bench ${member.index + 1}` };
   if (member.index === 0 && room.spec.facilitatorKey) auth.facilitatorKey = room.spec.facilitatorKey;
   const t0 = monoMs();
-  const socket = io(url, {
+  const socket = io(urls[member.index % urls.length]!, {
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
@@ -384,9 +385,9 @@ async function timers(params: { at: number; timeoutMs: number }): Promise<TimerR
 }
 
 serveRpc({
-  init: (params: { target: Target; url: string; rooms: RoomSpec[] }) => {
+  init: (params: { target: Target; urls: string[]; rooms: RoomSpec[] }) => {
     target = params.target;
-    url = params.url;
+    urls = params.urls;
     rooms = params.rooms.map((spec) => ({
       spec,
       members: Array.from({ length: sizes[spec.layout] }, (_, index) => ({

@@ -294,6 +294,18 @@ describe('live facilitation on the page: one move per intent, nothing typed is l
     await f.getByRole('button', { name: 'Afficher mon carnet' }).click();
     await eventually(() => logbookBox(f).inputValue()).toBe('Penser à la pause');
 
+    // The session ends while Claire is still writing an action: on the record screen the words wait on
+    // the shelf, to copy into her logbook and take away.
+    await claire.page.getByTestId('action-plan').getByLabel('Quoi').last().fill('Action pas finie');
+    expect(await sendFrom(f, { type: 'end', purge: false })).toMatchObject({ ok: true });
+    await claire.page.getByTestId('record').waitFor();
+    await eventually(() => shelf(claire.page).locator('.kept-draft .text').textContent()).toBe(
+      'Action pas finie',
+    );
+    await shelf(claire.page).getByRole('button', { name: 'Copier dans mon carnet' }).click();
+    await eventually(() => logbookBox(claire.page).inputValue()).toContain('Action pas finie');
+    expect(await axeViolations(claire.page)).toEqual([]);
+
     for (const p of [f, anne.page, phone.page]) expect(await unnamedControls(p)).toEqual([]);
     for (const p of people) expect(p.problems, `${p.name}'s page`).toEqual([]);
   });

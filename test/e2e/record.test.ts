@@ -136,6 +136,13 @@ describe('the session record in real browsers (RD-1..4, MD-1)', () => {
 
     // After the end the client downloads both files from her record screen.
     await claire.getByTestId('record').waitFor();
+    // The record screen shows what was set aside too, with its author (RD-2).
+    await eventually(() => claire.getByTestId('set-aside-cards').textContent()).toBe(
+      `${suggestions[1]} — Bruno`,
+    );
+    await eventually(() => claire.getByTestId('kept-cards').textContent()).toContain(
+      `${suggestions[0]} — Anne`,
+    );
     const final = await downloadBoth(claire);
     expect(final.record.final).toBe(true);
     expect(final.parsed.markup).toEqual([]);

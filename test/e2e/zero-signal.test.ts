@@ -74,8 +74,10 @@ describe('the signal at zero', () => {
     expect(await m.locator('html').getAttribute('lang')).toBe('fr');
 
     // Mia turns the sound on (off by default: eight laptops chiming in a call is a nuisance).
-    await m.getByRole('button', { name: 'Signal sonore à zéro : désactivé' }).click();
-    await eventually(() => m.getByRole('button', { name: 'Signal sonore à zéro : activé' }).count()).toBe(1);
+    await m.getByRole('button', { name: 'Signaux sonores du temps : désactivés' }).click();
+    await eventually(() =>
+      m.getByRole('button', { name: 'Signaux sonores du temps : activés' }).count(),
+    ).toBe(1);
 
     await m.getByRole('button', { name: /Lancer la séance/ }).click();
     await eventually(() => timer(j).locator('.clock').textContent()).toMatch(/^(1:00|0:\d\d)$/);

@@ -73,4 +73,30 @@ describe('npm run bench, at a tiny size so the harness cannot rot', () => {
     expect(summary.participants).toBe(16);
     expect(summary.rooms).toBe(2);
   }, 120_000);
+
+  it('--redis-cluster: three nodes on a three-primary cluster, the third serving no one, against one node', async () => {
+    const { code, out, err } = await runBench([
+      '--redis-cluster',
+      '--participants',
+      '16',
+      '--workers',
+      '1',
+      '--scenarios',
+      'board',
+      '--board-seconds',
+      '1',
+      '--only',
+      'cercle',
+      '--json',
+    ]);
+    expect(code, err).toBe(0);
+    expect(out).toContain('three-primary Redis Cluster');
+    const summary = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    expect(summary.nodes).toBe(3);
+    expect(summary.redisCluster).toBe(1);
+    for (const key of ['idleNodeCpuPct', 'cpuPerPostRatio3vs1', 'postsPerSec', 'postP99Ms'])
+      expect(Number.isFinite(summary[key]), `${key} = ${summary[key]}`).toBe(true);
+    // The idle node's adapter heard nothing of the rooms (notes: fan-out per node).
+    expect(out).toMatch(/fan-out per node \[.*\{"published":0,"received":0,"echoes":0,"channels":0\}\]/);
+  }, 180_000);
 });

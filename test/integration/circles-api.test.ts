@@ -397,7 +397,7 @@ describe('circles over HTTP and the live protocol (embedded store)', () => {
     expect(i2.seat?.role).toBe('coach');
   });
 
-  it('[CI-7][TR-3][TR-4] a tripartite engagement: framing, coaching, closing with the framing’s objectives, indicators and three verdicts', async () => {
+  it('[CI-7][CI-14][TR-3][TR-4] a tripartite engagement: framing, a coaching session the sponsor cannot enter, closing with the framing’s objectives, indicators and three verdicts', async () => {
     const circle = await createCircle(server.url, { kind: 'tripartite', title: 'Accompagnement de Léa' });
     await joinCircle(circle, 'Léa', 'coachee');
     await joinCircle(circle, 'Marc', 'sponsor');
@@ -432,6 +432,20 @@ describe('circles over HTTP and the live protocol (embedded store)', () => {
     ]);
 
     await openSession(circle, { kind: 'coaching' });
+    // CI-14: the coaching session is the coach's and the coachee's: the sponsor cannot enter, nor read it.
+    const sponsorEnters = await call(server.url, 'POST', `/api/circles/${circle.circleId}/sessions/2/enter`, {
+      secret: marc.secret,
+      body: {},
+    });
+    expect(sponsorEnters.status).toBe(403);
+    expect(sponsorEnters.body).toMatchObject({ error: { code: 'not_invited' } });
+    const coachee2 = await enterSession(circle, 2, lea.secret, 'Léa 2');
+    people.push(coachee2);
+    await coachee2.must({ type: 'logbook_add', sealed: sealedOf('x') });
+    const sponsorView = await viewAs(circle, marc.secret);
+    expect(sponsorView.sessions[1]).toMatchObject({ kind: 'coaching', roomCode: '', record: null });
+    expect(sponsorView.current).toBeNull();
+    expect((await viewAs(circle, lea.secret)).current).toBe(2);
     const closing = await openSession(circle, { kind: 'closing' });
     expect(closing.number).toBe(3);
     const k3 = await enterSession(circle, 3, circle.facilitatorKey, 'coach 3');

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FanOutStats } from '../../server/src/cluster/adapter.js';
+import { seatChannel } from '../../server/src/realtime/channels.js';
 import { converged, createRoom, join, type TestParticipant } from '../support/clients.js';
-import { type RedisServer, startRedisServer } from '../support/redisServer.js';
+import { startRedisCluster } from '../support/redisCluster.js';
+import { startRedisServer } from '../support/redisServer.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 
 const fast = { COMMAND_RATE: '5000', COMMAND_BURST: '5000', JOIN_RATE_PER_IP: '1000' };
@@ -11,18 +13,33 @@ const fast = { COMMAND_RATE: '5000', COMMAND_BURST: '5000', JOIN_RATE_PER_IP: '1
  * echo undecoded. Three nodes on one Redis; each node's adapter counts what it published, received
  * (decoded) and dropped as its own.
  */
-describe('[SC-1] fan-out over three nodes', () => {
-  let redis: RedisServer;
+type Shared = { env: Record<string, string>; stop: () => Promise<void> };
+
+async function oneRedis(): Promise<Shared> {
+  const redis = await startRedisServer();
+  return { env: { REDIS_URL: redis.url }, stop: () => redis.stop() };
+}
+
+async function threePrimaries(): Promise<Shared> {
+  const cluster = await startRedisCluster({ primaries: 3 });
+  return { env: { REDIS_CLUSTER_NODES: cluster.nodesSetting }, stop: () => cluster.stop() };
+}
+
+describe.each([
+  ['one Redis', oneRedis],
+  ['a three-primary Redis Cluster', threePrimaries],
+])('[SC-1] fan-out over three nodes on %s', (_name, startShared) => {
+  let shared: Shared;
   const nodes: TestServer[] = [];
   const people: TestParticipant[] = [];
   beforeAll(async () => {
-    redis = await startRedisServer();
-    for (let i = 0; i < 3; i++) nodes.push(await startTestServer({ REDIS_URL: redis.url, ...fast }));
-  });
+    shared = await startShared();
+    for (let i = 0; i < 3; i++) nodes.push(await startTestServer({ ...shared.env, ...fast }));
+  }, 30_000);
   afterAll(async () => {
     for (const p of people) p.close();
     for (const node of nodes) await node.close();
-    await redis?.stop();
+    await shared?.stop();
   });
 
   const stats = (node: TestServer): FanOutStats => node.app.fanOut!.stats();
@@ -73,6 +90,10 @@ describe('[SC-1] fan-out over three nodes', () => {
     // Their own broadcasts came back on the room's channel and were dropped by the header.
     expect(da.echoes).toBeGreaterThanOrEqual(posts / 2);
     expect(db.echoes).toBeGreaterThanOrEqual(posts / 2);
+
+    // A question for every node (is this person still connected anywhere?) reaches the other nodes.
+    const seen = await a.app.io.in(seatChannel(code, onB.participantId)).fetchSockets();
+    expect(seen).toHaveLength(1);
 
     // Someone joins through C: C listens to the room from then on, and sees what the others see.
     const onC = await join(c.url, { code, name: 'Chloé' }, 'consultant-c');

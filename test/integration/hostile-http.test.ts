@@ -133,3 +133,30 @@ describe('HTTP and proxy rules', () => {
     person.close();
   });
 });
+
+describe('[HT-6] logs at debug level', () => {
+  it('no line ties an anonymous card to its author', async () => {
+    const server = await startTestServer({ LOG_LEVEL: 'debug' });
+    try {
+      const room = await createRoom(server.url, { template: 'codev', allowAnonymousCards: true });
+      const f = await join(
+        server.url,
+        { code: room.code, name: 'Fanny', facilitatorKey: room.facilitatorKey! },
+        'f',
+      );
+      const c = await join(server.url, { code: room.code, name: 'Claire' }, 'c');
+      const a = await join(server.url, { code: room.code, name: 'Anne' }, 'a');
+      const b = await join(server.url, { code: room.code, name: 'Bruno' }, 'b');
+      await f.must({ type: 'assign_role', participantId: c.participantId, role: 'client' });
+      await f.must({ type: 'start' });
+      await f.must({ type: 'next_phase', from: 0 });
+      await a.must({ type: 'post_card', kind: 'question', text: 'Who asked?', anonymous: true });
+      const lines = server.logs.filter((l) => l.includes('post_card'));
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(line).not.toContain(a.participantId);
+      for (const p of [f, c, a, b]) p.close();
+    } finally {
+      await server.close();
+    }
+  });
+});

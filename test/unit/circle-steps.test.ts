@@ -3,6 +3,7 @@ import {
   type CarriedAction,
   type Circle,
   captureSession,
+  circleView,
   createCircle,
   openSession,
   pendingFollowUps,
@@ -247,5 +248,57 @@ describe('circle sessions plan their steps', () => {
     c = ok(captureSession(c, 2, { ...host.room, code: 'ROOM2' }, t0 + 40));
     expect(c.followUps['s1-a1']).toMatchObject({ status: 'done', note: 'Fait', confidenceNow: 9 });
     expect(pendingFollowUps(c)).toEqual([]);
+  });
+
+  it('[CI-14] a sponsor never sees a coaching session; items stay with the audience that made them', () => {
+    let c = ok(
+      createCircle(
+        {
+          id: 'c_0123456789abcdefghij',
+          kind: 'tripartite',
+          title: 'T',
+          locale: 'fr',
+          facilitatorKeyHash: 'f',
+          seatKey: 'k',
+        },
+        t0,
+      ),
+    );
+    c = ok(addMember(c, { id: 'm_lea000000', name: 'Léa', secretHash: 'l', role: 'coachee' }, t0));
+    c = ok(addMember(c, { id: 'm_marc00000', name: 'Marc', secretHash: 'm', role: 'sponsor' }, t0 + 1));
+    const base = codevRoom(true).room;
+    const hold = (kind: 'framing' | 'coaching', what: string) => {
+      const plan = planSession(c, { kind });
+      if ('error' in plan) throw new Error(plan.message);
+      const code = `ROOM${c.sessions.length}`;
+      c = ok(openSession(c, plan, code, t0));
+      c = ok(seatTaken(c, c.sessions.length, 'm_lea000000', 'p_lea', t0));
+      const room = {
+        ...base,
+        code,
+        participants: { p_lea: { ...base.participants.c!, id: 'p_lea' } },
+        actionPlan: {
+          a: { id: 'a', ownerId: 'p_lea', what, byWhen: '', withWhom: '', coachingRound: 1, createdAt: t0 },
+        },
+      };
+      c = ok(captureSession(c, c.sessions.length, room, t0 + 1));
+      return plan;
+    };
+    hold('framing', 'Parler au comité');
+    hold('coaching', 'Déléguer un dossier');
+    const whats = (kind: 'coaching' | 'closing') => {
+      const plan = planSession(c, { kind });
+      if ('error' in plan) throw new Error(plan.message);
+      return plan.followUp.map((f) => f.what);
+    };
+    expect(whats('closing')).toEqual(['Parler au comité']);
+    expect(whats('coaching')).toEqual(['Déléguer un dossier']);
+    const sponsor = circleView(c, { role: 'member', memberId: 'm_marc00000' });
+    expect(sponsor.sessions[1]).toMatchObject({ kind: 'coaching', roomCode: '', record: null });
+    expect(sponsor.followUps.map((f) => f.what)).toEqual(['Parler au comité']);
+    expect(JSON.stringify(sponsor)).not.toContain('Déléguer un dossier');
+    const coachee = circleView(c, { role: 'member', memberId: 'm_lea000000' });
+    expect(coachee.followUps.map((f) => f.what)).toEqual(['Parler au comité', 'Déléguer un dossier']);
+    expect(coachee.sessions[1]!.record?.actions.map((a) => a.what)).toEqual(['Déléguer un dossier']);
   });
 });

@@ -237,6 +237,21 @@ describe('the session record (RD-1, RD-2, MD-1)', () => {
   });
 });
 
+describe('what the record never holds (RD-1)', () => {
+  it('no card still hidden by silent writing, no logbook, no token', () => {
+    const { host } = hostileCodev(false);
+    const view = publicView(host.room);
+    const [first, ...rest] = Object.values(view.cards);
+    const hidden = { ...view, cards: { [first!.id]: { ...first!, hidden: true, text: '' } } };
+    for (const card of rest) hidden.cards[card.id] = card;
+    const record = roomRecord(hidden, host.now);
+    expect(record.cards.map((c) => c.text)).toEqual(rest.map((c) => c.text));
+    const file = JSON.stringify(record);
+    for (const seat of Object.values(host.room.participants)) expect(file).not.toContain(seat.tokenHash);
+    expect(file).not.toContain('logbook');
+  });
+});
+
 describe('a circle session’s record (RD-1, CS-1)', () => {
   it('holds the follow-up of earlier actions, with status, note and confidence then and now', () => {
     const carried = (id: string, ownerId: string, what: string) => ({

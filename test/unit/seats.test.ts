@@ -1,4 +1,4 @@
-import { MAX_PARTICIPANTS, privateView, publicView, removalBlocker, TEXT_LIMITS } from '@cercle/shared';
+import { MAX_WAITING, privateView, publicView, removalBlocker, TEXT_LIMITS } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
 import { sealedOf } from '../support/sealed.js';
 import { codevRoom, Host } from './fixtures.js';
@@ -106,10 +106,10 @@ describe('seats', () => {
     host.refused(null, { type: 'join', participantId: 'l', displayName: 'l', tokenHash: 't' }, 'room_full');
   });
 
-  it('[RM-3] no more than MAX_PARTICIPANTS seats, waiting ones included', () => {
+  it('[RM-3][RM-10] no more than MAX_WAITING people wait, apart from the seats', () => {
     const host = codevRoom(false);
     host.ok('f', { type: 'lock_room' });
-    for (let i = Object.keys(host.room.participants).length; i < MAX_PARTICIPANTS; i++) host.join(`w${i}`);
+    for (let i = 0; i < MAX_WAITING; i++) host.join(`w${i}`);
     host.refused(
       null,
       { type: 'join', participantId: 'last', displayName: 'last', tokenHash: 't' },

@@ -654,7 +654,7 @@ function History({
         return (
           <article key={s.number} class="session-record">
             <h3>{ct().sessionHeading(s.number, ct().sessionKinds[s.kind], formatDateTime(s.openedAt))}</h3>
-            {!r && <p class="meta">{ct().notStarted}</p>}
+            {!r && <p class="meta">{s.roomCode === '' ? ct().coachingOnly : ct().notStarted}</p>}
             {r && !r.ended && <p class="meta">{ct().inProgress}</p>}
             {r && (
               <dl>

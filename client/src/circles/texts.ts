@@ -85,6 +85,7 @@ const fr = {
   verdicts: { met: 'atteint', partly_met: 'en partie', not_met: 'non atteint' },
   inProgress: 'en cours',
   notStarted: 'pas encore commencée',
+  coachingOnly: 'réservée au coach et à la personne coachée',
   logbookTitle: 'Mon carnet (visible de moi seul)',
   logbookEmpty: 'Votre carnet est vide.',
   logbookSealed:
@@ -120,6 +121,7 @@ const fr = {
     circle_not_found: 'Ce lien n’ouvre aucun cercle (il a peut-être été remplacé, ou le cercle effacé).',
     not_facilitator: 'Seule l’animation peut faire cela.',
     not_yours: 'Seule la personne concernée peut mettre à jour cette action.',
+    not_invited: 'Cette séance de coaching réunit seulement le coach et la personne coachée.',
     invalid: 'Cela ne s’applique pas ici.',
     limit_reached: 'Ce cercle a atteint sa limite.',
     name_taken: 'Ce prénom est celui d’un rôle ou d’un autre membre : choisissez-en un autre.',
@@ -209,6 +211,7 @@ const en: typeof fr = {
   verdicts: { met: 'met', partly_met: 'partly met', not_met: 'not met' },
   inProgress: 'in progress',
   notStarted: 'not started yet',
+  coachingOnly: 'for the coach and the person coached only',
   logbookTitle: 'My logbook (only I see it)',
   logbookEmpty: 'Your logbook is empty.',
   logbookSealed:
@@ -244,6 +247,7 @@ const en: typeof fr = {
     circle_not_found: 'This link opens no circle (it may have been replaced, or the circle erased).',
     not_facilitator: 'Only the facilitator may do this.',
     not_yours: 'Only the person concerned may update this action.',
+    not_invited: 'This coaching session is for the coach and the person coached only.',
     invalid: 'This does not apply here.',
     limit_reached: 'This circle has reached its limit.',
     name_taken: 'This name is a role’s or another member’s: choose another.',

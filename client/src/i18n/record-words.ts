@@ -120,6 +120,7 @@ const fr = {
     soFar: 'Télécharger le bilan provisoire',
     soFarHint: 'Ce qui est écrit jusqu’ici, en Markdown et en JSON.',
     fileName: 'bilan',
+    setAside: 'Suggestions mises de côté',
   },
   floor: {
     youSpeak: 'À vous : vous avez la parole.',
@@ -243,6 +244,7 @@ const en: typeof fr = {
     soFar: 'Download the record so far',
     soFarHint: 'What is written so far, as Markdown and JSON.',
     fileName: 'record',
+    setAside: 'Suggestions set aside',
   },
   floor: {
     youSpeak: 'Your turn: you have the floor.',

@@ -43,6 +43,13 @@ export function PeoplePanel() {
               <RemoveButton person={p} />
             </li>
           ))}
+          {can('clear_waiting') && (
+            <li>
+              <button type="button" class="small" onClick={() => void sendCommand({ type: 'clear_waiting' })}>
+                {t().people.clearWaiting}
+              </button>
+            </li>
+          )}
         </ul>
       )}
       <ul class="people">

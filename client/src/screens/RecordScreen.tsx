@@ -3,6 +3,7 @@ import { formatNumber, loc, t } from '../i18n/index.js';
 import { tr } from '../i18n/words.js';
 import { leaveRoom } from '../net/connection.js';
 import { ActionPlanPanel } from '../panels/ActionPlanPanel.js';
+import { DraftShelf } from '../panels/DraftShelf.js';
 import { FailureToasts } from '../panels/FailureToasts.js';
 import { LogbookPanel } from '../panels/LogbookPanel.js';
 import { TimeChart } from '../panels/TimeChart.js';
@@ -25,6 +26,12 @@ export function RecordScreen() {
   const kept = Object.values(v.cards)
     .filter((c) => c.status === 'kept')
     .sort((a, b) => a.createdAt - b.createdAt);
+  // RD-2: what was set aside stays on the record too, with who wrote it (never an anonymous author).
+  const setAside = Object.values(v.cards)
+    .filter((c) => c.status === 'set_aside' && (c.kind === 'suggestion' || c.kind === 'option'))
+    .sort((a, b) => a.createdAt - b.createdAt);
+  const authorOf = (c: (typeof setAside)[number]) =>
+    c.anonymous || !c.authorId ? t().board.anonymousAuthor : nameOf(c.authorId);
   // Only methods where someone sorts the cards have "kept suggestions" to show.
   const triage = v.phases.some((p) => p.records.some((r) => r.record === 'card_triage'));
   const statements = Object.entries(v.statements).filter(([, s]) => s);
@@ -129,9 +136,23 @@ export function RecordScreen() {
               ) : (
                 <ul class="record-list" data-testid="kept-cards">
                   {kept.map((c) => (
-                    <li key={c.id}>{c.text}</li>
+                    <li key={c.id}>
+                      {c.text} <span class="hint">— {authorOf(c)}</span>
+                    </li>
                   ))}
                 </ul>
+              )}
+              {setAside.length > 0 && (
+                <>
+                  <h2>{tr().download.setAside}</h2>
+                  <ul class="record-list" data-testid="set-aside-cards">
+                    {setAside.map((c) => (
+                      <li key={c.id}>
+                        {c.text} <span class="hint">— {authorOf(c)}</span>
+                      </li>
+                    ))}
+                  </ul>
+                </>
               )}
             </>
           )}
@@ -161,6 +182,8 @@ export function RecordScreen() {
         )}
         <TimeChart />
         <div class="no-print">
+          {/* Words never sent before the end wait here, to copy into the logbook and take away (PG-1). */}
+          <DraftShelf />
           <LogbookPanel />
         </div>
       </main>

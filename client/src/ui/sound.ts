@@ -2,7 +2,10 @@ import { signal } from '@preact/signals';
 
 const soundKey = 'cercle.sound';
 
-/** The audible signal at zero is opt-in: eight laptops beeping at once in a call is a nuisance. */
+/**
+ * The audible signals (the warning before a phase ends, TM-8, and zero) are opt-in: eight laptops beeping
+ * at once in a call is a nuisance.
+ */
 export const soundEnabled = signal(readSetting());
 
 function readSetting(): boolean {

@@ -26,6 +26,7 @@ import {
   MAX_CARRIED_ACTIONS,
   MAX_LOGBOOK_ENTRIES,
   memberByLink,
+  memberMaySee,
   memberOf,
   openSession,
   planSession,
@@ -315,6 +316,8 @@ export class CircleService {
     const { circle, caller } = found.value;
     const session = circle.sessions[number - 1];
     if (!session?.roomCode) return fail('wrong_status');
+    if (caller.role === 'member' && !memberMaySee(circle, caller.memberId, session.kind))
+      return fail('not_invited');
     const code = session.roomCode;
     const seatId = caller.role === 'member' ? caller.memberId : FACILITATOR_SEAT;
     const resumeToken = createHmac('sha256', circle.seatKey).update(`${seatId}|${code}`).digest('base64url');

@@ -1,4 +1,4 @@
-import type { Cluster, Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import {
   Adapter,
   type BroadcastOptions,
@@ -120,10 +120,19 @@ export class CercleAdapter extends ClusterAdapter {
     Adapter.prototype.disconnectSockets.call(this, opts, close);
   }
 
-  /** Every node listening to the nodes' channel (fetchSockets waits for that many answers, minus one). */
+  /**
+   * Every node listening to the nodes' channel (fetchSockets waits for that many answers, minus one).
+   * A shard channel's subscribers are counted by the primary owning its slot only: on a cluster every
+   * primary is asked and the owner's count (the largest) kept.
+   */
   override async serverCount(): Promise<number> {
-    const reply = (await this.pub.call('PUBSUB', 'SHARDNUMSUB', this.nodesChannel)) as [string, number];
-    return Number(reply[1]);
+    const asked = this.pub instanceof Cluster ? this.pub.nodes('master') : [this.pub];
+    const replies = await Promise.all(
+      asked.map(
+        (client) => client.call('PUBSUB', 'SHARDNUMSUB', this.nodesChannel) as Promise<[string, number]>,
+      ),
+    );
+    return Math.max(1, ...replies.map((reply) => Number(reply[1])));
   }
 
   override close(): void {

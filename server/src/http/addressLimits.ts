@@ -15,6 +15,8 @@ export type AddressLimitSettings = {
   failuresPerMinute: number;
   /** Requests to /api/rooms and /api/circles per address per minute. */
   apiPerMinute: number;
+  /** How long a removed person's address may not join that room again (RM-10). */
+  removalBarSeconds: number;
 };
 
 /** A Redis answer slower than this falls back to this node's own count (HT-2). */
@@ -30,6 +32,8 @@ export class AddressLimits {
   private readonly joins: RateLimiterAbstract;
   private readonly failures: RateLimiterAbstract;
   private readonly api: RateLimiterAbstract;
+  private readonly bars: RateLimiterAbstract;
+  private readonly barSeconds: number;
 
   constructor(settings: AddressLimitSettings, redis: Redis | null) {
     const make = (name: string, points: number): RateLimiterAbstract => {
@@ -46,6 +50,23 @@ export class AddressLimits {
     this.joins = make('join', settings.joinsPerMinute);
     this.failures = make('fail', settings.failuresPerMinute);
     this.api = make('api', settings.apiPerMinute);
+    this.bars = make('bar', 1);
+    this.barSeconds = settings.removalBarSeconds;
+  }
+
+  /** RM-10: `address` was removed from room `code`: it may not join it again for a while. */
+  async bar(code: string, address: string): Promise<void> {
+    await this.bars.block(`${code}|${address}`, this.barSeconds).catch(() => {});
+  }
+
+  /** Whether `address` is barred from room `code` (a removal, RM-10). */
+  async barred(code: string, address: string): Promise<boolean> {
+    try {
+      const held = await this.bars.get(`${code}|${address}`);
+      return held !== null && held.consumedPoints > 1;
+    } catch {
+      return false;
+    }
   }
 
   /** Takes one handshake from the address's allowance; false when none is left. */

@@ -6,8 +6,21 @@ import { admittedChannel, type CercleServer, everyoneChannel, seatChannel } from
  * adapter. Closing sockets is done by each node for its own sockets, after the notice went out on the
  * same socket, so a client always learns why it was disconnected.
  */
-export function socketPublisher(io: CercleServer, options: { multiNode: boolean }): RoomPublisher {
+export function socketPublisher(
+  io: CercleServer,
+  options: {
+    multiNode: boolean;
+    /** Told the client addresses of this node's sockets of a removed seat, before they are closed. */
+    removedFrom?: (code: string, addresses: string[]) => void;
+  },
+): RoomPublisher {
   const removeLocal = (code: string, participantId: string) => {
+    const sids = io.of('/').adapter.rooms.get(seatChannel(code, participantId)) ?? new Set<string>();
+    const addresses = [...sids].flatMap((sid) => {
+      const address = io.of('/').sockets.get(sid)?.data.address;
+      return address ? [address] : [];
+    });
+    if (addresses.length > 0) options.removedFrom?.(code, [...new Set(addresses)]);
     const seat = io.local.in(seatChannel(code, participantId));
     seat.emit('session:ended', { reason: 'removed' });
     seat.disconnectSockets(true);

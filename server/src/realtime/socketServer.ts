@@ -110,6 +110,11 @@ export function attachRealtime({
       const auth = handshakeAuthSchema.safeParse(socket.handshake.auth);
       if (!auth.success) throw new CodedError('bad_request');
       const { code, resumeToken, name, facilitatorKey, locale } = auth.data;
+      // RM-10: an address removed from the room joins it again by name only with the key; a seat's
+      // token still brings its holder back (colleagues behind one office address keep their seats).
+      if (!resumeToken && !facilitatorKey && (await limits.barred(code, address))) {
+        throw new CodedError('room_full');
+      }
       const outcome = resumeToken
         ? await service.resume(code, resumeToken)
         : name !== undefined

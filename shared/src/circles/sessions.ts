@@ -49,6 +49,25 @@ export function framingOutcome(circle: Circle): { objectives: string[]; indicato
   };
 }
 
+/**
+ * CI-14: a tripartite coaching session is the coach's and the coachee's alone; the framing, midpoint and
+ * closing are the three parties'. Everything else is the whole circle's.
+ */
+export function sessionAudience(kind: SessionKind): 'coaching' | 'everyone' {
+  return kind === 'coaching' ? 'coaching' : 'everyone';
+}
+
+/** CI-14: may this member enter and read session `kind`? A sponsor never sees a coaching session. */
+export function memberMaySee(circle: Circle, memberId: string, kind: SessionKind): boolean {
+  return !(sessionAudience(kind) === 'coaching' && memberOf(circle, memberId)?.role === 'sponsor');
+}
+
+/** CI-14: the session an item comes from has the audience of `kind` (coaching items stay in coaching). */
+export function sameAudience(circle: Circle, item: FollowUpItem, kind: SessionKind): boolean {
+  const from = circle.sessions[item.fromSession - 1];
+  return from === undefined || sessionAudience(from.kind) === sessionAudience(kind);
+}
+
 export type SessionPlan = {
   kind: SessionKind;
   template: TemplateId;
@@ -104,7 +123,10 @@ export function planSession(
     objectives: carried?.objectives ?? [],
     indicators: carried?.indicators ?? [],
     topicRound,
-    followUp: circle.sessions.length > 0 ? pendingFollowUps(circle) : [],
+    followUp:
+      circle.sessions.length > 0
+        ? pendingFollowUps(circle).filter((item) => sameAudience(circle, item, kind))
+        : [],
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Circle, CircleKind, FollowUpItem, MemberRole, Session, SessionKind } from './circle.js';
 import { membersInOrder } from './circle.js';
 import { pendingFollowUps } from './followUp.js';
-import { framingOutcome, nextSessionKinds, planSession } from './sessions.js';
+import { framingOutcome, memberMaySee, nextSessionKinds, planSession } from './sessions.js';
 
 /** `GET /api/circles/:circleId`: what anyone holding the circle's id may know (CI-11). */
 export type CirclePublicFacts = {
@@ -67,7 +67,13 @@ export function circleView(
   const planned = 'error' in plan ? null : plan;
   const framing = framingOutcome(circle);
   const last = circle.sessions.at(-1);
-  const pending = pendingFollowUps(circle);
+  // CI-14: a sponsor sees a coaching session's date, never its record or the items it made.
+  const hidden = new Set(
+    circle.sessions
+      .filter((s) => viewer.role === 'member' && !memberMaySee(circle, viewer.memberId, s.kind))
+      .map((s) => s.number),
+  );
+  const pending = pendingFollowUps(circle).filter((f) => !hidden.has(f.fromSession));
   const open = new Set(pending.map((f) => f.id));
   return {
     id: circle.id,
@@ -78,8 +84,13 @@ export function circleView(
     createdAt: circle.createdAt,
     lastActivityAt: circle.lastActivityAt,
     members: membersInOrder(circle).map(({ id, name, role, joinedAt }) => ({ id, name, role, joinedAt })),
-    sessions: circle.sessions.map(({ seats, ...session }) => ({ ...session, seated: Object.keys(seats) })),
-    current: last && last.roomCode !== '' && !last.record?.ended ? last.number : null,
+    sessions: circle.sessions.map(({ seats, ...session }) => ({
+      ...session,
+      ...(hidden.has(session.number) ? { roomCode: '', record: null } : {}),
+      seated: Object.keys(seats),
+    })),
+    current:
+      last && last.roomCode !== '' && !last.record?.ended && !hidden.has(last.number) ? last.number : null,
     next: {
       kinds: nextSessionKinds(circle),
       clientId: planned?.clientId ?? null,
@@ -88,7 +99,7 @@ export function circleView(
       indicators: circle.kind === 'tripartite' ? framing.indicators : [],
     },
     followUps: pending,
-    done: Object.values(circle.followUps).filter((f) => !open.has(f.id)),
+    done: Object.values(circle.followUps).filter((f) => !open.has(f.id) && !hidden.has(f.fromSession)),
     viewer:
       viewer.role === 'facilitator'
         ? { role: 'facilitator' }

@@ -17,6 +17,7 @@ import { logbookAdd, logbookDelete, logbookEdit } from './commands/logbook.js';
 import {
   admit,
   assignRole,
+  clearWaiting,
   join,
   lockRoom,
   presence,
@@ -64,6 +65,7 @@ const handlers: { [K in EngineCommand['type']]: Handler<K> } = {
   presence: (room, c, ctx) => presence(room, c, ctx),
   time_up: (room, c, ctx) => timeUp(room, c, ctx),
   admit: (room, c) => admit(room, c),
+  clear_waiting: (room) => clearWaiting(room),
   lock_room: (room) => lockRoom(room),
   unlock_room: (room) => unlockRoom(room),
   remove_participant: (room, c, ctx) => removeParticipant(room, c, ctx),

@@ -3,6 +3,8 @@
  * exported so the page can show counters and the server can size its buffers.
  */
 export const MAX_PARTICIPANTS = 12;
+/** People waiting in a locked room, bounded apart from the seats (RM-10). */
+export const MAX_WAITING = 12;
 export const MAX_CARDS = 1000;
 export const MAX_ACTION_ITEMS = 40;
 export const MAX_LEARNINGS = 100;

@@ -164,6 +164,14 @@ const noRound = ({ view }: GateContext): Refusal | null =>
 
 export const policy: Policy = {
   admit: { status: before, who: 'driver' },
+  clear_waiting: {
+    status: before,
+    who: 'driver',
+    state: ({ view }) =>
+      Object.values(view.participants).some((p) => p.admission === 'waiting')
+        ? null
+        : refuse('invalid', 'Nobody is waiting.'),
+  },
   lock_room: {
     status: before,
     who: 'driver',

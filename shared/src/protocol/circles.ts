@@ -93,6 +93,7 @@ export const circleErrorCodes = [
   'circle_not_found', // wrong circle id, or a secret that is not (or no longer) valid there: one answer
   'not_facilitator', // a member's secret where the facilitator key is needed
   'not_yours', // a follow-up item of another member
+  'not_invited', // a tripartite coaching session, for the sponsor (CI-14)
   'invalid', // well-formed but meaningless here (unknown member, blank title, ...)
   'limit_reached', // members, sessions or follow-up items
   'name_taken', // a member's name that is a role's, or looks like another member's (RM-9)

@@ -60,6 +60,8 @@ export const commandSchema = z.discriminatedUnion('type', [
   bare('lock_room'),
   bare('unlock_room'),
   z.strictObject({ type: z.literal('remove_participant'), participantId: id }),
+  /** Everyone waiting in a locked room is sent away at once (RM-10). */
+  bare('clear_waiting'),
   z.strictObject({ type: z.literal('assign_role'), participantId: id, role: roleSchema }),
   bare('start'),
   z.strictObject({ type: z.literal('end'), purge: z.boolean() }),

@@ -1,6 +1,6 @@
 import type { Command, SystemCommand } from '../../protocol/commands.js';
 import type { Effect, RoomEvent } from '../events.js';
-import { MAX_PARTICIPANTS, TEXT_LIMITS, TIMER_TOLERANCE_MS } from '../limits.js';
+import { MAX_PARTICIPANTS, MAX_WAITING, TEXT_LIMITS, TIMER_TOLERANCE_MS } from '../limits.js';
 import { isRoleName, nameSkeleton, normaliseName } from '../names.js';
 import { own } from '../own.js';
 import { admittedSeats, keyHolder, roleCount } from '../permissions.js';
@@ -41,9 +41,16 @@ function seatsWithinBounds(room: Room): boolean {
   });
 }
 
-/** Seats held or asked for: a released seat (RM-7) no longer counts against MAX_PARTICIPANTS. */
+/**
+ * Seats held: a released seat (RM-7) no longer counts against MAX_PARTICIPANTS, and people waiting in a
+ * locked room are bounded apart (MAX_WAITING, RM-10), so a crowd at the door takes no one's seat.
+ */
 function seatsInUse(room: Room): number {
-  return Object.values(room.participants).filter((p) => p.admission !== 'released').length;
+  return Object.values(room.participants).filter((p) => p.admission === 'admitted').length;
+}
+
+function waitingCount(room: Room): number {
+  return Object.values(room.participants).filter((p) => p.admission === 'waiting').length;
 }
 
 export function join(room: Room, cmd: Cmd<'join'>, ctx: DecideContext): Outcome {
@@ -71,12 +78,17 @@ export function join(room: Room, cmd: Cmd<'join'>, ctx: DecideContext): Outcome 
     return refuse('name_taken', 'Someone in the room already has this name.');
   }
   const withKey = cmd.facilitatorKeyHash !== undefined;
-  // RM-1: the key always finds its seat, so only the people remembered in all can refuse it.
-  if (
-    (!withKey && seatsInUse(room) >= MAX_PARTICIPANTS) ||
-    Object.keys(room.participants).length >= MAX_REMEMBERED_PEOPLE
-  ) {
+  // RM-1, RM-10: the key always finds its seat, whoever fills the room or waits at its door (the
+  // remembered-people bound is doubled for it, so bots cannot fill it either).
+  const remembered = Object.keys(room.participants).length;
+  if (withKey ? remembered >= 2 * MAX_REMEMBERED_PEOPLE : remembered >= MAX_REMEMBERED_PEOPLE) {
     return refuse('room_full', 'The room is full.');
+  }
+  if (!withKey && !room.locked && seatsInUse(room) >= MAX_PARTICIPANTS) {
+    return refuse('room_full', 'The room is full.');
+  }
+  if (!withKey && room.locked && waitingCount(room) >= MAX_WAITING) {
+    return refuse('room_full', 'The waiting room is full.');
   }
 
   let base = room;
@@ -121,7 +133,8 @@ export function join(room: Room, cmd: Cmd<'join'>, ctx: DecideContext): Outcome 
     }
   } else {
     admission = room.locked ? 'waiting' : 'admitted';
-    role = newcomerRole(room);
+    // Someone waiting gets a seat when admitted (`admit` chooses it then): a full room can still be waited at.
+    role = newcomerRole(room) ?? (admission === 'waiting' ? room.template.defaultRole : null);
     if (role === null) return refuse('room_full', 'Every seat of this method is taken.');
     const admittedAfterJoin = admittedSeats(room).length + (admission === 'admitted' ? 1 : 0);
     if (admission === 'admitted' && admittedAfterJoin > room.template.maxPeople) {
@@ -231,6 +244,19 @@ export function admit(room: Room, cmd: Cmd<'admit'>): Outcome {
   return accept(withParticipant(room, { ...seat, role, admission: 'admitted' }), [
     { type: 'participant_admitted', participantId: seat.id },
   ]);
+}
+
+/** RM-10: everyone waiting is sent away in one command (each gets the removal's disconnect). */
+export function clearWaiting(room: Room): Outcome {
+  const waiting = Object.values(room.participants).filter((p) => p.admission === 'waiting');
+  if (waiting.length === 0) return refuse('invalid', 'Nobody is waiting.');
+  let participants = room.participants;
+  for (const seat of waiting) participants = without(participants, seat.id);
+  return accept(
+    { ...room, participants },
+    waiting.map((seat) => ({ type: 'participant_removed', participantId: seat.id }) as RoomEvent),
+    waiting.map((seat) => ({ type: 'disconnect', participantId: seat.id, reason: 'removed' }) as Effect),
+  );
 }
 
 export function lockRoom(room: Room): Outcome {

@@ -23,4 +23,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ ROOM_TTL_SECONDS: '5' })).toThrow(/^Invalid configuration: ROOM_TTL_SECONDS=/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
+
+  it('[SC-2] REDIS_CLUSTER_NODES is a list of host:port, not together with REDIS_URL', () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b:7001' }).REDIS_CLUSTER_NODES).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'redis-b', port: 7001 },
+    ]);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1' })).toThrow(/REDIS_CLUSTER_NODES/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'a:7000', REDIS_URL: 'redis://a:6379' })).toThrow(
+      /REDIS_CLUSTER_NODES=.*not both/,
+    );
+  });
 });

@@ -52,6 +52,30 @@ describe('faults: delivery', () => {
     expect(olga.version).toBeGreaterThanOrEqual(stored);
   });
 
+  it('[SR-5] a frozen node: its clients learn it within 10 s (heartbeat), and reach the room through another node', async () => {
+    const a = await startNode({ REDIS_URL: redis.url });
+    const b = await startNode({ REDIS_URL: redis.url });
+    nodes.push(a, b);
+    const { code, eve, olga } = await startedPair(a.url, b.url);
+    people.push(eve, olga);
+    const dropped = new Promise<string>((resolve) => eve.socket.once('disconnect', resolve));
+    a.child.kill('SIGSTOP');
+    const frozenAt = Date.now();
+    try {
+      const reason = await dropped;
+      const ms = Date.now() - frozenAt;
+      console.log(`frozen node: its client dropped it after ${ms} ms (${reason})`);
+      expect(reason).toBe('ping timeout');
+      expect(ms).toBeLessThan(10_000);
+      // Back through the other node with the same seat, and a command goes through.
+      const back = await join(b.url, { code, resumeToken: eve.resumeToken }, 'Eve on B');
+      people.push(back);
+      expect((await back.send({ type: 'add_time', ms: 60_000 })).ok).toBe(true);
+    } finally {
+      a.child.kill('SIGCONT');
+    }
+  }, 60_000);
+
   it('[SR-3] Redis restarted empty: every connected client is told the room is lost; /readyz and the log say it', async () => {
     const a = await startNode({ REDIS_URL: redis.url });
     const b = await startNode({ REDIS_URL: redis.url });

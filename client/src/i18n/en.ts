@@ -62,6 +62,7 @@ export const en: Texts = {
     goneTitle: 'This session no longer exists',
     goneText: 'It was closed and its content erased. Ask the facilitator for a new link if needed.',
     lostTitle: 'The server lost this session',
+    unreachableTitle: 'This session cannot be reached',
     lostText:
       'The server’s storage lost this session’s data (it restarted empty). Nothing more can be saved in it. This is a server failure, not an end decided by the facilitator: ask them to open a new session.',
   },

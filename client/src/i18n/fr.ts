@@ -63,6 +63,7 @@ export const fr = {
     goneTitle: 'Cette séance n’existe plus',
     goneText: 'Elle a été close et ses contenus effacés. Demandez un nouveau lien à l’animateur si besoin.',
     lostTitle: 'Le serveur a perdu cette séance',
+    unreachableTitle: 'Cette séance est injoignable',
     lostText:
       'Le stockage du serveur a perdu les données de cette séance (il a redémarré vide). Plus rien ne peut y être enregistré. C’est une panne du serveur, pas une fin décidée par l’animateur : demandez-lui d’ouvrir une nouvelle séance.',
   },

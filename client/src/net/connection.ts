@@ -14,6 +14,7 @@ import { io, type Socket } from 'socket.io-client';
 import { recordClockSample, resetClockSamples, seedClock } from '../state/clock.js';
 import { forgetDrafts } from '../state/drafts.js';
 import {
+  dismissFailure,
   endReason,
   failures,
   joinError,
@@ -42,6 +43,14 @@ let pingTimer = 0;
 /** The view in version order: patches from two nodes may cross on the way. */
 let sequence = new PatchSequence<RoomView>();
 const pending = new Map<string, PendingCommand>();
+/**
+ * Commands shown as "not sent" for want of an answer (no acknowledgement, or `store_unavailable`): the
+ * store may have kept them all the same (a write that landed late). The next syncs ask the server which
+ * were stored (SR-5) and take those off the "not sent" list; each is asked about a few times at most.
+ */
+const unsure = new Map<string, { id: string; command: Command; checks: number }>();
+const maxChecks = 4;
+let checkTimer = 0;
 
 function newCommandId(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
@@ -153,6 +162,7 @@ export function joinRoom(code: string, name?: string): void {
     seedClock(welcome.serverTime);
     startPinging(s);
     resendPending(s);
+    if (unsure.size > 0) requestSync(s);
   });
 
   s.on('session:waiting', (waiting) => {
@@ -223,14 +233,43 @@ let syncing = false;
 function requestSync(s: RoomSocket): void {
   if (syncing) return;
   syncing = true;
-  s.timeout(ackTimeoutMs).emit('room:sync', {}, (err, ack) => {
+  const check = Array.from(unsure.values(), ({ id, command }) => ({ id, command })).slice(0, 20);
+  s.timeout(ackTimeoutMs).emit('room:sync', check.length > 0 ? { check } : {}, (err, ack) => {
     syncing = false;
     if (err) {
       window.setTimeout(() => requestSync(s), 1_000);
       return;
     }
-    if (ack.ok) applySnapshot(ack.snapshot);
+    if (!ack.ok) {
+      scheduleCheck();
+      return;
+    }
+    applySnapshot(ack.snapshot);
+    if (check.length > 0) settleChecks(check, ack.stored ?? []);
   });
+}
+
+/** SR-5: stored after all: no longer "not sent". Not stored: asked about again a few times, then let go. */
+function settleChecks(checked: { id: string }[], stored: string[]): void {
+  const kept = new Set(stored);
+  for (const { id } of checked) {
+    const entry = unsure.get(id);
+    if (!entry) continue;
+    if (kept.has(id)) {
+      unsure.delete(id);
+      dismissFailure(id);
+    } else if (++entry.checks >= maxChecks) unsure.delete(id);
+  }
+  scheduleCheck();
+}
+
+function scheduleCheck(): void {
+  window.clearTimeout(checkTimer);
+  if (unsure.size === 0) return;
+  checkTimer = window.setTimeout(() => {
+    if (socket?.connected && stage.value === 'in_room') requestSync(socket);
+    else scheduleCheck();
+  }, 5_000);
 }
 
 function startPinging(s: RoomSocket): void {
@@ -276,6 +315,10 @@ function attempt(s: RoomSocket, entry: PendingCommand): void {
 function settle(entry: PendingCommand, ack: CommandAck): void {
   pending.delete(entry.id);
   updatePendingCount();
+  if (!ack.ok && ack.error.code === 'store_unavailable') {
+    unsure.set(entry.id, { id: entry.id, command: entry.command, checks: 0 });
+    scheduleCheck();
+  }
   // A late phase move (PH-4) means the move already happened: nothing to say.
   if (!ack.ok && ack.error.code !== 'stale_move') {
     failures.value = [

@@ -17,7 +17,8 @@ export function ClosedScreen({ gone = false }: { gone?: boolean }) {
           ? [texts.join.lostTitle, texts.join.lostText]
           : reason === 'ended' || !joinError.value
             ? [texts.room.ended, texts.join.closedEnded]
-            : [texts.room.ended, texts.errors[joinError.value]];
+            : // A refused reconnection says why in its own words: it never claims the session ended.
+              [texts.join.unreachableTitle, texts.errors[joinError.value]];
   return (
     <>
       <header class="topbar">

@@ -217,11 +217,16 @@ export function attachRealtime({
       }
       if (typeof ack !== 'function') return;
       const answer = ack as (response: SyncAck) => void;
-      if (!syncRequestSchema.safeParse(payload ?? {}).success) {
-        return answer({ ok: false, error: wireError('bad_request') });
-      }
+      const request = syncRequestSchema.safeParse(payload ?? {});
+      if (!request.success) return answer({ ok: false, error: wireError('bad_request') });
       const snapshot = await service.snapshot(code, participantId);
-      answer(snapshot.ok ? { ok: true, snapshot: snapshot.value } : { ok: false, error: snapshot.error });
+      if (!snapshot.ok) return answer({ ok: false, error: snapshot.error });
+      // SR-5: the commands the page gave up on that were stored all the same (nothing applied here).
+      const check = request.data.check ?? [];
+      const stored = check.length
+        ? await service.storedCommands(code, participantId, check).catch(() => undefined)
+        : undefined;
+      answer({ ok: true, snapshot: snapshot.value, ...(stored ? { stored } : {}) });
     });
 
     socket.on('time:ping', (payload: unknown, ack: unknown) => {

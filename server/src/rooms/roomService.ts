@@ -229,6 +229,21 @@ export class RoomService {
     return { ok: true, version: result.value.version };
   }
 
+  /** Which of these commands (given up on by the sender's page) were in fact stored: their ids (SR-5). */
+  async storedCommands(code: string, actor: string, commands: readonly { id: string; command: Command }[]) {
+    if (commands.length === 0) return [];
+    const stored = await this.guard(
+      this.store.commandsStored(
+        code,
+        commands.map(({ id, command }) => ({
+          id,
+          fingerprint: commandFingerprint(actor, command as EngineCommand),
+        })),
+      ),
+    );
+    return commands.filter((_, i) => stored[i]).map(({ id }) => id);
+  }
+
   /** A participant's connection came or went: away, the seat is kept for the grace period (RM-7). */
   async presence(code: string, participantId: string, presence: 'connected' | 'away'): Promise<void> {
     const result = await this.run(code, participantId, null, { type: 'presence', participantId, presence });

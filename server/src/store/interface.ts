@@ -128,6 +128,8 @@ export interface RoomStore<R extends StoredRoom = Room, D extends StepDecision =
   cancelTimer(code: string, timerId: string): Promise<void>;
   /** Tells `listener` of every deadline scheduled through this instance, so a poller can wake at it. */
   onTimerScheduled(listener: (at: number) => void): () => void;
+  /** For each (id, fingerprint): was that command applied to the room (SR-1, SR-5)? Applies nothing. */
+  commandsStored(code: string, commands: readonly { id: string; fingerprint: string }[]): Promise<boolean[]>;
   /**
    * The stored version of each room (null: no such room, expired or vanished), for the room watch
    * (SR-2, SR-3): one round trip for all, off the command path (Redis: on a connection of its own).

@@ -149,6 +149,11 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
     return () => this.appliedListeners.delete(listener);
   }
 
+  async commandsStored(code: string, commands: readonly { id: string; fingerprint: string }[]) {
+    const ids = this.live(code)?.ids;
+    return commands.map(({ id, fingerprint }) => ids?.get(id) === fingerprint);
+  }
+
   async versions(codes: readonly string[]): Promise<(number | null)[]> {
     return codes.map((code) => this.live(code)?.version ?? null);
   }

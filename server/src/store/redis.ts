@@ -404,6 +404,14 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     return () => this.listeners.delete(listener);
   }
 
+  async commandsStored(code: string, commands: readonly { id: string; fingerprint: string }[]) {
+    if (commands.length === 0) return [];
+    const seen = await this.calls.bounded(
+      this.calls.call(() => this.redis.hmget(this.idsKey(code), ...commands.map((c) => c.id))),
+    );
+    return commands.map(({ fingerprint }, i) => seen[i] === fingerprint);
+  }
+
   /**
    * The first bytes of each room's document (its header: gen and version), pipelined on a connection
    * of its own, so that a watch over many rooms never queues behind (or in front of) commands, nor

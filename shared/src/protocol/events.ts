@@ -60,7 +60,14 @@ export const commandAckSchema = z.discriminatedUnion('ok', [
 ]);
 export type CommandAck = z.infer<typeof commandAckSchema>;
 
-export const syncRequestSchema = z.strictObject({});
+/**
+ * `check`: commands this client gave up on (no answer, or `store_unavailable`), with their ids: the
+ * acknowledgement's `stored` lists those that were in fact stored (SPEC SR-5), so the page stops
+ * calling them "not sent". Nothing is applied by a check.
+ */
+export const syncRequestSchema = z.strictObject({
+  check: z.array(commandRequestSchema).max(20).optional(),
+});
 export type SyncRequest = z.infer<typeof syncRequestSchema>;
 
 export const pingRequestSchema = z.strictObject({ clientTime: z.number().finite() });
@@ -85,7 +92,7 @@ export const snapshotSchema = z.object({
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
 export const syncAckSchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), snapshot: snapshotSchema }),
+  z.object({ ok: z.literal(true), snapshot: snapshotSchema, stored: z.array(z.string()).optional() }),
   z.object({ ok: z.literal(false), error: wireErrorSchema }),
 ]);
 export type SyncAck = z.infer<typeof syncAckSchema>;

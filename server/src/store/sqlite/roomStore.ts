@@ -252,6 +252,12 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
     return this.sql.expiresAt.get(code, this.clock())?.expires_at ?? null;
   }
 
+  async commandsStored(code: string, commands: readonly { id: string; fingerprint: string }[]) {
+    return this.read(() =>
+      commands.map(({ id, fingerprint }) => this.sql.commandSeen.get(code, id)?.fingerprint === fingerprint),
+    );
+  }
+
   async versions(codes: readonly string[]): Promise<(number | null)[]> {
     const now = this.clock();
     return this.read(() => codes.map((code) => this.sql.select.get(code, now)?.version ?? null));

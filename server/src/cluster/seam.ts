@@ -98,15 +98,15 @@ async function redisFanOut(
   const pub = redisClient(target, { autoPipelining: true });
   const sub = redisClient(target, { offlineQueue: true, subscriber: true });
   let down = false;
-  const lost = (error: unknown) => {
+  const lost = (error: unknown, during = 'connection') => {
     if (!down) {
       const name = error instanceof Error ? error.name : 'unknown';
-      logger.warn({ event: 'adapter_redis_error', error: name }, 'fan-out lost Redis');
+      logger.warn({ event: 'adapter_redis_error', error: name, during }, 'fan-out lost Redis');
     }
     down = true;
   };
   for (const client of [pub, sub]) {
-    client.on('error', lost);
+    client.on('error', (error: unknown) => lost(error));
     client.on('ready', () => {
       down = false;
     });

@@ -39,7 +39,7 @@ export type ClusterSeam = {
 
 export function clusterSeam(config: Config): ClusterSeam {
   const target: RedisTarget | null = config.REDIS_CLUSTER_NODES
-    ? { cluster: config.REDIS_CLUSTER_NODES }
+    ? { cluster: config.REDIS_CLUSTER_NODES, password: config.REDIS_CLUSTER_PASSWORD }
     : (config.REDIS_URL ?? null);
   if (target === null) return singleNode(config);
   const mode = typeof target === 'string' ? 'redis' : 'redis-cluster';

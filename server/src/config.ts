@@ -31,6 +31,8 @@ export const configSchema = z.object({
       }
       return parsed.map((m) => ({ host: m![1]!.replace(/^\[|\]$/g, ''), port: Number(m![2]) }));
     }),
+  /** The password of the cluster's nodes (`requirepass`/`masterauth`), with REDIS_CLUSTER_NODES. */
+  REDIS_CLUSTER_PASSWORD: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ROOM_TTL_SECONDS: intFrom(60, 60 * 60 * 24 * 30).default(86_400),
   /** Without REDIS_URL or REDIS_CLUSTER_NODES: the folder of the embedded database (created on first start). */
@@ -129,7 +131,7 @@ const checkedSchema = configSchema.superRefine((config, ctx) => {
 
 export class ConfigError extends Error {}
 
-const secretSettings = new Set(['METRICS_TOKEN', 'REDIS_URL']);
+const secretSettings = new Set(['METRICS_TOKEN', 'REDIS_URL', 'REDIS_CLUSTER_PASSWORD']);
 
 /** Parses the environment; a bad value throws one line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -283,8 +283,12 @@ export class TargetSession {
     }
   }
 
-  private sample(gc = false): Promise<ServerSample> {
-    return this.server.call<ServerSample>('sample', { gc });
+  /** The first node's memory, CPU and loop delay; the Redis calls of every node (they share the store). */
+  private async sample(gc = false): Promise<ServerSample> {
+    const [first, ...others] = await Promise.all(
+      this.servers.map((server) => server.call<ServerSample>('sample', { gc })),
+    );
+    return { ...first!, counters: mergeCounts([first!.counters, ...others.map((o) => o.counters)]) };
   }
 
   /** redis-server's CPU seconds so far (user + system; every primary of a cluster), 0 without one. */

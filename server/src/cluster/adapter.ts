@@ -32,7 +32,8 @@ type Options = {
   pub: Redis | Cluster;
   sub: Redis | Cluster;
   channels: FanOutChannels;
-  onError: (error: unknown) => void;
+  /** A Redis call or a message failed; `during` says which (publish, subscribe, unsubscribe, decode). */
+  onError: (error: unknown, during: string) => void;
 };
 
 /**
@@ -57,7 +58,7 @@ export class CercleAdapter extends ClusterAdapter {
   private readonly pub: Redis | Cluster;
   private readonly sub: Redis | Cluster;
   private readonly channels: FanOutChannels;
-  private readonly onError: (error: unknown) => void;
+  private readonly onError: (error: unknown, during: string) => void;
   private readonly header: Buffer;
   private readonly nodesChannel: string;
   private readonly ownChannel: string;
@@ -120,6 +121,12 @@ export class CercleAdapter extends ClusterAdapter {
     Adapter.prototype.disconnectSockets.call(this, opts, close);
   }
 
+  /** Once closed, only this node's sockets: no other node would hear the question any more. */
+  override async fetchSockets(opts: BroadcastOptions): Promise<unknown[]> {
+    if (this.closed) return Adapter.prototype.fetchSockets.call(this, opts);
+    return super.fetchSockets(opts);
+  }
+
   /**
    * Every node listening to the nodes' channel (fetchSockets waits for that many answers, minus one).
    * A shard channel's subscribers are counted by the primary owning its slot only: on a cluster every
@@ -180,13 +187,16 @@ export class CercleAdapter extends ClusterAdapter {
   }
 
   private async send(channel: string, message: ClusterMessage | ClusterResponse): Promise<void> {
+    // Closing: the sockets' last disconnections still ask the other nodes (fetchSockets) after the
+    // connections are gone; nothing to tell them any more.
+    if (this.closed) return;
     this.stats.published++;
     const payload = Buffer.concat([this.header, Buffer.from(JSON.stringify(message))]);
     try {
       await this.pub.spublish(channel, payload);
     } catch (error) {
       // Redis down: the broadcast is lost; clients catch up with room:sync (their patches carry versions).
-      this.onError(error);
+      this.onError(error, 'publish');
     }
   }
 
@@ -205,7 +215,7 @@ export class CercleAdapter extends ClusterAdapter {
     try {
       message = JSON.parse(raw.subarray(this.header.length).toString()) as ClusterMessage | ClusterResponse;
     } catch (error) {
-      this.onError(error);
+      this.onError(error, 'decode');
       return;
     }
     this.stats.received++;
@@ -241,14 +251,16 @@ export class CercleAdapter extends ClusterAdapter {
     if (entry.rooms > 0) return;
     this.listening.delete(code);
     this.stats.channels = this.listening.size;
-    this.sub.sunsubscribe(this.channels.room(code)).catch(this.onError);
+    this.sub
+      .sunsubscribe(this.channels.room(code))
+      .catch((error: unknown) => this.onError(error, 'unsubscribe'));
   }
 
   /** Resolves once Redis acknowledged the subscription, or failed it (told to onError, not thrown). */
   private subscribe(channel: string): Promise<void> {
     return this.sub.ssubscribe(channel).then(
       () => {},
-      (error: unknown) => this.onError(error),
+      (error: unknown) => this.onError(error, 'subscribe'),
     );
   }
 }

@@ -1,7 +1,7 @@
 import { Cluster, Redis } from 'ioredis';
 
 /** Where the shared state lives: one Redis (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES). */
-export type RedisTarget = string | { cluster: { host: string; port: number }[] };
+export type RedisTarget = string | { cluster: { host: string; port: number }[]; password?: string };
 
 /** A client of either; both speak the same commands (a cluster routes each by its keys' slot). */
 export type RedisClient = Redis;
@@ -50,7 +50,7 @@ export function redisClient(target: RedisTarget, options: ClientOptions = {}): R
     retryDelayOnClusterDown: 50,
     retryDelayOnTryAgain: 50,
     slotsRefreshTimeout: 1000,
-    redisOptions: nodeOptions,
+    redisOptions: { ...nodeOptions, ...(target.password ? { password: target.password } : {}) },
   });
   return cluster as unknown as RedisClient;
 }

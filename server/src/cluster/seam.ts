@@ -39,7 +39,7 @@ export type ClusterSeam = {
 
 export function clusterSeam(config: Config): ClusterSeam {
   const target: RedisTarget | null = config.REDIS_CLUSTER_NODES
-    ? { cluster: config.REDIS_CLUSTER_NODES }
+    ? { cluster: config.REDIS_CLUSTER_NODES, password: config.REDIS_CLUSTER_PASSWORD }
     : (config.REDIS_URL ?? null);
   if (target === null) return singleNode(config);
   const mode = typeof target === 'string' ? 'redis' : 'redis-cluster';
@@ -98,15 +98,15 @@ async function redisFanOut(
   const pub = redisClient(target, { autoPipelining: true });
   const sub = redisClient(target, { offlineQueue: true, subscriber: true });
   let down = false;
-  const lost = (error: unknown) => {
+  const lost = (error: unknown, during = 'connection') => {
     if (!down) {
       const name = error instanceof Error ? error.name : 'unknown';
-      logger.warn({ event: 'adapter_redis_error', error: name }, 'fan-out lost Redis');
+      logger.warn({ event: 'adapter_redis_error', error: name, during }, 'fan-out lost Redis');
     }
     down = true;
   };
   for (const client of [pub, sub]) {
-    client.on('error', lost);
+    client.on('error', (error: unknown) => lost(error));
     client.on('ready', () => {
       down = false;
     });

@@ -18,12 +18,15 @@ export const FIXED_BUDGETS = {
 /**
  * What one room may cost a node, all its seats together: a busy meeting of twelve stays far inside, a
  * room of bots spending every seat's budget is held to it. Commands and syncs are the costly events
- * (a write of the room, a whole snapshot).
+ * (a write of the room, a whole snapshot). The room's command budget follows the seat's settings
+ * (COMMAND_BURST, COMMAND_RATE): 4 seats' bursts at once, 2 seats' rate (20 a second by default).
  */
-export const ROOM_BUDGETS = {
-  command: { burst: 60, perSecond: 20 },
-  sync: { burst: 12, perSecond: 3 },
-} as const;
+export function roomBudgets(command: { burst: number; perSecond: number }): Partial<BudgetSizes> {
+  return {
+    command: { burst: 4 * command.burst, perSecond: 2 * command.perSecond },
+    sync: { burst: 24, perSecond: 4 },
+  };
+}
 
 type Held = { buckets: Partial<Record<BudgetKind, TokenBucket>>; connections: number };
 
@@ -43,7 +46,7 @@ export class SeatBudgets {
   /** A connection of `seat` in room `code` opened: it shares the seat's and the room's buckets. */
   open(code: string, seat: string, now: number): void {
     hold(this.seats, seat, () => fill(this.sizes, now));
-    hold(this.rooms, code, () => fill(ROOM_BUDGETS, now));
+    hold(this.rooms, code, () => fill(roomBudgets(this.sizes.command), now));
   }
 
   close(code: string, seat: string): void {

@@ -8,12 +8,25 @@ import { type RedisServer, startRedisServer } from '../support/redisServer.js';
 import type { ServerProcess } from '../support/serverProcess.js';
 import { startedPair, startNode, stopNode, until } from './cluster.js';
 
-/** Every file under `dir`, read whole (Redis 7 keeps its append-only files in `appendonlydir/`). */
-function diskText(dir: string): string {
+/**
+ * Every file under `dir`, read whole (Redis 7 keeps its append-only files in `appendonlydir/`), or null
+ * when a file vanished while being read (a rewrite renames and deletes them): the caller looks again,
+ * since a listing taken mid-rewrite may miss the file that replaced it.
+ */
+function diskText(dir: string): string | null {
   let text = '';
-  for (const name of readdirSync(dir)) {
-    const path = joinPath(dir, name);
-    text += statSync(path).isDirectory() ? diskText(path) : readFileSync(path, 'latin1');
+  try {
+    for (const name of readdirSync(dir)) {
+      const path = joinPath(dir, name);
+      if (statSync(path).isDirectory()) {
+        const inner = diskText(path);
+        if (inner === null) return null;
+        text += inner;
+      } else text += readFileSync(path, 'latin1');
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
   }
   return text;
 }
@@ -119,10 +132,14 @@ describe('faults: commands', () => {
     const { code, facilitatorKey } = await createRoom(a.url, { template: 'codev', title: canary });
     const f = await join(a.url, { code, name: 'F', facilitatorKey: facilitatorKey! }, 'F');
     people.push(f);
-    await until(() => diskText(redis.dir).includes(canary), 5_000, 'the canary on disk');
+    await until(() => diskText(redis.dir)?.includes(canary) === true, 5_000, 'the canary on disk');
     expect(await f.send({ type: 'end', purge: true })).toMatchObject({ ok: true });
     const purgedAt = Date.now();
-    await until(() => !diskText(redis.dir).includes(canary), 65_000, 'the canary gone from the disk');
+    await until(
+      () => diskText(redis.dir)?.includes(canary) === false,
+      65_000,
+      'the canary gone from the disk',
+    );
     console.log(
       `purged canary gone from Redis's append-only file ${Date.now() - purgedAt} ms after the purge`,
     );

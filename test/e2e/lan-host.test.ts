@@ -1,6 +1,6 @@
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, desktop, openPerson, type Person, phone } from '../support/browser.js';
+import { desktop, launchBrowser, openPerson, type Person, phone } from '../support/browser.js';
 import { eventually } from '../support/e2e.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 
@@ -16,17 +16,7 @@ describe('[HT-7] the page over plain http on a LAN host name', () => {
     server = await startTestServer();
     // The name resolves to this machine in this browser only: not localhost, so Chromium treats the
     // origin as an ordinary http one (no secure-context exception).
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        `--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
-      ],
-    });
+    browser = await launchBrowser([`--host-resolver-rules=MAP ${HOST} 127.0.0.1`]);
   });
   afterAll(async () => {
     for (const p of people) await p.context.close();

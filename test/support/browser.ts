@@ -14,7 +14,8 @@ export const screenshotDir = `${repoRoot}test-artifacts/screenshots`;
 export const testClientDist = `${repoRoot}client/dist-test`;
 const clientIndex = `${testClientDist}/index.html`;
 
-export async function launchBrowser(): Promise<Browser> {
+/** Headless Chromium with the flags this machine's closed network needs; `extraArgs` add to them. */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(`Chromium not found at ${chromiumPath}: apt-get install -y chromium`);
   }
@@ -34,6 +35,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

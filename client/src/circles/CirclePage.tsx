@@ -19,6 +19,7 @@ import { LanguageSwitch } from '../ui/LanguageSwitch.js';
 import { QrCode } from '../ui/QrCode.js';
 import { CircleApiError, circleApi } from './api.js';
 import { CircleLogbook, LinkKeyWarning } from './CircleLogbook.js';
+import { FollowUpMarkForm, followUpMark } from './FollowUpMarkForm.js';
 import { circleLink, forgetSecret, memberLogbookSecret, saveSecret, takeSecretFromHash } from './storage.js';
 import { ct } from './texts.js';
 
@@ -507,8 +508,6 @@ function NextSession({
   );
 }
 
-const statuses: FollowUpStatus[] = ['done', 'in_progress', 'dropped'];
-
 function FollowUps({
   view,
   myId,
@@ -575,18 +574,10 @@ function FollowUpRow({
 }) {
   const note = useSignal(item.note);
   const confidence = useSignal(item.confidenceNow === null ? '' : String(item.confidenceNow));
-  const send = (status: FollowUpStatus) => {
-    const value = Number(confidence.value);
-    return act(() =>
-      circleApi.followUp(circleId, secret, item.id, {
-        status,
-        note: note.value.trim(),
-        ...(confidence.value && Number.isInteger(value) && value >= 1 && value <= 10
-          ? { confidenceNow: value }
-          : {}),
-      }),
+  const send = (status: FollowUpStatus) =>
+    act(() =>
+      circleApi.followUp(circleId, secret, item.id, followUpMark(status, note.value, confidence.value)),
     );
-  };
   return (
     <li class="card">
       <p class="text">{item.what}</p>
@@ -596,34 +587,14 @@ function FollowUpRow({
         {item.confidenceThen !== null && <> · {ct().confidenceThen(item.confidenceThen)}</>}
       </p>
       {mine && (
-        <fieldset class="actions plain">
-          <input
-            aria-label={ct().note}
-            placeholder={ct().note}
-            maxLength={500}
-            value={note.value}
-            onInput={(e) => (note.value = e.currentTarget.value)}
-          />
-          <input
-            aria-label={ct().confidenceNow}
-            type="number"
-            min={1}
-            max={10}
-            value={confidence.value}
-            onInput={(e) => (confidence.value = e.currentTarget.value)}
-          />
-          {statuses.map((status) => (
-            <button
-              key={status}
-              type="button"
-              class="small"
-              aria-label={ct().markAs(ct().statuses[status], item.what)}
-              onClick={() => void send(status)}
-            >
-              {ct().statuses[status]}
-            </button>
-          ))}
-        </fieldset>
+        <FollowUpMarkForm
+          what={item.what}
+          current={item.status}
+          note={note.value}
+          onNote={(text) => (note.value = text)}
+          confidence={confidence}
+          onMark={(status) => void send(status)}
+        />
       )}
     </li>
   );

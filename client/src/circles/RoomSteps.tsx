@@ -10,6 +10,7 @@ import { sendCommand } from '../net/connection.js';
 import { can, nameOf, permitted, phase } from '../state/derived.js';
 import { sendDraft, useDraft } from '../state/drafts.js';
 import { mine, participantId, view } from '../state/session.js';
+import { FollowUpMarkForm, followUpMark } from './FollowUpMarkForm.js';
 import { ct } from './texts.js';
 
 /**
@@ -23,8 +24,6 @@ export function RoomSteps() {
   if (id === TOPIC_ROUND_PHASE_ID) return <TopicRound />;
   return null;
 }
-
-const statuses: FollowUpStatus[] = ['done', 'in_progress', 'dropped'];
 
 function FollowUpStep() {
   const items = Object.values(view.value?.followUp ?? {}).sort(
@@ -48,18 +47,9 @@ function FollowUpItemRow({ item }: { item: CarriedAction }) {
   const confidence = useSignal(item.confidenceNow === null ? '' : String(item.confidenceNow));
   const mayMark = permitted({ type: 'mark_follow_up', itemId: item.id, status: 'done', note: '' });
   const send = (status: FollowUpStatus) => {
-    const value = Number(confidence.value);
-    const text = note.value.trim();
-    sendDraft(`follow-up.${item.id}`, text, () =>
-      sendCommand({
-        type: 'mark_follow_up',
-        itemId: item.id,
-        status,
-        note: text,
-        ...(confidence.value && Number.isInteger(value) && value >= 1 && value <= 10
-          ? { confidenceNow: value }
-          : {}),
-      }),
+    const mark = followUpMark(status, note.value, confidence.value);
+    sendDraft(`follow-up.${item.id}`, mark.note, () =>
+      sendCommand({ type: 'mark_follow_up', itemId: item.id, ...mark }),
     );
   };
   return (
@@ -73,35 +63,14 @@ function FollowUpItemRow({ item }: { item: CarriedAction }) {
         {item.note && <> · {item.note}</>}
       </p>
       {mayMark && (
-        <fieldset class="actions plain">
-          <input
-            aria-label={ct().note}
-            placeholder={ct().note}
-            maxLength={TEXT_LIMITS.followUpNote}
-            value={note.value}
-            onInput={(e) => note.set(e.currentTarget.value)}
-          />
-          <input
-            aria-label={ct().confidenceNow}
-            type="number"
-            min={1}
-            max={10}
-            value={confidence.value}
-            onInput={(e) => (confidence.value = e.currentTarget.value)}
-          />
-          {statuses.map((status) => (
-            <button
-              key={status}
-              type="button"
-              class="small"
-              aria-pressed={item.status === status}
-              aria-label={ct().markAs(ct().statuses[status], item.what)}
-              onClick={() => send(status)}
-            >
-              {ct().statuses[status]}
-            </button>
-          ))}
-        </fieldset>
+        <FollowUpMarkForm
+          what={item.what}
+          current={item.status}
+          note={note.value}
+          onNote={(text) => note.set(text)}
+          confidence={confidence}
+          onMark={send}
+        />
       )}
     </li>
   );

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   buildRoom,
   type Command,
@@ -26,7 +26,7 @@ import {
 import { RoomBroadcaster, snapshotOf } from './broadcaster.js';
 import { wireError } from './errors.js';
 import type { RoomPublisher } from './publisher.js';
-import { hashSecret, newParticipantId, newRoomCode, newSecret } from './secrets.js';
+import { hashSecret, newId, newParticipantId, newRoomCode, newSecret } from './secrets.js';
 import { SnapshotCache } from './snapshotCache.js';
 
 export { snapshotOf };
@@ -75,8 +75,6 @@ type RoomServiceDeps = {
 };
 
 const fail = <T>(code: ErrorCode): Outcome<T> => ({ ok: false, error: wireError(code) });
-
-const newId = () => randomBytes(9).toString('base64url');
 
 /**
  * Load, decide, store atomically, publish, run effects. The rules are the engine's (`decide`); this

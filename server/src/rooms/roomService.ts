@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   buildRoom,
   type Command,
@@ -25,7 +25,7 @@ import {
 import { RoomBroadcaster, snapshotOf } from './broadcaster.js';
 import { wireError } from './errors.js';
 import type { RoomPublisher } from './publisher.js';
-import { hashSecret, newParticipantId, newRoomCode, newSecret } from './secrets.js';
+import { hashSecret, newId, newParticipantId, newRoomCode, newSecret } from './secrets.js';
 import { type EncodedSnapshot, SnapshotCache } from './snapshotCache.js';
 
 export { snapshotOf };
@@ -74,8 +74,6 @@ type RoomServiceDeps = {
 };
 
 const fail = <T>(code: ErrorCode): Outcome<T> => ({ ok: false, error: wireError(code) });
-
-const newId = () => randomBytes(9).toString('base64url');
 
 /**
  * Load, decide, store atomically, publish, run effects. The rules are the engine's (`decide`); this
@@ -335,7 +333,7 @@ export class RoomService {
     try {
       result = await this.guard(applying);
     } catch (error) {
-      return this.failure(error);
+      return this.failure(error, command.type);
     }
     switch (result.status) {
       case 'not_found':
@@ -412,10 +410,15 @@ export class RoomService {
     }
   }
 
-  private failure<T>(error: unknown): Outcome<T> {
+  /** `command`: the command's type (never its content), when the failure answers one. */
+  private failure<T>(error: unknown, command?: string): Outcome<T> {
     if (error instanceof StoreUnavailableError) {
       this.observer.storeUnavailable();
-      this.log.warn({ event: 'store_unavailable', error: errorName(error) }, 'store unavailable');
+      // The reason is one of the store's own fixed messages (never stored data), the command its type.
+      this.log.warn(
+        { event: 'store_unavailable', error: errorName(error), reason: error.message, commandType: command },
+        'store unavailable',
+      );
       return fail('store_unavailable');
     }
     this.log.error({ event: 'internal_error', error: errorName(error) }, 'internal error');

@@ -1,4 +1,4 @@
-import { installRedisCounter, redisCounts } from './redisCounter.js';
+import { installRedisCounter, redisBytes, redisCounts } from './redisCounter.js';
 import { notify, serveRpc } from './rpc.js';
 import { serverRpcHandlers } from './serverStats.js';
 
@@ -21,7 +21,7 @@ const app = await buildApp({ config, store, logger, cluster });
 const url = await app.http.listen({ port: 0, host: '127.0.0.1' });
 
 serveRpc({
-  ...serverRpcHandlers(() => redisCounts()),
+  ...serverRpcHandlers(redisCounts, redisBytes),
   storeKind: () => store.kind,
   /** What this node's adapter published, received and dropped as its own echo (several nodes). */
   fanOut: () => app.fanOut?.stats() ?? null,

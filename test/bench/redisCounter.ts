@@ -1,15 +1,35 @@
+import type { Socket } from 'node:net';
 import { Redis } from 'ioredis';
 
 /**
  * Counts the Redis round trips of this process, by command name, by wrapping ioredis itself: every
  * client the server makes (store, timers, Socket.IO adapter) goes through these two methods. A pipeline
  * or MULTI is one round trip, counted once under `pipeline:<names>`; a lone command under its name.
+ *
+ * It also counts the bytes this process wrote to Redis, at the socket (`bytesWritten` of every
+ * connection a client ever had), per role: a connection that ever sent a pub/sub command (PUBLISH,
+ * SPUBLISH, SUBSCRIBE, ...) is the adapter's, any other the store's (rooms, timers, circles).
  */
 const counts = new Map<string, number>();
 let installed = false;
 
+type Connection = { streams: Set<Socket>; adapter: boolean };
+const connections = new Map<Redis, Connection>();
+const isPubSub = (name: string) => /publish|subscribe|^pubsub/i.test(name);
+
 type SendCommand = (this: Redis, command: { name: string }, stream?: unknown, node?: unknown) => unknown;
 type Exec = (this: { _queue?: { name: string }[] }, ...args: unknown[]) => unknown;
+
+function track(client: Redis, name: string | undefined): void {
+  let c = connections.get(client);
+  if (!c) {
+    c = { streams: new Set(), adapter: false };
+    connections.set(client, c);
+  }
+  if (name && isPubSub(name)) c.adapter = true;
+  const stream = (client as unknown as { stream?: Socket }).stream;
+  if (stream) c.streams.add(stream);
+}
 
 export function installRedisCounter(): void {
   if (installed) return;
@@ -19,6 +39,7 @@ export function installRedisCounter(): void {
   proto.sendCommand = function (this: Redis, command, stream, node) {
     // Commands of a pipeline come with the pipeline's write stream: those are counted by exec below.
     if (stream === undefined && command?.name) counts.set(command.name, (counts.get(command.name) ?? 0) + 1);
+    track(this, command?.name);
     return send.call(this, command, stream, node);
   };
   const pipelineProto = Object.getPrototypeOf(new Redis({ lazyConnect: true }).pipeline()) as { exec: Exec };
@@ -33,4 +54,16 @@ export function installRedisCounter(): void {
 
 export function redisCounts(): Record<string, number> {
   return Object.fromEntries(counts);
+}
+
+/** Bytes written to Redis so far, by the store's connections and by the adapter's. */
+export function redisBytes(): { store: number; adapter: number } {
+  const out = { store: 0, adapter: 0 };
+  for (const [client, c] of connections) {
+    track(client, undefined);
+    let bytes = 0;
+    for (const s of c.streams) bytes += s.bytesWritten;
+    out[c.adapter ? 'adapter' : 'store'] += bytes;
+  }
+  return out;
 }

@@ -10,6 +10,8 @@ export type ServerSample = {
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
   counters: Record<string, number>;
+  /** Bytes written to Redis so far by the store's and the adapter's connections (Cercle only). */
+  redisBytes: { store: number; adapter: number };
 };
 
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -23,7 +25,10 @@ function collectGarbage(): void {
   }
 }
 
-export function serverRpcHandlers(counters: () => Record<string, number>) {
+export function serverRpcHandlers(
+  counters: () => Record<string, number>,
+  redisBytes: () => { store: number; adapter: number } = () => ({ store: 0, adapter: 0 }),
+) {
   return {
     sample: (params: { gc?: boolean } | null): ServerSample => {
       if (params?.gc) collectGarbage();
@@ -36,6 +41,7 @@ export function serverRpcHandlers(counters: () => Record<string, number>) {
         loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
         loopDelayMaxMs: loopDelay.max / 1e6,
         counters: counters(),
+        redisBytes: redisBytes(),
       };
       loopDelay.reset();
       return sample;

@@ -77,6 +77,16 @@ export type TargetResult = {
   heapPerParticipantKB: number;
   redisCallsPerCommand: number;
   redisCalls: Record<string, number>;
+  /**
+   * Server CPU per accepted post during the board (the loaded nodes'), ms: as measured, and net of the
+   * idle rate (`idleCpuPct`, % of a core, measured over an idle second after the setup).
+   */
+  cpuPerPost: { grossMs: number; netMs: number; idleCpuPct: number };
+  /**
+   * Bytes written to Redis per accepted command in the fan-out and board windows, net of the idle
+   * traffic, by the store's connections and by the adapter's (Cercle only; NaN for the baseline).
+   */
+  redisBytesPerCommand: { total: number; store: number; adapter: number };
   acceptedCommands: number;
   windows: Record<string, Window>;
   serverLog: Record<string, number>;
@@ -153,7 +163,15 @@ export class TargetSession {
   private memory = { rssPerParticipantKB: Number.NaN, heapPerParticipantKB: Number.NaN };
   private before: ServerSample | null = null;
   private idleRate = 0;
-  private commandWindow = { seconds: 0, calls: {} as Record<string, number> };
+  /** Background over the idle second: the loaded nodes' CPU microseconds and the Redis bytes, per second. */
+  private idleCpuMicrosPerSec = 0;
+  private idleBytesPerSec = { store: 0, adapter: 0 };
+  private boardSeconds = 0;
+  private commandWindow = {
+    seconds: 0,
+    calls: {} as Record<string, number>,
+    bytes: { store: 0, adapter: 0 },
+  };
   private url = '';
   private noisy: TargetResult['noisy'] = null;
 
@@ -288,7 +306,14 @@ export class TargetSession {
     const [first, ...others] = await Promise.all(
       this.servers.map((server) => server.call<ServerSample>('sample', { gc })),
     );
-    return { ...first!, counters: mergeCounts([first!.counters, ...others.map((o) => o.counters)]) };
+    return {
+      ...first!,
+      counters: mergeCounts([first!.counters, ...others.map((o) => o.counters)]),
+      redisBytes: mergeCounts([
+        first!.redisBytes,
+        ...others.map((o) => o.redisBytes),
+      ]) as ServerSample['redisBytes'],
+    };
   }
 
   /** redis-server's CPU seconds so far (user + system; every primary of a cluster), 0 without one. */
@@ -338,6 +363,8 @@ export class TargetSession {
       const calls = diffCounts(s1.counters, s0.counters);
       this.commandWindow.seconds += seconds;
       this.commandWindow.calls = mergeCounts([this.commandWindow.calls, calls]);
+      this.commandWindow.bytes.store += s1.redisBytes.store - s0.redisBytes.store;
+      this.commandWindow.bytes.adapter += s1.redisBytes.adapter - s0.redisBytes.adapter;
     }
     return result;
   }
@@ -388,17 +415,28 @@ export class TargetSession {
     this.setups.push(
       ...(await Promise.all(this.workers.map((w) => w.call<SetupResult>('setup', { layout: 'group' })))),
     );
-    if (advance)
-      await Promise.all(
-        this.workers.map((w) => w.call('fanout', { command: vocabulary.advance(0), timeoutMs: 15_000 })),
-      );
+    if (advance) await this.toClarification();
     await sleep(300);
-    // Background Redis traffic (timer polling) over an idle second, subtracted from the command windows.
-    const s0 = await this.sample();
+    // Background over an idle second (timer polling, the adapter's and Socket.IO's own ticks), subtracted
+    // from the command windows: Redis calls and bytes, and the loaded nodes' CPU (both targets alike).
+    const [s0, cpu0] = await Promise.all([this.sample(), this.nodesCpu()]);
     const t0 = monoMs();
     await sleep(1000);
-    const s1 = await this.sample();
-    this.idleRate = sumCounts(diffCounts(s1.counters, s0.counters)) / ((monoMs() - t0) / 1000);
+    const [s1, cpu1] = await Promise.all([this.sample(), this.nodesCpu()]);
+    const idleSeconds = (monoMs() - t0) / 1000;
+    this.idleRate = sumCounts(diffCounts(s1.counters, s0.counters)) / idleSeconds;
+    this.idleCpuMicrosPerSec = cpu1.slice(0, 2).reduce((n, c, i) => n + c - cpu0[i]!, 0) / idleSeconds;
+    this.idleBytesPerSec = {
+      store: (s1.redisBytes.store - s0.redisBytes.store) / idleSeconds,
+      adapter: (s1.redisBytes.adapter - s0.redisBytes.adapter) / idleSeconds,
+    };
+  }
+
+  /** Every group moves from the first phase to the clarification, where the board is (not measured). */
+  async toClarification(): Promise<void> {
+    await Promise.all(
+      this.workers.map((w) => w.call('fanout', { command: vocabulary.advance(0), timeoutMs: 15_000 })),
+    );
   }
 
   /** (2) one fan-out round: every facilitator at once. */
@@ -425,6 +463,7 @@ export class TargetSession {
       this.all<SpreadResult>('board', params, 'posting (acks)', total),
     );
     const seconds = (monoMs() - t0) / 1000;
+    this.boardSeconds = seconds;
     const used = (await this.nodesCpu()).map((c, i) => c - cpu0[i]!);
     this.boardNodesCpuPct = used.map((micros) => micros / 1e4 / seconds);
     // The nodes that serve people: the first two (or the only one).
@@ -517,9 +556,14 @@ export class TargetSession {
       .filter(([name]) => !isAdapterCall(name))
       .reduce((n, [, v]) => n + v, 0);
     const background = this.idleRate * this.commandWindow.seconds;
+    const netBytes = (role: 'store' | 'adapter') =>
+      Math.max(0, this.commandWindow.bytes[role] - this.idleBytesPerSec[role] * this.commandWindow.seconds);
+    const perCommand = (bytes: number) =>
+      this.target === 'cercle' && accepted > 0 ? bytes / accepted : Number.NaN;
     const firstSend = Math.min(...boards.map((b) => b.firstSend).filter(Number.isFinite));
     const lastAck = Math.max(...boards.map((b) => b.lastAck).filter(Number.isFinite));
     const boardAccepted = boards.reduce((n, b) => n + b.accepted, 0);
+    const cpuPerPost = (micros: number) => (boardAccepted > 0 ? micros / 1000 / boardAccepted : Number.NaN);
     const windows = Object.fromEntries(
       Object.entries(this.windows).map(([k, w]) => [
         k,
@@ -565,6 +609,18 @@ export class TargetSession {
       redisCallsPerCommand:
         this.target === 'cercle' ? Math.max(0, storeCalls - background) / Math.max(1, accepted) : 0,
       redisCalls: calls,
+      cpuPerPost: {
+        grossMs: cpuPerPost(this.boardLoadedCpuMicros),
+        netMs: cpuPerPost(
+          Math.max(0, this.boardLoadedCpuMicros - this.idleCpuMicrosPerSec * this.boardSeconds),
+        ),
+        idleCpuPct: this.idleCpuMicrosPerSec / 1e4,
+      },
+      redisBytesPerCommand: {
+        total: perCommand(netBytes('store') + netBytes('adapter')),
+        store: perCommand(netBytes('store')),
+        adapter: perCommand(netBytes('adapter')),
+      },
       acceptedCommands: accepted,
       windows,
       serverLog: this.server.logEvents,

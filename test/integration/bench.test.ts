@@ -22,7 +22,19 @@ const requiredKeys = [
   'noisyLoudP99Ms',
   'noisyRatio',
   'noisyStoreUnavailable',
+  // Issue 18: CPU per post (net of idle) of both servers, and the bytes written to Redis per command.
+  'serverCpuMsPerPost',
+  'baselineServerCpuMsPerPost',
+  'redisBytesPerCommand',
+  'redisStoreBytesPerCommand',
+  'redisAdapterBytesPerCommand',
 ] as const;
+
+/**
+ * Ratios over a figure that can be 0 at this tiny size (the baseline's CPU per post net of its idle rate
+ * over a one-second board): a number, or null when the denominator was 0 (the table shows why).
+ */
+const ratioKeys = ['cpuPerPostRatio'] as const;
 
 function runBench(argv: string[]): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
@@ -70,6 +82,13 @@ describe('npm run bench, at a tiny size so the harness cannot rot', () => {
       expect(typeof summary[key], key).toBe('number');
       expect(Number.isFinite(summary[key]), `${key} = ${summary[key]}`).toBe(true);
     }
+    for (const key of ratioKeys) {
+      expect(key in summary, key).toBe(true);
+      if (summary[key] !== null) expect(Number.isFinite(summary[key]), `${key} = ${summary[key]}`).toBe(true);
+    }
+    // Bytes are counted at the Redis sockets: the store wrote each accepted command, the adapter published it.
+    expect(summary.redisStoreBytesPerCommand as number).toBeGreaterThan(0);
+    expect(summary.redisAdapterBytesPerCommand as number).toBeGreaterThan(0);
     expect(summary.participants).toBe(16);
     expect(summary.rooms).toBe(2);
   }, 120_000);

@@ -46,7 +46,7 @@ function chainingStore() {
 }
 
 describe('private views are told to exactly those whose own data changed', () => {
-  it('[SW-1][PM-1] matches the full comparison over a whole session', async () => {
+  it('[SW-1][PM-1][VW-8] matches the full comparison over a whole session', async () => {
     const store = chainingStore();
     // Expected, the slow way: every admitted participant's private view before and after.
     const expected: string[][] = [];

@@ -2,12 +2,14 @@ import {
   allowedCommands,
   type Command,
   type CommandType,
+  deepEqual,
   diffView,
   type EngineCommand,
   permissionCodes,
   permits,
   postableKinds,
   privateView,
+  privateViewChanged,
   publicView,
   type Room,
   roleCount,
@@ -319,6 +321,13 @@ function checkViews(room: Room, before?: Room): void {
   for (const card of Object.values(publicView(room).cards)) {
     if (card.anonymous) expect(card).not.toHaveProperty('authorId');
   }
+  if (before) {
+    // VW-2: who is told a private view is decided without building one; it agrees with the comparison.
+    for (const viewer of new Set([...ids, ...Object.keys(before.participants)])) {
+      const changed = !deepEqual(privateView(before, viewer), privateView(room, viewer));
+      expect(privateViewChanged(before, room, viewer)).toBe(changed);
+    }
+  }
   for (const viewer of ids) {
     const mine = JSON.stringify(privateView(room, viewer));
     for (const other of ids) if (other !== viewer) expect(mine).not.toContain(secret(other));
@@ -393,7 +402,7 @@ const codevPeople = ['f', 'c', 'a', 'b', 'd'];
 
 describe('properties over random command sequences', () => {
   // Long on two shared cores under the whole suite: a generous bound, not a speed claim.
-  it('[EN-1][EN-2][VW-1][VW-3][VW-5][LG-1] codev: version, refusal, views and logbooks hold; [CD-6] one client, one facilitator', {
+  it('[EN-1][EN-2][VW-1][VW-3][VW-5][VW-8][LG-1] codev: version, refusal, views and logbooks hold; [CD-6] one client, one facilitator', {
     timeout: 120_000,
   }, () => {
     fc.assert(

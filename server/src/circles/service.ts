@@ -40,7 +40,7 @@ import {
 } from '@cercle/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import type { EngineStore } from '../rooms/roomService.js';
-import { hashSecret, newRoomCode, newSecret } from '../rooms/secrets.js';
+import { hashSecret, newId, newRoomCode, newSecret } from '../rooms/secrets.js';
 import type { CircleStore } from './store.js';
 
 export type CircleResult<T> = { ok: true; value: T } | { ok: false; code: CircleErrorCode };
@@ -48,8 +48,6 @@ const fail = (code: CircleErrorCode): { ok: false; code: CircleErrorCode } => ({
 
 /** Who is calling: the facilitator (key), a member (their link), or nobody the circle knows. */
 export type Caller = { role: 'facilitator' } | { role: 'member'; memberId: string };
-
-const newId = () => randomBytes(9).toString('base64url');
 
 /**
  * The participant id a seat (a member id or the facilitator seat) takes in a session's room: derived from
@@ -84,7 +82,7 @@ function carriedActions(circle: Circle, items: FollowUpItem[], code: string): Ca
 }
 /** 128 random bits: circle ids are public inside the circle, unguessable outside it. */
 export const newCircleId = () => `c_${randomBytes(16).toString('base64url')}`;
-const newMemberId = () => `m_${randomBytes(9).toString('base64url')}`;
+const newMemberId = () => `m_${newId()}`;
 
 function refusalCode(refusal: CircleRefusal): CircleErrorCode {
   switch (refusal.code) {

@@ -1,6 +1,7 @@
 import {
   diffView,
   privateView,
+  privateViewChanged,
   publicView,
   type Room,
   type RoomEvent,
@@ -58,9 +59,11 @@ export class RoomBroadcaster {
         });
         continue;
       }
-      const mine = privateView(after, participantId);
-      if (!was || JSON.stringify(privateView(before, participantId)) !== JSON.stringify(mine)) {
-        this.publisher.private(after.code, participantId, { version: after.version, mine });
+      if (!was || privateViewChanged(before, after, participantId)) {
+        this.publisher.private(after.code, participantId, {
+          version: after.version,
+          mine: privateView(after, participantId),
+        });
       }
     }
   }

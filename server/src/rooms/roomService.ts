@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   buildRoom,
   type Command,
@@ -27,7 +27,7 @@ import {
 import { RoomBroadcaster, snapshotOf } from './broadcaster.js';
 import { wireError } from './errors.js';
 import type { RoomPublisher } from './publisher.js';
-import { hashSecret, newParticipantId, newRoomCode, newSecret } from './secrets.js';
+import { hashSecret, newId, newParticipantId, newRoomCode, newSecret } from './secrets.js';
 import { SnapshotCache } from './snapshotCache.js';
 
 export { snapshotOf };
@@ -80,8 +80,6 @@ const fail = <T>(code: ErrorCode): Outcome<T> => ({ ok: false, error: wireError(
 /** A door that may open: the room exists, is not over and not locked (HT-5). */
 const isOpen = (header: RoomHeader | null): boolean =>
   header !== null && header.status !== 'ended' && !header.locked;
-
-const newId = () => randomBytes(9).toString('base64url');
 
 /**
  * Load, decide, store atomically, publish, run effects. The rules are the engine's (`decide`); this

@@ -1,3 +1,4 @@
+import { deepEqual } from './patch.js';
 import type { Card, LogbookEntry, Participant, ParticipantId, Room, TopicRound } from './room.js';
 
 /**
@@ -149,4 +150,32 @@ export function privateView(room: Room, viewer: ParticipantId): PrivateView {
     stars: participant?.stars ?? [],
     topicVote: participant?.topicVote ?? null,
   };
+}
+
+/** Own data only: a viewer id never reads a member of Object.prototype (EN-6). */
+const ownEntry = <T>(record: Record<string, T>, key: string): T | undefined =>
+  Object.hasOwn(record, key) ? record[key] : undefined;
+
+/** The same value: the same object (the engine keeps what it did not change), else equal in content. */
+const same = (a: unknown, b: unknown): boolean => a === b || deepEqual(a, b);
+
+/**
+ * True when `privateView(before, viewer)` and `privateView(after, viewer)` differ (VW-2), without
+ * building or encoding either: a private view is the viewer's seat but its token hash, and their logbook.
+ * Fields are compared by identity first, so an unchanged seat costs one comparison per field.
+ */
+export function privateViewChanged(before: Room, after: Room, viewer: ParticipantId): boolean {
+  if (!same(ownEntry(before.logbooks, viewer) ?? {}, ownEntry(after.logbooks, viewer) ?? {})) return true;
+  const was = ownEntry(before.participants, viewer);
+  const is = ownEntry(after.participants, viewer);
+  if (was === is) return false;
+  if (!was || !is) return true;
+  for (const key of new Set([...Object.keys(was), ...Object.keys(is)])) {
+    if (key === 'tokenHash') continue; // VW-2: never in any view
+    const a = was[key as keyof Participant];
+    const b = is[key as keyof Participant];
+    // An absent vote and a null one read the same: `topicVote` is null in the view either way.
+    if (key === 'topicVote' ? !same(a ?? null, b ?? null) : !same(a, b)) return true;
+  }
+  return false;
 }

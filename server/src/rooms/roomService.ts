@@ -355,7 +355,7 @@ export class RoomService {
     try {
       result = await this.guard(applying);
     } catch (error) {
-      return this.failure(error);
+      return this.failure(error, command.type);
     }
     switch (result.status) {
       case 'not_found':
@@ -432,10 +432,15 @@ export class RoomService {
     }
   }
 
-  private failure<T>(error: unknown): Outcome<T> {
+  /** `command`: the command's type (never its content), when the failure answers one. */
+  private failure<T>(error: unknown, command?: string): Outcome<T> {
     if (error instanceof StoreUnavailableError) {
       this.observer.storeUnavailable();
-      this.log.warn({ event: 'store_unavailable', error: errorName(error) }, 'store unavailable');
+      // The reason is one of the store's own fixed messages (never stored data), the command its type.
+      this.log.warn(
+        { event: 'store_unavailable', error: errorName(error), reason: error.message, commandType: command },
+        'store unavailable',
+      );
       return fail('store_unavailable');
     }
     this.log.error({ event: 'internal_error', error: errorName(error) }, 'internal error');

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { type Command, type Decision, privateView, type Room } from '@cercle/shared';
+import { type Command, type Decision, privateView, type Room, type Snapshot } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/src/log.js';
 import type { RoomPublisher } from '../../server/src/rooms/publisher.js';
@@ -131,7 +131,7 @@ describe('private views are told to exactly those whose own data changed', () =>
     await run(late, { type: 'post_card', kind: 'suggestion', text: 'hidden too', anonymous: true });
     await run(f, { type: 'reveal_cards' });
     const snap = await service.snapshot(code, c);
-    const shown = snap.ok ? snap.value : null;
+    const shown = snap.ok ? (JSON.parse(snap.value.json.text) as Snapshot) : null;
     const cardId = Object.keys(shown?.view.cards ?? {}).at(-1) ?? 'none';
     await run(c, { type: 'star_card', cardId });
     await run(f, { type: 'next_phase', from: 3 });

@@ -102,6 +102,53 @@ describe('RedisRoomStore', () => {
     }
   });
 
+  it('[TM-11] a node blocked again and again by its own work does not take Redis for silent', async () => {
+    // A thousand timers fired at once while clients send commands: the node runs steps on many rooms in
+    // one go, again and again, each time for longer than the call timeout, and the calls it made in one
+    // block are written, and their answers read, only once it is free. Here 8 waves, one after the
+    // other, of a command on each of 20 rooms whose step burns 15 ms: ~300 ms blocks, the call timeout
+    // 200 ms. Redis answers every call as soon as it reads it: none may fail.
+    const store = await open({ callTimeoutMs: 200 });
+    const codes = Array.from({ length: 20 }, (_, i) => `BLOCK${i}`);
+    for (const code of codes) {
+      await store.create({ code, version: 0, text: [] });
+      await store.apply(code, 'warm', write('cached'));
+    }
+    const busy =
+      (text: string) =>
+      (r: Note): StepDecision<Note> => {
+        const until = performance.now() + 15;
+        while (performance.now() < until) {}
+        return write(text)(r);
+      };
+    const waves = (count: number) =>
+      new Promise<PromiseSettledResult<unknown>[]>((resolve) => {
+        const results: Promise<unknown>[] = [];
+        const wave = (k: number) => {
+          for (const code of codes) results.push(store.apply(code, `${k}`, busy(`${k}`)));
+          if (k + 1 < count) setImmediate(() => wave(k + 1));
+          else resolve(Promise.allSettled(results));
+        };
+        wave(0);
+      });
+    const results = await waves(8);
+    const failed = results.filter((r) => r.status === 'rejected').length;
+    expect(failed).toBe(0);
+    const expected = ['cached', ...Array.from({ length: 8 }, (_, k) => `${k}`)];
+    for (const code of codes) expect((await store.load(code))!.text).toEqual(expected);
+
+    // The same blocks on a frozen Redis: every command still fails.
+    server.freeze();
+    try {
+      const frozen = await Promise.allSettled(codes.map((code) => store.apply(code, 'f', busy('f'))));
+      expect(frozen.every((r) => r.status === 'rejected' && r.reason instanceof StoreUnavailableError)).toBe(
+        true,
+      );
+    } finally {
+      server.thaw();
+    }
+  });
+
   it('[SR-1] stores a room as one JSON key (header first) and its command ids in a hash, both with the TTL', async () => {
     const store = await open({ ttlSeconds: 120 });
     await store.create({ code: 'LAYOUT', version: 0, text: [] });

@@ -11,7 +11,6 @@ import {
   errorCodeSchema,
   pendingTimerIds,
   type Room,
-  type Snapshot,
   type WireError,
   withTimerCancels,
 } from '@cercle/shared';
@@ -27,7 +26,7 @@ import { RoomBroadcaster, snapshotOf } from './broadcaster.js';
 import { wireError } from './errors.js';
 import type { RoomPublisher } from './publisher.js';
 import { hashSecret, newId, newParticipantId, newRoomCode, newSecret } from './secrets.js';
-import { SnapshotCache } from './snapshotCache.js';
+import { type EncodedSnapshot, SnapshotCache } from './snapshotCache.js';
 
 export { snapshotOf };
 
@@ -83,7 +82,7 @@ const fail = <T>(code: ErrorCode): Outcome<T> => ({ ok: false, error: wireError(
  */
 export class RoomService {
   private readonly broadcaster: RoomBroadcaster;
-  /** One public view per room version for every snapshot of it (HT-5). */
+  /** One encoded public view per room version for every snapshot of it (HT-8). */
   private readonly snapshots = new SnapshotCache();
   private readonly unsubscribe: () => void;
   private readonly store: EngineStore;
@@ -106,6 +105,11 @@ export class RoomService {
     // Every stored write is told from here, once, whether or not its callers still wait for it; what
     // `stored` returns (its effects) reaches the write's callers as `handled`.
     this.unsubscribe = this.store.onApplied((code, applied) => this.stored(code, applied));
+  }
+
+  /** Public views encoded for snapshots so far: one per room version, however many snapshots (HT-8). */
+  get snapshotViewsEncoded(): number {
+    return this.snapshots.encodedViews;
   }
 
   /** How the service reaches people (the realtime layer sets it; silent until then). */
@@ -210,8 +214,8 @@ export class RoomService {
     return { ok: true, value: { participantId: seat.id, admitted: seat.admission === 'admitted' } };
   }
 
-  /** Everything one admitted participant needs to draw the room now. */
-  async snapshot(code: string, participantId: string): Promise<Outcome<Snapshot>> {
+  /** Everything one admitted participant needs to draw the room now, as the JSON text sent (HT-8). */
+  async snapshot(code: string, participantId: string): Promise<Outcome<EncodedSnapshot>> {
     const outcome = await this.loadRoom(code);
     if (!outcome.ok) return outcome;
     const seat = outcome.value.participants[participantId];
@@ -329,7 +333,7 @@ export class RoomService {
     try {
       result = await this.guard(applying);
     } catch (error) {
-      return this.failure(error);
+      return this.failure(error, command.type);
     }
     switch (result.status) {
       case 'not_found':
@@ -406,10 +410,15 @@ export class RoomService {
     }
   }
 
-  private failure<T>(error: unknown): Outcome<T> {
+  /** `command`: the command's type (never its content), when the failure answers one. */
+  private failure<T>(error: unknown, command?: string): Outcome<T> {
     if (error instanceof StoreUnavailableError) {
       this.observer.storeUnavailable();
-      this.log.warn({ event: 'store_unavailable', error: errorName(error) }, 'store unavailable');
+      // The reason is one of the store's own fixed messages (never stored data), the command its type.
+      this.log.warn(
+        { event: 'store_unavailable', error: errorName(error), reason: error.message, commandType: command },
+        'store unavailable',
+      );
       return fail('store_unavailable');
     }
     this.log.error({ event: 'internal_error', error: errorName(error) }, 'internal error');

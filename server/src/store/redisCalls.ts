@@ -7,6 +7,8 @@ import type { LuaScript } from './lua.js';
 export const RedisReplyError = ReplyError as typeof Error;
 /** How often waiting calls are checked against Redis's silence and the maximum wait. */
 const WATCH_MS = 50;
+/** A tick this much later than the previous one: this node's own loop was blocked meanwhile. */
+const STALL_MS = 4 * WATCH_MS;
 /** Replies that say Redis cannot serve now (loading, busy script, failover…): unavailable, not a bug. */
 const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|MISCONF|OOM)\b/;
 
@@ -29,9 +31,13 @@ export type RedisCallsOptions = {
  * when Redis is disconnected or has left a call unanswered that long with no reply to any other since
  * (killed, frozen, partitioned): never a false success. It does not fail calls that wait their turn while
  * Redis answers (a busy node, a long queue on one room): those wait up to `maxWaitMs`. The check runs
- * after the event loop has read what arrived (setImmediate after the timer), and a node whose own loop
- * stalled (a tick much later than scheduled) judges Redis one tick later: a node that was blocked does
- * not mistake its own lateness for Redis's.
+ * after the event loop has read what arrived (setImmediate after the timer). Redis's silence is counted
+ * in this node's free time only: a tick much later than scheduled (the node's own loop was blocked, for
+ * instance by a thousand timers' steps run in one go) counts as two ticks, not as its length. A call
+ * made during the block is not even on the wire before the block ends (calls are written in a batch
+ * once the loop is free), and its answer cannot be read before: a node that was blocked does not mistake
+ * its own lateness for Redis's, however long the block, while a node blocked again and again still
+ * reaches a verdict (each tick counts).
  */
 export class RedisCalls {
   /** Round trips sent (benchmarks and tests: round trips per accepted command). */
@@ -45,7 +51,8 @@ export class RedisCalls {
   private watchdog: NodeJS.Timeout | null = null;
   private checkQueued = false;
   private lastTickAt = 0;
-  private skipped = false;
+  /** How long Redis has been silent in this node's free time (see `checkWaiters`). */
+  private silenceMs = 0;
   private closed = false;
 
   constructor(
@@ -123,6 +130,7 @@ export class RedisCalls {
   private watch() {
     if (this.watchdog) return;
     this.lastTickAt = Date.now();
+    this.silenceMs = 0;
     this.watchdog = setInterval(() => {
       if (this.checkQueued) return;
       this.checkQueued = true;
@@ -142,15 +150,14 @@ export class RedisCalls {
       return;
     }
     const now = Date.now();
-    const stalled = now - this.lastTickAt > 4 * WATCH_MS && !this.skipped;
+    const previousTick = this.lastTickAt;
     this.lastTickAt = now;
-    // This node's own loop was blocked: what Redis sent meanwhile may still be in flight to it. Judge on
-    // the next tick (once: a loop that stays blocked does not put the verdict off for ever).
-    this.skipped = stalled;
-    if (stalled) return;
+    // This node's own loop was blocked: what Redis sent meanwhile may not be read yet (nor what this node
+    // asked for meanwhile even sent). A stalled tick counts as two ticks of silence, not as its length.
+    const stalled = now - previousTick > STALL_MS;
+    this.silenceMs = this.silence(now, previousTick);
     const down = this.redis.status !== 'ready';
-    const silent = this.silentMs(now) >= this.options.callTimeoutMs;
-    if (down || silent) {
+    if ((down && !stalled) || this.silenceMs >= this.options.callTimeoutMs) {
       const error = new StoreUnavailableError(down ? 'Redis is unreachable' : 'Redis did not answer in time');
       for (const waiter of [...this.waiters]) waiter.fail(error);
       return;
@@ -161,10 +168,16 @@ export class RedisCalls {
     }
   }
 
-  /** How long Redis has left this node's oldest outstanding call unanswered with no reply since; 0 if none. */
-  private silentMs(now: number): number {
+  /**
+   * Redis's silence now: 0 with no call outstanding; since the last reply (or the oldest call) when that
+   * is after the previous tick; else the silence so far plus this tick. Time is counted up to
+   * 2 x WATCH_MS per tick: beyond that the node was busy, not waiting for Redis.
+   */
+  private silence(now: number, previousTick: number): number {
     const oldest = this.outstanding.values().next().value;
     if (oldest === undefined) return 0;
-    return now - Math.max(oldest, this.lastReplyAt);
+    const since = Math.max(oldest, this.lastReplyAt);
+    if (since >= previousTick) return Math.min(now - since, 2 * WATCH_MS);
+    return this.silenceMs + Math.min(now - previousTick, 2 * WATCH_MS);
   }
 }

@@ -5,6 +5,7 @@ import {
   type CancelTimerEffect,
   checkStepResult,
   type DueTimer,
+  type RoomHeader,
   type RoomStore,
   type StepDecision,
   type StepOutcome,
@@ -118,6 +119,9 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
       insert: db.prepare(
         'INSERT INTO rooms (code, version, json, recent, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET version = excluded.version, json = excluded.json, recent = excluded.recent, expires_at = excluded.expires_at WHERE rooms.expires_at <= ?',
       ),
+      header: db.prepare<[string, number], { version: number; status: unknown; locked: unknown }>(
+        "SELECT version, json_extract(json, '$.status') AS status, json_extract(json, '$.locked') AS locked FROM rooms WHERE code = ? AND expires_at > ?",
+      ),
       select: db.prepare<[string, number], RoomRow>(
         'SELECT version, json, expires_at FROM rooms WHERE code = ? AND expires_at > ?',
       ),
@@ -169,6 +173,16 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
   async load(code: string): Promise<R | null> {
     const row = this.read(() => this.sql.select.get(code, this.clock()));
     return row ? (JSON.parse(row.json) as R) : null;
+  }
+
+  async header(code: string): Promise<RoomHeader | null> {
+    const row = this.read(() => this.sql.header.get(code, this.clock()));
+    if (!row) return null;
+    return {
+      version: row.version,
+      status: typeof row.status === 'string' ? row.status : null,
+      locked: row.locked === 1,
+    };
   }
 
   apply(

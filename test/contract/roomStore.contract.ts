@@ -711,7 +711,7 @@ export function registerRoomStoreContract(name: string, create: () => Promise<St
         const code = newCode();
         await node.create(board(code, 3));
         const before = await harness.fieldsOf(code);
-        expect(before).toEqual(expect.arrayContaining(['h:version', 'f:title', 'e:cards:k1', 'o:cards:k1']));
+        expect(before).toEqual(expect.arrayContaining(['h:keys', 'f:title', 'e:cards:k1', 'o:cards:k1']));
         await node.apply(code, 'rm', withoutCard('k1'));
         const after = await harness.fieldsOf(code);
         expect(after.filter((f) => f.includes(':k1'))).toEqual([]);

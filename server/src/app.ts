@@ -23,6 +23,7 @@ import { observeStore } from './observe/store.js';
 import { observeTransport } from './observe/transport.js';
 import type { CercleServer } from './realtime/channels.js';
 import { ConnectionDoor } from './realtime/door.js';
+import { preEncodingParser } from './realtime/encodedJson.js';
 import { socketPublisher } from './realtime/publisher.js';
 import { attachRealtime } from './realtime/socketServer.js';
 import { wireError } from './rooms/errors.js';
@@ -189,6 +190,8 @@ export async function buildApp({
     allowRequest: door.allowRequest,
     transports: ['websocket'],
     serveClient: false,
+    // HT-8: snapshots go out as the JSON text made once per room version (realtime/encodedJson.ts).
+    parser: preEncodingParser,
     // SR-5: a ping every 4 s, answered within 3 s: a client whose node froze or vanished gives up on it
     // within 7 s and reconnects (to another node behind the proxy), instead of Socket.IO's 45 s.
     pingInterval: PING_INTERVAL_MS,

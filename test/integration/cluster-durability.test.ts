@@ -1,3 +1,4 @@
+import type { Snapshot } from '@cercle/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyNames, slotOf } from '../../server/src/cluster/keys.js';
 import { createRoom, join, type TestParticipant } from '../support/clients.js';
@@ -66,7 +67,9 @@ describe('[SC-4] a Redis Cluster primary killed and restarted from its append-on
     const snapshot = await node.app.rooms.snapshot(code, facilitator.participantId);
     expect(snapshot.ok).toBe(true);
     if (!snapshot.ok) return;
-    const stored = new Set(Object.values(snapshot.value.view.cards).map((card) => card.text));
+    const stored = new Set(
+      Object.values((JSON.parse(snapshot.value.json.text) as Snapshot).view.cards).map((card) => card.text),
+    );
     console.log(
       `room's primary killed mid-posting: ${acknowledged.length} cards acknowledged, ${stored.size} stored`,
     );

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { type Command, type Decision, privateView, type Room } from '@cercle/shared';
+import { type Command, type Decision, privateView, type Room, type Snapshot } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/src/log.js';
 import type { RoomPublisher } from '../../server/src/rooms/publisher.js';
@@ -24,6 +24,10 @@ function chainingStore() {
       return true;
     },
     load: async (code: string) => rooms.get(code) ?? null,
+    header: async (code: string) => {
+      const room = rooms.get(code);
+      return room ? { version: room.version, status: room.status, locked: room.locked } : null;
+    },
     apply: async (code: string, _id: string | null, step: (room: Room) => Decision) => {
       const before = rooms.get(code);
       if (!before) return { status: 'not_found' };
@@ -131,7 +135,7 @@ describe('private views are told to exactly those whose own data changed', () =>
     await run(late, { type: 'post_card', kind: 'suggestion', text: 'hidden too', anonymous: true });
     await run(f, { type: 'reveal_cards' });
     const snap = await service.snapshot(code, c);
-    const shown = snap.ok ? snap.value : null;
+    const shown = snap.ok ? (JSON.parse(snap.value.json.text) as Snapshot) : null;
     const cardId = Object.keys(shown?.view.cards ?? {}).at(-1) ?? 'none';
     await run(c, { type: 'star_card', cardId });
     await run(f, { type: 'next_phase', from: 3 });

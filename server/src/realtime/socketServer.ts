@@ -25,6 +25,7 @@ import {
   seatChannel,
 } from './channels.js';
 import type { ConnectionDoor } from './door.js';
+import { jsonObject, wirePayload } from './encodedJson.js';
 import { isOriginAllowed } from './origin.js';
 import { TokenBucket } from './tokenBucket.js';
 
@@ -226,7 +227,7 @@ export function attachRealtime({
       const stored = check.length
         ? await service.storedCommands(code, participantId, check).catch(() => undefined)
         : undefined;
-      answer({ ok: true, snapshot: snapshot.value, ...(stored ? { stored } : {}) });
+      answer(wirePayload(jsonObject({ ok: true, snapshot: snapshot.value.json, stored })));
     });
 
     socket.on('time:ping', (payload: unknown, ack: unknown) => {
@@ -276,12 +277,12 @@ export function attachRealtime({
       socket.disconnect(true);
       return;
     }
-    socket.emit('session:welcome', {
-      participantId,
-      resumeToken,
-      serverTime: now(),
-      snapshot: snapshot.value,
-    });
+    socket.emit(
+      'session:welcome',
+      wirePayload(
+        jsonObject({ participantId, resumeToken, serverTime: now(), snapshot: snapshot.value.json }),
+      ),
+    );
     log.debug({ event: 'welcome', participantId, resumed, version: snapshot.value.version }, 'welcome');
   }
 

@@ -11,7 +11,6 @@ import {
   errorCodeSchema,
   pendingTimerIds,
   type Room,
-  type Snapshot,
   type WireError,
   withTimerCancels,
 } from '@cercle/shared';
@@ -20,6 +19,7 @@ import { noObserver, type Observers } from '../observe/observer.js';
 import {
   type AppliedBatch,
   MAX_STORE_WAIT_MS,
+  type RoomHeader,
   type RoomStore,
   StoreUnavailableError,
 } from '../store/interface.js';
@@ -27,7 +27,7 @@ import { RoomBroadcaster, snapshotOf } from './broadcaster.js';
 import { wireError } from './errors.js';
 import type { RoomPublisher } from './publisher.js';
 import { hashSecret, newId, newParticipantId, newRoomCode, newSecret } from './secrets.js';
-import { SnapshotCache } from './snapshotCache.js';
+import { type EncodedSnapshot, SnapshotCache } from './snapshotCache.js';
 
 export { snapshotOf };
 
@@ -76,6 +76,10 @@ type RoomServiceDeps = {
 
 const fail = <T>(code: ErrorCode): Outcome<T> => ({ ok: false, error: wireError(code) });
 
+/** A door that may open: the room exists, is not over and not locked (HT-5). */
+const isOpen = (header: RoomHeader | null): boolean =>
+  header !== null && header.status !== 'ended' && !header.locked;
+
 /**
  * Load, decide, store atomically, publish, run effects. The rules are the engine's (`decide`); this
  * class only moves rooms between the store and the engine; telling people is the broadcaster's
@@ -83,7 +87,7 @@ const fail = <T>(code: ErrorCode): Outcome<T> => ({ ok: false, error: wireError(
  */
 export class RoomService {
   private readonly broadcaster: RoomBroadcaster;
-  /** One public view per room version for every snapshot of it (HT-5). */
+  /** One encoded public view per room version for every snapshot of it (HT-8). */
   private readonly snapshots = new SnapshotCache();
   private readonly unsubscribe: () => void;
   private readonly store: EngineStore;
@@ -106,6 +110,11 @@ export class RoomService {
     // Every stored write is told from here, once, whether or not its callers still wait for it; what
     // `stored` returns (its effects) reaches the write's callers as `handled`.
     this.unsubscribe = this.store.onApplied((code, applied) => this.stored(code, applied));
+  }
+
+  /** Public views encoded for snapshots so far: one per room version, however many snapshots (HT-8). */
+  get snapshotViewsEncoded(): number {
+    return this.snapshots.encodedViews;
   }
 
   /** How the service reaches people (the realtime layer sets it; silent until then). */
@@ -147,8 +156,12 @@ export class RoomService {
     throw new Error('no free room code after 8 attempts');
   }
 
-  /** Public facts of an open room; null for a wrong, ended or locked code alike. */
+  /**
+   * Public facts of an open room; null for a wrong, ended or locked code alike, told from the room's
+   * header without reading the room (HT-5, SR-7): a closed door answers in a wrong code's time.
+   */
   async facts(code: string): Promise<RoomFacts | null> {
+    if (!isOpen(await this.guard(this.store.header(code)))) return null;
     const room = await this.guard(this.store.load(code));
     if (!room || room.status === 'ended' || room.locked) return null;
     return {
@@ -166,6 +179,11 @@ export class RoomService {
     code: string,
     offer: { name: string; facilitatorKey?: string | undefined; locale?: string | undefined },
   ): Promise<Outcome<Seat>> {
+    // An unknown or ended room is refused from its header, the whole room unread (HT-5, SR-7); a locked
+    // one has a waiting list, so the engine decides.
+    const header = await this.header(code);
+    if (!header.ok) return header;
+    if (header.value === null || header.value.status === 'ended') return fail('room_not_found');
     const participantId = newParticipantId();
     const resumeToken = newSecret();
     const command = {
@@ -188,6 +206,9 @@ export class RoomService {
 
   /** Back in the seat the token was given for, on whichever node; a removed seat's token fails at once. */
   async resume(code: string, resumeToken: string): Promise<Outcome<Seat>> {
+    const header = await this.header(code);
+    if (!header.ok) return header;
+    if (header.value === null) return fail('room_not_found'); // no room: its header says so (SR-7)
     const outcome = await this.loadRoom(code);
     if (!outcome.ok) return outcome;
     const tokenHash = hashSecret(resumeToken);
@@ -210,8 +231,8 @@ export class RoomService {
     return { ok: true, value: { participantId: seat.id, admitted: seat.admission === 'admitted' } };
   }
 
-  /** Everything one admitted participant needs to draw the room now. */
-  async snapshot(code: string, participantId: string): Promise<Outcome<Snapshot>> {
+  /** Everything one admitted participant needs to draw the room now, as the JSON text sent (HT-8). */
+  async snapshot(code: string, participantId: string): Promise<Outcome<EncodedSnapshot>> {
     const outcome = await this.loadRoom(code);
     if (!outcome.ok) return outcome;
     const seat = outcome.value.participants[participantId];
@@ -281,6 +302,15 @@ export class RoomService {
   /** Stops telling writes (shutdown). */
   stop(): void {
     this.unsubscribe();
+  }
+
+  /** The room's header (SR-7), or the store's failure as an outcome. */
+  private async header(code: string): Promise<Outcome<RoomHeader | null>> {
+    try {
+      return { ok: true, value: await this.guard(this.store.header(code)) };
+    } catch (error) {
+      return this.failure(error);
+    }
   }
 
   private async loadRoom(code: string): Promise<Outcome<Room>> {

@@ -1,30 +1,42 @@
-import { privateView, publicView, type Room, type RoomView, type Snapshot } from '@cercle/shared';
+import { privateView, publicView, type Room } from '@cercle/shared';
+import { EncodedJson, jsonObject } from '../realtime/encodedJson.js';
 
-/** Rooms whose last public view is kept for snapshots. */
+/** Rooms whose last public view's text is kept for snapshots. */
 const ROOMS = 1_000;
 
+/** A snapshot as sent: its version, and `{ version, view, mine }` as JSON text. */
+export type EncodedSnapshot = { version: number; json: EncodedJson };
+
 /**
- * HT-5: the public view of a room is computed once per room version and shared by every snapshot of
- * that version (`room:sync`, welcomes); only the viewer's private part (their seat and logbook, small)
- * is made per snapshot. The view is a pure function of the room, and a room's version changes with
- * every stored change, so (code, version) names one view.
+ * HT-8: the public view of a room is computed and encoded to JSON once per room version and shared by
+ * every snapshot of that version (`room:sync`, welcomes): a snapshot's text is that view's text with the
+ * viewer's private part (their seat and logbook, small) encoded around it. The view is a pure function
+ * of the room, and a room's version changes with every stored change, so (code, version) names one view.
  */
 export class SnapshotCache {
-  private readonly views = new Map<string, { version: number; view: RoomView }>();
+  private readonly views = new Map<string, { version: number; json: EncodedJson }>();
+  /** Public views encoded so far (one per room version however many snapshots of it: HT-8 tests it). */
+  encodedViews = 0;
 
-  of(room: Room, participantId: string): Snapshot {
-    return { version: room.version, view: this.publicViewOf(room), mine: privateView(room, participantId) };
+  of(room: Room, participantId: string): EncodedSnapshot {
+    const json = jsonObject({
+      version: room.version,
+      view: this.publicViewOf(room),
+      mine: privateView(room, participantId),
+    });
+    return { version: room.version, json };
   }
 
-  private publicViewOf(room: Room): RoomView {
+  private publicViewOf(room: Room): EncodedJson {
     const cached = this.views.get(room.code);
-    if (cached?.version === room.version) return cached.view;
-    const view = publicView(room);
-    if (cached && cached.version > room.version) return view; // an older copy: do not replace a newer one
+    if (cached?.version === room.version) return cached.json;
+    const json = new EncodedJson(JSON.stringify(publicView(room)));
+    this.encodedViews++;
+    if (cached && cached.version > room.version) return json; // an older copy: do not replace a newer one
     this.views.delete(room.code);
-    this.views.set(room.code, { version: room.version, view });
+    this.views.set(room.code, { version: room.version, json });
     if (this.views.size > ROOMS) this.views.delete(this.views.keys().next().value!);
-    return view;
+    return json;
   }
 
   forget(code: string): void {

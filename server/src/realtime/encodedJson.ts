@@ -1,0 +1,62 @@
+import { Decoder, Encoder, type Packet, PacketType } from 'socket.io-parser';
+
+/**
+ * JSON text made once and sent as it is (SPEC HT-8). Socket.IO's parser encodes every argument of every
+ * packet with `JSON.stringify`, after walking it for binary parts: for a snapshot of a room at its text
+ * bound that is some 400 KB of work per answer. The public view is the same for every viewer of one room
+ * version, so its text is made once (rooms/snapshotCache.ts) and spliced into each packet by the parser
+ * below. The bytes on the wire are exactly those `JSON.stringify` would give.
+ */
+export class EncodedJson {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * `JSON.stringify(fields)` where a field may already be text (an EncodedJson): fields in their order,
+ * undefined ones left out, as `JSON.stringify` does.
+ */
+export function jsonObject(fields: Record<string, unknown>): EncodedJson {
+  let out = '';
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    const json = value instanceof EncodedJson ? value.text : JSON.stringify(value);
+    out += `${out ? ',' : ''}${JSON.stringify(key)}:${json}`;
+  }
+  return new EncodedJson(`{${out}}`);
+}
+
+/**
+ * An EncodedJson handed to Socket.IO where it expects a payload (an acknowledgement, an event's
+ * argument): the parser below sends its text. Only for packets to one socket: a broadcast's packet
+ * may cross to another node (cluster/adapter.ts), which would not know this class.
+ */
+export function wirePayload<T>(encoded: EncodedJson): T {
+  return encoded as unknown as T;
+}
+
+/**
+ * Socket.IO's own parser, but an event or acknowledgement with an EncodedJson argument is written with
+ * that argument's text instead of stringifying it again (what socket.io-parser's `encodeAsString`
+ * writes: type, namespace unless `/`, id, JSON array of the arguments). Every other packet, and all
+ * decoding, is the stock parser's.
+ */
+class PreEncodingEncoder extends Encoder {
+  override encode(packet: Packet): ReturnType<Encoder['encode']> {
+    const data: unknown = packet.data;
+    if (
+      (packet.type === PacketType.EVENT || packet.type === PacketType.ACK) &&
+      Array.isArray(data) &&
+      data.some((argument) => argument instanceof EncodedJson)
+    ) {
+      let out = String(packet.type);
+      if (packet.nsp && packet.nsp !== '/') out += `${packet.nsp},`;
+      if (packet.id !== undefined && packet.id !== null) out += packet.id;
+      const args = data.map((a) => (a instanceof EncodedJson ? a.text : (JSON.stringify(a) ?? 'null')));
+      return [`${out}[${args.join(',')}]`];
+    }
+    return super.encode(packet);
+  }
+}
+
+/** The `parser` option of the Socket.IO server. */
+export const preEncodingParser = { Encoder: PreEncodingEncoder, Decoder };

@@ -1,0 +1,110 @@
+import { Encoder, PacketType } from 'socket.io-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type CercleClientSocket,
+  createRoom,
+  join,
+  openSocket,
+  type TestParticipant,
+} from '../support/clients.js';
+import { startTestServer, type TestServer } from '../support/testServer.js';
+
+/** The raw Socket.IO packets (as text) a client receives from now on. */
+function rawPackets(socket: CercleClientSocket): string[] {
+  const packets: string[] = [];
+  socket.io.engine.on('packet', (packet: { type: string; data?: unknown }) => {
+    if (packet.type === 'message' && typeof packet.data === 'string') packets.push(packet.data);
+  });
+  return packets;
+}
+
+/** An acknowledgement packet (`3<id>[...]`) without its id, and the id. */
+function ackParts(packet: string): { id: number; body: string } {
+  const match = /^3(\d+)(\[.*)$/s.exec(packet);
+  if (!match) throw new Error(`not an acknowledgement: ${packet.slice(0, 20)}`);
+  return { id: Number(match[1]), body: match[2]! };
+}
+
+/** What Socket.IO's stock parser writes for this acknowledgement: the wire bytes of docs/protocol.md. */
+function stockAck(id: number, response: unknown): string {
+  const [text] = new Encoder().encode({ type: PacketType.ACK, nsp: '/', id, data: [response] });
+  return text as string;
+}
+
+describe('snapshots encoded once per room version (HT-8)', () => {
+  let server: TestServer;
+  const people: TestParticipant[] = [];
+  let facilitator: TestParticipant;
+  let ana: TestParticipant;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const room = await createRoom(server.url, { template: 'codev' });
+    facilitator = await join(
+      server.url,
+      { code: room.code, name: 'Fanny', facilitatorKey: room.facilitatorKey },
+      'f',
+    );
+    ana = await join(server.url, { code: room.code, name: 'Ana' }, 'ana');
+    people.push(facilitator, ana);
+  });
+  afterAll(async () => {
+    for (const p of people) p.close();
+    await server.close();
+  });
+
+  it('[HT-8] syncs of one version share one encoded view: byte-identical frames, the view encoded once', async () => {
+    await facilitator.must({ type: 'lock_room' });
+    const version = await facilitator.must({ type: 'unlock_room' });
+    await ana.reach(version);
+    await facilitator.reach(version);
+    const mine = rawPackets(facilitator.socket);
+    const hers = rawPackets(ana.socket);
+    const encodedBefore = server.app.rooms.snapshotViewsEncoded;
+
+    const answers = [
+      await facilitator.socket.timeout(5_000).emitWithAck('room:sync', {}),
+      await facilitator.socket.timeout(5_000).emitWithAck('room:sync', {}),
+      await ana.socket.timeout(5_000).emitWithAck('room:sync', {}),
+      await ana.socket.timeout(5_000).emitWithAck('room:sync', {}),
+    ];
+    for (const answer of answers) expect(answer).toMatchObject({ ok: true, snapshot: { version } });
+    // Four snapshots of one version: its public view was encoded once.
+    expect(server.app.rooms.snapshotViewsEncoded - encodedBefore).toBe(1);
+
+    const acks = (packets: string[]) => packets.filter((p) => p.startsWith('3')).map(ackParts);
+    const [first, second] = acks(mine);
+    const [third, fourth] = acks(hers);
+    // One seat, one version: the same bytes but for the acknowledgement id.
+    expect(first!.body).toBe(second!.body);
+    expect(third!.body).toBe(fourth!.body);
+    // Another seat: the same view text, its own private part.
+    const viewText = (body: string) => body.slice(body.indexOf('"view":'), body.indexOf(',"mine":'));
+    expect(viewText(first!.body).length).toBeGreaterThan(100);
+    expect(viewText(third!.body)).toBe(viewText(first!.body));
+    expect(first!.body).not.toBe(third!.body);
+    // Exactly what Socket.IO's own encoder writes for the same answer (docs/protocol.md's bytes).
+    for (const { id, body } of [first!, third!]) {
+      expect(stockAck(id, (JSON.parse(body) as unknown[])[0])).toBe(`3${id}${body}`);
+    }
+  });
+
+  it('[HT-8] a welcome carries the shared view text, in the stock encoding', async () => {
+    const socket = openSocket(server.url, { code: facilitator.view!.code, resumeToken: ana.resumeToken });
+    const packets = rawPackets(socket);
+    try {
+      await new Promise<void>((resolve) => socket.once('session:welcome', () => resolve()));
+      const welcome = packets.find((p) => p.startsWith('2["session:welcome",'))!;
+      const payload = (JSON.parse(welcome.slice(1)) as unknown[])[1];
+      const [stock] = new Encoder().encode({
+        type: PacketType.EVENT,
+        nsp: '/',
+        data: ['session:welcome', payload],
+      });
+      expect(welcome).toBe(stock);
+      expect(payload).toMatchObject({ participantId: ana.participantId, snapshot: { version: ana.version } });
+    } finally {
+      socket.close();
+    }
+  });
+});

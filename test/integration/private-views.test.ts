@@ -24,6 +24,7 @@ function chainingStore() {
       return true;
     },
     load: async (code: string) => rooms.get(code) ?? null,
+    versions: async (codes: string[]) => codes.map((code) => rooms.get(code)?.version ?? null),
     apply: async (code: string, _id: string | null, step: (room: Room) => Decision) => {
       const before = rooms.get(code);
       if (!before) return { status: 'not_found' };

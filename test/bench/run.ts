@@ -1,5 +1,6 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { type BigRoomPlan, type BigRoomResult, runBigRoom } from './bigRoom.js';
 import { type Plan, type TargetResult, TargetSession } from './session.js';
 import { monoMs, round } from './stats.js';
 import type { Target } from './vocabulary.js';
@@ -23,9 +24,20 @@ const { values: args } = parseArgs({
     'noisy-seconds': { type: 'string', default: '10' },
     'noisy-tabs': { type: 'string', default: '4' },
     rounds: { type: 'string', default: '5' },
+    'capacity-start': { type: 'string' },
+    'capacity-factor': { type: 'string', default: '1.25' },
+    'capacity-seconds': { type: 'string', default: '3' },
+    'capacity-max': { type: 'string' },
+    'capacity-steps': { type: 'string', default: '16' },
+    'bigroom-rooms': { type: 'string', default: '4' },
+    'bigroom-cards': { type: 'string', default: '995' },
+    'bigroom-small-cards': { type: 'string', default: '10' },
+    'bigroom-rate': { type: 'string', default: '12' },
+    'bigroom-seconds': { type: 'string', default: '3' },
+    'bigroom-rounds': { type: 'string', default: '2' },
     timers: { type: 'string' },
     only: { type: 'string' },
-    scenarios: { type: 'string', default: 'fanout,board,timers,noisy' },
+    scenarios: { type: 'string', default: 'fanout,board,timers,noisy,capacity,bigroom' },
     'cpu-prof': { type: 'boolean', default: false },
     nodes: { type: 'string' },
     'redis-cluster': { type: 'boolean', default: false },
@@ -62,7 +74,27 @@ const plan: Plan = {
   redisCluster: args['redis-cluster'] ?? false,
   // A cluster run is a several-node run unless told otherwise.
   nodes: Math.max(1, int('nodes', args.nodes, args['redis-cluster'] ? 3 : 1)),
+  capacity: {
+    startRate: Math.max(1, int('capacity-start', args['capacity-start'], participants / 8)),
+    factor: Math.max(1.01, Number(args['capacity-factor'])),
+    stepMs: Math.max(0.5, Number(args['capacity-seconds'])) * 1000,
+    maxRate: Math.max(1, int('capacity-max', args['capacity-max'], participants * 4)),
+    maxSteps: Math.max(1, int('capacity-steps', args['capacity-steps'], 16)),
+  },
 };
+if (!Number.isFinite(plan.capacity.factor) || !Number.isFinite(plan.capacity.stepMs))
+  throw new Error('--capacity-factor and --capacity-seconds must be numbers');
+const bigRoomPlan: BigRoomPlan = {
+  rooms: Math.max(1, int('bigroom-rooms', args['bigroom-rooms'], 4)),
+  // At most MAX_CARDS - 1: the cycle posts one card before it withdraws one.
+  bigCards: Math.min(999, Math.max(1, int('bigroom-cards', args['bigroom-cards'], 995))),
+  smallCards: Math.min(999, Math.max(1, int('bigroom-small-cards', args['bigroom-small-cards'], 10))),
+  ratePerRoom: Math.max(1, int('bigroom-rate', args['bigroom-rate'], 12)),
+  spellMs: Math.max(0.5, Number(args['bigroom-seconds'])) * 1000,
+  rounds: Math.max(1, int('bigroom-rounds', args['bigroom-rounds'], 2)),
+  cpuProf: args['cpu-prof'] ?? false,
+};
+if (!Number.isFinite(bigRoomPlan.spellMs)) throw new Error('--bigroom-seconds must be a number');
 const pairs = plan.pairs;
 /** The join storm and memory always run: they bring the people in. */
 const scenarios = new Set((args.scenarios ?? '').split(',').map((s) => s.trim()));
@@ -88,6 +120,7 @@ function say(text: string, transient = false): void {
 
 function report(
   results: TargetResult[],
+  bigRoom: BigRoomResult | null,
   load: { loadBefore: number; loadAfter: number },
 ): Record<string, number> {
   const cercle = results.find((r) => r.target === 'cercle');
@@ -120,6 +153,13 @@ function report(
   row('', 'server CPU ms per post, net of idle', (r) => r.cpuPerPost.netMs, 'target <= 1.5x baseline');
   row('', 'server CPU ms per post, gross', (r) => r.cpuPerPost.grossMs);
   row('', 'server idle CPU % (subtracted)', (r) => r.cpuPerPost.idleCpuPct);
+  if (scenarios.has('capacity'))
+    row(
+      'capacity',
+      'posts/s held, p99 <= 100 ms',
+      (r) => r.capacity?.heldRate ?? Number.NaN,
+      'target >= 0.6x baseline',
+    );
   row('timers', 'lateness p50 ms (client)', (r) => r.timers.client.p50);
   row('', 'lateness p99 ms (client)', (r) => r.timers.client.p99, 'target < 100');
   row('', 'lateness p99 ms (server)', (r) => r.timers.server.p99);
@@ -175,6 +215,60 @@ function report(
       cpuPerPostRatioNodes,
       undefined,
       'target <= 1.2',
+    ]);
+  }
+  // The big rooms compare Cercle with itself (1,000 cards, then 10): the small room's figure is in the note.
+  const bigRatio = (f: (k: BigRoomResult['big']) => number) =>
+    bigRoom ? f(bigRoom.big) / f(bigRoom.small) : Number.NaN;
+  if (bigRoom) {
+    const cards = `${bigRoom.cards.big.toFixed(0)} cards vs ${bigRoom.cards.small.toFixed(0)}`;
+    rows.push([
+      'big rooms',
+      `server CPU ms per command, ${cards}`,
+      bigRoom.big.cpuMsPerCommand,
+      undefined,
+      `${fmt(bigRoom.small.cpuMsPerCommand, 2)} in the small rooms: ${fmt(
+        bigRatio((k) => k.cpuMsPerCommand),
+        2,
+      )}x; target <= 2`,
+    ]);
+    rows.push([
+      '',
+      'bytes to Redis per command',
+      bigRoom.big.redisBytesPerCommand,
+      undefined,
+      `${fmt(bigRoom.small.redisBytesPerCommand, 0)} in the small rooms: ${fmt(
+        bigRatio((k) => k.redisBytesPerCommand),
+        2,
+      )}x; target <= 2`,
+    ]);
+    rows.push([
+      '',
+      '  of which the store',
+      bigRoom.big.storeBytesPerCommand,
+      undefined,
+      `${fmt(bigRoom.small.storeBytesPerCommand, 0)} in the small rooms`,
+    ]);
+    rows.push([
+      '',
+      '  of which the adapter',
+      bigRoom.big.adapterBytesPerCommand,
+      undefined,
+      `${fmt(bigRoom.small.adapterBytesPerCommand, 0)} in the small rooms`,
+    ]);
+    rows.push([
+      '',
+      'redis-server CPU ms per command',
+      bigRoom.big.redisServerCpuMsPerCommand,
+      undefined,
+      `${fmt(bigRoom.small.redisServerCpuMsPerCommand, 2)} in the small rooms`,
+    ]);
+    rows.push([
+      '',
+      'command ack p99 ms',
+      bigRoom.big.ackP99Ms,
+      undefined,
+      `${fmt(bigRoom.small.ackP99Ms)} in the small rooms`,
     ]);
   }
   row('memory', 'RSS per participant KB', (r) => r.rssPerParticipantKB);
@@ -235,7 +329,24 @@ function report(
       );
     if (r.scale && r.scale.nodes > 1) notes.push(`fan-out per node ${JSON.stringify(r.scale.fanOut)}`);
     if (r.noisy) notes.push(`noisy room answered ${JSON.stringify(r.noisy.noise)}`);
+    if (r.capacity) {
+      const steps = r.capacity.steps.map(
+        (c) =>
+          `${c.rate}/s ${c.failed.length ? `not held (${c.failed.join(', ')})` : `p99 ${c.p99.toFixed(1)} ms`}`,
+      );
+      notes.push(`capacity steps ${steps.join('; ')}; ended by ${r.capacity.endedBy || '-'}`);
+    }
     lines.push(notes.join('; '));
+  }
+  if (bigRoom) {
+    const kinds = (['big', 'small'] as const).map((k) => {
+      const f = bigRoom[k];
+      const refused = Object.keys(f.refused).length ? `, refused ${JSON.stringify(f.refused)}` : '';
+      return `${k} rooms accepted ${f.accepted} of ${f.sent} in ${f.seconds.toFixed(1)} s${refused}`;
+    });
+    lines.push(
+      `big rooms (a node of their own): filled in ${bigRoom.fillSeconds.toFixed(1)} s (refused then retried ${JSON.stringify(bigRoom.fillRefused)}); ${kinds.join('; ')}; idle CPU ${bigRoom.idleCpuPct.toFixed(1)} % subtracted`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -272,6 +383,26 @@ function report(
     cpuPerPostRatio: cercle && base ? round(cercle.cpuPerPost.netMs / base.cpuPerPost.netMs, 3) : Number.NaN,
     serverIdleCpuPct: pick(cercle, (r) => r.cpuPerPost.idleCpuPct),
     baselineServerIdleCpuPct: pick(base, (r) => r.cpuPerPost.idleCpuPct),
+    capacityPostsPerSec: pick(cercle, (r) => r.capacity?.heldRate ?? Number.NaN),
+    baselineCapacityPostsPerSec: pick(base, (r) => r.capacity?.heldRate ?? Number.NaN),
+    capacityRatio:
+      cercle?.capacity && base?.capacity
+        ? round(cercle.capacity.heldRate / base.capacity.heldRate, 3)
+        : Number.NaN,
+    bigRoomCards: bigRoom ? round(bigRoom.cards.big, 1) : Number.NaN,
+    smallRoomCards: bigRoom ? round(bigRoom.cards.small, 1) : Number.NaN,
+    bigRoomCpuMsPerCommand: bigRoom ? round(bigRoom.big.cpuMsPerCommand, 3) : Number.NaN,
+    smallRoomCpuMsPerCommand: bigRoom ? round(bigRoom.small.cpuMsPerCommand, 3) : Number.NaN,
+    bigRoomCpuRatio: round(
+      bigRatio((k) => k.cpuMsPerCommand),
+      3,
+    ),
+    bigRoomRedisBytesPerCommand: bigRoom ? round(bigRoom.big.redisBytesPerCommand, 1) : Number.NaN,
+    smallRoomRedisBytesPerCommand: bigRoom ? round(bigRoom.small.redisBytesPerCommand, 1) : Number.NaN,
+    bigRoomRedisBytesRatio: round(
+      bigRatio((k) => k.redisBytesPerCommand),
+      3,
+    ),
     timers: plan.timers,
     timerLatenessP99Ms: pick(cercle, (r) => r.timers.client.p99),
     timerServerLatenessP99Ms: pick(cercle, (r) => r.timers.server.p99),
@@ -325,6 +456,20 @@ try {
       await s.noisyNeighbour();
     }
   }
+  if (scenarios.has('capacity')) {
+    // Step k runs on each target still holding before step k + 1 starts on any: the same minute's noise.
+    const { startRate, factor, maxRate, maxSteps } = plan.capacity;
+    let ramping = [...sessions];
+    let rate = startRate;
+    for (let k = 0; k < maxSteps && ramping.length && rate <= maxRate; k++) {
+      const held: TargetSession[] = [];
+      for (const s of ramping) if (await s.capacityStep(rate)) held.push(s);
+      ramping = held;
+      rate = Math.round(rate * factor);
+    }
+    for (const s of ramping)
+      s.capacityBounded(rate > maxRate ? `--capacity-max ${maxRate}` : `--capacity-steps ${maxSteps}`);
+  }
   if (scenarios.has('timers')) {
     for (const s of sessions) {
       await s.quiesce();
@@ -335,8 +480,11 @@ try {
 } finally {
   for (const s of sessions) await s.stop();
 }
+// Cercle against itself, on a node of its own, once the two targets have stopped.
+const bigRoom =
+  scenarios.has('bigroom') && targets.includes('cercle') ? await runBigRoom(bigRoomPlan, say) : null;
 if (transientShown && tty) process.stderr.write('\n');
 say(`[bench] done in ${((monoMs() - started) / 1000).toFixed(0)} s`);
-const summary = report(results, { loadBefore, loadAfter: loadavg()[0] ?? 0 });
+const summary = report(results, bigRoom, { loadBefore, loadAfter: loadavg()[0] ?? 0 });
 if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
 process.exit(0);

@@ -41,6 +41,22 @@ export type Plan = {
   nodes: number;
   /** A three-primary Redis Cluster instead of one redis-server. */
   redisCluster: boolean;
+  /** Capacity: the first offered rate (posts/s), the factor between steps, each step's length, bounds. */
+  capacity: { startRate: number; factor: number; stepMs: number; maxRate: number; maxSteps: number };
+};
+
+/** One step of the capacity ramp: the rate offered and what came of it. */
+export type CapacityStep = {
+  rate: number;
+  p99: number;
+  /** Accepted posts / (last acknowledgement - first send). */
+  sustained: number;
+  sent: number;
+  accepted: number;
+  missing: number;
+  refused: Record<string, number>;
+  /** Why the step was not held (empty when held): p99, refused, missing receipts, not sustained. */
+  failed: string[];
 };
 
 export type Window = {
@@ -99,6 +115,8 @@ export type TargetResult = {
     loudRefused: Record<string, number>;
     noise: Record<string, number>;
   } | null;
+  /** Capacity ramp: every step run, in order (a failed step is run twice), and the highest rate held. */
+  capacity: { steps: CapacityStep[]; heldRate: number; endedBy: string } | null;
   /** Several nodes: each node's CPU % during the board load, and CPU ms per accepted post of the loaded nodes. */
   scale: { nodes: number; boardCpuPct: number[]; loadedCpuMsPerPost: number; fanOut: unknown[] } | null;
 };
@@ -122,7 +140,7 @@ const sumCounts = (c: Record<string, number>) => Object.values(c).reduce((a, b) 
 /** The Socket.IO adapter's pub/sub traffic, told apart from the store's and the timers' calls. */
 const isAdapterCall = (name: string) => /publish|subscribe|^pubsub/i.test(name);
 
-function postJson(
+export function postJson(
   url: string,
   body: unknown,
   localAddress: string,
@@ -141,6 +159,22 @@ function postJson(
     req.on('error', reject);
     req.end(data);
   });
+}
+
+/** The environment of a Cercle node under the bench: production defaults but for the guards below. */
+export async function cercleServerEnv(settings: Record<string, string>): Promise<NodeJS.ProcessEnv> {
+  return {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'production',
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    // Guards against abuse, not capacity: lifted so that they do not shape the load.
+    MAX_CONNECTIONS_PER_IP: '10000',
+    JOIN_RATE_TOTAL: '100000',
+    ROOMS_API_RATE: '100000',
+    ...settings,
+  };
 }
 
 export class TargetSession {
@@ -174,6 +208,7 @@ export class TargetSession {
   };
   private url = '';
   private noisy: TargetResult['noisy'] = null;
+  private capacity: TargetResult['capacity'] = null;
 
   constructor(
     readonly target: Target,
@@ -216,18 +251,7 @@ export class TargetSession {
         this.servers.push(
           new RpcChild(`cercle-server-${i}`, here('./cercleServer.ts'), {
             execArgv,
-            env: {
-              PATH: process.env.PATH ?? '',
-              NODE_ENV: 'production',
-              PORT: String(await freePort()),
-              HOST: '127.0.0.1',
-              ...shared,
-              LOG_LEVEL: 'warn',
-              // Guards against abuse, not capacity: lifted so that they do not shape the load.
-              MAX_CONNECTIONS_PER_IP: '10000',
-              JOIN_RATE_TOTAL: '100000',
-              ROOMS_API_RATE: '100000',
-            },
+            env: await cercleServerEnv(shared),
           }),
         );
       }
@@ -511,6 +535,56 @@ export class TargetSession {
     }
   }
 
+  /**
+   * (7) capacity, one step: consultants post at `rate` in all for the step's length, as in the board
+   * scenario. Held: post-to-peers p99 <= 100 ms, nothing refused, no receipt missing, and at least 90 %
+   * of the rate sustained. Returns whether this target goes on to the next step; a failed step is run
+   * once more before it counts (one spike of a shared machine does not end the ramp).
+   */
+  async capacityStep(rate: number): Promise<boolean> {
+    const { stepMs } = this.plan.capacity;
+    const { workers } = this.plan;
+    this.capacity ??= { steps: [], heldRate: Number.NaN, endedBy: '' };
+    const run = async (): Promise<CapacityStep> => {
+      await this.quiesce();
+      this.step(`capacity: ${rate} posts/s for ${stepMs / 1000} s`);
+      const params = { ratePerSec: rate / workers, durationMs: stepMs, timeoutMs: 10_000 };
+      const total = Math.round((rate * stepMs) / 1000);
+      const parts = await this.measure('capacity', () =>
+        this.all<SpreadResult>('board', params, `capacity ${rate}/s (acks)`, total),
+      );
+      const p99 = summarize(concat(parts.map((b) => b.latencies))).p99;
+      const sent = parts.reduce((n, b) => n + b.sent, 0);
+      const accepted = parts.reduce((n, b) => n + b.accepted, 0);
+      const missing = parts.reduce((n, b) => n + b.missing, 0);
+      const first = Math.min(...parts.map((b) => b.firstSend));
+      const last = Math.max(...parts.map((b) => b.lastAck));
+      const sustained = accepted / Math.max(0.001, (last - first) / 1000);
+      const refused = mergeCounts(parts.map((b) => b.refused));
+      const failed: string[] = [];
+      if (!(p99 <= 100)) failed.push(`p99 ${p99.toFixed(0)} ms`);
+      if (accepted < sent) failed.push(`refused ${JSON.stringify(refused)}`);
+      if (missing > 0) failed.push(`${missing} receipts missing`);
+      if (!(sustained >= 0.9 * rate)) failed.push(`sustained ${sustained.toFixed(0)}/s`);
+      const step = { rate, p99, sustained, sent, accepted, missing, refused, failed };
+      this.capacity!.steps.push(step);
+      return step;
+    };
+    let step = await run();
+    if (step.failed.length) step = await run();
+    if (step.failed.length) {
+      this.capacity.endedBy = step.failed.join(', ');
+      return false;
+    }
+    this.capacity.heldRate = rate;
+    return true;
+  }
+
+  /** The ramp stopped at its bounds (rate or steps) rather than at a failed step. */
+  capacityBounded(why: string): void {
+    if (this.capacity && !this.capacity.endedBy) this.capacity.endedBy = why;
+  }
+
   /** (4) timers: the pairs join and start, then every room's deadline is moved to one instant. */
   async timersScenario(): Promise<void> {
     const { pairs, joinRate, workers, timers } = this.plan;
@@ -626,6 +700,7 @@ export class TargetSession {
       serverLog: this.server.logEvents,
       setupRefused: mergeCounts(this.setups.map((s) => s.refused)),
       noisy: this.noisy,
+      capacity: this.capacity,
       scale:
         this.target === 'cercle'
           ? {

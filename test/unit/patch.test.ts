@@ -12,6 +12,7 @@ const viewArb = fc.record(
     cards: entries,
     participants: entries,
     phases: fc.array(json, { maxLength: 3 }),
+    phaseHistory: fc.array(fc.constantFrom(1, 2, 'x', null), { maxLength: 4 }),
     extra: json,
   },
   { requiredKeys: ['version'] },
@@ -45,5 +46,45 @@ describe('patches', () => {
     };
     const next = { version: 2, cards: { a: { text: 'x' }, c: { text: 'z' } } };
     expect(diffView(prev, next)).toEqual({ set: { version: 2, 'cards.c': { text: 'z' } }, del: ['cards.b'] });
+  });
+
+  it('[VW-6] a list that keeps its first items travels as its tail, whatever is done to its end', () => {
+    const list = fc.array(fc.record({ n: fc.nat(9) }), { maxLength: 6 });
+    fc.assert(
+      fc.property(list, fc.nat(6), list, (items, cut, added) => {
+        const prev = { version: 1, phaseHistory: items };
+        // The engine keeps the items it does not change (same objects), closes the last, appends.
+        const kept = items.slice(0, Math.min(cut, items.length));
+        const next = { version: 2, phaseHistory: [...kept, ...added] };
+        const patch = diffView(prev, next);
+        expect(applyPatch(structuredClone(prev), structuredClone(patch))).toEqual(next);
+        const tail = patch.tail?.phaseHistory;
+        if (tail) {
+          expect(tail.keep).toBeGreaterThanOrEqual(kept.length);
+          expect(tail.keep + tail.add.length).toBe(next.phaseHistory.length);
+          expect(patch.set).not.toHaveProperty('phaseHistory');
+        }
+        // Nothing kept: the list is sent whole, or not at all when it did not change.
+        if (kept.length === 0 && !tail && !deepEqual(items, next.phaseHistory))
+          expect(patch.set.phaseHistory).toEqual(next.phaseHistory);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('[VW-6] a phase change sends the closed run and the new one, not the history before them', () => {
+    const run = (phaseId: string, endedAt: number | null) => ({ phaseId, startedAt: 1, endedAt });
+    const history = [run('a', 2), run('b', 3), run('c', null)];
+    const prev = { version: 3, phaseHistory: history, phaseClocks: { '1:0': { spentMs: 1 } } };
+    const next = {
+      version: 4,
+      phaseHistory: [...history.slice(0, 2), run('c', 4), run('d', null)],
+      phaseClocks: { ...prev.phaseClocks, '1:2': { spentMs: 3 } },
+    };
+    expect(diffView(prev, next)).toEqual({
+      set: { version: 4, 'phaseClocks.1:2': { spentMs: 3 } },
+      del: [],
+      tail: { phaseHistory: { keep: 2, add: [run('c', 4), run('d', null)] } },
+    });
   });
 });

@@ -1,5 +1,6 @@
 import {
   allowedCommands,
+  applyPatch,
   type Command,
   type CommandType,
   deepEqual,
@@ -322,6 +323,13 @@ function checkViews(room: Room, before?: Room): void {
     if (card.anonymous) expect(card).not.toHaveProperty('authorId');
   }
   if (before) {
+    // VW-6: a page holding the JSON of the view before, given the JSON of the patch, holds the view after;
+    // the phase history is never sent whole again once it holds a closed run (runs are only closed,
+    // the last one, and added).
+    const patch = diffView(publicView(before), publicView(room));
+    const page = JSON.parse(JSON.stringify(publicView(before)));
+    expect(applyPatch(page, JSON.parse(JSON.stringify(patch)))).toEqual(JSON.parse(shared));
+    if (before.phaseHistory.length > 1) expect(patch.set).not.toHaveProperty('phaseHistory');
     // VW-2: who is told a private view is decided without building one; it agrees with the comparison.
     for (const viewer of new Set([...ids, ...Object.keys(before.participants)])) {
       const changed = !deepEqual(privateView(before, viewer), privateView(room, viewer));
@@ -402,7 +410,7 @@ const codevPeople = ['f', 'c', 'a', 'b', 'd'];
 
 describe('properties over random command sequences', () => {
   // Long on two shared cores under the whole suite: a generous bound, not a speed claim.
-  it('[EN-1][EN-2][VW-1][VW-3][VW-5][VW-8][LG-1] codev: version, refusal, views and logbooks hold; [CD-6] one client, one facilitator', {
+  it('[EN-1][EN-2][VW-1][VW-3][VW-5][VW-6][VW-8][LG-1] codev: version, refusal, views and logbooks hold; [CD-6] one client, one facilitator', {
     timeout: 120_000,
   }, () => {
     fc.assert(

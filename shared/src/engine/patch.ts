@@ -1,9 +1,11 @@
 /**
  * Patches between two versions of a view (VW-6). Top-level keys are compared by reference, then by
  * value; keys holding a record of entries by id (cards, participants, ...) are diffed entry by entry,
- * as `'cards.<id>'`, so one new card sends one card, not the board.
+ * as `'cards.<id>'`, so one new card sends one card, not the board. A list whose first items are kept
+ * (the phase history grows by one run per phase change) travels as its tail: `{ keep, add }`.
  */
-export type ViewPatch = { set: Record<string, unknown>; del: string[] };
+export type ArrayTail = { keep: number; add: unknown[] };
+export type ViewPatch = { set: Record<string, unknown>; del: string[]; tail?: Record<string, ArrayTail> };
 
 /** The keys of a view whose value is a record of entries keyed by id. */
 export const RECORD_KEYS: readonly string[] = [
@@ -16,6 +18,7 @@ export const RECORD_KEYS: readonly string[] = [
   'evaluations',
   'indicatorReviews',
   'logbook',
+  'phaseClocks',
 ];
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
@@ -79,6 +82,17 @@ function diffRecord(key: string, a: Record<string, unknown>, b: Record<string, u
   }
 }
 
+/**
+ * How many first items two lists share: the same objects (the engine keeps the items it did not
+ * change), else equal in content.
+ */
+function keptItems(a: unknown[], b: unknown[]): number {
+  const common = Math.min(a.length, b.length);
+  let keep = 0;
+  while (keep < common && (a[keep] === b[keep] || deepEqual(a[keep], b[keep]))) keep++;
+  return keep;
+}
+
 export function diffView<T>(prev: T, next: T, recordKeys: readonly string[] = RECORD_KEYS): ViewPatch {
   const before = prev as Record<string, unknown>;
   const after = next as Record<string, unknown>;
@@ -93,6 +107,15 @@ export function diffView<T>(prev: T, next: T, recordKeys: readonly string[] = RE
     if (a === b) continue;
     if (recordKeys.includes(key) && isPlainRecord(a) && isPlainRecord(b)) {
       diffRecord(key, a, b, patch);
+    } else if (Array.isArray(a) && Array.isArray(b)) {
+      const keep = keptItems(a, b);
+      if (keep === a.length && keep === b.length) continue;
+      if (keep === 0) {
+        patch.set[key] = b;
+      } else {
+        patch.tail ??= {};
+        patch.tail[key] = { keep, add: b.slice(keep) };
+      }
     } else if (!has(before, key) || !deepEqual(a, b)) {
       patch.set[key] = b;
     }
@@ -100,7 +123,10 @@ export function diffView<T>(prev: T, next: T, recordKeys: readonly string[] = RE
   return patch;
 }
 
-/** Apply a patch without touching `view`: touched records are copied, everything else is shared. */
+/**
+ * Apply a patch without touching `view`: touched records and lists are copied, everything else is
+ * shared. `del` first, then `set`, then `tail` (a key is in one of them at most).
+ */
 export function applyPatch<T>(view: T, patch: ViewPatch): T {
   const next: Record<string, unknown> = { ...(view as Record<string, unknown>) };
   const copied = new Set<string>();
@@ -129,10 +155,9 @@ export function applyPatch<T>(view: T, patch: ViewPatch): T {
       recordFor(path.slice(0, dot))[path.slice(dot + 1)] = value;
     }
   }
+  for (const [key, { keep, add }] of Object.entries(patch.tail ?? {})) {
+    const current = next[key];
+    next[key] = [...(Array.isArray(current) ? current.slice(0, keep) : []), ...add];
+  }
   return next as T;
-}
-
-/** True when the patch changes nothing. */
-export function isEmptyPatch(patch: ViewPatch): boolean {
-  return patch.del.length === 0 && Object.keys(patch.set).length === 0;
 }

@@ -82,7 +82,17 @@ export type PingAck = z.infer<typeof pingAckSchema>;
 
 const viewSchema = z.custom<RoomView>((v) => typeof v === 'object' && v !== null);
 const privateViewSchema = z.custom<PrivateView>((v) => typeof v === 'object' && v !== null);
-const patchSchema = z.custom<ViewPatch>((v) => typeof v === 'object' && v !== null);
+/**
+ * A patch (VW-6, docs/protocol.md `room:patch`): `del` paths, then `set` paths and values, then `tail`,
+ * lists cut to their first `keep` items with `add` appended. Values are views' parts, not checked here.
+ */
+const patchSchema = z.object({
+  set: z.record(z.string(), z.unknown()),
+  del: z.array(z.string()),
+  tail: z
+    .record(z.string(), z.object({ keep: z.number().int().nonnegative(), add: z.array(z.unknown()) }))
+    .optional(),
+}) satisfies z.ZodType<ViewPatch>;
 const roomEventSchema = z.custom<RoomEvent>((v) => typeof v === 'object' && v !== null);
 
 /** Everything a participant needs to draw the room at `version`: the public view and their own data. */

@@ -121,6 +121,11 @@ export class RoomService {
     this.broadcaster.publisher = publisher;
   }
 
+  /** The last version of a room this node sent the patch of to its people (RoomWatch, SR-2). */
+  toldVersion(code: string): number | undefined {
+    return this.broadcaster.toldVersion(code);
+  }
+
   /**
    * A new room under a fresh code (retried on the rare collision) and, if the method has one, its key.
    * What the engine refuses (a title too long, a phase list the method cannot run) creates nothing.

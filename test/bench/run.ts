@@ -450,13 +450,8 @@ try {
       await s.board();
     }
   }
-  if (scenarios.has('noisy')) {
-    for (const s of sessions) {
-      await s.quiesce();
-      await s.noisyNeighbour();
-    }
-  }
   if (scenarios.has('capacity')) {
+    // After the board, before the noisy room: the rooms hold only the board's cards and the ramp's.
     // Step k runs on each target still holding before step k + 1 starts on any: the same minute's noise.
     const { startRate, factor, maxRate, maxSteps } = plan.capacity;
     let ramping = [...sessions];
@@ -469,6 +464,12 @@ try {
     }
     for (const s of ramping)
       s.capacityBounded(rate > maxRate ? `--capacity-max ${maxRate}` : `--capacity-steps ${maxSteps}`);
+  }
+  if (scenarios.has('noisy')) {
+    for (const s of sessions) {
+      await s.quiesce();
+      await s.noisyNeighbour();
+    }
   }
   if (scenarios.has('timers')) {
     for (const s of sessions) {

@@ -38,6 +38,8 @@ export function redisRoomHarness(backend: RedisBackend): StoreHarness {
       const found = await backend.keys(`*${code}*`);
       return Promise.all(found.map(async (key) => ({ key, pttl: await admin.pttl(key) })));
     },
+    fieldsOf: (code) => admin.hkeys(keys.room(code)),
+    bytesReceived: () => backend.bytesReceived(),
     timerMembers: async () =>
       (await Promise.all(keys.timerSets().map((set) => admin.zrange(set, 0, -1)))).flat(),
     outage: {

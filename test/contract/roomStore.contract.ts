@@ -37,6 +37,10 @@ export type StoreHarness = {
   elapse(ms: number): Promise<void>;
   /** Every key the backend still holds for the room (Redis: SCAN); memory has none to show. */
   keysOf?(code: string): Promise<{ key: string; pttl: number }[]>;
+  /** The names of the fields the backend holds for the room (Redis: HKEYS of its hash; SR-6). */
+  fieldsOf?(code: string): Promise<string[]>;
+  /** Bytes the backend has received so far, every client together (Redis: `total_net_input_bytes`). */
+  bytesReceived?(): Promise<number>;
   /** Members of the timers set (Redis), to check that purge leaves none of the room behind. */
   timerMembers?(): Promise<string[]>;
   /** Crash, freeze and bring back the backend (Redis), for the outage cases. */
@@ -646,6 +650,98 @@ export function registerRoomStoreContract(name: string, create: () => Promise<St
       });
     });
 
+    describe('layout (SR-6)', () => {
+      type Board = { code: string; version: number; title: string; cards: Record<string, { text: string }> };
+      type BoardStore = RoomStore<Board, StepDecision<Board>>;
+      const board = (code: string, cards: number): Board => ({
+        code,
+        version: 0,
+        title: 'T'.repeat(5_000), // the phases' texts of a real room: written once, never again
+        cards: Object.fromEntries(
+          Array.from({ length: cards }, (_, i) => [
+            `k${(i * 7919) % cards}`,
+            { text: `card ${i} `.repeat(20) },
+          ]),
+        ),
+      });
+      const editCards =
+        (edit: (cards: Board['cards']) => Board['cards']) =>
+        (r: Board): StepDecision<Board> => ({
+          ok: true,
+          room: { ...r, version: r.version + 1, cards: edit(r.cards) },
+          effects: [],
+        });
+      const withCard = (id: string, text: string) => editCards((cards) => ({ ...cards, [id]: { text } }));
+      const withoutCard = (id: string) =>
+        editCards((cards) => Object.fromEntries(Object.entries(cards).filter(([key]) => key !== id)));
+
+      it('[SR-6] entries added, changed and removed read back in order, on another node, deep-equal', async () => {
+        const nodeA = await harness.open<Board, StepDecision<Board>>();
+        const nodeB = await harness.open<Board, StepDecision<Board>>();
+        const code = newCode();
+        await nodeA.create(board(code, 5));
+        const steps = [
+          withCard('new-1', 'one'),
+          withCard('k3', 'changed'),
+          withoutCard('k0'),
+          withCard('k0', 'back, last now'),
+          editCards((cards) => ({ front: { text: 'put first' }, ...cards })),
+        ];
+        let written: Board | null = null;
+        for (const [i, s] of steps.entries()) {
+          const node: BoardStore = i % 2 === 0 ? nodeA : nodeB;
+          const result = await node.apply(code, `s${i}`, s);
+          if (result.status !== 'applied') throw new Error(result.status);
+          written = result.decision.room;
+        }
+        const expected = written as unknown as Board;
+        for (const node of [nodeA, nodeB, await harness.open<Board, StepDecision<Board>>()]) {
+          const read = (await node.load(code))!;
+          expect(read).toEqual(expected);
+          expect(Object.keys(read.cards)).toEqual(['front', 'k4', 'k3', 'k2', 'k1', 'new-1', 'k0']);
+          expect(Object.keys(read.cards)).toEqual(Object.keys(expected.cards));
+        }
+      });
+
+      it('[SR-6] a removed entry leaves no field behind; a write holds only the fields it changed', async ({
+        skip,
+      }) => {
+        if (!harness.fieldsOf) return skip('this store keeps whole rooms');
+        const node = await harness.open<Board, StepDecision<Board>>();
+        const code = newCode();
+        await node.create(board(code, 3));
+        const before = await harness.fieldsOf(code);
+        expect(before).toEqual(expect.arrayContaining(['h:keys', 'f:title', 'e:cards:k1', 'o:cards:k1']));
+        await node.apply(code, 'rm', withoutCard('k1'));
+        const after = await harness.fieldsOf(code);
+        expect(after.filter((f) => f.includes(':k1'))).toEqual([]);
+        expect(new Set(after)).toEqual(new Set(before.filter((f) => !f.includes(':k1'))));
+        // An id that looks like a header field is an entry all the same.
+        await node.apply(code, 'odd', withCard('h:version', 'only a card'));
+        expect((await node.load(code))!.cards['h:version']).toEqual({ text: 'only a card' });
+        expect((await node.load(code))!.version).toBe(2);
+      });
+
+      it('[SR-6] a write to a 1,000-card room sends about what a write to a 10-card room sends', async ({
+        skip,
+      }) => {
+        if (!harness.bytesReceived) return skip('this store has no wire to count');
+        const node = await harness.open<Board, StepDecision<Board>>();
+        const sent: Record<string, number> = {};
+        for (const size of [10, 1_000]) {
+          const code = newCode();
+          await node.create(board(code, size));
+          await node.apply(code, 'warm', withCard('w', 'warm-up')); // scripts loaded, copy cached
+          const start = await harness.bytesReceived();
+          for (let i = 0; i < 20; i++) await node.apply(code, `c${i}`, withCard(`n${i}`, `new card ${i}`));
+          sent[size] = ((await harness.bytesReceived()) - start) / 20;
+        }
+        // The whole 1,000-card room is over 200 KB: a write carries the new card and the header.
+        expect(sent[1_000]!).toBeLessThan(1_500);
+        expect(sent[1_000]! / sent[10]!).toBeLessThan(1.2);
+      });
+    });
+
     describe('engine', () => {
       const t0 = 1_700_000_000_000;
       let ids = 0;
@@ -704,6 +800,50 @@ export function registerRoomStoreContract(name: string, create: () => Promise<St
           code: 'stale_timer',
         });
         expect((await nodeA.load(code))!.version).toBe(version);
+      });
+
+      it('[SR-6] an engine room read back on another node equals the room written, its maps in the same order', async () => {
+        const nodeA = await harness.open<Room, Decision>();
+        const nodeB = await harness.open<Room, Decision>();
+        const code = newCode();
+        await nodeA.create(createRoom({ code, templateId: 'codev', facilitatorKeyHash: 'key-hash' }, t0));
+        let last: Room | null = null;
+        const must = async (
+          store: RoomStore<Room, Decision>,
+          actor: string | null,
+          command: EngineCommand,
+        ) => {
+          const result = await store.apply(code, null, step(actor, command));
+          if (result.status !== 'applied') throw new Error(`${command.type}: ${result.status}`);
+          last = result.decision.room;
+        };
+        await must(nodeA, null, join('f', true));
+        for (const id of ['zed', 'amy', 'bob', 'cat']) await must(nodeB, null, join(id));
+        await must(nodeA, 'f', { type: 'remove_participant', participantId: 'amy' });
+        await must(nodeB, 'bob', { type: 'logbook_add', sealed: sealedOf('a note') });
+        await must(nodeA, 'f', { type: 'lock_room' });
+        const read = (await nodeB.load(code))!;
+        const written = last as unknown as Room;
+        expect(read).toEqual(written);
+        expect(Object.keys(read)).toEqual(Object.keys(written));
+        expect(Object.keys(read.participants)).toEqual(['f', 'zed', 'bob', 'cat']);
+        expect(Object.keys(read.logbooks)).toEqual(Object.keys(written.logbooks));
+        expect(await nodeA.load(code)).toEqual(written);
+      });
+
+      it('[SR-7] the header tells version, status and lock without the room; null for an unknown code', async () => {
+        const code = newCode();
+        const node = await harness.open<Room, Decision>();
+        expect(await node.header(code)).toBeNull();
+        await node.create(createRoom({ code, templateId: 'codev', facilitatorKeyHash: 'key-hash' }, t0));
+        expect(await node.header(code)).toEqual({ version: 0, status: 'lobby', locked: false });
+        await node.apply(code, null, step(null, join('f', true)));
+        await node.apply(code, null, step('f', { type: 'lock_room' }));
+        expect(await store.header(code)).toEqual({ version: 2, status: 'lobby', locked: true });
+        await node.apply(code, null, step('f', { type: 'end', purge: false }));
+        expect(await store.header(code)).toEqual({ version: 3, status: 'ended', locked: true });
+        await node.purge(code);
+        expect(await store.header(code)).toBeNull();
       });
 
       it('notes written at once on two nodes by two people are all kept', async () => {

@@ -8,6 +8,7 @@ import {
   type StoredRoom,
   TIMER_LEASE_MS,
 } from '../../server/src/store/interface.js';
+import { openDatabase } from '../../server/src/store/sqlite/database.js';
 import { SqliteRoomStore } from '../../server/src/store/sqlite/roomStore.js';
 import { registerRoomStoreContract } from './roomStore.contract.js';
 
@@ -21,6 +22,8 @@ registerRoomStoreContract('sqlite', async () => {
     clock: () => now,
     sweepIntervalMs: 0,
   });
+  // A connection of the test's own to the same file, to look at the rows the store wrote.
+  const inspect = openDatabase(dir);
   return {
     nodes: 'one',
     ttlSeconds,
@@ -32,7 +35,13 @@ registerRoomStoreContract('sqlite', async () => {
     elapse: async (ms) => {
       now += ms;
     },
+    fieldsOf: async (code) =>
+      inspect
+        .prepare<[string], { field: string }>('SELECT field FROM room_fields WHERE code = ?')
+        .all(code)
+        .map((row) => row.field),
     cleanup: async () => {
+      inspect.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
@@ -57,6 +66,32 @@ describe('SqliteRoomStore timers across a crash', () => {
         ]);
       } finally {
         await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SqliteRoomStore layout', () => {
+  it('[SR-6] a file holding the whole-document layout opens: its room tables are dropped, rooms are fields', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cercle-layout-'));
+    try {
+      const old = openDatabase(dir);
+      old.exec(
+        "CREATE TABLE rooms (code TEXT PRIMARY KEY, version INTEGER NOT NULL, json TEXT NOT NULL, recent TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID; INSERT INTO rooms VALUES ('OLD', 3, '{}', '[]', 9999999999999);",
+      );
+      old.close();
+      const store = SqliteRoomStore.open<StoredRoom & { items: string[] }, StepDecision>(dir, {
+        sweepIntervalMs: 0,
+      });
+      try {
+        expect(await store.load('OLD')).toBeNull();
+        expect(await store.create({ code: 'NEW', version: 0, items: ['a'] })).toBe(true);
+        expect(await store.load('NEW')).toEqual({ code: 'NEW', version: 0, items: ['a'] });
+        expect(await store.header('NEW')).toEqual({ version: 0, status: null, locked: false });
+      } finally {
+        await store.close();
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -24,6 +24,10 @@ function chainingStore() {
       return true;
     },
     load: async (code: string) => rooms.get(code) ?? null,
+    header: async (code: string) => {
+      const room = rooms.get(code);
+      return room ? { version: room.version, status: room.status, locked: room.locked } : null;
+    },
     apply: async (code: string, _id: string | null, step: (room: Room) => Decision) => {
       const before = rooms.get(code);
       if (!before) return { status: 'not_found' };

@@ -149,14 +149,17 @@ describe('RedisRoomStore', () => {
     }
   });
 
-  it('[SR-1] stores a room as one JSON key (header first) and its command ids in a hash, both with the TTL', async () => {
+  it('[SR-1] [SR-6] stores a room as a hash of fields (header, fields) and its command ids in a hash, both with the TTL', async () => {
     const store = await open({ ttlSeconds: 120 });
     await store.create({ code: 'LAYOUT', version: 0, text: [] });
     for (let i = 0; i < 300; i++) await store.apply('LAYOUT', `c${i}`, write('x'), `fp${i}`);
-    const raw = (await admin.get(keys.room('LAYOUT')))!;
-    // The script decodes what comes before `,"room":` only: the room must come last.
-    expect(raw).toMatch(/^\{"gen":"[0-9a-f]+","version":300,"room":\{/);
-    expect((JSON.parse(raw) as { room: Note }).room.version).toBe(300);
+    const hash = await admin.hgetall(keys.room('LAYOUT'));
+    expect(Object.keys(hash).sort()).toEqual(['f:code', 'f:text', 'h:gen', 'h:keys', 'h:version']);
+    expect(hash['h:version']).toBe('300');
+    expect(hash['h:gen']).toMatch(/^[0-9a-f]{16}$/);
+    expect(JSON.parse(hash['h:keys']!)).toEqual(['code', 'version', 'text']);
+    expect(JSON.parse(hash['f:text']!)).toHaveLength(300);
+    expect((await store.load('LAYOUT'))!.version).toBe(300);
     const ids = await admin.hgetall(keys.roomIds('LAYOUT'));
     expect(Object.keys(ids)).toHaveLength(300);
     expect(ids.c0).toBe('fp0');

@@ -12,6 +12,8 @@ export type RedisBackend = {
   /** A client that routes each key to its node (a cluster client on a cluster). */
   readonly admin: Redis;
   keys(match: string): Promise<string[]>;
+  /** Bytes received by every primary so far (`INFO stats` total_net_input_bytes, summed). */
+  bytesReceived(): Promise<number>;
   flushAll(): Promise<void>;
   kill(): Promise<void>;
   restart(): Promise<void>;
@@ -19,6 +21,12 @@ export type RedisBackend = {
   thaw(): void;
   close(): void;
 };
+
+async function netInput(client: Redis): Promise<number> {
+  const match = /^total_net_input_bytes:(\d+)/m.exec(await client.info('stats'));
+  if (!match) throw new Error('no total_net_input_bytes in INFO stats');
+  return Number(match[1]);
+}
 
 async function scanAll(client: Redis, match: string): Promise<string[]> {
   const keys: string[] = [];
@@ -37,6 +45,7 @@ export function singleBackend(server: RedisServer): RedisBackend {
     target: server.url,
     admin,
     keys: (match) => scanAll(admin, match),
+    bytesReceived: () => netInput(admin),
     flushAll: async () => {
       await admin.flushall();
     },
@@ -56,6 +65,8 @@ export function clusterBackend(cluster: RedisCluster): RedisBackend {
     target: { cluster: nodes },
     admin: admin as unknown as Redis,
     keys: async (match) => (await Promise.all(admin.nodes('master').map((n) => scanAll(n, match)))).flat(),
+    bytesReceived: async () =>
+      (await Promise.all(admin.nodes('master').map((n) => netInput(n)))).reduce((a, b) => a + b, 0),
     flushAll: async () => {
       await Promise.all(admin.nodes('master').map((n) => n.flushall()));
     },

@@ -19,6 +19,7 @@ import { noObserver, type Observers } from '../observe/observer.js';
 import {
   type AppliedBatch,
   MAX_STORE_WAIT_MS,
+  type RoomHeader,
   type RoomStore,
   StoreUnavailableError,
 } from '../store/interface.js';
@@ -74,6 +75,10 @@ type RoomServiceDeps = {
 };
 
 const fail = <T>(code: ErrorCode): Outcome<T> => ({ ok: false, error: wireError(code) });
+
+/** A door that may open: the room exists, is not over and not locked (HT-5). */
+const isOpen = (header: RoomHeader | null): boolean =>
+  header !== null && header.status !== 'ended' && !header.locked;
 
 /**
  * Load, decide, store atomically, publish, run effects. The rules are the engine's (`decide`); this
@@ -156,8 +161,12 @@ export class RoomService {
     throw new Error('no free room code after 8 attempts');
   }
 
-  /** Public facts of an open room; null for a wrong, ended or locked code alike. */
+  /**
+   * Public facts of an open room; null for a wrong, ended or locked code alike, told from the room's
+   * header without reading the room (HT-5, SR-7): a closed door answers in a wrong code's time.
+   */
   async facts(code: string): Promise<RoomFacts | null> {
+    if (!isOpen(await this.guard(this.store.header(code)))) return null;
     const room = await this.guard(this.store.load(code));
     if (!room || room.status === 'ended' || room.locked) return null;
     return {
@@ -175,6 +184,11 @@ export class RoomService {
     code: string,
     offer: { name: string; facilitatorKey?: string | undefined; locale?: string | undefined },
   ): Promise<Outcome<Seat>> {
+    // An unknown or ended room is refused from its header, the whole room unread (HT-5, SR-7); a locked
+    // one has a waiting list, so the engine decides.
+    const header = await this.header(code);
+    if (!header.ok) return header;
+    if (header.value === null || header.value.status === 'ended') return fail('room_not_found');
     const participantId = newParticipantId();
     const resumeToken = newSecret();
     const command = {
@@ -197,6 +211,9 @@ export class RoomService {
 
   /** Back in the seat the token was given for, on whichever node; a removed seat's token fails at once. */
   async resume(code: string, resumeToken: string): Promise<Outcome<Seat>> {
+    const header = await this.header(code);
+    if (!header.ok) return header;
+    if (header.value === null) return fail('room_not_found'); // no room: its header says so (SR-7)
     const outcome = await this.loadRoom(code);
     if (!outcome.ok) return outcome;
     const tokenHash = hashSecret(resumeToken);
@@ -290,6 +307,15 @@ export class RoomService {
   /** Stops telling writes (shutdown). */
   stop(): void {
     this.unsubscribe();
+  }
+
+  /** The room's header (SR-7), or the store's failure as an outcome. */
+  private async header(code: string): Promise<Outcome<RoomHeader | null>> {
+    try {
+      return { ok: true, value: await this.guard(this.store.header(code)) };
+    } catch (error) {
+      return this.failure(error);
+    }
   }
 
   private async loadRoom(code: string): Promise<Outcome<Room>> {

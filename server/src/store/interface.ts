@@ -9,6 +9,12 @@ import type { Decision, Room } from '@cercle/shared';
 /** What the store relies on in a room: its code and its version (+1 per accepted command). */
 export type StoredRoom = { readonly code: string; readonly version: number };
 
+/**
+ * What a closed door needs of a room (HT-5), read without the room itself: its version, its status
+ * (null for a room without one) and whether it is locked.
+ */
+export type RoomHeader = { version: number; status: string | null; locked: boolean };
+
 /** An effect the store understands: a deadline at which the host calls decide(time_up{timerId}). */
 export type ScheduleTimerEffect = { type: 'schedule_timer'; timerId: string; at: number };
 /** An effect the store understands: the timer can no longer count (fired, replaced): forget it. */
@@ -89,6 +95,11 @@ export interface RoomStore<R extends StoredRoom = Room, D extends StepDecision =
   /** Stores a new room (TTL starts now); false when the code is taken. */
   create(room: R): Promise<boolean>;
   load(code: string): Promise<R | null>;
+  /**
+   * The room's header (version, status, locked), read without the room (SR-7): a closed door (an
+   * unknown, ended or locked room) is answered from it, in the time a wrong code takes. Null: no room.
+   */
+  header(code: string): Promise<RoomHeader | null>;
   /**
    * Runs `step` on the current room and stores its result atomically (version must become +1).
    * A refusal stores nothing. A `commandId` already applied to this room (remembered for the room's

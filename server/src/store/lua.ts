@@ -7,23 +7,35 @@ function script(name: string, source: string): LuaScript {
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
+/** Lua: runs `cmd key <ARGV[from..to]>` in chunks (unpack has a limit); chunks of pairs stay pairs. */
+const EACH = `
+local function each(cmd, key, from, to)
+  local i = from
+  while i <= to do
+    local last = math.min(i + 999, to)
+    redis.call(cmd, key, unpack(ARGV, i, last))
+    i = last + 1
+  end
+end
+`;
+
 /**
- * Compare-and-set of one room document `{"gen":…,"version":…,"room":…}`.
+ * Compare-and-set of one room hash (fields: roomFields.ts, SR-6): the header `h:gen`, `h:version` is
+ * compared, and only the fields the batch changed are set or deleted.
  * KEYS: room key, timers set, turn key, command ids hash.
- * ARGV: mode ('w' write, 'c' check only), expected gen, expected version, new room JSON, ttl seconds,
- * node id, turn ms, new version, n, m, then n (command id, fingerprint) pairs, then m members to remove
- * from the timers set (timers the batch cancelled: fired, replaced), then (deadline, member) pairs to add.
- * Replies: {0} not found · {2, current document} conflict · {3} done ·
+ * ARGV: mode ('w' write, 'c' check only), expected gen, expected version, ttl seconds, node id, turn ms,
+ * new version, n, m, s, d, then n (command id, fingerprint) pairs, then m members to remove from the
+ * timers set (timers the batch cancelled: fired, replaced), then s (field, value) pairs to set, then d
+ * fields to delete, then (deadline, member) pairs to add to the timers set.
+ * Replies: {0} not found · {2, [field, value, …]} conflict: every field of the current room · {3} done ·
  * {4} yield (another node has the turn: try again shortly with the same copy) ·
  * {5, [id, fingerprint, …]} some ids were applied before (SR-1): nothing written, the caller answers
  * those and runs the others again.
  *
- * A conflict hands back the current document, so the caller runs its steps again without another read.
+ * A conflict hands back the current room, so the caller runs its steps again without another read.
  * The ids hash holds every command id applied to the room with its fingerprint, for the room's lifetime
- * (same TTL as the room): a retry is found however many commands came between.
- * The new room JSON is spliced in as text, never re-encoded by cjson (which would turn [] into {}).
- * Only the header before `,"room":` is decoded (the room is last, and that key cannot occur inside a
- * JSON string): a 1,000-card room is hundreds of KB that this script never decodes.
+ * (same TTL as the room): a retry is found however many commands came between. Values are stored as
+ * the node sent them: this script decodes no JSON.
  *
  * Fairness: the node that loses a compare-and-set takes the room's turn (a key living `turn ms` at most)
  * and other nodes yield until it has written. Without it, a node with a steady stream of commands on a
@@ -31,25 +43,25 @@ function script(name: string, source: string): LuaScript {
  */
 export const casRoomScript = script(
   'casRoom',
-  `
-local me = ARGV[6]
+  `${EACH}
+local me = ARGV[5]
 local function release()
   if redis.call('GET', KEYS[3]) == me then redis.call('DEL', KEYS[3]) end
 end
-local raw = redis.call('GET', KEYS[1])
-if not raw then
+local head = redis.call('HMGET', KEYS[1], 'h:gen', 'h:version')
+if not head[1] then
   release()
   return {0}
 end
-local cut = string.find(raw, ',"room":', 1, true)
-local doc = cjson.decode(string.sub(raw, 1, cut - 1) .. '}')
-if doc.gen ~= ARGV[2] or tonumber(doc.version) ~= tonumber(ARGV[3]) then
-  redis.call('SET', KEYS[3], me, 'PX', ARGV[7], 'NX')
-  return {2, raw}
+if head[1] ~= ARGV[2] or head[2] ~= ARGV[3] then
+  redis.call('SET', KEYS[3], me, 'PX', ARGV[6], 'NX')
+  return {2, redis.call('HGETALL', KEYS[1])}
 end
-local n = tonumber(ARGV[9])
-local m = tonumber(ARGV[10])
-local first = 11
+local n = tonumber(ARGV[8])
+local m = tonumber(ARGV[9])
+local s = tonumber(ARGV[10])
+local d = tonumber(ARGV[11])
+local first = 12
 if n > 0 then
   local ids = {}
   for i = 0, n - 1 do ids[#ids + 1] = ARGV[first + 2 * i] end
@@ -67,28 +79,34 @@ local turn = redis.call('GET', KEYS[3])
 if turn and turn ~= me then return {4} end
 if turn then redis.call('DEL', KEYS[3]) end
 if ARGV[1] ~= 'w' then return {3} end
-redis.call('SET', KEYS[1], '{"gen":' .. cjson.encode(ARGV[2]) .. ',"version":' .. ARGV[8] .. ',"room":' .. ARGV[4] .. '}', 'EX', ARGV[5])
-if n > 0 then
-  local fields = {}
-  for i = first, first + 2 * n - 1 do fields[#fields + 1] = ARGV[i] end
-  redis.call('HSET', KEYS[4], unpack(fields))
-end
-redis.call('EXPIRE', KEYS[4], ARGV[5])
-for i = first + 2 * n, first + 2 * n + m - 1 do
+redis.call('HSET', KEYS[1], 'h:version', ARGV[7])
+local sets = first + 2 * n + m
+local dels = sets + 2 * s
+each('HSET', KEYS[1], sets, dels - 1)
+each('HDEL', KEYS[1], dels, dels + d - 1)
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+if n > 0 then each('HSET', KEYS[4], first, first + 2 * n - 1) end
+redis.call('EXPIRE', KEYS[4], ARGV[4])
+for i = first + 2 * n, sets - 1 do
   redis.call('ZREM', KEYS[2], ARGV[i])
 end
-for i = first + 2 * n + m, #ARGV, 2 do
+for i = dels + d, #ARGV, 2 do
   redis.call('ZADD', KEYS[2], ARGV[i], ARGV[i + 1])
 end
 return {3}
 `,
 );
 
-/** KEYS: room key, command ids hash. ARGV: document, ttl seconds. A new room (none under its code). */
+/**
+ * KEYS: room key, command ids hash. ARGV: ttl seconds, then (field, value) pairs. A new room (none under
+ * its code), every field at once.
+ */
 export const createRoomScript = script(
   'createRoom',
-  `
-if not redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then return 0 end
+  `${EACH}
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+each('HSET', KEYS[1], 2, #ARGV)
+redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('DEL', KEYS[2])
 return 1
 `,

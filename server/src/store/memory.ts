@@ -5,6 +5,7 @@ import {
   checkStepResult,
   type DueTimer,
   parseTimerMember,
+  type RoomHeader,
   type RoomStore,
   type StepDecision,
   type StoredRoom,
@@ -13,6 +14,7 @@ import {
   timerChanges,
   timerMember,
 } from './interface.js';
+import { headerOfRoom } from './roomFields.js';
 
 export type MemoryRoomStoreOptions = {
   /** Rooms expire after this long without a write (ROOM_TTL_SECONDS). Default 86,400. */
@@ -25,8 +27,14 @@ export type MemoryRoomStoreOptions = {
   sweepIntervalMs?: number;
 };
 
-/** `ids`: every command id applied to the room, with its fingerprint (SR-1). */
-type Entry = { json: string; version: number; ids: Map<string, string>; expiresAt: number };
+/** `ids`: every command id applied to the room, with its fingerprint (SR-1); `header`: SR-7. */
+type Entry = {
+  json: string;
+  version: number;
+  header: RoomHeader;
+  ids: Map<string, string>;
+  expiresAt: number;
+};
 
 /**
  * The embedded default: one node, one process. Rooms are kept as JSON text, so what `load` returns is
@@ -60,6 +68,7 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
     this.rooms.set(room.code, {
       json: JSON.stringify(room),
       version: room.version,
+      header: headerOfRoom(room),
       ids: new Map(),
       expiresAt: this.clock() + this.ttlMs,
     });
@@ -69,6 +78,11 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
   async load(code: string): Promise<R | null> {
     const entry = this.live(code);
     return entry ? (JSON.parse(entry.json) as R) : null;
+  }
+
+  async header(code: string): Promise<RoomHeader | null> {
+    const entry = this.live(code);
+    return entry ? { ...entry.header } : null;
   }
 
   async apply(
@@ -91,6 +105,7 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
     checkStepResult(before, decision.room);
     entry.json = JSON.stringify(decision.room);
     entry.version = decision.room.version;
+    entry.header = headerOfRoom(decision.room);
     entry.expiresAt = this.clock() + this.ttlMs;
     if (commandId !== null) entry.ids.set(commandId, fingerprint);
     const timers = timerChanges(code, [decision]);

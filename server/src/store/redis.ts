@@ -10,6 +10,7 @@ import {
   MAX_STORE_WAIT_MS,
   type StepOutcome as Outcome,
   parseTimerMember,
+  type RoomHeader,
   type RoomStore,
   type StepDecision,
   type StoredRoom,
@@ -28,7 +29,51 @@ import {
   touchRoomScript,
 } from './lua.js';
 import { RedisCalls } from './redisCalls.js';
-import { type CachedDoc, HEADER_BYTES, newDoc, parseDoc, roomToJson, versionOfHeader } from './redisDoc.js';
+import {
+  type FieldPairs,
+  GEN_FIELD,
+  HEADER_FIELDS,
+  headerOf,
+  pairsOf,
+  roomChanges,
+  roomFromFields,
+  VERSION_FIELD,
+} from './roomFields.js';
+
+/**
+ * This node's last sight of a room: enough to run the next step and to compare-and-set. `room` is the
+ * object the steps run on, built from the stored fields once (not once per batch) and then the last
+ * step's result: steps never mutate their input, so it is shared from one batch to the next, and the
+ * next write is found by comparing it with the room the steps produce (roomFields.ts). It matters at
+ * 1,000 cards: building the room costs milliseconds, and V8 copies a record parsed from JSON
+ * (dictionary mode) ten times slower than one the engine built, which every step that adds a card does.
+ */
+type CachedDoc = {
+  gen: string;
+  version: number;
+  /** The fields as read, until `room` is built from them (then dropped). */
+  pairs: (readonly [string, string])[] | null;
+  /**
+   * Command ids this node knows were applied to the room (this gen), with their fingerprints: a retry
+   * found here is answered without a round trip. A cache only: the ids hash in Redis is the record.
+   */
+  ids: Map<string, string>;
+  room: StoredRoom | null;
+};
+
+/** The copy a read hands back: the room's header and its fields; null when the hash is empty. */
+function docOf(pairs: FieldPairs): CachedDoc | null {
+  const all = [...pairs];
+  let gen: string | undefined;
+  let version = Number.NaN;
+  for (const [field, value] of all) {
+    if (field === GEN_FIELD) gen = value;
+    else if (field === VERSION_FIELD) version = Number(value);
+  }
+  if (gen === undefined) return null;
+  if (!Number.isInteger(version)) throw new Error('not a room hash');
+  return { gen, version, pairs: all, ids: new Map(), room: null };
+}
 
 /** Enough of a pino logger; the store logs connection state only, never room content or codes. */
 export type StoreLogger = {
@@ -67,7 +112,7 @@ export type RedisRoomStoreOptions = {
   leaseMs?: number;
   /** Command ids (with fingerprints) this node keeps in memory per room, a cache of Redis's. Default 512. */
   idCacheSize?: number;
-  /** Rooms whose last document this node keeps in memory (least recently used dropped). Default 1,000. */
+  /** Rooms whose last copy this node keeps in memory (least recently used dropped). Default 1,000. */
   cacheSize?: number;
   logger?: StoreLogger;
 };
@@ -93,20 +138,21 @@ const CONTENDED_MS = 2_000;
 /**
  * Rooms in Redis (docs/design.md, "Storage"). Keys (named in cluster/keys.ts; `{tag}` is the hash tag of
  * the room's shard, so that each script's keys share one slot on a Redis Cluster: SC-3):
- * - `cercle:{tag}:room:<code>`: JSON `{ gen, version, room }`, TTL `ttlSeconds` refreshed by every
- *   write. `gen` is random per
- *   `create`, so a code purged and created again never matches a stale copy; `version` is the room's.
- *   The room comes last, so the script and the nodes read the small header without decoding the room.
+ * - `cercle:{tag}:room:<code>`: a hash, the room as fields (roomFields.ts, SR-6): header `h:gen`,
+ *   `h:version`, then one field per top-level room field and one per entry of its id-keyed maps; TTL
+ *   `ttlSeconds` refreshed by every write. `gen` is random per `create`, so a code purged and created
+ *   again never matches a stale copy; `version` is the room's. A write sets and deletes only the fields
+ *   its commands changed; the room watch and the closed doors read header fields alone (SR-7).
  * - `cercle:{tag}:room:<code>:ids`: the command ids applied to the room (SR-1), same TTL.
  * - `cercle:{tag}:room:<code>:turn`: exists for at most 200 ms after two nodes raced on the room (below).
  * - `cercle:{tag}:timers`: sorted set, score = deadline ms, member `code|timerId`, one per shard (16),
  *   shared by the shard's rooms; every node claims from all of them.
  *
- * `apply`: each node keeps the last document it saw of a room, runs the step on it and writes with one
+ * `apply`: each node keeps the last copy it saw of a room, runs the step on it and writes with one
  * Lua compare-and-set on (gen, version) that also records the command id, refreshes the TTL and adds
  * the decision's `schedule_timer` effects to the timers set (so a timer is never lost between the room
  * write and its scheduling). One round trip per accepted command when the copy is current. On a
- * conflict the script returns the current document in the same reply and the step runs again on it.
+ * conflict the script returns the current room's fields in the same reply and the step runs again on it.
  * A refusal decided on the copy is confirmed by the same script in check mode: a stale copy must not
  * refuse wrongly. A duplicate id found in the copy answers at once; the script checks ids again.
  *
@@ -122,7 +168,7 @@ const CONTENDED_MS = 2_000;
  * fails every waiting call with StoreUnavailableError within `callTimeoutMs` when Redis stops answering:
  * never a false success. A write may land after its caller was answered (a false failure: a retry with
  * the same command id answers `duplicate`); it is told to `onApplied` listeners all the same. ioredis
- * reconnects by itself. The document's layout and codec: redisDoc.ts.
+ * reconnects by itself. The room's fields and their codec: roomFields.ts.
  */
 export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision = Decision>
   implements RoomStore<R, D>
@@ -242,24 +288,32 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
 
   async create(room: R): Promise<boolean> {
     const gen = randomBytes(8).toString('hex');
-    const roomJson = JSON.stringify(room);
-    const doc = newDoc(gen, room.version, roomJson);
+    const fields = [GEN_FIELD, gen, VERSION_FIELD, String(room.version)];
+    fields.push(...roomChanges(null, room, room.version).set);
     const reply = await this.calls.bounded(
       this.calls.evalScript(
         createRoomScript,
         [this.roomKey(room.code), this.idsKey(room.code)],
-        [doc, String(this.ttlSeconds)],
+        [String(this.ttlSeconds), ...fields],
       ),
     );
     if (reply !== 1) return false;
     // Not `room` itself: the caller still holds it and may change it.
-    this.remember(room.code, { gen, version: room.version, roomJson, ids: new Map(), room: null });
+    this.remember(room.code, docOf(pairsOf(fields))!);
     return true;
   }
 
   async load(code: string): Promise<R | null> {
-    const doc = await this.calls.bounded(this.fetch(code));
-    return doc ? (JSON.parse(doc.roomJson) as R) : null;
+    const read = await this.calls.bounded(this.fetch(code));
+    return read ? roomFromFields<R>(read.pairs) : null;
+  }
+
+  /** HMGET of the header fields alone: a closed door never reads the room (SR-7). */
+  async header(code: string): Promise<RoomHeader | null> {
+    const values = await this.calls.bounded(
+      this.calls.call(() => this.redis.hmget(this.roomKey(code), ...HEADER_FIELDS)),
+    );
+    return headerOf(values);
   }
 
   async apply(
@@ -413,9 +467,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   }
 
   /**
-   * The first bytes of each room's document (its header: gen and version), pipelined on a connection
-   * of its own, so that a watch over many rooms never queues behind (or in front of) commands, nor
-   * trips their watchdog.
+   * Each room's `h:version` field, pipelined on a connection of its own, so that a watch over many
+   * rooms never queues behind (or in front of) commands, nor trips their watchdog.
    */
   async versions(codes: readonly string[]): Promise<(number | null)[]> {
     if (codes.length === 0) return [];
@@ -423,13 +476,13 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     const replies = await watch.calls.bounded(
       watch.calls.call(() => {
         const pipeline = watch.redis.pipeline();
-        for (const code of codes) pipeline.getrange(this.roomKey(code), 0, HEADER_BYTES - 1);
+        for (const code of codes) pipeline.hget(this.roomKey(code), VERSION_FIELD);
         return pipeline.exec();
       }),
     );
-    return (replies ?? []).map(([error, prefix]) => {
+    return (replies ?? []).map(([error, version]) => {
       if (error) throw new StoreUnavailableError('Redis refused a read', { cause: error });
-      return versionOfHeader(String(prefix));
+      return version === null || version === undefined ? null : Number(version);
     });
   }
 
@@ -507,7 +560,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private async applyBatch(code: string, batch: Pending<R, D>[]): Promise<void> {
     let doc = this.cache.get(code) ?? null;
     if (!doc) {
-      doc = await this.fetch(code);
+      doc = (await this.fetch(code))?.doc ?? null;
     }
     // Where another node writes too, this copy is probably stale: running the steps on it first would be
     // wasted (at 1,000 cards a step costs about half a millisecond), so a check without a write comes
@@ -587,13 +640,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         const ids = doc.ids;
         for (const [id, fingerprint] of run.acceptedIds) ids.set(id, fingerprint);
         while (ids.size > this.idCacheSize) ids.delete(ids.keys().next().value!);
-        this.remember(code, {
-          gen: doc.gen,
-          version: run.version,
-          roomJson: run.roomJson,
-          ids,
-          room: run.room,
-        });
+        this.remember(code, { gen: doc.gen, version: run.version, pairs: null, ids, room: run.room });
         for (const [member, at] of run.timers.schedule) {
           this.rememberFolded(member, at);
           this.notifyTimer(at);
@@ -613,7 +660,10 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     const accepted: Extract<D, { ok: true }>[] = [];
     const acceptedIds = new Map<string, string>();
     let refusals = 0;
-    doc.room ??= JSON.parse(doc.roomJson) as StoredRoom;
+    if (!doc.room) {
+      doc.room = roomFromFields<StoredRoom>(doc.pairs ?? []);
+      doc.pairs = null;
+    }
     const first = doc.room as R;
     let room = first;
     let version = doc.version;
@@ -666,7 +716,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       refusals,
       version,
       room,
-      roomJson: accepted.length > 0 ? roomToJson(room) : '',
+      /** What the write sets and deletes: the fields the batch changed (SR-6). */
+      changes: accepted.length > 0 ? roomChanges(first, room, version) : { set: [], del: [] },
       settle: (handled = Promise.resolve()) => {
         for (const { pending, outcome } of outcomes) {
           if ('error' in outcome) pending.reject(outcome.error);
@@ -690,6 +741,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     | { kind: 'seen'; ids: [string, string][] }
   > {
     const write = run !== null && run.accepted.length > 0;
+    const changes = write ? run.changes : { set: [], del: [] };
     const reply = (await this.calls.evalScript(
       casRoomScript,
       [this.roomKey(code), this.timersKey(code), this.turnKey(code), this.idsKey(code)],
@@ -697,30 +749,37 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         write ? 'w' : 'c',
         doc.gen,
         String(doc.version),
-        write ? run.roomJson : '',
         String(this.ttlSeconds),
         this.nodeId,
         String(TURN_MS),
         String(run?.version ?? doc.version),
         String(run?.acceptedIds.size ?? 0),
         String(write ? run.timers.cancel.size : 0),
+        String(changes.set.length / 2),
+        String(changes.del.length),
         ...(run ? [...run.acceptedIds].flat() : []),
         ...(write ? run.timers.cancel : []),
+        ...changes.set,
+        ...changes.del,
         ...(write ? [...run.timers.schedule].flatMap(([member, at]) => [String(at), member]) : []),
       ],
-    )) as [number, (string | string[])?];
+    )) as [number, string[]?];
     switch (reply[0]) {
       case 0:
         this.cache.delete(code);
         return { kind: 'not_found' };
       case 2: {
-        const current = parseDoc(String(reply[1]));
+        const current = docOf(pairsOf(reply[1] ?? []));
+        if (!current) {
+          this.cache.delete(code);
+          return { kind: 'not_found' };
+        }
         if (current.gen === doc.gen) current.ids = doc.ids; // the same room: what this node knew holds
         this.remember(code, current);
         return { kind: 'conflict', doc: current };
       }
       case 5: {
-        const flat = (reply[1] ?? []) as string[];
+        const flat = reply[1] ?? [];
         const ids: [string, string][] = [];
         for (let i = 0; i + 1 < flat.length; i += 2) ids.push([flat[i]!, flat[i + 1]!]);
         return { kind: 'seen', ids };
@@ -736,29 +795,28 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
 
   // --- plumbing ----------------------------------------------------------------------------------------
 
-  private async fetch(code: string): Promise<CachedDoc | null> {
-    const raw = await this.calls.call(() => this.redis.get(this.roomKey(code)));
-    if (raw === null) {
+  /** The room's fields as stored (HGETALL), and this node's copy of it, refreshed if it was stale. */
+  private async fetch(
+    code: string,
+  ): Promise<{ doc: CachedDoc; pairs: (readonly [string, string])[] } | null> {
+    const hash = await this.calls.call(() => this.redis.hgetall(this.roomKey(code)));
+    const doc = docOf(Object.entries(hash));
+    if (!doc) {
       this.cache.delete(code);
       return null;
     }
-    const doc = parseDoc(raw);
+    const pairs = doc.pairs!;
     // The copy this node holds is still the stored one (same gen, same version: every write bumps the
-    // version and records its ids): keep it, with the room already parsed, rather than parse it again
+    // version and records its ids): keep it, with the room already built, rather than build it again
     // for the next write (a join's snapshot reads the room right after the join wrote it).
     const cached = this.cache.get(code);
-    if (
-      cached &&
-      cached.gen === doc.gen &&
-      cached.version === doc.version &&
-      cached.roomJson === doc.roomJson
-    ) {
+    if (cached && cached.gen === doc.gen && cached.version === doc.version) {
       this.remember(code, cached);
-      return cached;
+      return { doc: cached, pairs };
     }
     if (cached && cached.gen === doc.gen) doc.ids = cached.ids; // the same room: what this node knew holds
     this.remember(code, doc);
-    return doc;
+    return { doc, pairs };
   }
 
   /** Commands taken for a batch but not run go back to the head of their room's queue. */

@@ -5,6 +5,7 @@ import {
   type CancelTimerEffect,
   checkStepResult,
   type DueTimer,
+  type RoomHeader,
   type RoomStore,
   type StepDecision,
   type StepOutcome,
@@ -14,6 +15,7 @@ import {
   TIMER_LEASE_MS,
   tellApplied,
 } from '../interface.js';
+import { headerOfRoom, roomChanges, roomFromFields, VERSION_FIELD } from '../roomFields.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 
 export type SqliteRoomStoreOptions = {
@@ -41,17 +43,23 @@ type Pending<R extends StoredRoom, D extends StepDecision> = {
 /** A room as this process last stored it: steps never mutate their input, so it can be shared. */
 type Cached = { version: number; room: StoredRoom };
 
-type RoomRow = { version: number; json: string; expires_at: number };
+type HeaderRow = { version: number; status: string | null; locked: number; expires_at: number };
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
   code TEXT PRIMARY KEY,
   version INTEGER NOT NULL,
-  json TEXT NOT NULL,
-  recent TEXT NOT NULL,
+  status TEXT,
+  locked INTEGER NOT NULL,
   expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rooms_expiry ON rooms (expires_at);
+CREATE TABLE IF NOT EXISTS room_fields (
+  code TEXT NOT NULL REFERENCES rooms (code) ON DELETE CASCADE,
+  field TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (code, field)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS room_timers (
   code TEXT NOT NULL REFERENCES rooms (code) ON DELETE CASCADE,
   timer_id TEXT NOT NULL,
@@ -67,11 +75,19 @@ CREATE TABLE IF NOT EXISTS room_commands (
 ) WITHOUT ROWID;
 `;
 
+/** The room tables of the whole-document layout (a `json` column in `rooms`): dropped, not read. */
+function dropWholeDocumentTables(db: SqliteDatabase): void {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('rooms')").all();
+  if (!columns.some((column) => column.name === 'json')) return;
+  db.exec('DROP TABLE IF EXISTS room_timers; DROP TABLE IF EXISTS room_commands; DROP TABLE rooms;');
+}
+
 /**
  * Rooms in the embedded SQLite database (docs/design.md, "Embedded storage"): one node, surviving a
- * restart. Table `rooms` holds each room's JSON with its version and its expiry (its `recent` column is
- * no longer used: written empty); `room_commands` every command id applied to it with its fingerprint
- * (SR-1) and `room_timers` its pending deadlines, both deleted with it.
+ * restart. Table `rooms` holds each room's header (version, status, locked: SR-7) and its expiry;
+ * `room_fields` the room as fields (roomFields.ts, SR-6), of which a write upserts and deletes only
+ * those its commands changed; `room_commands` every command id applied to it with its fingerprint
+ * (SR-1) and `room_timers` its pending deadlines, all deleted with it.
  *
  * Group commit: `apply` queues its command; once per event-loop turn every queued command runs, in
  * arrival order, on the current room (commands on one room one after the other), and all their writes
@@ -113,16 +129,25 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
     this.leaseMs = options.leaseMs ?? TIMER_LEASE_MS;
     this.clock = options.clock ?? Date.now;
     this.cacheSize = options.cacheSize ?? 1000;
+    dropWholeDocumentTables(db);
     db.exec(SCHEMA);
     this.sql = {
       insert: db.prepare(
-        'INSERT INTO rooms (code, version, json, recent, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET version = excluded.version, json = excluded.json, recent = excluded.recent, expires_at = excluded.expires_at WHERE rooms.expires_at <= ?',
+        'INSERT INTO rooms (code, version, status, locked, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET version = excluded.version, status = excluded.status, locked = excluded.locked, expires_at = excluded.expires_at WHERE rooms.expires_at <= ?',
       ),
-      select: db.prepare<[string, number], RoomRow>(
-        'SELECT version, json, expires_at FROM rooms WHERE code = ? AND expires_at > ?',
+      select: db.prepare<[string, number], HeaderRow>(
+        'SELECT version, status, locked, expires_at FROM rooms WHERE code = ? AND expires_at > ?',
       ),
+      fields: db.prepare<[string], { field: string; value: string }>(
+        'SELECT field, value FROM room_fields WHERE code = ?',
+      ),
+      setField: db.prepare(
+        'INSERT INTO room_fields (code, field, value) VALUES (?, ?, ?) ON CONFLICT (code, field) DO UPDATE SET value = excluded.value',
+      ),
+      deleteField: db.prepare('DELETE FROM room_fields WHERE code = ? AND field = ?'),
+      deleteFields: db.prepare('DELETE FROM room_fields WHERE code = ?'),
       update: db.prepare(
-        "UPDATE rooms SET version = ?, json = ?, recent = '[]', expires_at = ? WHERE code = ?",
+        'UPDATE rooms SET version = ?, status = ?, locked = ?, expires_at = ? WHERE code = ?',
       ),
       commandSeen: db.prepare<[string, string], { fingerprint: string }>(
         'SELECT fingerprint FROM room_commands WHERE code = ? AND id = ?',
@@ -153,22 +178,41 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
 
   async create(room: R): Promise<boolean> {
     const now = this.clock();
-    const json = JSON.stringify(room);
+    const { set } = roomChanges(null, room, room.version);
+    const header = headerOfRoom(room);
     const created = this.write(() => {
-      // An expired room of the same code is replaced (its timers with it): a code is free once expired.
+      // An expired room of the same code is replaced (its fields and timers with it): a code is free
+      // once expired.
       if (!this.sql.select.get(room.code, now)) {
         this.sql.deleteTimers.run(room.code);
         this.sql.deleteCommands.run(room.code);
+        this.sql.deleteFields.run(room.code);
       }
-      return this.sql.insert.run(room.code, room.version, json, '[]', now + this.ttlMs, now).changes === 1;
+      const inserted = this.sql.insert.run(
+        room.code,
+        room.version,
+        header.status,
+        header.locked ? 1 : 0,
+        now + this.ttlMs,
+        now,
+      );
+      if (inserted.changes !== 1) return false;
+      for (let i = 0; i < set.length; i += 2) this.sql.setField.run(room.code, set[i], set[i + 1]);
+      return true;
     });
-    if (created) this.remember(room.code, { version: room.version, room: JSON.parse(json) });
-    return created;
+    return created; // not cached: the caller still holds `room` and may change it
   }
 
   async load(code: string): Promise<R | null> {
+    return this.read(() => {
+      const row = this.sql.select.get(code, this.clock());
+      return row ? this.roomOf<R>(code, row.version) : null;
+    });
+  }
+
+  async header(code: string): Promise<RoomHeader | null> {
     const row = this.read(() => this.sql.select.get(code, this.clock()));
-    return row ? (JSON.parse(row.json) as R) : null;
+    return row ? { version: row.version, status: row.status, locked: row.locked === 1 } : null;
   }
 
   apply(
@@ -362,8 +406,13 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
           for (const timer of scheduleTimerEffects(ok)) timers.push({ code, ...timer });
           outcomes.push({ pending, outcome: { status: 'applied', before, decision: ok } });
         }
-        for (const [code, { current }] of written) {
-          this.sql.update.run(current.version, JSON.stringify(current.room), now + this.ttlMs, code);
+        for (const [code, { current, before }] of written) {
+          // What the turn's commands changed, from the room as stored before them (SR-6).
+          const { set, del } = roomChanges(before, current.room, current.version);
+          for (let i = 0; i < set.length; i += 2) this.sql.setField.run(code, set[i], set[i + 1]);
+          for (const field of del) this.sql.deleteField.run(code, field);
+          const header = headerOfRoom(current.room);
+          this.sql.update.run(current.version, header.status, header.locked ? 1 : 0, now + this.ttlMs, code);
         }
         for (const [key, fingerprint] of applied) {
           const bar = key.indexOf('|');
@@ -404,9 +453,17 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
     }
     const cached = this.cache.get(code);
     if (cached && cached.version === row.version) return cached;
-    const fresh: Cached = { version: row.version, room: JSON.parse(row.json) as StoredRoom };
+    const fresh: Cached = { version: row.version, room: this.roomOf(code, row.version) };
     this.remember(code, fresh);
     return fresh;
+  }
+
+  /** The room built from its stored fields (a fresh object), at `version` (the header's). */
+  private roomOf<T>(code: string, version: number): T {
+    const rows = this.sql.fields.all(code);
+    const pairs: [string, string][] = rows.map((row) => [row.field, row.value]);
+    pairs.push([VERSION_FIELD, String(version)]);
+    return roomFromFields<T>(pairs);
   }
 
   private remember(code: string, entry: Cached) {

@@ -1,0 +1,197 @@
+import { roomSchema } from '@cercle/shared';
+import type { RoomHeader } from './interface.js';
+
+/**
+ * A room as named fields (SR-6), so that a write stores what changed and not the whole room: the Redis
+ * hash of a room (redis.ts) and the SQLite `room_fields` rows (sqlite/roomStore.ts) hold these.
+ *
+ * - `h:version`, `h:gen` (Redis only), `h:keys`: the header. `h:keys` is the room's top-level keys in
+ *   order, written when they change (rarely: a room's fields are fixed by its schema).
+ * - `f:<key>`: the JSON of one top-level field (`version` excepted: it is `h:version`).
+ * - `e:<map>:<id>` and `o:<map>:<id>`: one entry of an id-keyed map (`cards`, `participants`...: the
+ *   room schema's records), and its place in the map's order (a number: the map is rebuilt in that
+ *   order, so a room read back iterates its cards as the room that was written did).
+ *
+ * The one-letter prefixes keep the kinds apart whatever a client-chosen id holds (ids are data, EN-6):
+ * no header field is ever an entry's field. The change is found by identity: the engine never mutates
+ * its input and keeps what it does not change by reference, so an unchanged field or entry is the same
+ * object, and a write costs what it changed, not the room's size (SR-6).
+ */
+
+/** The top-level fields of a room stored one entry per field: the id-keyed maps of the room schema. */
+export const ENTRY_MAPS: ReadonlySet<string> = new Set(
+  Object.entries(roomSchema.shape)
+    .filter(([, schema]) => (schema as { _zod: { def: { type: string } } })._zod.def.type === 'record')
+    .map(([key]) => key),
+);
+
+export const VERSION_FIELD = 'h:version';
+export const GEN_FIELD = 'h:gen';
+export const KEYS_FIELD = 'h:keys';
+/** The fields a room's header read asks for (issue 13: a closed door without the whole room). */
+export const HEADER_FIELDS = [VERSION_FIELD, 'f:status', 'f:locked'] as const;
+
+/** What a write changes: `set` as flat (field, value) pairs, `del` the fields to delete. */
+export type FieldChanges = { set: string[]; del: string[] };
+
+/** Entries added in one write get order numbers above every earlier write's (versions only grow). */
+const ORDER_STEP = 2 ** 20;
+
+type Fields = Record<string, unknown>;
+
+const isMap = (key: string, value: unknown): value is Fields =>
+  ENTRY_MAPS.has(key) && typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An own key that JavaScript orders first by itself (an array index): its place needs no record. */
+const isIndex = (key: string): boolean => /^(?:0|[1-9]\d{0,8})$/.test(key);
+
+/** The keys JSON keeps (an undefined value or a function is left out, as `JSON.stringify` does). */
+function storedKeys(object: Fields): string[] {
+  return Object.keys(object).filter((key) => {
+    const value = object[key];
+    return value !== undefined && typeof value !== 'function';
+  });
+}
+
+/**
+ * The fields to set and delete so that the stored `before` becomes `after` (`before` null: a new room,
+ * every field). `version` is the version `after` is stored at (it orders the entries it adds).
+ */
+export function roomChanges(before: object | null, after: object, version: number): FieldChanges {
+  const was = (before ?? {}) as Fields;
+  const now = after as Fields;
+  const set: string[] = [];
+  const del: string[] = [];
+  const keys = storedKeys(now);
+  const oldKeys = before ? storedKeys(was) : [];
+  if (keys.length !== oldKeys.length || keys.some((key, i) => key !== oldKeys[i]))
+    set.push(KEYS_FIELD, JSON.stringify(keys));
+  for (const key of keys) {
+    if (key === 'version') continue;
+    const value = now[key];
+    const old = Object.hasOwn(was, key) ? was[key] : undefined;
+    if (before && value === old) continue;
+    const oldIsMap = isMap(key, old);
+    if (isMap(key, value)) {
+      if (!oldIsMap && old !== undefined) del.push(`f:${key}`);
+      mapChanges(key, oldIsMap ? old : {}, value, version, set, del);
+    } else {
+      if (oldIsMap) mapChanges(key, old, {}, version, set, del);
+      set.push(`f:${key}`, JSON.stringify(value));
+    }
+  }
+  for (const key of oldKeys) {
+    if (key === 'version' || (Object.hasOwn(now, key) && now[key] !== undefined)) continue;
+    if (isMap(key, was[key])) mapChanges(key, was[key] as Fields, {}, version, set, del);
+    else del.push(`f:${key}`);
+  }
+  return { set, del };
+}
+
+/** One map's changed entries; their order is recorded for added ones, or for all if it changed. */
+function mapChanges(key: string, was: Fields, now: Fields, version: number, set: string[], del: string[]) {
+  const keys = storedKeys(now);
+  // The entries both hold must keep their relative order, and added ones come after them (as an
+  // object spread does): otherwise the whole map's order is written again.
+  let reordered = false;
+  let added = false;
+  const oldKeys = storedKeys(was);
+  let j = 0;
+  for (const id of keys) {
+    if (!Object.hasOwn(was, id) || was[id] === undefined) {
+      if (!isIndex(id)) added = true;
+      continue;
+    }
+    while (j < oldKeys.length && (!Object.hasOwn(now, oldKeys[j]!) || now[oldKeys[j]!] === undefined)) j++;
+    if (added || oldKeys[j] !== id) {
+      reordered = true;
+      break;
+    }
+    j++;
+  }
+  let order = version * ORDER_STEP;
+  for (const id of keys) {
+    const value = now[id];
+    const isNew = !Object.hasOwn(was, id) || was[id] === undefined;
+    if (!isNew && value === was[id] && !reordered) continue;
+    if (isNew || value !== was[id]) set.push(`e:${key}:${id}`, JSON.stringify(value));
+    if (isNew || reordered) set.push(`o:${key}:${id}`, String(order++));
+  }
+  for (const id of oldKeys) {
+    if (Object.hasOwn(now, id) && now[id] !== undefined) continue;
+    del.push(`e:${key}:${id}`, `o:${key}:${id}`);
+  }
+}
+
+/** A room's stored fields, as (field, value) pairs in any order. */
+export type FieldPairs = Iterable<readonly [string, string]>;
+
+/** The pairs of a flat `[field, value, field, value...]` reply (HGETALL, a script's reply). */
+export function* pairsOf(flat: readonly string[]): Generator<readonly [string, string]> {
+  for (let i = 0; i + 1 < flat.length; i += 2) yield [flat[i]!, flat[i + 1]!];
+}
+
+/**
+ * The room stored in `fields`, a fresh object (nothing shared with any other read), its version from
+ * the header. Maps are rebuilt in their recorded order; every object is built from own entries
+ * (`Object.fromEntries`), so no stored id can reach a prototype.
+ */
+export function roomFromFields<R>(pairs: FieldPairs): R {
+  let keys: string[] = [];
+  let version = 0;
+  const plain = new Map<string, string>();
+  const maps = new Map<string, Map<string, { json: string; order: number }>>();
+  const entryOf = (field: string) => {
+    const cut = field.indexOf(':', 2);
+    const map = field.slice(2, cut);
+    let entries = maps.get(map);
+    if (!entries) {
+      entries = new Map();
+      maps.set(map, entries);
+    }
+    const id = field.slice(cut + 1);
+    let entry = entries.get(id);
+    if (!entry) {
+      entry = { json: '', order: Number.POSITIVE_INFINITY };
+      entries.set(id, entry);
+    }
+    return entry;
+  };
+  for (const [field, value] of pairs) {
+    if (field === KEYS_FIELD) keys = JSON.parse(value) as string[];
+    else if (field === VERSION_FIELD) version = Number(value);
+    else if (field.startsWith('f:')) plain.set(field.slice(2), value);
+    else if (field.startsWith('e:')) entryOf(field).json = value;
+    else if (field.startsWith('o:')) entryOf(field).order = Number(value);
+  }
+  const room = keys.map((key): [string, unknown] => {
+    if (key === 'version') return [key, version];
+    const json = plain.get(key);
+    if (json !== undefined) return [key, JSON.parse(json)];
+    const entries = [...(maps.get(key) ?? [])].filter(([, entry]) => entry.json !== '');
+    entries.sort((a, b) => a[1].order - b[1].order);
+    return [key, Object.fromEntries(entries.map(([id, entry]) => [id, JSON.parse(entry.json)]))];
+  });
+  return Object.fromEntries(room) as R;
+}
+
+/** The header read (`RoomStore.header`) from the values of `HEADER_FIELDS`; null when there is no room. */
+export function headerOf(values: readonly (string | null | undefined)[]): RoomHeader | null {
+  const [version, status, locked] = values;
+  if (version === null || version === undefined) return null;
+  return {
+    version: Number(version),
+    status: status ? (JSON.parse(status) as string) : null,
+    locked: locked ? JSON.parse(locked) === true : false,
+  };
+}
+
+/** The header of a room object (the stores that keep whole rooms: memory). */
+export function headerOfRoom(room: { version: number }): RoomHeader {
+  const { status, locked } = room as { status?: unknown; locked?: unknown };
+  return {
+    version: room.version,
+    status: typeof status === 'string' ? status : null,
+    locked: locked === true,
+  };
+}

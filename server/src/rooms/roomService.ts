@@ -337,9 +337,10 @@ export class RoomService {
     commandId: string | null,
     command: EngineCommand,
   ): Promise<Outcome<{ version: number; room: Room | null }>> {
-    const now = this.now();
     // Told to the room by `stored` as soon as stored (before this resolves), even if the answer below
-    // already went out as store_unavailable; the answer waits for the decision's effects.
+    // already went out as store_unavailable; the answer waits for the decision's effects. The clock is
+    // read by the step, when the engine decides (a command may wait its turn behind its room's others):
+    // "time is up" is stamped when decided, just before its write and its patch go out.
     const applying = this.store
       .apply(
         code,
@@ -349,7 +350,7 @@ export class RoomService {
             room,
             decide(room, command, {
               actor,
-              now,
+              now: this.now(),
               newId,
               ...(this.seatGraceMs === undefined ? {} : { seatGraceMs: this.seatGraceMs }),
             }),

@@ -32,7 +32,7 @@ const { values: args } = parseArgs({
     'bigroom-rooms': { type: 'string', default: '4' },
     'bigroom-cards': { type: 'string', default: '995' },
     'bigroom-small-cards': { type: 'string', default: '10' },
-    'bigroom-rate': { type: 'string', default: '12' },
+    'bigroom-rate': { type: 'string', default: '16' },
     'bigroom-seconds': { type: 'string', default: '3' },
     'bigroom-rounds': { type: 'string', default: '2' },
     timers: { type: 'string' },
@@ -89,7 +89,7 @@ const bigRoomPlan: BigRoomPlan = {
   // At most MAX_CARDS - 1: the cycle posts one card before it withdraws one.
   bigCards: Math.min(999, Math.max(1, int('bigroom-cards', args['bigroom-cards'], 995))),
   smallCards: Math.min(999, Math.max(1, int('bigroom-small-cards', args['bigroom-small-cards'], 10))),
-  ratePerRoom: Math.max(1, int('bigroom-rate', args['bigroom-rate'], 12)),
+  ratePerRoom: Math.max(1, int('bigroom-rate', args['bigroom-rate'], 16)),
   spellMs: Math.max(0.5, Number(args['bigroom-seconds'])) * 1000,
   rounds: Math.max(1, int('bigroom-rounds', args['bigroom-rounds'], 2)),
   cpuProf: args['cpu-prof'] ?? false,
@@ -450,13 +450,8 @@ try {
       await s.board();
     }
   }
-  if (scenarios.has('noisy')) {
-    for (const s of sessions) {
-      await s.quiesce();
-      await s.noisyNeighbour();
-    }
-  }
   if (scenarios.has('capacity')) {
+    // After the board, before the noisy room: the rooms hold only the board's cards and the ramp's.
     // Step k runs on each target still holding before step k + 1 starts on any: the same minute's noise.
     const { startRate, factor, maxRate, maxSteps } = plan.capacity;
     let ramping = [...sessions];
@@ -469,6 +464,12 @@ try {
     }
     for (const s of ramping)
       s.capacityBounded(rate > maxRate ? `--capacity-max ${maxRate}` : `--capacity-steps ${maxSteps}`);
+  }
+  if (scenarios.has('noisy')) {
+    for (const s of sessions) {
+      await s.quiesce();
+      await s.noisyNeighbour();
+    }
   }
   if (scenarios.has('timers')) {
     for (const s of sessions) {

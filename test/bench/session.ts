@@ -95,7 +95,7 @@ export type TargetResult = {
   redisCalls: Record<string, number>;
   /**
    * Server CPU per accepted post during the board (the loaded nodes'), ms: as measured, and net of the
-   * idle rate (`idleCpuPct`, % of a core, measured over an idle second after the setup).
+   * idle rate (`idleCpuPct`, % of a core, measured over two idle seconds after the setup).
    */
   cpuPerPost: { grossMs: number; netMs: number; idleCpuPct: number };
   /**
@@ -197,7 +197,7 @@ export class TargetSession {
   private memory = { rssPerParticipantKB: Number.NaN, heapPerParticipantKB: Number.NaN };
   private before: ServerSample | null = null;
   private idleRate = 0;
-  /** Background over the idle second: the loaded nodes' CPU microseconds and the Redis bytes, per second. */
+  /** Background over the idle seconds: the loaded nodes' CPU microseconds and the Redis bytes, per second. */
   private idleCpuMicrosPerSec = 0;
   private idleBytesPerSec = { store: 0, adapter: 0 };
   private boardSeconds = 0;
@@ -440,12 +440,14 @@ export class TargetSession {
       ...(await Promise.all(this.workers.map((w) => w.call<SetupResult>('setup', { layout: 'group' })))),
     );
     if (advance) await this.toClarification();
-    await sleep(300);
-    // Background over an idle second (timer polling, the adapter's and Socket.IO's own ticks), subtracted
+    // The setup's own work done (its patches, their garbage) before the idle rates are read.
+    await this.quiesce();
+    await sleep(500);
+    // Background over two idle seconds (timer polling, the adapter's and Socket.IO's own ticks), subtracted
     // from the command windows: Redis calls and bytes, and the loaded nodes' CPU (both targets alike).
     const [s0, cpu0] = await Promise.all([this.sample(), this.nodesCpu()]);
     const t0 = monoMs();
-    await sleep(1000);
+    await sleep(2000);
     const [s1, cpu1] = await Promise.all([this.sample(), this.nodesCpu()]);
     const idleSeconds = (monoMs() - t0) / 1000;
     this.idleRate = sumCounts(diffCounts(s1.counters, s0.counters)) / idleSeconds;

@@ -126,6 +126,11 @@ export class RoomService {
     this.broadcaster.publisher = publisher;
   }
 
+  /** The last version of a room this node sent the patch of to its people (RoomWatch, SR-2). */
+  toldVersion(code: string): number | undefined {
+    return this.broadcaster.toldVersion(code);
+  }
+
   /**
    * A new room under a fresh code (retried on the rare collision) and, if the method has one, its key.
    * What the engine refuses (a title too long, a phase list the method cannot run) creates nothing.
@@ -354,9 +359,10 @@ export class RoomService {
     commandId: string | null,
     command: EngineCommand,
   ): Promise<Outcome<{ version: number; room: Room | null }>> {
-    const now = this.now();
     // Told to the room by `stored` as soon as stored (before this resolves), even if the answer below
-    // already went out as store_unavailable; the answer waits for the decision's effects.
+    // already went out as store_unavailable; the answer waits for the decision's effects. The clock is
+    // read by the step, when the engine decides (a command may wait its turn behind its room's others):
+    // "time is up" is stamped when decided, just before its write and its patch go out.
     const applying = this.store
       .apply(
         code,
@@ -366,7 +372,7 @@ export class RoomService {
             room,
             decide(room, command, {
               actor,
-              now,
+              now: this.now(),
               newId,
               ...(this.seatGraceMs === undefined ? {} : { seatGraceMs: this.seatGraceMs }),
             }),

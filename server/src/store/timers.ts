@@ -11,11 +11,19 @@ export type TimerPollerOptions = {
    * only for a free place. Default 1,000.
    */
   maxInFlight?: number;
+  /**
+   * Firings started in one go at most this long (ms of this node's time), then the loop gets a turn
+   * before the next ones start. Default 5.
+   */
+  sliceMs?: number;
   /** Epoch ms. Default Date.now. */
   clock?: () => number;
   /** Called when a poll or a handler fails. */
   onError?: (error: unknown) => void;
 };
+
+/** After the loop's next turn: the calls made so far written, the answers that came read and handled. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** setTimeout cannot wait longer than this; later deadlines are left to the polling. */
 const MAX_DELAY_MS = 2_147_483_647;
@@ -43,6 +51,7 @@ export class TimerPoller {
   private polling: Promise<void> | null = null;
   private pollAgain = false;
   private readonly maxInFlight: number;
+  private readonly sliceMs: number;
   /** Wakes a drain that waits for its timers' commands when a poll is asked for meanwhile. */
   private wake: (() => void) | null = null;
 
@@ -53,6 +62,7 @@ export class TimerPoller {
     this.intervalMs = options.intervalMs ?? 50;
     this.batchSize = Math.max(1, options.batchSize ?? 200);
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 1_000);
+    this.sliceMs = Math.max(0, options.sliceMs ?? 5);
     this.clock = options.clock ?? Date.now;
     this.onError = options.onError ?? (() => {});
   }
@@ -113,6 +123,14 @@ export class TimerPoller {
    * (at most `maxInFlight` at once), until none is due and every command fired has settled. A thousand
    * timers due together are so claimed in a few round trips and their commands all run at once, instead
    * of one claim of `batchSize` after the other, each waiting for the previous batch's commands.
+   *
+   * A firing starts with its step (the engine's decision, run at once on the room this node holds):
+   * started all in one go, a thousand steps would hold the loop for their whole CPU time before the
+   * first write reaches Redis and the first patch leaves. So firings start in slices of `sliceMs`, the
+   * loop getting a turn between two: the slice's writes go out, and the answers read meanwhile send
+   * their patches, while the next slice runs. Each timer is then late by the work of those before it
+   * alone, with Redis working beside this node, and its stamp (`expiredAt`, taken by its step) is
+   * close to when its patch leaves.
    */
   private async drain() {
     const firing = new Set<Promise<void>>();
@@ -130,8 +148,13 @@ export class TimerPoller {
         this.onError(error);
         break;
       }
+      let sliceStart = performance.now();
       for (const timer of due) {
         if (this.firingNow.has(timerMember(timer.code, timer.timerId))) continue;
+        if (performance.now() - sliceStart >= this.sliceMs) {
+          await nextTurn();
+          sliceStart = performance.now();
+        }
         const fired: Promise<void> = this.fire(onDue, timer).finally(() => firing.delete(fired));
         firing.add(fired);
       }

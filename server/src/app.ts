@@ -219,6 +219,7 @@ export async function buildApp({
     store,
     localRooms: () => localRoomCodes(io),
     publisher: () => rooms.publisher,
+    toldHere: (code) => rooms.toldVersion(code),
     logger: logger.child({ component: 'rooms' }),
   });
   watch.start();

@@ -61,7 +61,7 @@ export type BigRoomResult = {
  * The node's own settings: COMMAND_RATE (a seat's command budget per second, the room's being twice
  * that, SPEC HT-3) raised from 10 to 100, so that ten consultants fill a room with a thousand cards in
  * seconds instead of the 50 s the room's default budget of 20 a second takes. The budgets are still
- * checked on every command. The spells run at `ratePerRoom` (12 a second by default: within the default
+ * checked on every command. The spells run at `ratePerRoom` (16 a second by default: within the default
  * budgets), so the raise shapes only the fill.
  */
 const BIG_ROOM_SETTINGS = { COMMAND_RATE: '100' };

@@ -65,12 +65,15 @@ function connect(room: Room, p: number): Promise<{ socket: Socket; participantId
     ...({ localAddress: address(room.spec.index, p) } as object),
   });
   return new Promise((resolve, reject) => {
-    socket.once('session:welcome', (w: { participantId: string }) =>
-      resolve({ socket, participantId: w.participantId }),
-    );
-    socket.once('connect_error', (e: Error & { data?: { code?: string } }) =>
-      reject(new Error(`join refused: ${e.data?.code ?? e.message}`)),
-    );
+    const timer = setTimeout(() => reject(new Error('join: no welcome in 30 s')), 30_000);
+    socket.once('session:welcome', (w: { participantId: string }) => {
+      clearTimeout(timer);
+      resolve({ socket, participantId: w.participantId });
+    });
+    socket.once('connect_error', (e: Error & { data?: { code?: string } }) => {
+      clearTimeout(timer);
+      reject(new Error(`join refused: ${e.data?.code ?? e.message}`));
+    });
   });
 }
 
@@ -108,7 +111,12 @@ const suggestion = (n: number): WireCommand => ({
   text: `Idea ${n}: try a smaller first step with the team`,
 });
 
-/** The consultants post until each room holds its number of cards (what `rate_limited` refuses is retried). */
+/**
+ * The consultants post until each room holds its number of cards. What is refused `rate_limited` (the
+ * budgets) or `store_unavailable` / unanswered (a busy machine) is retried after a pause; anything else
+ * ends the scenario with its code.
+ */
+const RETRIED = new Set(['rate_limited', 'store_unavailable', 'no_ack']);
 async function fill(params: { big: number; small: number }): Promise<Record<string, number>> {
   const refused: Record<string, number> = {};
   let n = 0;
@@ -122,7 +130,7 @@ async function fill(params: { big: number; small: number }): Promise<Record<stri
           if (ack.ok) continue;
           room.cards--;
           bump(refused, ack.error?.code ?? 'unknown');
-          if (ack.error?.code === 'rate_limited') await sleep(100);
+          if (RETRIED.has(ack.error?.code ?? '')) await sleep(100);
           else throw new Error(`filling: post_card refused ${ack.error?.code}`);
         }
       };

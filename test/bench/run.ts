@@ -32,7 +32,7 @@ const { values: args } = parseArgs({
     'bigroom-rooms': { type: 'string', default: '4' },
     'bigroom-cards': { type: 'string', default: '995' },
     'bigroom-small-cards': { type: 'string', default: '10' },
-    'bigroom-rate': { type: 'string', default: '12' },
+    'bigroom-rate': { type: 'string', default: '16' },
     'bigroom-seconds': { type: 'string', default: '3' },
     'bigroom-rounds': { type: 'string', default: '2' },
     timers: { type: 'string' },
@@ -89,7 +89,7 @@ const bigRoomPlan: BigRoomPlan = {
   // At most MAX_CARDS - 1: the cycle posts one card before it withdraws one.
   bigCards: Math.min(999, Math.max(1, int('bigroom-cards', args['bigroom-cards'], 995))),
   smallCards: Math.min(999, Math.max(1, int('bigroom-small-cards', args['bigroom-small-cards'], 10))),
-  ratePerRoom: Math.max(1, int('bigroom-rate', args['bigroom-rate'], 12)),
+  ratePerRoom: Math.max(1, int('bigroom-rate', args['bigroom-rate'], 16)),
   spellMs: Math.max(0.5, Number(args['bigroom-seconds'])) * 1000,
   rounds: Math.max(1, int('bigroom-rounds', args['bigroom-rounds'], 2)),
   cpuProf: args['cpu-prof'] ?? false,

@@ -1,5 +1,9 @@
+import { Writable } from 'node:stream';
 import { Encoder, PacketType } from 'socket.io-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../server/src/log.js';
+import { type EngineStore, RoomService } from '../../server/src/rooms/roomService.js';
+import { MemoryRoomStore } from '../../server/src/store/memory.js';
 import {
   type CercleClientSocket,
   createRoom,
@@ -106,5 +110,78 @@ describe('snapshots encoded once per room version (HT-8)', () => {
     } finally {
       socket.close();
     }
+  });
+
+  it('[HT-8] room:sync with the version held is answered `current` from the header, without the room', async () => {
+    // A seat of its own: five syncs at once is the seat's budget (HT-3), the other tests spent Ana's.
+    const bo = await join(server.url, { code: facilitator.view!.code, name: 'Bo' }, 'bo');
+    people.push(bo);
+    await bo.reach(facilitator.version);
+    const packets = rawPackets(bo.socket);
+    const version = bo.version;
+    const current = await bo.socket.timeout(5_000).emitWithAck('room:sync', { version });
+    expect(current).toEqual({ ok: true, current: true, version });
+    const frame = packets.find((p) => p.startsWith('3'))!;
+    expect(frame.length).toBeLessThan(60);
+    // Behind (or ahead of) the room: the whole snapshot, as without a version.
+    for (const held of [version - 1, version + 5]) {
+      const behind = await bo.socket.timeout(5_000).emitWithAck('room:sync', { version: held });
+      expect(behind).toMatchObject({ ok: true, snapshot: { version } });
+    }
+    // A check rides along either way (SR-5).
+    const check = [{ id: crypto.randomUUID(), command: { type: 'raise_hand' as const } }];
+    expect(await bo.socket.timeout(5_000).emitWithAck('room:sync', { version, check })).toEqual({
+      ok: true,
+      current: true,
+      version,
+      stored: [],
+    });
+    // Not a version: refused, as any malformed payload.
+    expect(await bo.socket.timeout(5_000).emitWithAck('room:sync', { version: -1 })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
+  });
+});
+
+describe('snapshots of the version a node stored need no read of the room (HT-8)', () => {
+  it('[HT-8] reads the store header, not the room, and encodes the view once', async () => {
+    const memory = new MemoryRoomStore();
+    let loads = 0;
+    const store = new Proxy(memory, {
+      get(target, key) {
+        if (key === 'load') {
+          return (code: string) => {
+            loads++;
+            return target.load(code);
+          };
+        }
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as unknown as EngineStore;
+    const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+    const service = new RoomService({ store, logger, storeTimeoutMs: 1_000 });
+    const opened = await service.createRoom({ templateId: 'codev' });
+    if (!opened.ok) throw new Error('room refused');
+    const joined = await service.join(opened.code, { name: 'Fanny', facilitatorKey: opened.facilitatorKey! });
+    if (!joined.ok) throw new Error('join refused');
+    loads = 0;
+    const encoded = service.snapshotViewsEncoded;
+    const texts = [];
+    for (let i = 0; i < 3; i++) {
+      const snapshot = await service.snapshot(opened.code, joined.value.participantId);
+      if (!snapshot.ok) throw new Error('no snapshot');
+      texts.push(snapshot.value.json.text);
+    }
+    expect(loads).toBe(0);
+    expect(service.snapshotViewsEncoded - encoded).toBe(1);
+    expect(new Set(texts).size).toBe(1);
+    expect(await service.version(opened.code)).toEqual({ ok: true, value: JSON.parse(texts[0]!).version });
+    expect(await service.version('NOPE-NOPE')).toMatchObject({
+      ok: false,
+      error: { code: 'room_not_found' },
+    });
+    await store.close();
   });
 });

@@ -167,7 +167,7 @@ export class TestParticipant {
     this.syncing ??= (async () => {
       try {
         const ack = await this.socket.timeout(5_000).emitWithAck('room:sync', {});
-        if (ack.ok) this.takeSnapshot(ack.snapshot);
+        if (ack.ok && 'snapshot' in ack) this.takeSnapshot(ack.snapshot);
       } finally {
         this.syncing = null;
       }

@@ -234,7 +234,10 @@ function requestSync(s: RoomSocket): void {
   if (syncing) return;
   syncing = true;
   const check = Array.from(unsure.values(), ({ id, command }) => ({ id, command })).slice(0, 20);
-  s.timeout(ackTimeoutMs).emit('room:sync', check.length > 0 ? { check } : {}, (err, ack) => {
+  // HT-8: the version shown, so that a sync when nothing was missed (a check) is answered `current`.
+  const held = view.value && sequence.version >= 0 ? { version: sequence.version } : {};
+  const request = check.length > 0 ? { ...held, check } : held;
+  s.timeout(ackTimeoutMs).emit('room:sync', request, (err, ack) => {
     syncing = false;
     if (err) {
       window.setTimeout(() => requestSync(s), 1_000);
@@ -244,7 +247,7 @@ function requestSync(s: RoomSocket): void {
       scheduleCheck();
       return;
     }
-    applySnapshot(ack.snapshot);
+    if ('snapshot' in ack) applySnapshot(ack.snapshot);
     if (check.length > 0) settleChecks(check, ack.stored ?? []);
   });
 }

@@ -220,13 +220,25 @@ export function attachRealtime({
       const answer = ack as (response: SyncAck) => void;
       const request = syncRequestSchema.safeParse(payload ?? {});
       if (!request.success) return answer({ ok: false, error: wireError('bad_request') });
-      const snapshot = await service.snapshot(code, participantId);
-      if (!snapshot.ok) return answer({ ok: false, error: snapshot.error });
       // SR-5: the commands the page gave up on that were stored all the same (nothing applied here).
       const check = request.data.check ?? [];
-      const stored = check.length
-        ? await service.storedCommands(code, participantId, check).catch(() => undefined)
-        : undefined;
+      const storedOf = () =>
+        check.length ? service.storedCommands(code, participantId, check).catch(() => undefined) : undefined;
+      // HT-8: a client that holds the room's version is told so from the store's header, not sent the room.
+      const held = request.data.version;
+      let known: number | undefined;
+      if (held !== undefined && isAdmitted()) {
+        const version = await service.version(code);
+        if (!version.ok) return answer({ ok: false, error: version.error });
+        if (version.value === held) {
+          const stored = await storedOf();
+          return answer({ ok: true, current: true, version: held, ...(stored ? { stored } : {}) });
+        }
+        known = version.value;
+      }
+      const snapshot = await service.snapshot(code, participantId, known);
+      if (!snapshot.ok) return answer({ ok: false, error: snapshot.error });
+      const stored = await storedOf();
       answer(wirePayload(jsonObject({ ok: true, snapshot: snapshot.value.json, stored })));
     });
 

@@ -22,6 +22,8 @@ const VIEW_CACHE = 1_000;
 export class RoomBroadcaster {
   publisher: RoomPublisher = silentPublisher;
   private readonly views = new Map<string, { room: Room; view: RoomView }>();
+  /** Per room, the last version whose patch this node sent out (same bound as the views). */
+  private readonly told = new Map<string, number>();
 
   constructor(private readonly now: () => number) {}
 
@@ -44,6 +46,10 @@ export class RoomBroadcaster {
       patch,
       events,
     });
+    // Only once sent: a patch that failed to go out is still announced by the room watch (SR-2).
+    this.told.delete(after.code);
+    this.told.set(after.code, after.version);
+    if (this.told.size > VIEW_CACHE) this.told.delete(this.told.keys().next().value!);
     // A private view is made of the participant's record and logbook only, and the engine keeps every
     // record it did not change (same object): only those whose record or logbook changed are looked at.
     if (before.participants === after.participants && before.logbooks === after.logbooks) return;
@@ -68,9 +74,18 @@ export class RoomBroadcaster {
     }
   }
 
+  /**
+   * The last version of the room whose patch this node sent to its people in the room, if it remembers
+   * one: each of them got it on their own connection, or a snapshot at least as recent since.
+   */
+  toldVersion(code: string): number | undefined {
+    return this.told.get(code);
+  }
+
   /** The room is gone: its cached view with it. */
   forget(code: string): void {
     this.views.delete(code);
+    this.told.delete(code);
   }
 }
 

@@ -126,6 +126,11 @@ export class RoomService {
     this.broadcaster.publisher = publisher;
   }
 
+  /** The last version of a room this node sent the patch of to its people (RoomWatch, SR-2). */
+  toldVersion(code: string): number | undefined {
+    return this.broadcaster.toldVersion(code);
+  }
+
   /**
    * A new room under a fresh code (retried on the rare collision) and, if the method has one, its key.
    * What the engine refuses (a title too long, a phase list the method cannot run) creates nothing.
@@ -231,14 +236,36 @@ export class RoomService {
     return { ok: true, value: { participantId: seat.id, admitted: seat.admission === 'admitted' } };
   }
 
-  /** Everything one admitted participant needs to draw the room now, as the JSON text sent (HT-8). */
-  async snapshot(code: string, participantId: string): Promise<Outcome<EncodedSnapshot>> {
-    const outcome = await this.loadRoom(code);
-    if (!outcome.ok) return outcome;
-    const seat = outcome.value.participants[participantId];
+  /**
+   * Everything one admitted participant needs to draw the room now, as the JSON text sent (HT-8). The
+   * store's version comes first, from the document's small header: the room itself is read only when
+   * this node holds no copy of that version (one it stored or read last), and its view text is shared.
+   */
+  async snapshot(
+    code: string,
+    participantId: string,
+    /** The store's version, when the caller just read it. */
+    known?: number,
+  ): Promise<Outcome<EncodedSnapshot>> {
+    const version = known === undefined ? await this.version(code) : { ok: true as const, value: known };
+    if (!version.ok) return version;
+    let room = this.snapshots.at(code, version.value);
+    if (!room) {
+      const outcome = await this.loadRoom(code);
+      if (!outcome.ok) return outcome;
+      room = outcome.value;
+    }
+    const seat = room.participants[participantId];
     if (!seat) return fail('bad_token');
     if (seat.admission !== 'admitted') return fail('waiting_for_admission');
-    return { ok: true, value: this.snapshots.of(outcome.value, participantId) };
+    return { ok: true, value: this.snapshots.of(room, participantId) };
+  }
+
+  /** The room's stored version, from the store's header read (not the room): `room:sync`'s "current" (HT-8). */
+  async version(code: string): Promise<Outcome<number>> {
+    const header = await this.header(code);
+    if (!header.ok) return header;
+    return header.value ? { ok: true, value: header.value.version } : fail('room_not_found');
   }
 
   /** A client command, acknowledged only once the store's write returned. */
@@ -395,6 +422,7 @@ export class RoomService {
     const last = decisions[decisions.length - 1];
     if (!last) return undefined;
     const events = decisions.length === 1 ? last.events : decisions.flatMap((d) => d.events);
+    this.snapshots.remember(last.room); // the next snapshots of this version need no read (HT-8)
     try {
       this.broadcaster.tellChanges(before, last.room, events);
     } catch (error) {

@@ -6,6 +6,11 @@ export type RoomWatchOptions = {
   store: Pick<RoomStore, 'versions'>;
   /** The codes of the rooms with a connection on this node. */
   localRooms: () => string[];
+  /**
+   * The last version of a room whose patch this node itself sent to its people there: not announced
+   * again (they have it, or a snapshot as recent). Without it every changed version is announced.
+   */
+  toldHere?: (code: string) => number | undefined;
   /** How the watch reaches this node's people (read at each tick: the app sets it after start). */
   publisher: () => RoomPublisher;
   logger: FastifyBaseLogger;
@@ -22,9 +27,9 @@ const MISSING_POLLS = 2;
 /**
  * Every node watches the rooms its people are in (SPEC SR-2, SR-3): once a second it reads their stored
  * versions in one round trip, off the command path (`RoomStore.versions`), and
- * - announces a room's version to its people here (`room:version`) when it changed since the last look:
- *   a client behind it (a patch published by a node that died right after storing, or lost on the way)
- *   asks for a snapshot. So every stored change reaches every client within about 2 s, whatever became
+ * - announces a room's version to its people here (`room:version`) when it changed since the last look,
+ *   unless this node sent that version's patch itself: a client behind it (a patch published by a node
+ *   that died right after storing, or lost on the way) asks for a snapshot. So every stored change reaches every client within about 2 s, whatever became
  *   of the node that stored it;
  * - tells the room's people here that it is lost (`session:ended { reason: 'lost' }`) when the room is
  *   missing from the store two looks in a row while they are connected (a store that came back empty, a
@@ -103,6 +108,8 @@ export class RoomWatch {
       this.missing.delete(code);
       if (this.told.get(code) === version) return;
       this.told.set(code, version);
+      // Each patch already carries its version: only a version this node did not send needs saying.
+      if (this.options.toldHere?.(code) === version) return;
       publisher.version(code, version);
     });
     for (const code of this.told.keys()) if (!seen.has(code)) this.told.delete(code);

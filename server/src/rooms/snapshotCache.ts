@@ -1,22 +1,40 @@
 import { privateView, publicView, type Room } from '@cercle/shared';
 import { EncodedJson, jsonObject } from '../realtime/encodedJson.js';
 
-/** Rooms whose last public view's text is kept for snapshots. */
+/** Rooms whose last version is kept for snapshots. */
 const ROOMS = 1_000;
 
 /** A snapshot as sent: its version, and `{ version, view, mine }` as JSON text. */
 export type EncodedSnapshot = { version: number; json: EncodedJson };
 
 /**
- * HT-8: the public view of a room is computed and encoded to JSON once per room version and shared by
- * every snapshot of that version (`room:sync`, welcomes): a snapshot's text is that view's text with the
- * viewer's private part (their seat and logbook, small) encoded around it. The view is a pure function
- * of the room, and a room's version changes with every stored change, so (code, version) names one view.
+ * HT-8: the last version of each room this node stored or read, and its public view encoded to JSON
+ * once, shared by every snapshot of that version (`room:sync`, welcomes): a snapshot's text is that
+ * view's text with the viewer's private part (their seat and logbook, small) encoded around it. The
+ * room is the very object the store and the broadcaster hold (the engine never mutates a room), so
+ * keeping it costs no copy; with it, a snapshot of the version the store's header names needs no read
+ * of the room itself. A room's version changes with every stored change, so (code, version) names one
+ * room and one view.
  */
 export class SnapshotCache {
-  private readonly views = new Map<string, { version: number; json: EncodedJson }>();
+  private readonly rooms = new Map<string, { room: Room; view: EncodedJson | null }>();
   /** Public views encoded so far (one per room version however many snapshots of it: HT-8 tests it). */
   encodedViews = 0;
+
+  /** A version of the room, stored or read by this node: kept unless an older one than the kept one. */
+  remember(room: Room): void {
+    const kept = this.rooms.get(room.code);
+    if (kept && kept.room.version >= room.version) return;
+    this.rooms.delete(room.code);
+    this.rooms.set(room.code, { room, view: null });
+    if (this.rooms.size > ROOMS) this.rooms.delete(this.rooms.keys().next().value!);
+  }
+
+  /** The room at `version`, if that is the version kept. */
+  at(code: string, version: number): Room | null {
+    const kept = this.rooms.get(code);
+    return kept?.room.version === version ? kept.room : null;
+  }
 
   of(room: Room, participantId: string): EncodedSnapshot {
     const json = jsonObject({
@@ -28,18 +46,16 @@ export class SnapshotCache {
   }
 
   private publicViewOf(room: Room): EncodedJson {
-    const cached = this.views.get(room.code);
-    if (cached?.version === room.version) return cached.json;
-    const json = new EncodedJson(JSON.stringify(publicView(room)));
+    this.remember(room);
+    const kept = this.rooms.get(room.code);
+    if (kept && kept.room.version === room.version && kept.view) return kept.view;
+    const view = new EncodedJson(JSON.stringify(publicView(room)));
     this.encodedViews++;
-    if (cached && cached.version > room.version) return json; // an older copy: do not replace a newer one
-    this.views.delete(room.code);
-    this.views.set(room.code, { version: room.version, json });
-    if (this.views.size > ROOMS) this.views.delete(this.views.keys().next().value!);
-    return json;
+    if (kept && kept.room.version === room.version) kept.view = view; // not an older copy
+    return view;
   }
 
   forget(code: string): void {
-    this.views.delete(code);
+    this.rooms.delete(code);
   }
 }

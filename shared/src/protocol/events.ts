@@ -63,10 +63,12 @@ export type CommandAck = z.infer<typeof commandAckSchema>;
 /**
  * `check`: commands this client gave up on (no answer, or `store_unavailable`), with their ids: the
  * acknowledgement's `stored` lists those that were in fact stored (SPEC SR-5), so the page stops
- * calling them "not sent". Nothing is applied by a check.
+ * calling them "not sent". Nothing is applied by a check. `version`: the version of the view this
+ * client holds; if it is the room's, the answer says `current` instead of sending the room (SPEC HT-8).
  */
 export const syncRequestSchema = z.strictObject({
   check: z.array(commandRequestSchema).max(20).optional(),
+  version: z.number().int().nonnegative().optional(),
 });
 export type SyncRequest = z.infer<typeof syncRequestSchema>;
 
@@ -101,8 +103,15 @@ export const snapshotSchema = z.object({
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
-export const syncAckSchema = z.discriminatedUnion('ok', [
+export const syncAckSchema = z.union([
   z.object({ ok: z.literal(true), snapshot: snapshotSchema, stored: z.array(z.string()).optional() }),
+  /** The `version` asked about is the room's: nothing to send. */
+  z.object({
+    ok: z.literal(true),
+    current: z.literal(true),
+    version: z.number().int().nonnegative(),
+    stored: z.array(z.string()).optional(),
+  }),
   z.object({ ok: z.literal(false), error: wireErrorSchema }),
 ]);
 export type SyncAck = z.infer<typeof syncAckSchema>;

@@ -1,0 +1,72 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../server/src/log.js';
+import type { RoomPublisher } from '../../server/src/rooms/publisher.js';
+import { RoomService } from '../../server/src/rooms/roomService.js';
+import { RoomWatch } from '../../server/src/rooms/roomWatch.js';
+import { MemoryRoomStore } from '../../server/src/store/memory.js';
+
+/**
+ * SR-2 with the patches this node sent itself: the watch announces a room's stored version only when
+ * this node did not send that version's patch to its people (they have it on their own connection), and
+ * still announces every version whose patch did not go out from here.
+ */
+describe('room:version is said only when a patch of this node did not say it', () => {
+  it('[SR-2] a version told here is not announced; one whose patch failed to go out is', async () => {
+    const store = new MemoryRoomStore({ sweepIntervalMs: 0 });
+    const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+    const service = new RoomService({ store, logger, storeTimeoutMs: 1_000 });
+    const announced: number[] = [];
+    const patched: number[] = [];
+    let failNextPatch = false;
+    const publisher: RoomPublisher = {
+      patch: (_code, message) => {
+        if (failNextPatch) {
+          failNextPatch = false;
+          throw new Error('socket layer down');
+        }
+        patched.push(message.to);
+      },
+      private: () => {},
+      admitted: () => {},
+      removed: () => {},
+      ended: () => {},
+      version: (_code, version) => announced.push(version),
+      lost: () => {},
+    };
+    service.publisher = publisher;
+    const opened = await service.createRoom({ templateId: 'codev' });
+    if (!opened.ok) throw new Error('room refused');
+    const { code, facilitatorKey } = opened;
+    const watch = new RoomWatch({
+      store,
+      localRooms: () => [code],
+      publisher: () => publisher,
+      logger,
+      toldHere: (room) => service.toldVersion(room),
+    });
+
+    // Version 0, written at creation, was never patched from here: announced once.
+    await watch.look();
+    expect(announced).toEqual([0]);
+
+    const joined = await service.join(code, { name: 'Fanny', facilitatorKey: facilitatorKey! });
+    if (!joined.ok) throw new Error('join refused');
+    const fanny = joined.value.participantId;
+    const first = await service.command(code, fanny, 'c1', { type: 'lock_room' });
+    if (!first.ok) throw new Error('command refused');
+    expect(patched.at(-1)).toBe(first.version);
+    await watch.look();
+    // The stored version is the one whose patch this node sent: nothing more to say.
+    expect(announced).toEqual([0]);
+
+    // The next write is stored but its patch fails to go out: the watch says the version.
+    failNextPatch = true;
+    const second = await service.command(code, fanny, 'c2', { type: 'unlock_room' });
+    if (!second.ok) throw new Error('command refused');
+    expect(patched).not.toContain(second.version);
+    await watch.look();
+    expect(announced).toEqual([0, second.version]);
+    await store.close();
+  });
+});

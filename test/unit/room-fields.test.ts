@@ -31,7 +31,7 @@ describe('room fields (SR-6)', () => {
     expect(del).toEqual([]);
     const edited = { ...next, version: 2, cards: { ...next.cards, a: { text: 'A' } } };
     expect(store.write(next, edited)).toEqual({ set: ['e:cards:a', '{"text":"A"}'], del: [] });
-    const { b: _gone, ...rest } = edited.cards;
+    const { b: _gone, ...rest } = edited.cards as Board['cards'];
     const removed = { ...edited, version: 3, cards: rest };
     expect(store.write(edited, removed)).toEqual({ set: [], del: ['e:cards:b', 'o:cards:b'] });
     expect(store.read()).toEqual(removed);

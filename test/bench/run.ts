@@ -281,6 +281,7 @@ function report(
     ['join', 'join storm'],
     ['fanout', 'fan-out'],
     ['board', 'board'],
+    ['capacity', 'capacity steps'],
     ['timers', 'timers'],
   ] as const) {
     const w = (r: TargetResult) => r.windows[label];

@@ -334,9 +334,11 @@ function report(
     if (r.capacity) {
       const steps = r.capacity.steps.map(
         (c) =>
-          `${c.rate}/s ${c.failed.length ? `not held (${c.failed.join(', ')})` : `p99 ${c.p99.toFixed(1)} ms`}`,
+          `${c.rate}/s ${c.failed.length ? `not held (${c.failed.join(', ')})` : `p99 ${c.p99.toFixed(1)} ms`} cpu ${c.serverCpuPct.toFixed(0)}/${c.clientCpuPct.toFixed(0)} %`,
       );
-      notes.push(`capacity steps ${steps.join('; ')}; ended by ${r.capacity.endedBy || '-'}`);
+      notes.push(
+        `capacity steps (cpu: server/clients, % of a core) ${steps.join('; ')}; ended by ${r.capacity.endedBy || '-'}`,
+      );
     }
     lines.push(notes.join('; '));
   }

@@ -238,7 +238,7 @@ export class RoomService {
 
   /**
    * Everything one admitted participant needs to draw the room now, as the JSON text sent (HT-8). The
-   * store's version comes first, from the document's small header: the room itself is read only when
+   * store's version comes first, from the room's header fields: the room itself is read only when
    * this node holds no copy of that version (one it stored or read last), and its view text is shared.
    */
   async snapshot(

@@ -27,7 +27,7 @@ export type SqliteRoomStoreOptions = {
   clock?: () => number;
   /** How often expired rooms are deleted; 0 disables the sweep. Default 60,000. */
   sweepIntervalMs?: number;
-  /** Rooms whose parsed document is kept in memory (least recently used dropped). Default 1,000. */
+  /** Rooms whose built room object is kept in memory (least recently used dropped). Default 1,000. */
   cacheSize?: number;
 };
 

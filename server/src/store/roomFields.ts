@@ -200,6 +200,21 @@ export function roomFromFields<R>(pairs: FieldPairs): R {
   return Object.fromEntries(room) as R;
 }
 
+/** The field prefix of one map's entries; throws for a field that is not an id-keyed map. */
+export function entryPrefix(map: string): string {
+  if (!ENTRY_MAPS.has(map)) throw new Error('not an id-keyed map of the room');
+  return `e:${map}:`;
+}
+
+/** The map of one map's entry fields (`e:<map>:<id>` -> JSON), own properties only. */
+export function mapFromEntries<T>(prefix: string, pairs: FieldPairs): T {
+  const entries: [string, unknown][] = [];
+  for (const [field, value] of pairs) {
+    if (field.startsWith(prefix)) entries.push([field.slice(prefix.length), JSON.parse(value)]);
+  }
+  return Object.fromEntries(entries) as T;
+}
+
 /** The header read (`RoomStore.header`) from the values of `HEADER_FIELDS`; null when there is no room. */
 export function headerOf(values: readonly (string | null | undefined)[]): RoomHeader | null {
   const [version, status, locked] = values;

@@ -52,10 +52,11 @@ export type EntryView = (entry: unknown) => unknown;
 /**
  * Entries of a record, by id. Entries still the same object are equal without a deep comparison (the
  * engine keeps unchanged entries by reference). With 1,000 cards this runs over 1,000 ids for every change
- * of the board, so the common shapes (entries added at the end, entries changed in place: the keys of both
- * sides in the same order) are walked as two arrays side by side, with no lookup by id; from the first
- * key that differs (an entry removed), the rest is compared by id. With `view`, the records are a room's
- * and the patch carries what the view shows of each changed entry: only changed entries are viewed.
+ * of the board, so the common shapes (entries added at the end or removed, entries changed in place: the
+ * ids of both sides in the same order) are walked as two arrays side by side, with a lookup by id only
+ * where one side has an id the other lacks; should the order itself change, the rest is compared by id.
+ * With `view`, the records are a room's and the patch carries what the view shows of each changed
+ * entry: only changed entries are viewed.
  */
 export function diffRecord(
   key: string,
@@ -74,25 +75,39 @@ export function diffRecord(
     if (shownBefore === undefined || (shownBefore !== shown && !deepEqual(shownBefore, shown)))
       patch.set[`${key}.${id}`] = shown;
   };
-  const common = Math.min(keysA.length, keysB.length);
+  // Side by side while the ids are in step; an id of one side missing from the other (a removal, an
+  // insertion) costs one lookup and the walk goes on in step.
   let i = 0;
-  for (; i < common && keysA[i] === keysB[i]; i++) {
-    const prev = valuesA[i];
-    const next = valuesB[i];
-    if (prev === next) continue;
-    if (next === undefined) patch.del.push(`${key}.${keysA[i]}`);
-    else changed(keysB[i]!, prev, next);
+  let j = 0;
+  while (i < keysA.length && j < keysB.length) {
+    const id = keysA[i]!;
+    if (id === keysB[j]) {
+      const prev = valuesA[i++];
+      const next = valuesB[j++];
+      if (prev === next) continue;
+      if (next === undefined) patch.del.push(`${key}.${id}`);
+      else changed(id, prev, next);
+    } else if (own(b, id) === undefined) {
+      if (valuesA[i] !== undefined) patch.del.push(`${key}.${id}`);
+      i++;
+    } else if (own(a, keysB[j]!) === undefined) {
+      const next = valuesB[j];
+      if (next !== undefined) changed(keysB[j]!, undefined, next);
+      j++;
+    } else {
+      break; // the order changed: the rest by id
+    }
   }
-  // Past the shared prefix, no key of one side is in the other's prefix (keys are unique in a record).
-  for (let j = i; j < keysA.length; j++) {
-    const id = keysA[j]!;
-    if (valuesA[j] !== undefined && own(b, id) === undefined) patch.del.push(`${key}.${id}`);
+  // Past the walk, no id left in one side is among the ids walked in the other (ids are unique).
+  for (; i < keysA.length; i++) {
+    const id = keysA[i]!;
+    if (valuesA[i] !== undefined && own(b, id) === undefined) patch.del.push(`${key}.${id}`);
   }
-  for (let j = i; j < keysB.length; j++) {
+  for (; j < keysB.length; j++) {
     const next = valuesB[j];
     if (next === undefined) continue;
     const id = keysB[j]!;
-    const prev = i < keysA.length ? own(a, id) : undefined; // all of `a` walked: `id` is new
+    const prev = own(a, id);
     if (prev === next) continue;
     changed(id, prev, next);
   }

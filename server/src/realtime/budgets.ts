@@ -28,7 +28,17 @@ export function roomBudgets(command: { burst: number; perSecond: number }): Part
   };
 }
 
-type Held = { buckets: Partial<Record<BudgetKind, TokenBucket>>; connections: number };
+/**
+ * HT-9: the snapshot text one room may be sent per node, all its seats together, in characters of JSON:
+ * a snapshot costs the server and the network in proportion to its size, so a room's share is bounded
+ * in bytes, not only in syncs. A meeting's snapshot is some 10 to 50 KB: its syncs are held by their
+ * count long before; a room at its text bound (256 KB of text, about 400 KB of JSON) gets a few at once
+ * and then one every second or so. Welcomes are counted too but never refused (a seat must get its
+ * room); the syncs that follow wait until the debt is repaid.
+ */
+export const SNAPSHOT_BUDGET = { burst: 2 * 1024 * 1024, perSecond: 512 * 1024 } as const;
+
+type Held = { buckets: Partial<Record<BudgetKind, TokenBucket>>; connections: number; bytes?: TokenBucket };
 
 /**
  * HT-3: budgets per seat and per room: every connection of one seat on this node draws from the seat's
@@ -46,7 +56,8 @@ export class SeatBudgets {
   /** A connection of `seat` in room `code` opened: it shares the seat's and the room's buckets. */
   open(code: string, seat: string, now: number): void {
     hold(this.seats, seat, () => fill(this.sizes, now));
-    hold(this.rooms, code, () => fill(roomBudgets(this.sizes.command), now));
+    const room = hold(this.rooms, code, () => fill(roomBudgets(this.sizes.command), now));
+    room.bytes ??= new TokenBucket(SNAPSHOT_BUDGET.burst, SNAPSHOT_BUDGET.perSecond, now);
   }
 
   close(code: string, seat: string): void {
@@ -61,6 +72,16 @@ export class SeatBudgets {
     const room = this.rooms.get(code)?.buckets[kind];
     return room ? room.take(now) : true;
   }
+
+  /** Whether the room may be sent a snapshot now (HT-9): its snapshot budget is not in debt. */
+  maySend(code: string, now: number): boolean {
+    return this.rooms.get(code)?.bytes?.has(now) ?? true;
+  }
+
+  /** A snapshot of `chars` characters was sent to the room: paid from its budget, in debt if need be. */
+  sent(code: string, chars: number, now: number): void {
+    this.rooms.get(code)?.bytes?.spend(now, chars);
+  }
 }
 
 function fill(sizes: Partial<BudgetSizes>, now: number): Held['buckets'] {
@@ -71,10 +92,14 @@ function fill(sizes: Partial<BudgetSizes>, now: number): Held['buckets'] {
   return buckets;
 }
 
-function hold(map: Map<string, Held>, key: string, make: () => Held['buckets']): void {
-  const held = map.get(key);
+function hold(map: Map<string, Held>, key: string, make: () => Held['buckets']): Held {
+  let held = map.get(key);
   if (held) held.connections++;
-  else map.set(key, { buckets: make(), connections: 1 });
+  else {
+    held = { buckets: make(), connections: 1 };
+    map.set(key, held);
+  }
+  return held;
 }
 
 function release(map: Map<string, Held>, key: string): void {

@@ -26,8 +26,8 @@ describe('budgets per seat and per room (HT-3, HT-9)', () => {
     budgets.open('M', 'M|a', t);
     const big = 400 * 1024; // a room at its text bound
     let sent = 0;
-    while (budgets.maySend('R', t)) {
-      budgets.sent('R', big, t);
+    for (let reserved = budgets.reserve('R', t); reserved !== null; reserved = budgets.reserve('R', t)) {
+      budgets.sent('R', big, reserved, t);
       sent++;
     }
     // The burst (2 MB) in 400 KB snapshots: the one that crosses zero is the last one.
@@ -35,25 +35,44 @@ describe('budgets per seat and per room (HT-3, HT-9)', () => {
     // In debt: refused until repaid at 512 KB a second.
     const debt = sent * big - SNAPSHOT_BUDGET.burst;
     const repaid = t + Math.ceil(((debt + 1) / SNAPSHOT_BUDGET.perSecond) * 1000);
-    expect(budgets.maySend('R', repaid - 50)).toBe(false);
-    expect(budgets.maySend('R', repaid)).toBe(true);
+    expect(budgets.reserve('R', repaid - 50)).toBeNull();
+    expect(budgets.reserve('R', repaid)).toBe(big);
     // A meeting's small snapshots in another room are not held by it.
     for (let i = 0; i < 20; i++) {
-      expect(budgets.maySend('M', t)).toBe(true);
-      budgets.sent('M', 30 * 1024, t);
+      const reserved = budgets.reserve('M', t);
+      expect(reserved).not.toBeNull();
+      budgets.sent('M', 30 * 1024, reserved!, t);
     }
+  });
+
+  it('[HT-9] syncs in flight together are paid for before any is sent: the room size is set aside', () => {
+    const budgets = new SeatBudgets(sizes);
+    const t = 2_500_000;
+    budgets.open('R', 'R|a', t);
+    const big = 400 * 1024;
+    budgets.sent('R', big, 0, t); // a welcome: the room's snapshot size is known
+    // Twenty syncs asked at once, none sent yet: only the budget's worth get through.
+    const reserved = Array.from({ length: 20 }, () => budgets.reserve('R', t));
+    const granted = reserved.filter((r) => r !== null);
+    expect(granted.length).toBe(Math.ceil((SNAPSHOT_BUDGET.burst - big) / big));
+    expect(granted.every((r) => r === big)).toBe(true);
+    // One of them failed (no snapshot sent): what it set aside comes back.
+    for (const r of granted.slice(1)) budgets.sent('R', big, r!, t);
+    expect(budgets.reserve('R', t)).toBeNull();
+    budgets.sent('R', 0, granted[0]!, t);
+    expect(budgets.reserve('R', t)).toBe(big);
   });
 
   it('[HT-9] welcomes are paid for: a reconnection storm delays the syncs that follow, for a bounded time', () => {
     const budgets = new SeatBudgets(sizes);
     const t = 3_000_000;
     budgets.open('R', 'R|a', t);
-    for (let i = 0; i < 100; i++) budgets.sent('R', 400 * 1024, t);
-    expect(budgets.maySend('R', t)).toBe(false);
+    for (let i = 0; i < 100; i++) budgets.sent('R', 400 * 1024, 0, t);
+    expect(budgets.reserve('R', t)).toBeNull();
     // The debt stops at one burst below empty: a burst's worth of time (4 s) repays it.
     const bound = t + (SNAPSHOT_BUDGET.burst / SNAPSHOT_BUDGET.perSecond) * 1000;
-    expect(budgets.maySend('R', bound - 100)).toBe(false);
-    expect(budgets.maySend('R', bound + 1)).toBe(true);
+    expect(budgets.reserve('R', bound - 100)).toBeNull();
+    expect(budgets.reserve('R', bound + 1)).not.toBeNull();
   });
 
   it('[HT-3] a token bucket refills with time and spends into debt only when asked', () => {

@@ -38,7 +38,12 @@ export function roomBudgets(command: { burst: number; perSecond: number }): Part
  */
 export const SNAPSHOT_BUDGET = { burst: 2 * 1024 * 1024, perSecond: 512 * 1024 } as const;
 
-type Held = { buckets: Partial<Record<BudgetKind, TokenBucket>>; connections: number; bytes?: TokenBucket };
+type Held = {
+  buckets: Partial<Record<BudgetKind, TokenBucket>>;
+  connections: number;
+  /** Rooms only: the snapshot budget, and the size of the room's last snapshot (HT-9). */
+  snapshots?: { bucket: TokenBucket; lastChars: number };
+};
 
 /**
  * HT-3: budgets per seat and per room: every connection of one seat on this node draws from the seat's
@@ -57,7 +62,10 @@ export class SeatBudgets {
   open(code: string, seat: string, now: number): void {
     hold(this.seats, seat, () => fill(this.sizes, now));
     const room = hold(this.rooms, code, () => fill(roomBudgets(this.sizes.command), now));
-    room.bytes ??= new TokenBucket(SNAPSHOT_BUDGET.burst, SNAPSHOT_BUDGET.perSecond, now);
+    room.snapshots ??= {
+      bucket: new TokenBucket(SNAPSHOT_BUDGET.burst, SNAPSHOT_BUDGET.perSecond, now),
+      lastChars: 0,
+    };
   }
 
   close(code: string, seat: string): void {
@@ -73,14 +81,28 @@ export class SeatBudgets {
     return room ? room.take(now) : true;
   }
 
-  /** Whether the room may be sent a snapshot now (HT-9): its snapshot budget is not in debt. */
-  maySend(code: string, now: number): boolean {
-    return this.rooms.get(code)?.bytes?.has(now) ?? true;
+  /**
+   * A snapshot for the room, before it is made (HT-9): null when the room's snapshot budget is in debt
+   * (refused), else what was set aside from it: the size of the room's last snapshot, so that syncs in
+   * flight together are paid for before any of them is sent. `sent` settles it.
+   */
+  reserve(code: string, now: number): number | null {
+    const room = this.rooms.get(code)?.snapshots;
+    if (!room) return 0;
+    if (!room.bucket.has(now)) return null;
+    room.bucket.spend(now, room.lastChars);
+    return room.lastChars;
   }
 
-  /** A snapshot of `chars` characters was sent to the room: paid from its budget, in debt if need be. */
-  sent(code: string, chars: number, now: number): void {
-    this.rooms.get(code)?.bytes?.spend(now, chars);
+  /**
+   * A snapshot of `chars` characters was sent to the room (`reserved` set aside for it, 0 for a welcome);
+   * 0 characters: none was sent after all, what was set aside is given back.
+   */
+  sent(code: string, chars: number, reserved: number, now: number): void {
+    const room = this.rooms.get(code)?.snapshots;
+    if (!room) return;
+    if (chars > 0) room.lastChars = chars;
+    room.bucket.spend(now, chars - reserved);
   }
 }
 

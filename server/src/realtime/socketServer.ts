@@ -246,14 +246,18 @@ export function attachRealtime({
         known = version.value;
       }
       // HT-9: the room's snapshot text per second is bounded too, whatever the count of syncs.
-      if (!budgets.maySend(code, now())) {
+      const reserved = budgets.reserve(code, now());
+      if (reserved === null) {
         strike('snapshot');
         return answer(wirePayload(RATE_LIMITED));
       }
       const snapshot = await service.snapshot(code, participantId, known);
-      if (!snapshot.ok) return answer({ ok: false, error: snapshot.error });
+      if (!snapshot.ok) {
+        budgets.sent(code, 0, reserved, now());
+        return answer({ ok: false, error: snapshot.error });
+      }
       const stored = await storedOf();
-      budgets.sent(code, snapshot.value.json.text.length, now());
+      budgets.sent(code, snapshot.value.json.text.length, reserved, now());
       answer(wirePayload(jsonObject({ ok: true, snapshot: snapshot.value.json, stored })));
     });
 
@@ -303,7 +307,7 @@ export function attachRealtime({
       socket.disconnect(true);
       return;
     }
-    budgets.sent(code, snapshot.value.json.text.length, now()); // HT-9: paid for, never refused
+    budgets.sent(code, snapshot.value.json.text.length, 0, now()); // HT-9: paid for, never refused
     socket.emit(
       'session:welcome',
       wirePayload(

@@ -85,7 +85,8 @@ const plan: Plan = {
 if (!Number.isFinite(plan.capacity.factor) || !Number.isFinite(plan.capacity.stepMs))
   throw new Error('--capacity-factor and --capacity-seconds must be numbers');
 const bigRoomPlan: BigRoomPlan = {
-  rooms: Math.max(1, int('bigroom-rooms', args['bigroom-rooms'], 4)),
+  // At most 100 of each kind: a room's people take loopback addresses 127.240.<room>.x.
+  rooms: Math.min(100, Math.max(1, int('bigroom-rooms', args['bigroom-rooms'], 4))),
   // At most MAX_CARDS - 1: the cycle posts one card before it withdraws one.
   bigCards: Math.min(999, Math.max(1, int('bigroom-cards', args['bigroom-cards'], 995))),
   smallCards: Math.min(999, Math.max(1, int('bigroom-small-cards', args['bigroom-small-cards'], 10))),
@@ -281,6 +282,7 @@ function report(
     ['join', 'join storm'],
     ['fanout', 'fan-out'],
     ['board', 'board'],
+    ['capacity', 'capacity steps'],
     ['timers', 'timers'],
   ] as const) {
     const w = (r: TargetResult) => r.windows[label];
@@ -332,9 +334,11 @@ function report(
     if (r.capacity) {
       const steps = r.capacity.steps.map(
         (c) =>
-          `${c.rate}/s ${c.failed.length ? `not held (${c.failed.join(', ')})` : `p99 ${c.p99.toFixed(1)} ms`}`,
+          `${c.rate}/s ${c.failed.length ? `not held (${c.failed.join(', ')})` : `p99 ${c.p99.toFixed(1)} ms`} cpu ${c.serverCpuPct.toFixed(0)}/${c.clientCpuPct.toFixed(0)} %`,
       );
-      notes.push(`capacity steps ${steps.join('; ')}; ended by ${r.capacity.endedBy || '-'}`);
+      notes.push(
+        `capacity steps (cpu: server/clients, % of a core) ${steps.join('; ')}; ended by ${r.capacity.endedBy || '-'}`,
+      );
     }
     lines.push(notes.join('; '));
   }

@@ -55,6 +55,9 @@ export type CapacityStep = {
   accepted: number;
   missing: number;
   refused: Record<string, number>;
+  /** CPU over the step, % of one core: the first node's, and the client processes' together. */
+  serverCpuPct: number;
+  clientCpuPct: number;
   /** Why the step was not held (empty when held): p99, refused, missing receipts, not sustained. */
   failed: string[];
 };
@@ -552,9 +555,15 @@ export class TargetSession {
       this.step(`capacity: ${rate} posts/s for ${stepMs / 1000} s`);
       const params = { ratePerSec: rate / workers, durationMs: stepMs, timeoutMs: 10_000 };
       const total = Math.round((rate * stepMs) / 1000);
+      const [server0, clients0] = await Promise.all([this.sample(), this.clientCpu()]);
+      const t0 = monoMs();
       const parts = await this.measure('capacity', () =>
         this.all<SpreadResult>('board', params, `capacity ${rate}/s (acks)`, total),
       );
+      const [server1, clients1] = await Promise.all([this.sample(), this.clientCpu()]);
+      const stepSeconds = (monoMs() - t0) / 1000;
+      const serverCpuPct = (server1.cpuMicros - server0.cpuMicros) / 1e4 / stepSeconds;
+      const clientCpuPct = (clients1 - clients0) / 1e4 / stepSeconds;
       const p99 = summarize(concat(parts.map((b) => b.latencies))).p99;
       const sent = parts.reduce((n, b) => n + b.sent, 0);
       const accepted = parts.reduce((n, b) => n + b.accepted, 0);
@@ -568,7 +577,18 @@ export class TargetSession {
       if (accepted < sent) failed.push(`refused ${JSON.stringify(refused)}`);
       if (missing > 0) failed.push(`${missing} receipts missing`);
       if (!(sustained >= 0.9 * rate)) failed.push(`sustained ${sustained.toFixed(0)}/s`);
-      const step = { rate, p99, sustained, sent, accepted, missing, refused, failed };
+      const step = {
+        rate,
+        p99,
+        sustained,
+        sent,
+        accepted,
+        missing,
+        refused,
+        serverCpuPct,
+        clientCpuPct,
+        failed,
+      };
       this.capacity!.steps.push(step);
       return step;
     };

@@ -695,6 +695,9 @@ export function registerRoomStoreContract(name: string, create: () => Promise<St
           written = result.decision.room;
         }
         const expected = written as unknown as Board;
+        // [SR-7] one map's entries alone, on any node; null without a room.
+        expect(await nodeB.entries(code, 'cards')).toEqual(expected.cards);
+        expect(await nodeB.entries(newCode(), 'cards')).toBeNull();
         for (const node of [nodeA, nodeB, await harness.open<Board, StepDecision<Board>>()]) {
           const read = (await node.load(code))!;
           expect(read).toEqual(expected);

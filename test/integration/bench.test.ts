@@ -117,7 +117,7 @@ describe('npm run bench, at a tiny size so the harness cannot rot', () => {
       if (summary[key] === null) expect(out).toContain('not held (');
       else expect(summary[key] as number, key).toBeGreaterThan(0);
     }
-    expect(out).toMatch(/capacity steps .*; ended by /);
+    expect(out).toMatch(/capacity steps \(cpu: .*; ended by /);
     // The rooms hold what was asked (the cycle posts one card before it withdraws one).
     expect(summary.bigRoomCards as number).toBeGreaterThanOrEqual(100);
     expect(summary.bigRoomCards as number).toBeLessThanOrEqual(101);

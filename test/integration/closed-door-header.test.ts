@@ -105,4 +105,31 @@ describe('closed doors read the header only', () => {
     expect(waiting).toMatchObject({ ok: true, value: { admitted: false } });
     expect(reads.apply).toBe(1);
   });
+
+  it('[HT-5] [SR-7] a resume reads the seats, not the room: a wrong token answers like a wrong code', async () => {
+    const joined = await service.join('OPENDOOR', { name: 'Rosa' });
+    if (!joined.ok) throw new Error(joined.error.code);
+    const infoBytes = -((await bytesOut()) - (await bytesOut()));
+    const sent: Record<string, number> = {};
+    reads.load = 0;
+    for (const [label, code, token] of [
+      ['wrong code', 'NOSUCHDOOR', 'A'.repeat(32)],
+      ['wrong token', 'OPENDOOR', 'B'.repeat(32)],
+      ['right token', 'OPENDOOR', joined.value.resumeToken!],
+    ] as const) {
+      const start = await bytesOut();
+      const resumed = await service.resume(code, token);
+      sent[label] = (await bytesOut()) - start - infoBytes;
+      if (label === 'right token')
+        expect(resumed).toEqual({
+          ok: true,
+          value: { participantId: joined.value.participantId, admitted: true },
+        });
+      else expect(resumed).toMatchObject({ ok: false, error: { code: 'room_not_found' } });
+    }
+    expect(reads.load).toBe(0);
+    // The room is over 300 KB; its seats (one here) a few hundred bytes.
+    expect(sent['wrong token']!).toBeLessThan(2_000);
+    expect(sent['right token']!).toBeLessThan(2_000);
+  });
 });

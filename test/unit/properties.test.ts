@@ -11,6 +11,7 @@ import {
   postableKinds,
   privateView,
   privateViewChanged,
+  publicPatch,
   publicView,
   type Room,
   roleCount,
@@ -327,6 +328,12 @@ function checkViews(room: Room, before?: Room): void {
     // the phase history is never sent whole again once it holds a closed run (runs are only closed,
     // the last one, and added).
     const patch = diffView(publicView(before), publicView(room));
+    // VW-9: the broadcaster's patch, made from the rooms, is that very patch.
+    const fromRooms = publicPatch(before, room);
+    expect({ ...fromRooms, del: [...fromRooms.del].sort() }).toEqual({
+      ...patch,
+      del: [...patch.del].sort(),
+    });
     const page = JSON.parse(JSON.stringify(publicView(before)));
     expect(applyPatch(page, JSON.parse(JSON.stringify(patch)))).toEqual(JSON.parse(shared));
     if (before.phaseHistory.length > 1) expect(patch.set).not.toHaveProperty('phaseHistory');
@@ -410,7 +417,7 @@ const codevPeople = ['f', 'c', 'a', 'b', 'd'];
 
 describe('properties over random command sequences', () => {
   // Long on two shared cores under the whole suite: a generous bound, not a speed claim.
-  it('[EN-1][EN-2][VW-1][VW-3][VW-5][VW-6][VW-8][LG-1] codev: version, refusal, views and logbooks hold; [CD-6] one client, one facilitator', {
+  it('[EN-1][EN-2][VW-1][VW-3][VW-5][VW-6][VW-8][VW-9][LG-1] codev: version, refusal, views and logbooks hold; [CD-6] one client, one facilitator', {
     timeout: 120_000,
   }, () => {
     fc.assert(

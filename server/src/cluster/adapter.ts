@@ -8,6 +8,7 @@ import {
   MessageType,
   type Offset,
 } from 'socket.io-adapter';
+import { EncodedJson, jsonObject } from '../realtime/encodedJson.js';
 
 /** What the adapter of one node has published and received (tests and the bench count these). */
 export type FanOutStats = {
@@ -191,7 +192,7 @@ export class CercleAdapter extends ClusterAdapter {
     // connections are gone; nothing to tell them any more.
     if (this.closed) return;
     this.stats.published++;
-    const payload = Buffer.concat([this.header, Buffer.from(JSON.stringify(message))]);
+    const payload = Buffer.concat([this.header, Buffer.from(clusterMessageJson(message))]);
     try {
       await this.pub.spublish(channel, payload);
     } catch (error) {
@@ -263,6 +264,26 @@ export class CercleAdapter extends ClusterAdapter {
       (error: unknown) => this.onError(error, 'subscribe'),
     );
   }
+}
+
+/**
+ * `JSON.stringify(message)`, but a broadcast whose arguments were encoded once already (an EncodedJson:
+ * a patch, realtime/publisher.ts) has their text spliced in, not encoded a second time (SC-5). The
+ * receiving node parses the same JSON either way.
+ */
+export function clusterMessageJson(message: ClusterMessage | ClusterResponse): string {
+  if (message.type !== MessageType.BROADCAST || !('packet' in message.data)) return JSON.stringify(message);
+  const packet = message.data.packet as { data?: unknown };
+  const args = packet.data;
+  if (!Array.isArray(args) || !args.some((arg) => arg instanceof EncodedJson)) return JSON.stringify(message);
+  const data = args.map((arg) => (arg instanceof EncodedJson ? arg.text : (JSON.stringify(arg) ?? 'null')));
+  return jsonObject({
+    ...message,
+    data: jsonObject({
+      ...message.data,
+      packet: jsonObject({ ...packet, data: new EncodedJson(`[${data.join(',')}]`) }),
+    }),
+  }).text;
 }
 
 /** BroadcastOptions as ClusterAdapter's messages carry them (sets as arrays). */

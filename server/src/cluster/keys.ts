@@ -50,7 +50,7 @@ export function shardOf(code: string): number {
 export function keyNames(prefix = 'cercle:') {
   const tagged = (code: string) => `${prefix}{${shardTags[shardOf(code)]}}`;
   return {
-    /** A room's document: `cercle:{s3.12}:room:CODE`. */
+    /** A room's hash of fields (store/roomFields.ts): `cercle:{s3.12}:room:CODE`. */
     room: (code: string) => `${tagged(code)}:room:${code}`,
     /** Every command id applied to a room, beside it. */
     roomIds: (code: string) => `${tagged(code)}:room:${code}:ids`,

@@ -27,8 +27,8 @@ export function jsonObject(fields: Record<string, unknown>): EncodedJson {
 
 /**
  * An EncodedJson handed to Socket.IO where it expects a payload (an acknowledgement, an event's
- * argument): the parser below sends its text. Only for packets to one socket: a broadcast's packet
- * may cross to another node (cluster/adapter.ts), which would not know this class.
+ * argument): the parser below sends its text. A broadcast's packet that crosses to another node is
+ * written with the same text by the adapter (cluster/adapter.ts `clusterMessageJson`).
  */
 export function wirePayload<T>(encoded: EncodedJson): T {
   return encoded as unknown as T;

@@ -1,5 +1,6 @@
 import type { RoomPublisher } from '../rooms/publisher.js';
 import { admittedChannel, type CercleServer, everyoneChannel, seatChannel } from './channels.js';
+import { EncodedJson, wirePayload } from './encodedJson.js';
 
 /**
  * The room service's way out, over Socket.IO. Broadcasts to a room reach every node through the
@@ -35,7 +36,10 @@ export function socketPublisher(
 
   return {
     patch: (code, message) => {
-      io.to(admittedChannel(code)).emit('room:patch', message);
+      // One JSON text per patch (SC-5): the parser sends it to each socket here, the adapter to the
+      // other nodes, neither encodes it again.
+      const encoded = wirePayload<typeof message>(new EncodedJson(JSON.stringify(message)));
+      io.to(admittedChannel(code)).emit('room:patch', encoded);
     },
     private: (code, participantId, message) => {
       io.to(seatChannel(code, participantId)).emit('me:private', message);

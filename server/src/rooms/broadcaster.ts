@@ -1,45 +1,33 @@
 import {
-  diffView,
   privateView,
   privateViewChanged,
+  publicPatch,
   publicView,
   type Room,
   type RoomEvent,
-  type RoomView,
   type Snapshot,
 } from '@cercle/shared';
 import { type RoomPublisher, silentPublisher } from './publisher.js';
 
-/** Rooms whose last public view is kept, to diff the next change against it without recomputing it. */
-const VIEW_CACHE = 1_000;
+/** Rooms whose last version told is remembered (RoomWatch asks, SR-2): the oldest are forgotten. */
+const TOLD_ROOMS = 1_000;
 
 /**
  * Tells people what a stored write changed: one public patch to the room, and to each participant
- * whose own data changed their private view (or, newly admitted, a whole snapshot). Keeps the public
- * view of the last room told per room (by identity: the engine never mutates a room), so the next patch
- * is diffed against it without computing the previous view again.
+ * whose own data changed their private view (or, newly admitted, a whole snapshot). The patch is made
+ * from the two rooms (`publicPatch`): the engine never mutates a room and keeps what it did not change
+ * by reference, so only what changed is looked at, and no view of the whole room is built per write.
  */
 export class RoomBroadcaster {
   publisher: RoomPublisher = silentPublisher;
-  private readonly views = new Map<string, { room: Room; view: RoomView }>();
-  /** Per room, the last version whose patch this node sent out (same bound as the views). */
+  /** Per room, the last version whose patch this node sent out. */
   private readonly told = new Map<string, number>();
 
   constructor(private readonly now: () => number) {}
 
-  /** The public view of `room`, from the cache when it is the room last told. */
-  private publicViewOf(room: Room): RoomView {
-    const cached = this.views.get(room.code);
-    return cached?.room === room ? cached.view : publicView(room);
-  }
-
   /** Everyone admitted gets the public patch; each participant whose own data changed gets it alone. */
   tellChanges(before: Room, after: Room, events: RoomEvent[]): void {
-    const view = publicView(after);
-    const patch = diffView(this.publicViewOf(before), view);
-    this.views.delete(after.code);
-    this.views.set(after.code, { room: after, view });
-    if (this.views.size > VIEW_CACHE) this.views.delete(this.views.keys().next().value!);
+    const patch = publicPatch(before, after);
     this.publisher.patch(after.code, {
       from: before.version,
       to: after.version,
@@ -49,7 +37,7 @@ export class RoomBroadcaster {
     // Only once sent: a patch that failed to go out is still announced by the room watch (SR-2).
     this.told.delete(after.code);
     this.told.set(after.code, after.version);
-    if (this.told.size > VIEW_CACHE) this.told.delete(this.told.keys().next().value!);
+    if (this.told.size > TOLD_ROOMS) this.told.delete(this.told.keys().next().value!);
     // A private view is made of the participant's record and logbook only, and the engine keeps every
     // record it did not change (same object): only those whose record or logbook changed are looked at.
     if (before.participants === after.participants && before.logbooks === after.logbooks) return;
@@ -82,9 +70,8 @@ export class RoomBroadcaster {
     return this.told.get(code);
   }
 
-  /** The room is gone: its cached view with it. */
+  /** The room is gone: what is remembered of it with it. */
   forget(code: string): void {
-    this.views.delete(code);
     this.told.delete(code);
   }
 }

@@ -101,6 +101,12 @@ export interface RoomStore<R extends StoredRoom = Room, D extends StepDecision =
    */
   header(code: string): Promise<RoomHeader | null>;
   /**
+   * The entries of one of the room's id-keyed maps (`ENTRY_MAPS`: `participants`, `cards`...), read
+   * without the rest of the room (SR-7: a resume finds its seat in the seats alone, whatever the room
+   * holds besides), in no particular order. Null: no room.
+   */
+  entries<K extends keyof R & string>(code: string, map: K): Promise<R[K] | null>;
+  /**
    * Runs `step` on the current room and stores its result atomically (version must become +1).
    * A refusal stores nothing. A `commandId` already applied to this room (remembered for the room's
    * lifetime, with its `fingerprint`) returns `duplicate` when the fingerprint is the same and `reused`

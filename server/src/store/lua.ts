@@ -112,6 +112,27 @@ return 1
 `,
 );
 
+/**
+ * KEYS: room key. ARGV: entry field prefix ('e:<map>:'). The fields of one map's entries, without the
+ * rest of the room: {0} no room · {1, [field, value, …]}. HSCAN walks the hash but replies only the
+ * matching fields (the seats of a 1,000-card room are a few KB of its hundreds).
+ */
+export const mapEntriesScript = script(
+  'mapEntries',
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
+local out = {}
+local cursor = '0'
+repeat
+  local page = redis.call('HSCAN', KEYS[1], cursor, 'MATCH', ARGV[1] .. '*', 'COUNT', 1000)
+  cursor = page[1]
+  local items = page[2]
+  for i = 1, #items do out[#out + 1] = items[i] end
+until cursor == '0'
+return {1, out}
+`,
+);
+
 /** KEYS: room key, command ids hash. ARGV: ttl seconds. Refreshes both TTLs; 0 when the room is gone. */
 export const touchRoomScript = script(
   'touchRoom',

@@ -80,6 +80,11 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
     return entry ? (JSON.parse(entry.json) as R) : null;
   }
 
+  async entries<K extends keyof R & string>(code: string, map: K): Promise<R[K] | null> {
+    const entry = this.live(code);
+    return entry ? ((JSON.parse(entry.json) as R)[map] ?? ({} as R[K])) : null;
+  }
+
   async header(code: string): Promise<RoomHeader | null> {
     const entry = this.live(code);
     return entry ? { ...entry.header } : null;

@@ -24,16 +24,19 @@ import {
   casRoomScript,
   claimTimersScript,
   createRoomScript,
+  mapEntriesScript,
   purgeRoomScript,
   scheduleTimerScript,
   touchRoomScript,
 } from './lua.js';
 import { RedisCalls } from './redisCalls.js';
 import {
+  entryPrefix,
   type FieldPairs,
   GEN_FIELD,
   HEADER_FIELDS,
   headerOf,
+  mapFromEntries,
   pairsOf,
   roomChanges,
   roomFromFields,
@@ -314,6 +317,14 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       this.calls.call(() => this.redis.hmget(this.roomKey(code), ...HEADER_FIELDS)),
     );
     return headerOf(values);
+  }
+
+  async entries<K extends keyof R & string>(code: string, map: K): Promise<R[K] | null> {
+    const prefix = entryPrefix(map);
+    const reply = (await this.calls.bounded(
+      this.calls.evalScript(mapEntriesScript, [this.roomKey(code)], [prefix]),
+    )) as [number, string[]?];
+    return reply[0] === 1 ? mapFromEntries<R[K]>(prefix, pairsOf(reply[1] ?? [])) : null;
   }
 
   async apply(

@@ -46,18 +46,34 @@ const has = (record: Record<string, unknown>, key: string) =>
 const own = (record: Record<string, unknown>, key: string): unknown =>
   Object.hasOwn(record, key) ? record[key] : undefined;
 
+/** What a view shows of one entry of a record (the entry itself when not given). */
+export type EntryView = (entry: unknown) => unknown;
+
 /**
  * Entries of a record, by id. Entries still the same object are equal without a deep comparison (the
  * engine keeps unchanged entries by reference). With 1,000 cards this runs over 1,000 ids for every change
  * of the board, so the common shapes (entries added at the end, entries changed in place: the keys of both
  * sides in the same order) are walked as two arrays side by side, with no lookup by id; from the first
- * key that differs (an entry removed), the rest is compared by id.
+ * key that differs (an entry removed), the rest is compared by id. With `view`, the records are a room's
+ * and the patch carries what the view shows of each changed entry: only changed entries are viewed.
  */
-function diffRecord(key: string, a: Record<string, unknown>, b: Record<string, unknown>, patch: ViewPatch) {
+export function diffRecord(
+  key: string,
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+  patch: ViewPatch,
+  view?: EntryView,
+) {
   const keysA = Object.keys(a);
   const keysB = Object.keys(b);
   const valuesA = Object.values(a);
   const valuesB = Object.values(b);
+  const changed = (id: string, prev: unknown, next: unknown) => {
+    const shownBefore = view && prev !== undefined ? view(prev) : prev;
+    const shown = view ? view(next) : next;
+    if (shownBefore === undefined || (shownBefore !== shown && !deepEqual(shownBefore, shown)))
+      patch.set[`${key}.${id}`] = shown;
+  };
   const common = Math.min(keysA.length, keysB.length);
   let i = 0;
   for (; i < common && keysA[i] === keysB[i]; i++) {
@@ -65,7 +81,7 @@ function diffRecord(key: string, a: Record<string, unknown>, b: Record<string, u
     const next = valuesB[i];
     if (prev === next) continue;
     if (next === undefined) patch.del.push(`${key}.${keysA[i]}`);
-    else if (prev === undefined || !deepEqual(prev, next)) patch.set[`${key}.${keysB[i]}`] = next;
+    else changed(keysB[i]!, prev, next);
   }
   // Past the shared prefix, no key of one side is in the other's prefix (keys are unique in a record).
   for (let j = i; j < keysA.length; j++) {
@@ -78,7 +94,7 @@ function diffRecord(key: string, a: Record<string, unknown>, b: Record<string, u
     const id = keysB[j]!;
     const prev = i < keysA.length ? own(a, id) : undefined; // all of `a` walked: `id` is new
     if (prev === next) continue;
-    if (prev === undefined || !deepEqual(prev, next)) patch.set[`${key}.${id}`] = next;
+    changed(id, prev, next);
   }
 }
 
@@ -93,6 +109,35 @@ function keptItems(a: unknown[], b: unknown[]): number {
   return keep;
 }
 
+/**
+ * Adds to `patch` what turns `a`, the value of top-level key `key` (absent: `hadKey` false), into `b`:
+ * a record of `recordKeys` entry by entry, a list whose head is kept as its tail, else the value whole.
+ */
+export function diffKey(
+  patch: ViewPatch,
+  key: string,
+  a: unknown,
+  b: unknown,
+  hadKey: boolean,
+  recordKeys: readonly string[] = RECORD_KEYS,
+): void {
+  if (a === b) return;
+  if (hadKey && recordKeys.includes(key) && isPlainRecord(a) && isPlainRecord(b)) {
+    diffRecord(key, a, b, patch);
+  } else if (hadKey && Array.isArray(a) && Array.isArray(b)) {
+    const keep = keptItems(a, b);
+    if (keep === a.length && keep === b.length) return;
+    if (keep === 0) {
+      patch.set[key] = b;
+    } else {
+      patch.tail ??= {};
+      patch.tail[key] = { keep, add: b.slice(keep) };
+    }
+  } else if (!hadKey || !deepEqual(a, b)) {
+    patch.set[key] = b;
+  }
+}
+
 export function diffView<T>(prev: T, next: T, recordKeys: readonly string[] = RECORD_KEYS): ViewPatch {
   const before = prev as Record<string, unknown>;
   const after = next as Record<string, unknown>;
@@ -102,23 +147,7 @@ export function diffView<T>(prev: T, next: T, recordKeys: readonly string[] = RE
   }
   for (const key of Object.keys(after)) {
     if (!has(after, key)) continue;
-    const a = before[key];
-    const b = after[key];
-    if (a === b) continue;
-    if (recordKeys.includes(key) && isPlainRecord(a) && isPlainRecord(b)) {
-      diffRecord(key, a, b, patch);
-    } else if (Array.isArray(a) && Array.isArray(b)) {
-      const keep = keptItems(a, b);
-      if (keep === a.length && keep === b.length) continue;
-      if (keep === 0) {
-        patch.set[key] = b;
-      } else {
-        patch.tail ??= {};
-        patch.tail[key] = { keep, add: b.slice(keep) };
-      }
-    } else if (!has(before, key) || !deepEqual(a, b)) {
-      patch.set[key] = b;
-    }
+    diffKey(patch, key, before[key], after[key], has(before, key), recordKeys);
   }
   return patch;
 }

@@ -1,4 +1,4 @@
-import { deepEqual } from './patch.js';
+import { deepEqual, diffKey, diffRecord, type ViewPatch } from './patch.js';
 import type { Card, LogbookEntry, Participant, ParticipantId, Room, TopicRound } from './room.js';
 
 /**
@@ -134,6 +134,50 @@ export function publicView(room: Room): RoomView {
     cards: cardsView(cards),
     topicRound: topicRoundView(topicRound, participants),
   };
+}
+
+/** Keys of a room that are never in its public view (VW-1). */
+const PRIVATE_ROOM_KEYS = new Set(['logbooks', 'facilitatorKeyHash']);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The patch from `publicView(before)` to `publicView(after)` (VW-6), the very one `diffView` of the two
+ * views gives, computed from the rooms without building either view: a field the engine kept (same
+ * object) is passed over at once, and only the cards and seats that changed go through their view. Its
+ * cost follows what the command changed, not the size of the room (but for one walk over the ids of a
+ * record that changed: VW-9).
+ */
+export function publicPatch(before: Room, after: Room): ViewPatch {
+  const a = before as unknown as Record<string, unknown>;
+  const b = after as unknown as Record<string, unknown>;
+  const patch: ViewPatch = { set: {}, del: [] };
+  for (const key in a) {
+    if (PRIVATE_ROOM_KEYS.has(key) || !Object.hasOwn(a, key) || a[key] === undefined) continue;
+    if (!Object.hasOwn(b, key) || b[key] === undefined) patch.del.push(key);
+  }
+  for (const key in b) {
+    if (PRIVATE_ROOM_KEYS.has(key) || !Object.hasOwn(b, key) || b[key] === undefined) continue;
+    const hadKey = Object.hasOwn(a, key) && a[key] !== undefined;
+    if (key === 'topicRound') {
+      // CS-4: its view counts the votes kept on the seats: it follows the seats as well as the round.
+      const shown = topicRoundView(after.topicRound, after.participants);
+      diffKey(patch, key, topicRoundView(before.topicRound, before.participants), shown, hadKey);
+      continue;
+    }
+    const x = a[key];
+    const y = b[key];
+    if (x === y) continue;
+    if (key === 'cards' || key === 'participants') {
+      const view = (key === 'cards' ? cardView : participantView) as (entry: unknown) => unknown;
+      if (hadKey && isRecord(x) && isRecord(y)) diffRecord(key, x, y, patch, view);
+      else patch.set[key] = key === 'cards' ? cardsView(after.cards) : participantsView(after.participants);
+      continue;
+    }
+    diffKey(patch, key, x, y, hadKey);
+  }
+  return patch;
 }
 
 /** One participant's own data: their seat and logbook, nobody else's (LG-1). */

@@ -15,7 +15,14 @@ import {
   TIMER_LEASE_MS,
   tellApplied,
 } from '../interface.js';
-import { headerOfRoom, roomChanges, roomFromFields, VERSION_FIELD } from '../roomFields.js';
+import {
+  entryPrefix,
+  headerOfRoom,
+  mapFromEntries,
+  roomChanges,
+  roomFromFields,
+  VERSION_FIELD,
+} from '../roomFields.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 
 export type SqliteRoomStoreOptions = {
@@ -27,7 +34,7 @@ export type SqliteRoomStoreOptions = {
   clock?: () => number;
   /** How often expired rooms are deleted; 0 disables the sweep. Default 60,000. */
   sweepIntervalMs?: number;
-  /** Rooms whose parsed document is kept in memory (least recently used dropped). Default 1,000. */
+  /** Rooms whose built room object is kept in memory (least recently used dropped). Default 1,000. */
   cacheSize?: number;
 };
 
@@ -144,6 +151,9 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
       setField: db.prepare(
         'INSERT INTO room_fields (code, field, value) VALUES (?, ?, ?) ON CONFLICT (code, field) DO UPDATE SET value = excluded.value',
       ),
+      entryFields: db.prepare<[string, string, string], { field: string; value: string }>(
+        'SELECT field, value FROM room_fields WHERE code = ? AND field >= ? AND field < ?',
+      ),
       deleteField: db.prepare('DELETE FROM room_fields WHERE code = ? AND field = ?'),
       deleteFields: db.prepare('DELETE FROM room_fields WHERE code = ?'),
       update: db.prepare(
@@ -207,6 +217,19 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
     return this.read(() => {
       const row = this.sql.select.get(code, this.clock());
       return row ? this.roomOf<R>(code, row.version) : null;
+    });
+  }
+
+  async entries<K extends keyof R & string>(code: string, map: K): Promise<R[K] | null> {
+    const prefix = entryPrefix(map);
+    return this.read(() => {
+      if (!this.sql.select.get(code, this.clock())) return null;
+      // The prefix's fields are a range of the primary key: 'e:cards:' <= field < 'e:cards;'.
+      const rows = this.sql.entryFields.all(code, prefix, `${prefix.slice(0, -1)};`);
+      return mapFromEntries<R[K]>(
+        prefix,
+        rows.map((row) => [row.field, row.value] as const),
+      );
     });
   }
 

@@ -1,0 +1,92 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { pairsOf, roomChanges, roomFromFields, VERSION_FIELD } from '../../server/src/store/roomFields.js';
+
+/** A store of fields in memory: what a Redis hash or the SQLite rows hold after each write. */
+function fieldStore() {
+  const fields = new Map<string, string>();
+  return {
+    fields,
+    write(before: object | null, after: { version: number }) {
+      const { set, del } = roomChanges(before, after, after.version);
+      for (const [field, value] of pairsOf(set)) fields.set(field, value);
+      for (const field of del) fields.delete(field);
+      fields.set(VERSION_FIELD, String(after.version));
+      return { set, del };
+    },
+    read: <R>() => roomFromFields<R>(fields),
+  };
+}
+
+type Board = { code: string; version: number; title: string; cards: Record<string, { text: string }> };
+const base: Board = { code: 'R', version: 0, title: 'phases', cards: { a: { text: 'a' }, b: { text: 'b' } } };
+
+describe('room fields (SR-6)', () => {
+  it('[SR-6] a write names only what changed: an added card is its entry and its place, nothing else', () => {
+    const store = fieldStore();
+    store.write(null, base);
+    const next = { ...base, version: 1, cards: { ...base.cards, c: { text: 'c' } } };
+    const { set, del } = store.write(base, next);
+    expect([...pairsOf(set)].map(([field]) => field)).toEqual(['e:cards:c', 'o:cards:c']);
+    expect(del).toEqual([]);
+    const edited = { ...next, version: 2, cards: { ...next.cards, a: { text: 'A' } } };
+    expect(store.write(next, edited)).toEqual({ set: ['e:cards:a', '{"text":"A"}'], del: [] });
+    const { b: _gone, ...rest } = edited.cards as Board['cards'];
+    const removed = { ...edited, version: 3, cards: rest };
+    expect(store.write(edited, removed)).toEqual({ set: [], del: ['e:cards:b', 'o:cards:b'] });
+    expect(store.read()).toEqual(removed);
+  });
+
+  it('[SR-6] an id shaped like a header field or a built-in member is an entry like any other', () => {
+    const store = fieldStore();
+    const odd = {
+      ...base,
+      cards: { 'h:version': { text: 'x' }, constructor: { text: 'y' }, '7': { text: 'z' } },
+    };
+    store.write(null, odd);
+    const read = store.read<Board>();
+    expect(read).toEqual(odd);
+    expect(Object.keys(read.cards)).toEqual(Object.keys(odd.cards));
+    expect(Object.getPrototypeOf(read.cards)).toBe(Object.prototype);
+  });
+
+  it('[SR-6] any sequence of map edits reads back deep-equal, in the same order (seeded)', () => {
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constant('add' as const),
+        id: fc.stringMatching(/^[a-z0-9]{1,3}$/),
+        front: fc.boolean(),
+      }),
+      fc.record({ kind: fc.constant('edit' as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant('remove' as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant('title' as const), text: fc.string() }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const store = fieldStore();
+        let room: Board = base;
+        store.write(null, room);
+        for (const o of ops) {
+          const ids = Object.keys(room.cards);
+          let cards = room.cards;
+          let title = room.title;
+          if (o.kind === 'add')
+            cards = o.front ? { [o.id]: { text: o.id }, ...cards } : { ...cards, [o.id]: { text: o.id } };
+          else if (o.kind === 'edit' && ids.length > 0)
+            cards = { ...cards, [ids[o.at % ids.length]!]: { text: `e${o.at}` } };
+          else if (o.kind === 'remove' && ids.length > 0) {
+            const gone = ids[o.at % ids.length]!;
+            cards = Object.fromEntries(Object.entries(cards).filter(([id]) => id !== gone));
+          } else if (o.kind === 'title') title = o.text;
+          const next = { ...room, version: room.version + 1, title, cards };
+          store.write(room, next);
+          room = next;
+          const read = store.read<Board>();
+          expect(read).toEqual(room);
+          expect(Object.keys(read.cards)).toEqual(Object.keys(room.cards));
+        }
+      }),
+      { seed: 18, numRuns: 300 },
+    );
+  });
+});

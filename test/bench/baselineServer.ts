@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
+import { PING_INTERVAL_MS, PING_TIMEOUT_MS } from '../../server/src/app.js';
 import { notify, serveRpc } from './rpc.js';
 import { serverRpcHandlers } from './serverStats.js';
 
@@ -11,7 +12,15 @@ import { serverRpcHandlers } from './serverStats.js';
  * a timer command, a plain setTimeout that broadcasts "time is up" at the deadline.
  */
 const http = createServer();
-const io = new Server(http, { transports: ['websocket'], serveClient: false, maxHttpBufferSize: 64 * 1024 });
+// Cercle's heartbeat too (a ping every 4 s, SPEC SR-5, not Socket.IO's 25 s): idle connections cost both
+// servers the same.
+const io = new Server(http, {
+  transports: ['websocket'],
+  serveClient: false,
+  maxHttpBufferSize: 64 * 1024,
+  pingInterval: PING_INTERVAL_MS,
+  pingTimeout: PING_TIMEOUT_MS,
+});
 const versions = new Map<string, number>();
 let accepted = 0;
 

@@ -51,6 +51,7 @@ const pending = new Map<string, PendingCommand>();
 const unsure = new Map<string, { id: string; command: Command; checks: number }>();
 const maxChecks = 4;
 let checkTimer = 0;
+let syncRetryTimer = 0;
 
 function newCommandId(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
@@ -244,6 +245,13 @@ function requestSync(s: RoomSocket): void {
       return;
     }
     if (!ack.ok) {
+      // A room whose snapshots are held by the server's budget (HT-9): ask again a little later.
+      if (ack.error.code === 'rate_limited') {
+        window.clearTimeout(syncRetryTimer);
+        syncRetryTimer = window.setTimeout(() => {
+          if (socket === s && s.connected) requestSync(s);
+        }, 2_000);
+      }
       scheduleCheck();
       return;
     }

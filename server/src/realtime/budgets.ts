@@ -28,7 +28,22 @@ export function roomBudgets(command: { burst: number; perSecond: number }): Part
   };
 }
 
-type Held = { buckets: Partial<Record<BudgetKind, TokenBucket>>; connections: number };
+/**
+ * HT-9: the snapshot text one room may be sent per node, all its seats together, in characters of JSON:
+ * a snapshot costs the server and the network in proportion to its size, so a room's share is bounded
+ * in bytes, not only in syncs. A meeting's snapshot is some 10 to 50 KB: its syncs are held by their
+ * count long before; a room at its text bound (256 KB of text, about 400 KB of JSON) gets a few at once
+ * and then one every second or so. Welcomes are counted too but never refused (a seat must get its
+ * room); the syncs that follow wait until the debt is repaid.
+ */
+export const SNAPSHOT_BUDGET = { burst: 2 * 1024 * 1024, perSecond: 512 * 1024 } as const;
+
+type Held = {
+  buckets: Partial<Record<BudgetKind, TokenBucket>>;
+  connections: number;
+  /** Rooms only: the snapshot budget, and the size of the room's last snapshot (HT-9). */
+  snapshots?: { bucket: TokenBucket; lastChars: number };
+};
 
 /**
  * HT-3: budgets per seat and per room: every connection of one seat on this node draws from the seat's
@@ -46,7 +61,11 @@ export class SeatBudgets {
   /** A connection of `seat` in room `code` opened: it shares the seat's and the room's buckets. */
   open(code: string, seat: string, now: number): void {
     hold(this.seats, seat, () => fill(this.sizes, now));
-    hold(this.rooms, code, () => fill(roomBudgets(this.sizes.command), now));
+    const room = hold(this.rooms, code, () => fill(roomBudgets(this.sizes.command), now));
+    room.snapshots ??= {
+      bucket: new TokenBucket(SNAPSHOT_BUDGET.burst, SNAPSHOT_BUDGET.perSecond, now),
+      lastChars: 0,
+    };
   }
 
   close(code: string, seat: string): void {
@@ -61,6 +80,30 @@ export class SeatBudgets {
     const room = this.rooms.get(code)?.buckets[kind];
     return room ? room.take(now) : true;
   }
+
+  /**
+   * A snapshot for the room, before it is made (HT-9): null when the room's snapshot budget is in debt
+   * (refused), else what was set aside from it: the size of the room's last snapshot, so that syncs in
+   * flight together are paid for before any of them is sent. `sent` settles it.
+   */
+  reserve(code: string, now: number): number | null {
+    const room = this.rooms.get(code)?.snapshots;
+    if (!room) return 0;
+    if (!room.bucket.has(now)) return null;
+    room.bucket.spend(now, room.lastChars);
+    return room.lastChars;
+  }
+
+  /**
+   * A snapshot of `chars` characters was sent to the room (`reserved` set aside for it, 0 for a welcome);
+   * 0 characters: none was sent after all, what was set aside is given back.
+   */
+  sent(code: string, chars: number, reserved: number, now: number): void {
+    const room = this.rooms.get(code)?.snapshots;
+    if (!room) return;
+    if (chars > 0) room.lastChars = chars;
+    room.bucket.spend(now, chars - reserved);
+  }
 }
 
 function fill(sizes: Partial<BudgetSizes>, now: number): Held['buckets'] {
@@ -71,10 +114,14 @@ function fill(sizes: Partial<BudgetSizes>, now: number): Held['buckets'] {
   return buckets;
 }
 
-function hold(map: Map<string, Held>, key: string, make: () => Held['buckets']): void {
-  const held = map.get(key);
+function hold(map: Map<string, Held>, key: string, make: () => Held['buckets']): Held {
+  let held = map.get(key);
   if (held) held.connections++;
-  else map.set(key, { buckets: make(), connections: 1 });
+  else {
+    held = { buckets: make(), connections: 1 };
+    map.set(key, held);
+  }
+  return held;
 }
 
 function release(map: Map<string, Held>, key: string): void {

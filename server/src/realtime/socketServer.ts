@@ -50,6 +50,12 @@ function payloadError(error: z.ZodError): ErrorCode {
 }
 
 /**
+ * The answers to a flood, encoded once (HT-3): refusing costs no more than reading what was refused.
+ */
+const RATE_LIMITED = jsonObject({ ok: false, error: wireError('rate_limited') });
+const BAD_REQUEST = jsonObject({ ok: false, error: wireError('bad_request') });
+
+/**
  * Refusals for spent budgets one connection may collect before it is closed (HT-3): a page never comes
  * near; a flood stops costing anything once its connection is gone (and reconnecting is rate-limited).
  */
@@ -172,13 +178,16 @@ export function attachRealtime({
     const seatKey = `${code}|${participantId}`;
     budgets.open(code, seatKey, now());
     const strikes = new TokenBucket(STRIKES.burst, STRIKES.perSecond, now());
-    /** One more event over its budget: true when the connection is closed for it. */
+    /** One more event refused for a spent budget: the connection is closed once it has too many. */
+    const strike = (kind: BudgetKind | 'snapshot') => {
+      if (strikes.take(now())) return;
+      log.info({ event: 'budget_flood', kind }, 'connection closed: over its budget');
+      socket.disconnect(true);
+    };
+    /** True when this event is over its budget (refused). */
     const spent = (kind: BudgetKind): boolean => {
       if (budgets.take(code, seatKey, kind, now())) return false;
-      if (!strikes.take(now())) {
-        log.info({ event: 'budget_flood', kind }, 'connection closed: over its budget');
-        socket.disconnect(true);
-      }
+      strike(kind);
       return true;
     };
 
@@ -191,7 +200,7 @@ export function attachRealtime({
 
     socket.on('room:command', async (payload: unknown, ack: unknown) => {
       if (spent('command')) {
-        if (typeof ack === 'function') ack({ ok: false, error: wireError('rate_limited') });
+        if (typeof ack === 'function') ack(RATE_LIMITED);
         return;
       }
       if (typeof ack !== 'function') return; // a command without acknowledgement is not a command
@@ -213,7 +222,7 @@ export function attachRealtime({
 
     socket.on('room:sync', async (payload: unknown, ack: unknown) => {
       if (spent('sync')) {
-        if (typeof ack === 'function') ack({ ok: false, error: wireError('rate_limited') });
+        if (typeof ack === 'function') ack(RATE_LIMITED);
         return;
       }
       if (typeof ack !== 'function') return;
@@ -236,15 +245,25 @@ export function attachRealtime({
         }
         known = version.value;
       }
+      // HT-9: the room's snapshot text per second is bounded too, whatever the count of syncs.
+      const reserved = budgets.reserve(code, now());
+      if (reserved === null) {
+        strike('snapshot');
+        return answer(wirePayload(RATE_LIMITED));
+      }
       const snapshot = await service.snapshot(code, participantId, known);
-      if (!snapshot.ok) return answer({ ok: false, error: snapshot.error });
+      if (!snapshot.ok) {
+        budgets.sent(code, 0, reserved, now());
+        return answer({ ok: false, error: snapshot.error });
+      }
       const stored = await storedOf();
+      budgets.sent(code, snapshot.value.json.text.length, reserved, now());
       answer(wirePayload(jsonObject({ ok: true, snapshot: snapshot.value.json, stored })));
     });
 
     socket.on('time:ping', (payload: unknown, ack: unknown) => {
       if (spent('ping')) {
-        if (typeof ack === 'function') ack({ ok: false, error: wireError('rate_limited') });
+        if (typeof ack === 'function') ack(RATE_LIMITED);
         return;
       }
       if (typeof ack !== 'function') return;
@@ -259,8 +278,7 @@ export function attachRealtime({
       if (typeof event === 'string' && Object.hasOwn(clientEventSchemas, event)) return;
       const last = args.at(-1);
       const refused = spent('other');
-      if (typeof last === 'function')
-        last({ ok: false, error: wireError(refused ? 'rate_limited' : 'bad_request') });
+      if (typeof last === 'function') last(refused ? RATE_LIMITED : BAD_REQUEST);
     });
 
     void welcome(socket, handshake);
@@ -289,6 +307,7 @@ export function attachRealtime({
       socket.disconnect(true);
       return;
     }
+    budgets.sent(code, snapshot.value.json.text.length, 0, now()); // HT-9: paid for, never refused
     socket.emit(
       'session:welcome',
       wirePayload(

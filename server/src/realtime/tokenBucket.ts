@@ -22,6 +22,16 @@ export class TokenBucket {
     return true;
   }
 
+  /**
+   * Takes `cost` whether or not there is that much: a cost known only once paid (the size of what was
+   * sent) goes into debt, down to one capacity below empty, and delays what follows until repaid. A
+   * negative cost gives back (what was set aside beyond the cost), up to the capacity.
+   */
+  spend(now: number, cost: number): void {
+    this.refill(now);
+    this.tokens = Math.min(this.capacity, Math.max(-this.capacity, this.tokens - cost));
+  }
+
   has(now: number, cost = 1): boolean {
     this.refill(now);
     return this.tokens >= cost;

@@ -125,6 +125,12 @@ async function init(params: { url: string; tabsPerSeat: number }): Promise<void>
 async function connectTab(tab: Tab): Promise<void> {
   try {
     tab.socket = (await open({ code, resumeToken: tokens[tab.seat]! }, tab.seat)).socket;
+    // Snapshot text the room was sent (welcomes and syncs), as received: what its budget lets through.
+    tab.socket.io.engine.on('packet', (packet: { type: string; data?: unknown }) => {
+      if (!running || typeof packet.data !== 'string' || packet.data.length < 10_000) return;
+      bump('snapshots');
+      answers.snapshot_kb = Math.round((answers.snapshot_kb ?? 0) + packet.data.length / 1024);
+    });
     tab.socket.on('disconnect', () => {
       bump('disconnected');
       tab.socket = null;

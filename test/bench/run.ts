@@ -284,6 +284,8 @@ function report(
     ['board', 'board'],
     ['capacity', 'capacity steps'],
     ['timers', 'timers'],
+    ['noisy-quiet', 'noisy quiet'],
+    ['noisy-loud', 'beside noise'],
   ] as const) {
     const w = (r: TargetResult) => r.windows[label];
     row(label === 'join' ? 'CPU, loop' : '', `server CPU % ${name}`, (r) => w(r)?.serverCpu ?? Number.NaN);

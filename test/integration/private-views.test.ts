@@ -60,8 +60,10 @@ describe('private views are told to exactly those whose own data changed', () =>
       for (const [id, seat] of Object.entries(after.participants)) {
         if (seat.admission !== 'admitted') continue;
         const was = before.participants[id];
+        // A seat made by this write gets its private view in its welcome, not as a message.
+        if (!was) continue;
         if (
-          was?.admission !== 'admitted' ||
+          was.admission !== 'admitted' ||
           JSON.stringify(privateView(before, id)) !== JSON.stringify(privateView(after, id))
         )
           who.push(id);

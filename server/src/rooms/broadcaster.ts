@@ -53,7 +53,10 @@ export class RoomBroadcaster {
         });
         continue;
       }
-      if (!was || privateViewChanged(before, after, participantId)) {
+      // A seat this write made: no connection can be in its channel yet (a connection joins it after the
+      // join is answered), and the welcome that follows carries its private view (VW-8).
+      if (!was) continue;
+      if (privateViewChanged(before, after, participantId)) {
         this.publisher.private(after.code, participantId, {
           version: after.version,
           mine: privateView(after, participantId),

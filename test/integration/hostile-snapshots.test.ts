@@ -185,3 +185,62 @@ describe('snapshots of the version a node stored need no read of the room (HT-8)
     await store.close();
   });
 });
+
+describe('a room near its text bound is sent so many snapshot bytes a second (HT-9)', () => {
+  let server: TestServer;
+  const people: TestParticipant[] = [];
+  afterAll(async () => {
+    for (const p of people) p.close();
+    await server?.close();
+  });
+
+  it('[HT-9] syncs beyond the room snapshot budget are refused though their count is allowed; `current` costs nothing', async () => {
+    // Command budgets lifted so the board fills in a moment; the snapshot budget is not a setting.
+    server = await startTestServer({ COMMAND_RATE: '2000', COMMAND_BURST: '2000' });
+    const room = await createRoom(server.url, { template: 'codev' });
+    const facilitator = await join(
+      server.url,
+      { code: room.code, name: 'Fanny', facilitatorKey: room.facilitatorKey },
+      'f',
+    );
+    const seats = [facilitator];
+    for (const name of ['Claire', 'Cam', 'Dom'])
+      seats.push(await join(server.url, { code: room.code, name }, name));
+    people.push(...seats);
+    await facilitator.must({ type: 'assign_role', participantId: seats[1]!.participantId, role: 'client' });
+    await facilitator.must({ type: 'start' });
+    await facilitator.must({ type: 'next_phase', from: 0 });
+    // 400 cards of 500 characters: a snapshot of some 300 KB.
+    const posts = [];
+    for (let i = 0; i < 400; i++) {
+      const author = seats[2 + (i % 2)]!;
+      posts.push(author.send({ type: 'post_card', kind: 'question', text: `${i} ${'x'.repeat(495)}` }));
+    }
+    const posted = await Promise.all(posts);
+    expect(posted.filter((a) => !a.ok)).toEqual([]);
+    const version = posted.reduce((v, a) => Math.max(v, a.ok ? a.version : 0), 0);
+    await Promise.all(seats.map((s) => s.reach(version)));
+
+    // Four seats, 19 syncs at once (five a seat, the first seat keeping one): within the counts (24 a room).
+    const answers = await Promise.all(
+      seats.flatMap((s, i) =>
+        Array.from({ length: i === 0 ? 4 : 5 }, () => s.socket.timeout(10_000).emitWithAck('room:sync', {})),
+      ),
+    );
+    const sent = answers.filter((a) => a.ok && 'snapshot' in a);
+    const refused = answers.filter((a) => !a.ok && a.error.code === 'rate_limited');
+    const size = JSON.stringify((sent[0] as { snapshot: unknown }).snapshot).length;
+    expect(size).toBeGreaterThan(200_000);
+    // 2 MiB at once: the sync that crosses it is the last one (in flight together, each set aside first).
+    expect(sent.length).toBeLessThanOrEqual(Math.ceil((2 * 1024 * 1024) / size) + 1);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(refused.length).toBe(19 - sent.length);
+    // The room's other seats are not cut off from what matters: a sync of the version held is `current`.
+    const held = seats[0]!.version;
+    expect(await seats[0]!.socket.timeout(5_000).emitWithAck('room:sync', { version: held })).toEqual({
+      ok: true,
+      current: true,
+      version: held,
+    });
+  });
+});

@@ -57,7 +57,8 @@ export function clusterSeam(config: Config): ClusterSeam {
         callTimeoutMs: config.STORE_TIMEOUT_MS,
       }),
     limitsClient: () => {
-      const client = redisClient(target);
+      // Pipelined: a handshake's counts, asked in one turn, leave in one write (addressLimits.ts).
+      const client = redisClient(target, { autoPipelining: true });
       void client.connect().catch(() => {}); // the limits fall back to memory until it answers
       return client;
     },

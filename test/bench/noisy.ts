@@ -25,6 +25,8 @@ let facilitatorKey = '';
 let tokens: string[] = [];
 let tabs: Tab[] = [];
 let running = false;
+/** Hand moves sent per seat, all its tabs together. */
+const handMoves = Array.from({ length: 9 }, () => 0);
 const answers: Record<string, number> = {};
 const bump = (key: string) => {
   answers[key] = (answers[key] ?? 0) + 1;
@@ -174,7 +176,9 @@ async function start(): Promise<void> {
         const s = tab.socket;
         if (!s?.connected) continue;
         for (let k = due(`c${i}`, SEAT_RATES.command); k > 0; k--)
-          tally(command(s, { type: k % 2 ? 'raise_hand' : 'lower_hand' }));
+          // The seat's hand up and down in turn (per seat, not per tick: a tick rarely sends two), so that
+          // commands are accepted and written, not only refused by the engine.
+          tally(command(s, { type: handMoves[tab.seat]!++ % 2 ? 'lower_hand' : 'raise_hand' }));
         for (let k = due(`s${i}`, SEAT_RATES.sync); k > 0; k--)
           tally(s.timeout(10_000).emitWithAck('room:sync', {}));
         for (let k = due(`p${i}`, SEAT_RATES.ping); k > 0; k--)

@@ -57,7 +57,8 @@ export function clusterSeam(config: Config): ClusterSeam {
         callTimeoutMs: config.STORE_TIMEOUT_MS,
       }),
     limitsClient: () => {
-      const client = redisClient(target);
+      // Pipelined: a handshake's counts, asked in one turn, leave in one write (addressLimits.ts).
+      const client = redisClient(target, { autoPipelining: true });
       void client.connect().catch(() => {}); // the limits fall back to memory until it answers
       return client;
     },
@@ -127,12 +128,21 @@ async function redisFanOut(
   };
   let adapter: CercleAdapter | null = null;
   io.adapter(function cercleAdapter(nsp: unknown) {
-    const made = new CercleAdapter(nsp, { pub, sub, channels, onError: lost });
+    const made = new CercleAdapter(nsp, {
+      pub,
+      sub,
+      channels,
+      onError: lost,
+      onHelloTimeout: (counts) =>
+        logger.info({ event: 'adapter_hello_timeout', ...counts }, 'fan-out hello not acked by every node'),
+    });
     adapter ??= made;
     return made;
   } as unknown as Parameters<CercleServer['adapter']>[0]);
   return {
-    stats: () => ({ ...(adapter?.stats ?? { published: 0, received: 0, echoes: 0, channels: 0 }) }),
+    stats: () => ({
+      ...(adapter?.stats ?? { published: 0, received: 0, echoes: 0, channels: 0, skipped: 0 }),
+    }),
     close: async () => {
       adapter?.close();
       pub.disconnect();

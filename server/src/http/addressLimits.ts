@@ -69,9 +69,27 @@ export class AddressLimits {
     }
   }
 
-  /** Takes one handshake from the address's allowance; false when none is left. */
-  join(address: string): Promise<boolean> {
-    return take(this.joins, address);
+  /**
+   * The counts a WebSocket handshake starts with (HT-2): one handshake and one guess taken from the
+   * address's allowances, and, for `room` when given, whether the address is barred from it (RM-10).
+   * They are asked together, in one turn of the event loop, so that with Redis they leave in one write
+   * (the client pipelines what is sent in one turn; the bar's read is a MULTI, a second write) rather than
+   * in three round trips one after the other. A handshake over its own allowance is no guess: the guess
+   * taken with it is given back, so the counts end as if it had not been asked (the node's overall join
+   * bucket, checked first, bounds what that costs a flood).
+   */
+  async handshake(address: string, room: string | null): Promise<'ok' | 'rate_limited' | 'barred'> {
+    const [joined, guessed, barred] = await Promise.all([
+      take(this.joins, address),
+      take(this.failures, address),
+      room === null ? false : this.barred(room, address),
+    ]);
+    if (!joined) {
+      await this.forgive(address); // counted over the limit too: given back all the same
+      return 'rate_limited';
+    }
+    if (!guessed) return 'rate_limited';
+    return barred ? 'barred' : 'ok';
   }
 
   /**

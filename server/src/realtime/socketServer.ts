@@ -110,18 +110,18 @@ export function attachRealtime({
       if (!isOriginAllowed(socket.handshake.headers, originPolicy))
         throw new CodedError('origin_not_allowed');
       if (!joinsOverall.take(now())) throw new CodedError('rate_limited');
-      // HT-2: a guess is counted before it is tried, and given back once the handshake succeeded.
-      if (!(await limits.join(address)) || !(await limits.guess(address))) {
-        throw new CodedError('rate_limited');
-      }
       const auth = handshakeAuthSchema.safeParse(socket.handshake.auth);
-      if (!auth.success) throw new CodedError('bad_request');
-      const { code, resumeToken, name, facilitatorKey, locale } = auth.data;
       // RM-10: an address removed from the room joins it again by name only with the key; a seat's
       // token still brings its holder back (colleagues behind one office address keep their seats).
-      if (!resumeToken && !facilitatorKey && (await limits.barred(code, address))) {
-        throw new CodedError('room_full');
-      }
+      const barFrom =
+        auth.success && !auth.data.resumeToken && !auth.data.facilitatorKey ? auth.data.code : null;
+      // HT-2: a guess is counted before it is tried, and given back once the handshake succeeded; the
+      // counts and the bar are asked together (one write to Redis), refused in this order.
+      const counted = await limits.handshake(address, barFrom);
+      if (counted === 'rate_limited') throw new CodedError('rate_limited');
+      if (!auth.success) throw new CodedError('bad_request');
+      if (counted === 'barred') throw new CodedError('room_full');
+      const { code, resumeToken, name, facilitatorKey, locale } = auth.data;
       const outcome = resumeToken
         ? await service.resume(code, resumeToken)
         : name !== undefined

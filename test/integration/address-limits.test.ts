@@ -1,0 +1,62 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectClient, redisClient } from '../../server/src/cluster/connection.js';
+import { AddressLimits } from '../../server/src/http/addressLimits.js';
+import { type RedisServer, startRedisServer } from '../support/redisServer.js';
+
+/** Client writes Redis has read so far (`INFO stats` total_reads_processed): round trips, near enough. */
+async function readsProcessed(admin: Redis): Promise<number> {
+  const match = /^total_reads_processed:(\d+)/m.exec(await admin.info('stats'));
+  if (!match) throw new Error('no total_reads_processed in INFO stats');
+  return Number(match[1]);
+}
+
+describe('a handshake asks its per-address counts together', () => {
+  let redis: RedisServer;
+  let admin: Redis;
+  let client: Redis;
+  let limits: AddressLimits;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    // The client app.ts gives the limits (cluster/seam.ts): pipelined.
+    client = redisClient(redis.url, { autoPipelining: true });
+    await connectClient(client);
+    limits = new AddressLimits(
+      { joinsPerMinute: 2, failuresPerMinute: 5, apiPerMinute: 100, removalBarSeconds: 60 },
+      client,
+    );
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    admin?.disconnect();
+    await redis?.stop();
+  });
+
+  it('[HT-2] a handshake and its guess, and the bar of its room, reach Redis in two writes at most, not three', async () => {
+    await limits.handshake('198.51.100.1', 'ABCDEFG'); // loads the scripts
+    const before = await readsProcessed(admin);
+    expect(await limits.handshake('198.51.100.2', 'ABCDEFG')).toBe('ok');
+    // The INFO call that reads the count is one read of its own.
+    expect((await readsProcessed(admin)) - before - 1).toBeLessThanOrEqual(2);
+  });
+
+  it('[HT-2] a handshake over its address allowance is refused and costs no guess', async () => {
+    const address = '198.51.100.3';
+    expect(await limits.handshake(address, null)).toBe('ok');
+    expect(await limits.handshake(address, null)).toBe('ok');
+    expect(await limits.handshake(address, null)).toBe('rate_limited');
+    expect(await limits.handshake(address, null)).toBe('rate_limited');
+    // Two guesses taken (never given back here), five allowed: three left, whatever the refusals.
+    const left = [];
+    for (let i = 0; i < 5; i++) left.push(await limits.guess(address));
+    expect(left).toEqual([true, true, true, false, false]);
+  });
+
+  it('[RM-10] a removed address is barred from its room only, and a handshake without a room is not', async () => {
+    const address = '198.51.100.5';
+    await limits.bar('HIJKLMN', address);
+    const answers = [await limits.handshake(address, 'HIJKLMN'), await limits.handshake(address, 'OPQRSTU')];
+    expect(answers).toEqual(['barred', 'ok']);
+  });
+});

@@ -40,6 +40,7 @@ export function redisRoomHarness(backend: RedisBackend): StoreHarness {
     },
     fieldsOf: (code) => admin.hkeys(keys.room(code)),
     bytesReceived: () => backend.bytesReceived(),
+    bytesSent: () => backend.bytesSent(),
     timerMembers: async () =>
       (await Promise.all(keys.timerSets().map((set) => admin.zrange(set, 0, -1)))).flat(),
     outage: {

@@ -41,7 +41,7 @@ describe('a handshake asks its per-address counts together', () => {
     expect((await readsProcessed(admin)) - before - 1).toBeLessThanOrEqual(2);
   });
 
-  it('[HT-2] a handshake over its address allowance is refused and costs no guess', async () => {
+  it('[HT-2] a handshake over its join allowance is refused and costs no guess', async () => {
     const address = '198.51.100.3';
     expect(await limits.handshake(address, null)).toBe('ok');
     expect(await limits.handshake(address, null)).toBe('ok');

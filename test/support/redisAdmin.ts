@@ -14,6 +14,8 @@ export type RedisBackend = {
   keys(match: string): Promise<string[]>;
   /** Bytes received by every primary so far (`INFO stats` total_net_input_bytes, summed). */
   bytesReceived(): Promise<number>;
+  /** Bytes sent by every primary so far (`INFO stats` total_net_output_bytes, summed). */
+  bytesSent(): Promise<number>;
   flushAll(): Promise<void>;
   kill(): Promise<void>;
   restart(): Promise<void>;
@@ -23,8 +25,12 @@ export type RedisBackend = {
 };
 
 async function netInput(client: Redis): Promise<number> {
-  const match = /^total_net_input_bytes:(\d+)/m.exec(await client.info('stats'));
-  if (!match) throw new Error('no total_net_input_bytes in INFO stats');
+  return statOf(client, 'total_net_input_bytes');
+}
+
+async function statOf(client: Redis, name: string): Promise<number> {
+  const match = new RegExp(`^${name}:(\\d+)`, 'm').exec(await client.info('stats'));
+  if (!match) throw new Error(`no ${name} in INFO stats`);
   return Number(match[1]);
 }
 
@@ -46,6 +52,7 @@ export function singleBackend(server: RedisServer): RedisBackend {
     admin,
     keys: (match) => scanAll(admin, match),
     bytesReceived: () => netInput(admin),
+    bytesSent: () => statOf(admin, 'total_net_output_bytes'),
     flushAll: async () => {
       await admin.flushall();
     },
@@ -67,6 +74,11 @@ export function clusterBackend(cluster: RedisCluster): RedisBackend {
     keys: async (match) => (await Promise.all(admin.nodes('master').map((n) => scanAll(n, match)))).flat(),
     bytesReceived: async () =>
       (await Promise.all(admin.nodes('master').map((n) => netInput(n)))).reduce((a, b) => a + b, 0),
+    bytesSent: async () =>
+      (await Promise.all(admin.nodes('master').map((n) => statOf(n, 'total_net_output_bytes')))).reduce(
+        (a, b) => a + b,
+        0,
+      ),
     flushAll: async () => {
       await Promise.all(admin.nodes('master').map((n) => n.flushall()));
     },

@@ -19,7 +19,22 @@ export type FanOutStats = {
   echoes: number;
   /** Cercle rooms whose channel this node listens to now. */
   channels: number;
+  /** Messages for a room's channel not sent: no other node listened to it (SC-6). */
+  skipped: number;
 };
+
+/** How long a node that starts listening to a room waits for the other listeners' acks (SC-6). */
+export const HELLO_TIMEOUT_MS = 2_000;
+
+/**
+ * One Cercle room this node listens to. `alone`: the last publish to its channel reached this node only,
+ * and no other node said hello since, so its messages are not sent (SC-6). `hellos` counts the hellos of
+ * other nodes received on its channel: a publish's reply switches to `alone` only if none came meanwhile.
+ */
+type Listening = { rooms: number; ready: Promise<void>; alone: boolean; hellos: number };
+
+/** A hello waiting for the acks of the other listeners it reached. */
+type PendingHello = { needed: number; acks: number; done: () => void };
 
 export type FanOutChannels = {
   /** The Cercle room a Socket.IO room belongs to; null for rooms of no Cercle room (a socket's own id). */
@@ -35,6 +50,9 @@ type Options = {
   channels: FanOutChannels;
   /** A Redis call or a message failed; `during` says which (publish, subscribe, unsubscribe, decode). */
   onError: (error: unknown, during: string) => void;
+  /** A hello timed out before every other listener acked it: counts only (SC-6). */
+  onHelloTimeout?: (counts: { expected: number; acked: number }) => void;
+  helloTimeoutMs?: number;
 };
 
 /**
@@ -49,13 +67,20 @@ type Options = {
  * - Each message is this node's uid (16 bytes) followed by the JSON of the message. A node listening to
  *   a room it publishes to gets its own message back: it compares the first 16 bytes with its own uid and
  *   drops it without decoding.
- * - Joining a socket to its first room of a Cercle room resolves once the subscription is acknowledged,
- *   so a caller that awaits `socket.join` and then reads the room misses no broadcast in between.
+ * - Joining a socket to its first room of a Cercle room resolves once the subscription is acknowledged
+ *   and every other node listening to that room acknowledged the hello (below), so a caller that awaits
+ *   `socket.join` and then reads the room misses no broadcast in between.
+ * - Alone in a room (SC-6): when a publish to a room's channel reached only this node (SPUBLISH's reply
+ *   is 1), the room's next messages are not sent at all, until another node says hello: a node that
+ *   starts listening publishes a hello on the room's channel once subscribed; each listener switches
+ *   that room back to publishing, then acks on the newcomer's own channel. The newcomer's join resolves
+ *   after as many acks as the hello reached other nodes (or HELLO_TIMEOUT_MS). A listener that skipped a
+ *   patch did so before it acked, so that version was stored before the newcomer reads the room.
  *
  * Cercle emits JSON only (no binary attachments), so the payload is JSON.
  */
 export class CercleAdapter extends ClusterAdapter {
-  readonly stats: FanOutStats = { published: 0, received: 0, echoes: 0, channels: 0 };
+  readonly stats: FanOutStats = { published: 0, received: 0, echoes: 0, channels: 0, skipped: 0 };
   private readonly pub: Redis | Cluster;
   private readonly sub: Redis | Cluster;
   private readonly channels: FanOutChannels;
@@ -64,7 +89,11 @@ export class CercleAdapter extends ClusterAdapter {
   private readonly nodesChannel: string;
   private readonly ownChannel: string;
   /** Per Cercle room this node listens to: how many of its Socket.IO rooms exist here, and the subscription. */
-  private readonly listening = new Map<string, { rooms: number; ready: Promise<void> }>();
+  private readonly listening = new Map<string, Listening>();
+  private readonly hellos = new Map<number, PendingHello>();
+  private helloSeq = 0;
+  private readonly onHelloTimeout: (counts: { expected: number; acked: number }) => void;
+  private readonly helloTimeoutMs: number;
   private readonly onSharded = (channel: Buffer, message: Buffer) => this.onRaw(channel, message);
   private closed = false;
 
@@ -74,6 +103,8 @@ export class CercleAdapter extends ClusterAdapter {
     this.sub = options.sub;
     this.channels = options.channels;
     this.onError = options.onError;
+    this.onHelloTimeout = options.onHelloTimeout ?? (() => {});
+    this.helloTimeoutMs = options.helloTimeoutMs ?? HELLO_TIMEOUT_MS;
     this.header = Buffer.from(this.uid, 'latin1');
     this.nodesChannel = options.channels.nodes();
     this.ownChannel = options.channels.node(this.uid);
@@ -154,51 +185,114 @@ export class CercleAdapter extends ClusterAdapter {
   }
 
   protected override doPublish(message: ClusterMessage): Promise<Offset> {
-    return this.send(this.channelOf(message), message).then(() => '');
+    const { channel, code } = this.channelOf(message);
+    const entry = code === null ? undefined : this.listening.get(code);
+    if (code === null || entry === undefined) return this.send(channel, message).then(() => '');
+    if (entry.alone) {
+      this.stats.skipped++;
+      return Promise.resolve('');
+    }
+    return this.sendToRoom(code, entry, channel, message).then(() => '');
   }
 
   protected override doPublishResponse(requesterUid: string, response: ClusterResponse): Promise<void> {
-    return this.send(this.channels.node(requesterUid), response);
+    return this.send(this.channels.node(requesterUid), response).then(() => {});
   }
 
   /** A message about one Cercle room goes to that room's channel; requests and the rest to every node. */
-  private channelOf(message: ClusterMessage): string {
+  private channelOf(message: ClusterMessage): { channel: string; code: string | null } {
+    const everyNode = { channel: this.nodesChannel, code: null } as const;
     switch (message.type) {
       case MessageType.BROADCAST:
-        if (message.data.requestId !== undefined) return this.nodesChannel;
-        return this.roomChannel(message.data.opts.rooms) ?? this.nodesChannel;
+        if (message.data.requestId !== undefined) return everyNode;
+        return this.roomChannel(message.data.opts.rooms) ?? everyNode;
       case MessageType.SOCKETS_JOIN:
       case MessageType.SOCKETS_LEAVE:
       case MessageType.DISCONNECT_SOCKETS:
-        return this.roomChannel(message.data.opts.rooms) ?? this.nodesChannel;
+        return this.roomChannel(message.data.opts.rooms) ?? everyNode;
       default:
-        return this.nodesChannel;
+        return everyNode;
     }
   }
 
-  /** The one Cercle room all these Socket.IO rooms belong to, as a channel; null when none or several. */
-  private roomChannel(rooms: string[]): string | null {
+  /** The one Cercle room all these Socket.IO rooms belong to, and its channel; null when none or several. */
+  private roomChannel(rooms: string[]): { channel: string; code: string } | null {
     let code: string | null = null;
     for (const room of rooms) {
       const own = this.channels.codeOf(room);
       if (own === null || (code !== null && own !== code)) return null;
       code = own;
     }
-    return code === null ? null : this.channels.room(code);
+    return code === null ? null : { channel: this.channels.room(code), code };
   }
 
-  private async send(channel: string, message: ClusterMessage | ClusterResponse): Promise<void> {
+  /**
+   * Publishes to the channel of a room this node listens to; a reply of 1 (this node only) with no hello
+   * received since the publish was sent makes the room `alone`. Replies and hellos come on two
+   * connections, in no guaranteed order between them: the hello counter tells whether one came between.
+   */
+  private async sendToRoom(code: string, entry: Listening, channel: string, message: Sent): Promise<number> {
+    const hellos = entry.hellos;
+    const reached = await this.send(channel, message);
+    if (reached === 1 && entry.hellos === hellos && this.listening.get(code) === entry) entry.alone = true;
+    return reached;
+  }
+
+  /** Publishes; resolves with the number of subscribers reached (0 when not sent or failed). */
+  private async send(channel: string, message: Sent): Promise<number> {
     // Closing: the sockets' last disconnections still ask the other nodes (fetchSockets) after the
     // connections are gone; nothing to tell them any more.
-    if (this.closed) return;
+    if (this.closed) return 0;
     this.stats.published++;
-    const payload = Buffer.concat([this.header, Buffer.from(clusterMessageJson(message))]);
+    const json = typeof message.type === 'string' ? JSON.stringify(message) : clusterMessageJson(message);
+    const payload = Buffer.concat([this.header, Buffer.from(json)]);
     try {
-      await this.pub.spublish(channel, payload);
+      return Number(await this.pub.spublish(channel, payload));
     } catch (error) {
       // Redis down: the broadcast is lost; clients catch up with room:sync (their patches carry versions).
       this.onError(error, 'publish');
+      return 0;
     }
+  }
+
+  /**
+   * Once subscribed to a room's channel: tells the other listeners, and waits for their acks (or the
+   * timeout). After its ack a listener publishes everything for that room, and what it skipped before was
+   * stored before the ack was sent, so the caller's read of the room sees it.
+   */
+  private async hello(code: string, entry: Listening): Promise<void> {
+    if (this.closed || this.listening.get(code) !== entry) return;
+    const seq = ++this.helloSeq;
+    let done = () => {};
+    const acked = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const pending: PendingHello = { needed: Number.POSITIVE_INFINITY, acks: 0, done };
+    this.hellos.set(seq, pending);
+    const reached = await this.sendToRoom(code, entry, this.channels.room(code), { type: 'hello', seq });
+    pending.needed = reached - 1;
+    if (pending.acks >= pending.needed) {
+      this.hellos.delete(seq);
+      return;
+    }
+    // A listener that never acks has stalled (a closed connection is no longer counted by Redis): wait
+    // a bounded time, then go on; a client that still misses a patch sees the gap and asks room:sync.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), this.helloTimeoutMs);
+      timer.unref();
+    });
+    const late = await Promise.race([acked.then(() => false), timedOut]);
+    clearTimeout(timer);
+    this.hellos.delete(seq);
+    if (late) this.onHelloTimeout({ expected: pending.needed, acked: pending.acks });
+  }
+
+  private onAck(seq: number) {
+    const pending = this.hellos.get(seq);
+    if (!pending) return;
+    pending.acks++;
+    if (pending.acks >= pending.needed) pending.done();
   }
 
   private onRaw(channelBuffer: Buffer, raw: Buffer) {
@@ -211,35 +305,53 @@ export class CercleAdapter extends ClusterAdapter {
     }
     const channel = channelBuffer.toString();
     const isResponse = channel === this.ownChannel;
-    if (!isResponse && channel !== this.nodesChannel && !this.isRoomChannelHeard(channel)) return;
-    let message: ClusterMessage | ClusterResponse;
+    const code = isResponse || channel === this.nodesChannel ? null : this.roomHeard(channel);
+    // A hello is answered even on a channel this node just stopped listening to: Redis counted it.
+    if (!isResponse && channel !== this.nodesChannel && code === null && !isHello(raw, this.header.length))
+      return;
+    let message: ClusterMessage | ClusterResponse | Control;
     try {
-      message = JSON.parse(raw.subarray(this.header.length).toString()) as ClusterMessage | ClusterResponse;
+      message = JSON.parse(raw.subarray(this.header.length).toString()) as
+        | ClusterMessage
+        | ClusterResponse
+        | Control;
     } catch (error) {
       this.onError(error, 'decode');
       return;
     }
     this.stats.received++;
-    if (isResponse) this.onResponse(message as ClusterResponse);
+    if (message.type === 'hello') {
+      const entry = code === null ? undefined : this.listening.get(code);
+      if (entry) {
+        entry.alone = false;
+        entry.hellos++;
+      }
+      const requester = raw.subarray(0, this.header.length).toString('latin1');
+      void this.send(this.channels.node(requester), { type: 'ack', seq: message.seq });
+    } else if (message.type === 'ack') {
+      if (isResponse) this.onAck(message.seq);
+    } else if (isResponse) this.onResponse(message as ClusterResponse);
     else this.onMessage(message as ClusterMessage);
   }
 
   /** Every adapter of this process shares the subscriber: a room channel is ours only while we listen to it. */
-  private isRoomChannelHeard(channel: string): boolean {
+  private roomHeard(channel: string): string | null {
     const marker = channel.lastIndexOf(':');
     const code = channel.slice(marker + 1);
-    return this.listening.has(code) && this.channels.room(code) === channel;
+    return this.listening.has(code) && this.channels.room(code) === channel ? code : null;
   }
 
   private roomCreated(room: string) {
     const code = this.channels.codeOf(room);
     if (code === null || this.closed) return;
-    const entry = this.listening.get(code);
-    if (entry) {
-      entry.rooms++;
+    const known = this.listening.get(code);
+    if (known) {
+      known.rooms++;
       return;
     }
-    this.listening.set(code, { rooms: 1, ready: this.subscribe(this.channels.room(code)) });
+    const entry: Listening = { rooms: 1, ready: Promise.resolve(), alone: false, hellos: 0 };
+    entry.ready = this.subscribe(this.channels.room(code)).then(() => this.hello(code, entry));
+    this.listening.set(code, entry);
     this.stats.channels = this.listening.size;
   }
 
@@ -284,6 +396,20 @@ export function clusterMessageJson(message: ClusterMessage | ClusterResponse): s
       packet: jsonObject({ ...packet, data: new EncodedJson(`[${data.join(',')}]`) }),
     }),
   }).text;
+}
+
+/** Cercle's own messages between adapters (SC-6): a hello on a room's channel, its ack on the sender's. */
+type Control = { type: 'hello'; seq: number } | { type: 'ack'; seq: number };
+type Sent = ClusterMessage | ClusterResponse | Control;
+
+const helloStart = Buffer.from('{"type":"hello"');
+
+/** Whether the message after the header is a hello (looked at without decoding the rest). */
+function isHello(raw: Buffer, at: number): boolean {
+  return (
+    raw.length >= at + helloStart.length &&
+    raw.compare(helloStart, 0, helloStart.length, at, at + helloStart.length) === 0
+  );
 }
 
 /** BroadcastOptions as ClusterAdapter's messages carry them (sets as arrays). */

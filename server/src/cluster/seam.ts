@@ -128,12 +128,21 @@ async function redisFanOut(
   };
   let adapter: CercleAdapter | null = null;
   io.adapter(function cercleAdapter(nsp: unknown) {
-    const made = new CercleAdapter(nsp, { pub, sub, channels, onError: lost });
+    const made = new CercleAdapter(nsp, {
+      pub,
+      sub,
+      channels,
+      onError: lost,
+      onHelloTimeout: (counts) =>
+        logger.info({ event: 'adapter_hello_timeout', ...counts }, 'fan-out hello not acked by every node'),
+    });
     adapter ??= made;
     return made;
   } as unknown as Parameters<CercleServer['adapter']>[0]);
   return {
-    stats: () => ({ ...(adapter?.stats ?? { published: 0, received: 0, echoes: 0, channels: 0 }) }),
+    stats: () => ({
+      ...(adapter?.stats ?? { published: 0, received: 0, echoes: 0, channels: 0, skipped: 0 }),
+    }),
     close: async () => {
       adapter?.close();
       pub.disconnect();

@@ -94,6 +94,10 @@ export interface RoomStore<R extends StoredRoom = Room, D extends StepDecision =
   readonly kind: 'memory' | 'sqlite' | 'redis';
   /** Stores a new room (TTL starts now); false when the code is taken. */
   create(room: R): Promise<boolean>;
+  /**
+   * The stored room (SR-8: a node's copy only when it is the stored one). It may be the very room the
+   * store keeps and runs the next step on: read it, never change it (the engine never mutates a room).
+   */
   load(code: string): Promise<R | null>;
   /**
    * The room's header (version, status, locked), read without the room (SR-7): a closed door (an

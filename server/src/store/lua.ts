@@ -133,6 +133,22 @@ return {1, out}
 `,
 );
 
+/**
+ * A read of the room by a node that holds a copy of it: the copy's header is compared, and the room is
+ * sent only when it differs (a stale copy is never served: SR-8).
+ * KEYS: room key. ARGV: the copy's gen, the copy's version.
+ * Replies: {0} not found · {1} the copy is the stored room · {2, [field, value, …]} every field of the room.
+ */
+export const readRoomScript = script(
+  'readRoom',
+  `
+local head = redis.call('HMGET', KEYS[1], 'h:gen', 'h:version')
+if not head[1] then return {0} end
+if head[1] == ARGV[1] and head[2] == ARGV[2] then return {1} end
+return {2, redis.call('HGETALL', KEYS[1])}
+`,
+);
+
 /** KEYS: room key, command ids hash. ARGV: ttl seconds. Refreshes both TTLs; 0 when the room is gone. */
 export const touchRoomScript = script(
   'touchRoom',

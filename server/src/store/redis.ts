@@ -26,6 +26,7 @@ import {
   createRoomScript,
   mapEntriesScript,
   purgeRoomScript,
+  readRoomScript,
   scheduleTimerScript,
   touchRoomScript,
 } from './lua.js';
@@ -305,9 +306,41 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     return true;
   }
 
+  /**
+   * The stored room. A node holding a copy sends only the copy's gen and version, and gets the room
+   * only when the stored one differs (SR-8): a snapshot or the facts of a room this node just wrote or
+   * read cost a header's read, not the whole room's, nor building it again. The room handed back is the
+   * copy the steps run on (never mutated: every step makes a new room).
+   */
   async load(code: string): Promise<R | null> {
-    const read = await this.calls.bounded(this.fetch(code));
-    return read ? roomFromFields<R>(read.pairs) : null;
+    const cached = this.cache.get(code);
+    if (!cached) {
+      const doc = await this.calls.bounded(this.fetch(code));
+      return doc ? this.built(doc) : null;
+    }
+    const reply = (await this.calls.bounded(
+      this.calls.evalScript(readRoomScript, [this.roomKey(code)], [cached.gen, String(cached.version)]),
+    )) as [number, string[]?];
+    if (reply[0] === 1) return this.built(cached);
+    const doc = reply[0] === 2 ? docOf(pairsOf(reply[1] ?? [])) : null;
+    // Unless a write of this node replaced the copy meanwhile (a newer one: keep it).
+    const replace = this.cache.get(code) === cached;
+    if (!doc) {
+      if (replace) this.cache.delete(code);
+      return null;
+    }
+    if (doc.gen === cached.gen) doc.ids = cached.ids; // the same room: what this node knew holds
+    if (replace) this.remember(code, doc);
+    return this.built(doc);
+  }
+
+  /** The copy's room, built from its fields on first use and kept (the next step runs on it too). */
+  private built(doc: CachedDoc): R {
+    if (!doc.room) {
+      doc.room = roomFromFields<StoredRoom>(doc.pairs ?? []);
+      doc.pairs = null;
+    }
+    return doc.room as R;
   }
 
   /** HMGET of the header fields alone: a closed door never reads the room (SR-7). */
@@ -588,7 +621,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private async applyBatch(code: string, batch: Pending<R, D>[]): Promise<void> {
     let doc = this.cache.get(code) ?? null;
     if (!doc) {
-      doc = (await this.fetch(code))?.doc ?? null;
+      doc = await this.fetch(code);
     }
     // Where another node writes too, this copy is probably stale: running the steps on it first would be
     // wasted (at 1,000 cards a step costs about half a millisecond), so a check without a write comes
@@ -688,11 +721,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     const accepted: Extract<D, { ok: true }>[] = [];
     const acceptedIds = new Map<string, string>();
     let refusals = 0;
-    if (!doc.room) {
-      doc.room = roomFromFields<StoredRoom>(doc.pairs ?? []);
-      doc.pairs = null;
-    }
-    const first = doc.room as R;
+    const first = this.built(doc);
     let room = first;
     let version = doc.version;
     const started = performance.now();
@@ -823,28 +852,23 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
 
   // --- plumbing ----------------------------------------------------------------------------------------
 
-  /** The room's fields as stored (HGETALL), and this node's copy of it, refreshed if it was stale. */
-  private async fetch(
-    code: string,
-  ): Promise<{ doc: CachedDoc; pairs: (readonly [string, string])[] } | null> {
+  /**
+   * The room as stored (HGETALL) when this node holds no copy of it (a copy is checked by `load` and
+   * by the compare-and-set instead): the new copy, remembered unless this node wrote a newer one meanwhile.
+   */
+  private async fetch(code: string): Promise<CachedDoc | null> {
     const hash = await this.calls.call(() => this.redis.hgetall(this.roomKey(code)));
     const doc = docOf(Object.entries(hash));
+    const cached = this.cache.get(code);
     if (!doc) {
       this.cache.delete(code);
       return null;
     }
-    const pairs = doc.pairs!;
-    // The copy this node holds is still the stored one (same gen, same version: every write bumps the
-    // version and records its ids): keep it, with the room already built, rather than build it again
-    // for the next write (a join's snapshot reads the room right after the join wrote it).
-    const cached = this.cache.get(code);
-    if (cached && cached.gen === doc.gen && cached.version === doc.version) {
-      this.remember(code, cached);
-      return { doc: cached, pairs };
-    }
+    // The copy is the stored room, or one this node stored since the read: keep it, built.
+    if (cached && cached.gen === doc.gen && cached.version >= doc.version) return cached;
     if (cached && cached.gen === doc.gen) doc.ids = cached.ids; // the same room: what this node knew holds
     this.remember(code, doc);
-    return { doc, pairs };
+    return doc;
   }
 
   /** Commands taken for a batch but not run go back to the head of their room's queue. */

@@ -213,11 +213,12 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
     return created; // not cached: the caller still holds `room` and may change it
   }
 
+  /**
+   * The stored room: this process's copy when the header's version is the copy's (SR-8; only this
+   * process writes the file), otherwise built from the fields and kept. Never mutated: steps make new rooms.
+   */
   async load(code: string): Promise<R | null> {
-    return this.read(() => {
-      const row = this.sql.select.get(code, this.clock());
-      return row ? this.roomOf<R>(code, row.version) : null;
-    });
+    return this.read(() => (this.current(code, this.clock())?.room as R | undefined) ?? null);
   }
 
   async entries<K extends keyof R & string>(code: string, map: K): Promise<R[K] | null> {

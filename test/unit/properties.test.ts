@@ -16,6 +16,7 @@ import {
   type Room,
   roleCount,
   roomSchema,
+  roomTextLength,
 } from '@cercle/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -350,6 +351,26 @@ function checkViews(room: Room, before?: Room): void {
   }
 }
 
+/** EN-7 counted from scratch, every text of the room, independently of the engine's running totals. */
+function recountText(room: Room): number {
+  const lengths = [
+    ...Object.values(room.cards).map((card) => card.text.length),
+    ...Object.values(room.participants).flatMap((seat) =>
+      Object.values(seat.hiddenTexts).map((t) => t.length),
+    ),
+    ...Object.values(room.statements).map((statement) => statement?.text.length ?? 0),
+    ...Object.values(room.actionPlan).map(
+      (item) => item.what.length + item.byWhen.length + item.withWhom.length,
+    ),
+    ...Object.values(room.learnings).map((learning) => learning.text.length),
+    ...Object.values(room.evaluations).map((evaluation) => evaluation.comment.length),
+    ...Object.values(room.indicatorReviews).flatMap((reviews) =>
+      Object.values(reviews).map((r) => r.note.length),
+    ),
+  ];
+  return lengths.reduce((a, b) => a + b, 0);
+}
+
 function runSequence(
   host: Host,
   people: string[],
@@ -395,6 +416,9 @@ function runSequence(
     } else {
       expect(host.room).toBe(before);
     }
+    // EN-7: the running text total the steps carry is the full recount, and so is a room read back.
+    expect(roomTextLength(host.room)).toBe(recountText(host.room));
+    expect(roomTextLength(JSON.parse(JSON.stringify(host.room)))).toBe(recountText(host.room));
     checkViews(host.room, before);
   }
 }
@@ -417,7 +441,7 @@ const codevPeople = ['f', 'c', 'a', 'b', 'd'];
 
 describe('properties over random command sequences', () => {
   // Long on two shared cores under the whole suite: a generous bound, not a speed claim.
-  it('[EN-1][EN-2][VW-1][VW-3][VW-5][VW-6][VW-8][VW-9][LG-1] codev: version, refusal, views and logbooks hold; [CD-6] one client, one facilitator', {
+  it('[EN-1][EN-2][EN-7][VW-1][VW-3][VW-5][VW-6][VW-8][VW-9][LG-1] codev: version, refusal, views and logbooks hold; [CD-6] one client, one facilitator', {
     timeout: 120_000,
   }, () => {
     fc.assert(
@@ -457,7 +481,7 @@ describe('properties over random command sequences', () => {
     }
   });
 
-  it('[SW-1][SW-2][PM-1][DN-1][DN-2][DN-3][VW-5] silent writing: a hidden card is in no one else’s view, patch or snapshot until the reveal; stars stay private; nothing offered is refused', {
+  it('[EN-7][SW-1][SW-2][PM-1][DN-1][DN-2][DN-3][VW-5] silent writing: a hidden card is in no one else’s view, patch or snapshot until the reveal; stars stay private; nothing offered is refused', {
     timeout: 120_000,
   }, () => {
     const seen = new Set<string>();

@@ -1,4 +1,5 @@
-import type { Room } from './room.js';
+import { Tally } from './entries.js';
+import type { Card, Room } from './room.js';
 
 /**
  * EN-7: the words people write into a room, counted in characters: cards (and the texts of hidden ones,
@@ -7,12 +8,17 @@ import type { Room } from './room.js';
  */
 export const MAX_ROOM_TEXT = 256 * 1024;
 
+/**
+ * EN-7: the two records that grow with the board (the cards, each seat's hidden texts) keep their text
+ * as a running total: the steps write them through `withEntry`/`without` with these tallies, so a write
+ * costs the difference of its one entry instead of a recount of every card.
+ */
+export const cardText = new Tally<Card>((card) => card.text.length);
+export const hiddenText = new Tally<string>((text) => text.length);
+
 export function roomTextLength(room: Room): number {
-  let n = 0;
-  for (const card of Object.values(room.cards)) n += card.text.length;
-  for (const seat of Object.values(room.participants)) {
-    for (const text of Object.values(seat.hiddenTexts)) n += text.length;
-  }
+  let n = cardText.of(room.cards);
+  for (const seat of Object.values(room.participants)) n += hiddenText.of(seat.hiddenTexts);
   for (const statement of Object.values(room.statements)) n += statement?.text.length ?? 0;
   for (const item of Object.values(room.actionPlan))
     n += item.what.length + item.byWhen.length + item.withWhom.length;

@@ -1,10 +1,12 @@
 import type { Command } from '../../protocol/commands.js';
+import { entryCount, withEntry, without } from '../entries.js';
 import { MAX_CARDS, TEXT_LIMITS } from '../limits.js';
 import { own } from '../own.js';
 import { currentPhase } from '../permissions.js';
 import { refuse } from '../refusal.js';
 import type { Card, CardStatus, Room } from '../room.js';
-import { accept, checkText, type DecideContext, type Outcome, without, withParticipant } from './outcome.js';
+import { cardText, hiddenText } from '../roomText.js';
+import { accept, checkText, type DecideContext, type Outcome, withParticipant } from './outcome.js';
 import { postsHidden } from './silence.js';
 
 type Cmd<T extends Command['type']> = Extract<Command, { type: T }>;
@@ -18,7 +20,7 @@ export function postCard(room: Room, cmd: Cmd<'post_card'>, ctx: DecideContext):
   const seat = room.participants[ctx.actor!]!;
   const textRefusal = checkText(cmd.text, TEXT_LIMITS.card, 'card');
   if (textRefusal) return textRefusal;
-  if (Object.keys(room.cards).length >= MAX_CARDS) return refuse('board_full', 'The board is full.');
+  if (entryCount(room.cards) >= MAX_CARDS) return refuse('board_full', 'The board is full.');
   const anonymous = cmd.anonymous === true;
   const hidden = postsHidden(room);
   const id = ctx.newId();
@@ -37,13 +39,13 @@ export function postCard(room: Room, cmd: Cmd<'post_card'>, ctx: DecideContext):
     createdAt: ctx.now,
     editedAt: null,
   };
-  const withCard: Room = { ...room, cards: { ...room.cards, [id]: card } };
+  const withCard: Room = { ...room, cards: withEntry(room.cards, id, card, cardText) };
   const next =
     anonymous || hidden
       ? withParticipant(withCard, {
           ...seat,
           ...(anonymous ? { anonymousCardIds: [...seat.anonymousCardIds, id] } : {}),
-          ...(hidden ? { hiddenTexts: { ...seat.hiddenTexts, [id]: text } } : {}),
+          ...(hidden ? { hiddenTexts: withEntry(seat.hiddenTexts, id, text, hiddenText) } : {}),
         })
       : withCard;
   return accept(next, [{ type: 'card_posted', cardId: id }]);
@@ -61,14 +63,13 @@ export function editCard(room: Room, cmd: Cmd<'edit_card'>, ctx: DecideContext):
     const seat = room.participants[ctx.actor!]!;
     const withText = withParticipant(room, {
       ...seat,
-      hiddenTexts: { ...seat.hiddenTexts, [card.id]: text },
+      hiddenTexts: withEntry(seat.hiddenTexts, card.id, text, hiddenText),
     });
-    return accept({ ...withText, cards: { ...room.cards, [card.id]: { ...card, editedAt: ctx.now } } }, [
-      { type: 'card_edited', cardId: card.id },
-    ]);
+    const cards = withEntry<Card>(room.cards, card.id, { ...card, editedAt: ctx.now }, cardText);
+    return accept({ ...withText, cards }, [{ type: 'card_edited', cardId: card.id }]);
   }
   const edited: Card = { ...card, text, editedAt: ctx.now };
-  return accept({ ...room, cards: { ...room.cards, [card.id]: edited } }, [
+  return accept({ ...room, cards: withEntry(room.cards, card.id, edited, cardText) }, [
     { type: 'card_edited', cardId: card.id },
   ]);
 }
@@ -79,7 +80,7 @@ export function withdrawCard(room: Room, cmd: Cmd<'withdraw_card'>, _ctx: Decide
   if (!card) return refuse('invalid', 'No such card.');
   let next: Room = {
     ...room,
-    cards: without(room.cards, card.id),
+    cards: without(room.cards, card.id, cardText),
     indicatorReviews: room.indicatorReviews[card.id]
       ? without(room.indicatorReviews, card.id)
       : room.indicatorReviews,
@@ -94,7 +95,7 @@ export function withdrawCard(room: Room, cmd: Cmd<'withdraw_card'>, _ctx: Decide
         anonymousCardIds: card.anonymous
           ? author.anonymousCardIds.filter((id) => id !== card.id)
           : author.anonymousCardIds,
-        hiddenTexts: card.hidden ? without(author.hiddenTexts, card.id) : author.hiddenTexts,
+        hiddenTexts: card.hidden ? without(author.hiddenTexts, card.id, hiddenText) : author.hiddenTexts,
       });
     }
   }
@@ -108,7 +109,7 @@ export function withdrawCard(room: Room, cmd: Cmd<'withdraw_card'>, _ctx: Decide
 export function sortCard(room: Room, cardId: string, status: CardStatus): Outcome {
   const card = own(room.cards, cardId);
   if (!card) return refuse('invalid', 'No such card.');
-  return accept({ ...room, cards: { ...room.cards, [card.id]: { ...card, status } } }, [
+  return accept({ ...room, cards: withEntry<Card>(room.cards, card.id, { ...card, status }, cardText) }, [
     { type: 'card_sorted', cardId: card.id, status },
   ]);
 }

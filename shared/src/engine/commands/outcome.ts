@@ -39,8 +39,4 @@ export function withParticipant(room: Room, participant: Participant): Room {
   return { ...room, participants: { ...room.participants, [participant.id]: participant } };
 }
 
-/** A copy of a record without one key. */
-export function without<T>(record: Record<string, T>, key: string): Record<string, T> {
-  const { [key]: _gone, ...rest } = record;
-  return rest;
-}
+export { without } from '../entries.js';

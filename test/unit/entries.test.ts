@@ -1,0 +1,62 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { entryCount, Tally, withEntry, without } from '../../shared/src/engine/entries.js';
+
+/** Record edits drawn from a small id domain, so that sets, replacements and deletions all happen. */
+const editsArb = fc.array(
+  fc.record({
+    key: fc.constantFrom('a', 'b', 'c', '7', '12', 'constructor', 'toString', 'k-1', 'k_2'),
+    text: fc.option(fc.string({ maxLength: 8 }), { nil: undefined }),
+  }),
+  { maxLength: 40 },
+);
+
+const fullSum = (record: Record<string, string>) => Object.values(record).reduce((n, t) => n + t.length, 0);
+
+describe('[EN-2][EN-7] copy-on-write record edits with running tallies', () => {
+  it('[EN-2] an edit never touches its input, shares every other entry and keeps key order; [EN-6] no prototype', () => {
+    fc.assert(
+      fc.property(editsArb, (edits) => {
+        let record: Record<string, { text: string }> = JSON.parse('{"x":{"text":"x"},"1":{"text":"one"}}');
+        let mirror: Record<string, { text: string }> = { ...record };
+        for (const { key, text } of edits) {
+          const before = record;
+          const frozen = JSON.stringify(before);
+          const keys = Object.keys(before);
+          record = text === undefined ? without(record, key) : withEntry(record, key, { text });
+          if (text === undefined) {
+            const { [key]: _gone, ...rest } = mirror;
+            mirror = rest;
+          } else mirror = { ...mirror, [key]: { text } };
+          expect(JSON.stringify(before)).toBe(frozen);
+          expect(Object.keys(before)).toEqual(keys);
+          expect(Object.getPrototypeOf(record)).toBe(null);
+          expect(Object.keys(record)).toEqual(Object.keys(mirror));
+          expect(record).toEqual(mirror);
+          for (const k of Object.keys(record)) if (k !== key) expect(record[k]).toBe(before[k]);
+        }
+      }),
+      { numRuns: 200, seed: 18 },
+    );
+  });
+
+  it('[EN-7] a tally carried through edits equals a full recount, from a counted record or a fresh one', () => {
+    fc.assert(
+      fc.property(editsArb, fc.boolean(), (edits, countFirst) => {
+        const chars = new Tally<string>((text) => text.length);
+        let record: Record<string, string> = { x: 'hello', y: '' };
+        if (countFirst) expect(chars.of(record)).toBe(5);
+        for (const { key, text } of edits) {
+          record = text === undefined ? without(record, key, chars) : withEntry(record, key, text, chars);
+          expect(chars.of(record)).toBe(fullSum(record));
+          expect(entryCount(record)).toBe(Object.keys(record).length);
+          // The same entries in an object the tally never saw are counted in full: the same sum.
+          const fresh = JSON.parse(JSON.stringify(record)) as Record<string, string>;
+          expect(chars.of(fresh)).toBe(chars.of(record));
+          expect(entryCount(fresh)).toBe(entryCount(record));
+        }
+      }),
+      { numRuns: 200, seed: 18 },
+    );
+  });
+});

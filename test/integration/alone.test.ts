@@ -1,6 +1,6 @@
 import type { RoomPatch } from '@cercle/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FanOutStats } from '../../server/src/cluster/adapter.js';
+import { type FanOutStats, HELLO_TIMEOUT_MS } from '../../server/src/cluster/adapter.js';
 import { converged, createRoom, join, type TestParticipant } from '../support/clients.js';
 import { startRedisCluster } from '../support/redisCluster.js';
 import { startRedisServer } from '../support/redisServer.js';
@@ -143,8 +143,13 @@ describe('[SC-6] a newcomer waits for the ack of a listener that is slow to hear
     await redis?.stop();
   });
 
-  it('a version stored and not published while the hello waits unread is in the newcomer welcome', async () => {
-    const stats = (node: TestServer): FanOutStats => node.app.fanOut!.stats();
+  const stats = (node: TestServer): FanOutStats => node.app.fanOut!.stats();
+  const subscriberOf = (node: TestServer) =>
+    (node.app.io.of('/').adapter as unknown as { sub: { stream: { pause(): void; resume(): void } } }).sub
+      .stream;
+
+  /** A started room on A, A alone in it (its skipped count grew). */
+  async function aloneOnA() {
     const { code, facilitatorKey } = await createRoom(a.url, { template: 'codev' });
     const facilitator = await join(
       a.url,
@@ -166,10 +171,13 @@ describe('[SC-6] a newcomer waits for the ack of a listener that is slow to hear
       })
       .toBeGreaterThan(skipped);
 
+    return { code, writer };
+  }
+
+  it('a version stored and not published while the hello waits unread is in the newcomer welcome', async () => {
+    const { code, writer } = await aloneOnA();
     // A's subscriber stops reading: B's hello waits, unread, in A's socket.
-    const aSub = (
-      a.app.io.of('/').adapter as unknown as { sub: { stream: { pause(): void; resume(): void } } }
-    ).sub.stream;
+    const aSub = subscriberOf(a);
     aSub.pause();
     try {
       const published = stats(b).published;
@@ -192,5 +200,30 @@ describe('[SC-6] a newcomer waits for the ack of a listener that is slow to hear
     } finally {
       aSub.resume();
     }
+  }, 30_000);
+
+  it(`a listener that never acks holds a newcomer's join ${HELLO_TIMEOUT_MS} ms at most; once it hears the hello it publishes again`, async () => {
+    const { code, writer } = await aloneOnA();
+    const aSub = subscriberOf(a);
+    const heard = stats(a).received;
+    aSub.pause();
+    let joiner: TestParticipant;
+    try {
+      // A hears nothing, so never acks: the join still completes, with A's subscriber still paused.
+      joiner = await join(b.url, { code, name: 'Bob' }, 'late joiner', {
+        timeoutMs: HELLO_TIMEOUT_MS + 5_000,
+      });
+      people.push(joiner);
+    } finally {
+      aSub.resume();
+    }
+    const welcomed = joiner.version;
+    // Once A has read the hello it publishes: a card stored after that reaches the joiner as a patch.
+    await expect.poll(() => stats(a).received, { timeout: 5_000, interval: 10 }).toBeGreaterThan(heard);
+    const last = await writer.must({ type: 'post_card', kind: 'question', text: 'heard at last' });
+    await expect
+      .poll(() => joiner.patches.some((patch) => patch.to === last), { timeout: 5_000, interval: 10 })
+      .toBe(true);
+    expect(welcomed).toBeLessThan(last);
   }, 30_000);
 });

@@ -30,8 +30,10 @@ export const HELLO_TIMEOUT_MS = 2_000;
  * One Cercle room this node listens to. `alone`: the last publish to its channel reached this node only,
  * and no other node said hello since, so its messages are not sent (SC-6). `hellos` counts the hellos of
  * other nodes received on its channel: a publish's reply switches to `alone` only if none came meanwhile.
+ * `subscribed`: Redis acknowledged this node's subscription and has not dropped the connection since: a
+ * reply of 1 means "this node only" only then.
  */
-type Listening = { rooms: number; ready: Promise<void>; alone: boolean; hellos: number };
+type Listening = { rooms: number; ready: Promise<void>; alone: boolean; hellos: number; subscribed: boolean };
 
 /** A hello waiting for the acks of the other listeners it reached. */
 type PendingHello = { needed: number; acks: number; done: () => void };
@@ -95,6 +97,25 @@ export class CercleAdapter extends ClusterAdapter {
   private readonly onHelloTimeout: (counts: { expected: number; acked: number }) => void;
   private readonly helloTimeoutMs: number;
   private readonly onSharded = (channel: Buffer, message: Buffer) => this.onRaw(channel, message);
+  /**
+   * The subscriber lost Redis: hellos sent meanwhile were not heard here, so every room publishes again;
+   * once back, each room's subscription is confirmed and the other listeners told (nobody waits for it).
+   */
+  private readonly onSubscriberLost = () => {
+    for (const entry of this.listening.values()) {
+      entry.subscribed = false;
+      entry.alone = false;
+    }
+  };
+  private readonly onSubscriberBack = () => {
+    for (const [code, entry] of this.listening) {
+      if (entry.subscribed) continue;
+      void this.subscribe(this.channels.room(code)).then((ok) => {
+        entry.subscribed = ok;
+        return this.hello(code, entry);
+      });
+    }
+  };
   private closed = false;
 
   constructor(nsp: unknown, options: Options) {
@@ -109,6 +130,8 @@ export class CercleAdapter extends ClusterAdapter {
     this.nodesChannel = options.channels.nodes();
     this.ownChannel = options.channels.node(this.uid);
     this.sub.on('smessageBuffer', this.onSharded);
+    this.sub.on('close', this.onSubscriberLost);
+    this.sub.on('ready', this.onSubscriberBack);
     void this.subscribe(this.nodesChannel);
     void this.subscribe(this.ownChannel);
     this.on('create-room', (room: string) => this.roomCreated(room));
@@ -178,6 +201,8 @@ export class CercleAdapter extends ClusterAdapter {
     if (this.closed) return;
     this.closed = true;
     this.sub.off('smessageBuffer', this.onSharded);
+    this.sub.off('close', this.onSubscriberLost);
+    this.sub.off('ready', this.onSubscriberBack);
     const channels = [this.nodesChannel, this.ownChannel];
     for (const code of this.listening.keys()) channels.push(this.channels.room(code));
     this.listening.clear();
@@ -233,8 +258,11 @@ export class CercleAdapter extends ClusterAdapter {
    */
   private async sendToRoom(code: string, entry: Listening, channel: string, message: Sent): Promise<number> {
     const hellos = entry.hellos;
+    const subscribed = entry.subscribed;
     const reached = await this.send(channel, message);
-    if (reached === 1 && entry.hellos === hellos && this.listening.get(code) === entry) entry.alone = true;
+    const still =
+      subscribed && entry.subscribed && entry.hellos === hellos && this.listening.get(code) === entry;
+    if (reached === 1 && still) entry.alone = true;
     return reached;
   }
 
@@ -349,8 +377,17 @@ export class CercleAdapter extends ClusterAdapter {
       known.rooms++;
       return;
     }
-    const entry: Listening = { rooms: 1, ready: Promise.resolve(), alone: false, hellos: 0 };
-    entry.ready = this.subscribe(this.channels.room(code)).then(() => this.hello(code, entry));
+    const entry: Listening = {
+      rooms: 1,
+      ready: Promise.resolve(),
+      alone: false,
+      hellos: 0,
+      subscribed: false,
+    };
+    entry.ready = this.subscribe(this.channels.room(code)).then((ok) => {
+      entry.subscribed = ok;
+      return this.hello(code, entry);
+    });
     this.listening.set(code, entry);
     this.stats.channels = this.listening.size;
   }
@@ -369,11 +406,14 @@ export class CercleAdapter extends ClusterAdapter {
       .catch((error: unknown) => this.onError(error, 'unsubscribe'));
   }
 
-  /** Resolves once Redis acknowledged the subscription, or failed it (told to onError, not thrown). */
-  private subscribe(channel: string): Promise<void> {
+  /** Resolves (true) once Redis acknowledged the subscription, or (false) failed it (told to onError, not thrown). */
+  private subscribe(channel: string): Promise<boolean> {
     return this.sub.ssubscribe(channel).then(
-      () => {},
-      (error: unknown) => this.onError(error, 'subscribe'),
+      () => true,
+      (error: unknown) => {
+        this.onError(error, 'subscribe');
+        return false;
+      },
     );
   }
 }

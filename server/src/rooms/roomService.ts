@@ -185,10 +185,14 @@ export class RoomService {
     offer: { name: string; facilitatorKey?: string | undefined; locale?: string | undefined },
   ): Promise<Outcome<Seat>> {
     // An unknown or ended room is refused from its header, the whole room unread (HT-5, SR-7); a locked
-    // one has a waiting list, so the engine decides.
-    const header = await this.header(code);
-    if (!header.ok) return header;
-    if (header.value === null || header.value.status === 'ended') return fail('room_not_found');
+    // one has a waiting list, so the engine decides. A room this node holds open is not asked first:
+    // the join's compare-and-set checks the copy (a stale one gets the stored room, ended or gone).
+    const held = this.store.heldHeader?.(code) ?? null;
+    if (held === null || held.status === 'ended') {
+      const header = await this.header(code);
+      if (!header.ok) return header;
+      if (header.value === null || header.value.status === 'ended') return fail('room_not_found');
+    }
     const participantId = newParticipantId();
     const resumeToken = newSecret();
     const command = {

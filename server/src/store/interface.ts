@@ -105,6 +105,12 @@ export interface RoomStore<R extends StoredRoom = Room, D extends StepDecision =
    */
   header(code: string): Promise<RoomHeader | null>;
   /**
+   * The header of this node's copy of the room, unchecked (another node may have written since), with no
+   * read; null when it holds none. Only a store whose reads are round trips has it (Redis): a step run
+   * on a copy is checked by the compare-and-set anyway, so a join to a room held open skips the header.
+   */
+  heldHeader?(code: string): RoomHeader | null;
+  /**
    * The entries of one of the room's id-keyed maps (`ENTRY_MAPS`: `participants`, `cards`...), read
    * without the rest of the room (SR-7: a resume finds its seat in the seats alone, whatever the room
    * holds besides), in no particular order. Null: no room.

@@ -37,6 +37,7 @@ import {
   GEN_FIELD,
   HEADER_FIELDS,
   headerOf,
+  headerOfRoom,
   mapFromEntries,
   pairsOf,
   roomChanges,
@@ -342,6 +343,16 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       doc.pairs = null;
     }
     return doc.room as R;
+  }
+
+  heldHeader(code: string): RoomHeader | null {
+    const doc = this.cache.get(code);
+    if (!doc) return null;
+    if (doc.room) return headerOfRoom(doc.room);
+    const fields = new Map(doc.pairs ?? []);
+    return headerOf(
+      HEADER_FIELDS.map((field) => (field === VERSION_FIELD ? String(doc.version) : fields.get(field))),
+    );
   }
 
   /** HMGET of the header fields alone: a closed door never reads the room (SR-7). */

@@ -237,10 +237,13 @@ export async function buildApp({
       realtime.stop();
       await watch?.stop();
       await timers.stop();
-      rooms.stop();
       // This node's people only: the others stay connected to their nodes.
       io.local.emit('server:shutdown', {});
       io.local.disconnectSockets(true);
+      // Their aways (RM-7) and the commands in flight end before the store closes, within half the
+      // shutdown's time; told to the room's people on other nodes, since the fan-out is still open.
+      await realtime.settle(config.SHUTDOWN_TIMEOUT_MS / 2);
+      rooms.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await http.close();
       await metricsHttp?.close();

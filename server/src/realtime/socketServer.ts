@@ -76,6 +76,7 @@ export function attachRealtime({
   now = Date.now,
 }: RealtimeDeps): {
   stop: () => void;
+  settle: (boundMs: number) => Promise<void>;
 } {
   const log = logger.child({ component: 'realtime' });
   const originPolicy = {
@@ -90,6 +91,16 @@ export function attachRealtime({
     ...FIXED_BUDGETS,
   });
   let stopping = false;
+  /** Past the shutdown's bound: the store is about to close, a late away is skipped (not attempted). */
+  let settled = false;
+  /** The store work sockets started (commands, logins, aways): a shutdown waits for it (`settle`). */
+  const inFlight = new Set<Promise<unknown>>();
+  const tracked = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    const done = () => inFlight.delete(work);
+    work.then(done, done);
+    return work;
+  };
 
   /** HT-1: the same rule as HTTP's: the nearest address no trusted proxy added. */
   const addressOf = (socket: CercleSocket): string => clientAddress(socket.request, trust);
@@ -123,9 +134,9 @@ export function attachRealtime({
       if (counted === 'barred') throw new CodedError('room_full');
       const { code, resumeToken, name, facilitatorKey, locale } = auth.data;
       const outcome = resumeToken
-        ? await service.resume(code, resumeToken)
+        ? await tracked(service.resume(code, resumeToken))
         : name !== undefined
-          ? await service.join(code, { name, facilitatorKey, locale })
+          ? await tracked(service.join(code, { name, facilitatorKey, locale }))
           : ({ ok: false, error: wireError('bad_request') } as const);
       observer.join(resumeToken ? 'resume' : 'join', outcome.ok ? 'ok' : outcome.error.code);
       if (!outcome.ok) {
@@ -194,7 +205,7 @@ export function attachRealtime({
     socket.on('disconnect', (reason) => {
       budgets.close(code, seatKey);
       log.debug({ event: 'disconnected', participantId, reason }, 'disconnected');
-      if (stopping) return;
+      // A shutdown's disconnections too (RM-7): the seat's grace starts now; `settle` waits for it.
       void markAwayIfGone(code, participantId);
     });
 
@@ -217,7 +228,7 @@ export function attachRealtime({
         return answer({ ok: false, error: wireError(payloadError(request.error)) });
       }
       type = request.data.command.type;
-      answer(await service.command(code, participantId, request.data.id, request.data.command));
+      answer(await tracked(service.command(code, participantId, request.data.id, request.data.command)));
     });
 
     socket.on('room:sync', async (payload: unknown, ack: unknown) => {
@@ -318,19 +329,42 @@ export function attachRealtime({
   }
 
   /** Away only when no tab of this person is connected to any node any more. */
-  async function markAwayIfGone(code: string, participantId: string): Promise<void> {
-    try {
-      const sockets = await io.in(seatChannel(code, participantId)).fetchSockets();
-      if (sockets.length > 0) return;
-    } catch {
-      // another node did not answer: mark away; its socket's next command or reconnect sets it back
-    }
-    await service.presence(code, participantId, 'away');
+  function markAwayIfGone(code: string, participantId: string): Promise<void> {
+    return tracked(
+      (async () => {
+        try {
+          const sockets = await io.in(seatChannel(code, participantId)).fetchSockets();
+          if (sockets.length > 0) return;
+        } catch {
+          // another node did not answer: mark away; its socket's next command or reconnect sets it back
+        }
+        if (settled) return;
+        await service.presence(code, participantId, 'away');
+      })(),
+    );
   }
 
   return {
+    /** No new login from now on. */
     stop: () => {
       stopping = true;
+    },
+    /**
+     * Waits (up to `boundMs`) for the store work sockets started, the aways of their disconnections
+     * included, so that it ends before the store closes; an away not begun by then is skipped.
+     */
+    settle: async (boundMs: number) => {
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, boundMs);
+      });
+      // Work started while waiting (an away after its adapter's look) is waited for too.
+      await new Promise((resolve) => setImmediate(resolve));
+      const all = async () => {
+        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      };
+      await Promise.race([all(), bound]).finally(() => clearTimeout(timer));
+      settled = true;
     },
   };
 }

@@ -207,8 +207,9 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private readonly rewriteEveryMs: number;
   private lastRewriteAt = 0;
   private rewriteTimer: NodeJS.Timeout | null = null;
-  /** The connection of `versions` (made on first use). */
-  private watch: { redis: RedisClient; calls: RedisCalls } | null = null;
+  private readonly maxWaitMs: number;
+  /** The connection of `versions`: opened on first use, and ready before its first call. */
+  private watch: Promise<{ redis: RedisClient; calls: RedisCalls }> | null = null;
 
   /** Connects to `target` (one Redis or a cluster) and resolves once ready; rejects with StoreUnavailableError otherwise. */
   static async connect<R extends StoredRoom = Room, D extends StepDecision = Decision>(
@@ -240,10 +241,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     this.ttlSeconds = options.ttlSeconds ?? 86_400;
     this.keys = keyNames(options.keyPrefix);
     this.callTimeoutMs = options.callTimeoutMs ?? 1500;
-    this.calls = new RedisCalls(redis, {
-      callTimeoutMs: this.callTimeoutMs,
-      maxWaitMs: options.maxWaitMs ?? MAX_STORE_WAIT_MS,
-    });
+    this.maxWaitMs = options.maxWaitMs ?? MAX_STORE_WAIT_MS;
+    this.calls = new RedisCalls(redis, { callTimeoutMs: this.callTimeoutMs, maxWaitMs: this.maxWaitMs });
     this.maxAttempts = options.maxAttempts ?? 1000;
     this.maxBatch = Math.max(1, options.maxBatch ?? 200);
     this.batchBudgetMs = options.batchBudgetMs ?? 50;
@@ -527,7 +526,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
    */
   async versions(codes: readonly string[]): Promise<(number | null)[]> {
     if (codes.length === 0) return [];
-    const watch = this.watchConnection();
+    if (this.closed) throw new StoreUnavailableError('store is closed');
+    const watch = await this.watchConnection();
     const replies = await watch.calls.bounded(
       watch.calls.call(() => {
         const pipeline = watch.redis.pipeline();
@@ -541,15 +541,26 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     });
   }
 
-  private watchConnection(): { redis: RedisClient; calls: RedisCalls } {
-    if (!this.watch) {
+  /**
+   * Connected before its first call (no offline queue: a call on a connection still opening fails), and
+   * judged by the commands' rule (TM-11): silent only over the node's free time. A failed opening is
+   * tried again by the next call.
+   */
+  private watchConnection(): Promise<{ redis: RedisClient; calls: RedisCalls }> {
+    this.watch ??= (async () => {
       const redis = this.redis.duplicate();
       redis.on('error', () => {}); // the command connection logs Redis's state
-      this.watch = {
+      try {
+        await connectClient(redis);
+      } catch (error) {
+        this.watch = null;
+        throw new StoreUnavailableError('Redis is unreachable', { cause: error });
+      }
+      return {
         redis,
-        calls: new RedisCalls(redis, { callTimeoutMs: this.callTimeoutMs, maxWaitMs: this.callTimeoutMs }),
+        calls: new RedisCalls(redis, { callTimeoutMs: this.callTimeoutMs, maxWaitMs: this.maxWaitMs }),
       };
-    }
+    })();
     return this.watch;
   }
 
@@ -580,8 +591,14 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       // Unreachable or slow: drop the connection instead of waiting for a goodbye.
     } finally {
       this.redis.disconnect();
-      this.watch?.calls.close();
-      this.watch?.redis.disconnect();
+      // Once opened (or at once if its opening fails meanwhile).
+      this.watch?.then(
+        (watch) => {
+          watch.calls.close();
+          watch.redis.disconnect();
+        },
+        () => {},
+      );
     }
   }
 

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { entryCount, Tally, withEntry, without } from '../../shared/src/engine/entries.js';
+import { roomChanges } from '../../server/src/store/roomFields.js';
+import { editedKey, entryCount, Tally, withEntry, without } from '../../shared/src/engine/entries.js';
+import { diffRecord, type ViewPatch } from '../../shared/src/engine/patch.js';
 
 /** Record edits drawn from a small id domain, so that sets, replacements and deletions all happen. */
 const editsArb = fc.array(
@@ -54,6 +56,38 @@ describe('[EN-2][EN-7] copy-on-write record edits with running tallies', () => {
           const fresh = JSON.parse(JSON.stringify(record)) as Record<string, string>;
           expect(chars.of(fresh)).toBe(chars.of(record));
           expect(entryCount(fresh)).toBe(entryCount(record));
+        }
+      }),
+      { numRuns: 200, seed: 18 },
+    );
+  });
+
+  it('[VW-9][SR-6] a diff of a record and its one-edit copy (patch, stored fields) is what the full walk finds', () => {
+    // Shallow copies: the same entries (by reference), but no edit links them.
+    const copy = <T extends object>(value: T): T => ({ ...value });
+    const sorted = (changes: { set: string[]; del: string[] }) => ({
+      set: changes.set,
+      del: [...changes.del].sort(),
+    });
+    fc.assert(
+      fc.property(editsArb, fc.nat(1000), (edits, version) => {
+        let record: Record<string, { text: string }> = JSON.parse('{"x":{"text":"x"},"1":{"text":"one"}}');
+        for (const { key, text } of edits) {
+          const before = record;
+          record = text === undefined ? without(record, key) : withEntry(record, key, { text });
+          expect(editedKey(before, record)).toBe(key);
+          // Copies made otherwise carry no edit: their diffs are the full walks.
+          const [a, b] = [copy(before), copy(record)];
+          expect(editedKey(a, b)).toBeUndefined();
+          const fast: ViewPatch = { set: {}, del: [] };
+          const full: ViewPatch = { set: {}, del: [] };
+          diffRecord('cards', before, record, fast);
+          diffRecord('cards', a, b, full);
+          expect(fast).toEqual(full);
+          const room = (cards: object) => ({ code: 'ROOM123', version, cards });
+          expect(sorted(roomChanges(room(before), room(record), version + 1))).toEqual(
+            sorted(roomChanges(room(a), room(b), version + 1)),
+          );
         }
       }),
       { numRuns: 200, seed: 18 },

@@ -1,4 +1,4 @@
-import { roomSchema } from '@cercle/shared';
+import { editedKey, roomSchema } from '@cercle/shared';
 import type { RoomHeader } from './interface.js';
 
 /**
@@ -106,6 +106,24 @@ function entriesOf(map: Fields): { ids: string[]; values: unknown[] } {
  * usual case: same entries, same order, new ones appended) compared by position, the rest by a `Map`.
  */
 function mapChanges(key: string, was: Fields, now: Fields, version: number, set: string[], del: string[]) {
+  const edited = editedKey(was, now);
+  if (edited !== undefined) {
+    // `now` is `was` with one entry set or removed (the engine's edit): that entry is the whole change,
+    // and an entry it adds goes after the others, as in the walk below.
+    const kept = (map: Fields) => {
+      const value = Object.hasOwn(map, edited) ? map[edited] : undefined;
+      return value === undefined || typeof value === 'function' ? undefined : value;
+    };
+    const before = kept(was);
+    const after = kept(now);
+    if (before === after) return;
+    if (after === undefined) del.push(`e:${key}:${edited}`, `o:${key}:${edited}`);
+    else {
+      set.push(`e:${key}:${edited}`, JSON.stringify(after));
+      if (before === undefined) set.push(`o:${key}:${edited}`, String(version * ORDER_STEP));
+    }
+    return;
+  }
   const { ids, values } = entriesOf(now);
   const old = entriesOf(was);
   const changed: number[] = []; // positions in `ids` whose value is new or changed

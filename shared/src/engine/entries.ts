@@ -53,6 +53,27 @@ export function entryCount(record: Entries<unknown>): number {
   return counts.of(record);
 }
 
+/**
+ * Which one key an edit changed, by the record it was made from and the copy: lets a diff of the two (the
+ * store's fields, the patch) read that entry instead of walking both maps. Weak on both sides, so a copy
+ * never keeps the record it was made from alive.
+ */
+const edits = new WeakMap<object, WeakMap<object, string>>();
+
+function remember(record: object, next: object, key: string): void {
+  let made = edits.get(record);
+  if (!made) {
+    made = new WeakMap();
+    edits.set(record, made);
+  }
+  made.set(next, key);
+}
+
+/** The one key whose entry differs between `record` and `next`, when `next` is `record` edited once here. */
+export function editedKey(record: object, next: object): string | undefined {
+  return edits.get(record)?.get(next);
+}
+
 /** A copy of `record` with `key` set to `value`; every other entry is shared by reference. */
 export function withEntry<T>(
   record: Entries<T>,
@@ -63,6 +84,7 @@ export function withEntry<T>(
   const next = emptyRecord<T>();
   for (const k in record) if (Object.hasOwn(record, k)) next[k] = record[k]!;
   next[key] = value;
+  remember(record, next, key);
   counts.carry(record, next, key, value);
   for (const tally of tallies) tally.carry(record, next, key, value);
   return next;
@@ -72,6 +94,7 @@ export function withEntry<T>(
 export function without<T>(record: Entries<T>, key: string, ...tallies: Tally<T>[]): Record<string, T> {
   const next = emptyRecord<T>();
   for (const k in record) if (k !== key && Object.hasOwn(record, k)) next[k] = record[k]!;
+  remember(record, next, key);
   counts.carry(record, next, key, undefined);
   for (const tally of tallies) tally.carry(record, next, key, undefined);
   return next;

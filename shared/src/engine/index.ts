@@ -1,6 +1,7 @@
 export * from './circle-steps.js';
 export { pendingTimerIds, withTimerCancels } from './commands/timing.js';
 export * from './decide.js';
+export { editedKey } from './entries.js';
 export * from './events.js';
 export { type FloorNow, floorNow } from './floor-now.js';
 export * from './limits.js';

@@ -4,6 +4,8 @@
  * as `'cards.<id>'`, so one new card sends one card, not the board. A list whose first items are kept
  * (the phase history grows by one run per phase change) travels as its tail: `{ keep, add }`.
  */
+import { editedKey } from './entries.js';
+
 export type ArrayTail = { keep: number; add: unknown[] };
 export type ViewPatch = { set: Record<string, unknown>; del: string[]; tail?: Record<string, ArrayTail> };
 
@@ -65,16 +67,26 @@ export function diffRecord(
   patch: ViewPatch,
   view?: EntryView,
 ) {
-  const keysA = Object.keys(a);
-  const keysB = Object.keys(b);
-  const valuesA = Object.values(a);
-  const valuesB = Object.values(b);
   const changed = (id: string, prev: unknown, next: unknown) => {
     const shownBefore = view && prev !== undefined ? view(prev) : prev;
     const shown = view ? view(next) : next;
     if (shownBefore === undefined || (shownBefore !== shown && !deepEqual(shownBefore, shown)))
       patch.set[`${key}.${id}`] = shown;
   };
+  const edited = editedKey(a, b);
+  if (edited !== undefined) {
+    // `b` is `a` with one entry set or removed (entries.ts): that entry is the whole difference.
+    const prev = own(a, edited);
+    const next = own(b, edited);
+    if (prev === next) return;
+    if (next === undefined) patch.del.push(`${key}.${edited}`);
+    else changed(edited, prev, next);
+    return;
+  }
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  const valuesA = Object.values(a);
+  const valuesB = Object.values(b);
   // Side by side while the ids are in step; an id of one side missing from the other (a removal, an
   // insertion) costs one lookup and the walk goes on in step.
   let i = 0;

@@ -33,12 +33,25 @@ describe('a handshake asks its per-address counts together', () => {
     await redis?.stop();
   });
 
-  it('[HT-2] a handshake and its guess, and the bar of its room, reach Redis in two writes at most, not three', async () => {
+  it("[HT-2] a handshake's join, its guess and the bar of its room leave in one write to Redis", async () => {
     await limits.handshake('198.51.100.1', 'ABCDEFG'); // loads the scripts
+    // Writes on the client's socket: one per round trip sent (the client pipelines one turn's commands).
+    const stream = (client as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
+    const write = stream.write;
+    let writes = 0;
+    stream.write = (...args: unknown[]) => {
+      writes++;
+      return write.apply(stream, args);
+    };
     const before = await readsProcessed(admin);
-    expect(await limits.handshake('198.51.100.2', 'ABCDEFG')).toBe('ok');
+    try {
+      expect(await limits.handshake('198.51.100.2', 'ABCDEFG')).toBe('ok');
+    } finally {
+      stream.write = write;
+    }
+    expect(writes).toBe(1);
     // The INFO call that reads the count is one read of its own.
-    expect((await readsProcessed(admin)) - before - 1).toBeLessThanOrEqual(2);
+    expect((await readsProcessed(admin)) - before - 1).toBe(1);
   });
 
   it('[HT-2] a handshake over its join allowance is refused and costs no guess', async () => {
@@ -58,5 +71,20 @@ describe('a handshake asks its per-address counts together', () => {
     await limits.bar('HIJKLMN', address);
     const answers = [await limits.handshake(address, 'HIJKLMN'), await limits.handshake(address, 'OPQRSTU')];
     expect(answers).toEqual(['barred', 'ok']);
+  });
+
+  it("[HT-2][RM-10] Redis unreachable: the counts and the bar hold in this node's memory", async () => {
+    const gone = redisClient(redis.url, { autoPipelining: true });
+    await connectClient(gone);
+    const alone = new AddressLimits(
+      { joinsPerMinute: 2, failuresPerMinute: 5, apiPerMinute: 100, removalBarSeconds: 60 },
+      gone,
+    );
+    gone.disconnect();
+    const address = '198.51.100.6';
+    await alone.bar('VWXYZAB', address);
+    const answers = [];
+    for (const room of ['VWXYZAB', 'CDEFGHI', 'CDEFGHI']) answers.push(await alone.handshake(address, room));
+    expect(answers).toEqual(['barred', 'ok', 'rate_limited']); // two joins a minute
   });
 });

@@ -21,6 +21,22 @@ export type AddressLimitSettings = {
 
 /** A Redis answer slower than this falls back to this node's own count (HT-2). */
 const REDIS_LIMIT_TIMEOUT_MS = 200;
+const LIMIT_PREFIX = 'cercle:limit:';
+/** The removal bars' keys (RM-10). */
+const BAR_PREFIX = `${LIMIT_PREFIX}bar`;
+
+/** The answer, or undefined when it failed or took longer than `ms`. */
+async function answerWithin<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([work.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * HT-2: the per-address limits of the whole deployment. With Redis they are counted in Redis
@@ -35,9 +51,12 @@ export class AddressLimits {
   private readonly bars: RateLimiterAbstract;
   private readonly barSeconds: number;
 
-  constructor(settings: AddressLimitSettings, redis: Redis | null) {
+  constructor(
+    settings: AddressLimitSettings,
+    private readonly redis: Redis | null,
+  ) {
     const make = (name: string, points: number): RateLimiterAbstract => {
-      const options = { keyPrefix: `cercle:limit:${name}`, points, duration: 60 };
+      const options = { keyPrefix: `${LIMIT_PREFIX}${name}`, points, duration: 60 };
       const memory = new RateLimiterMemory(options);
       if (!redis) return memory;
       const shared = new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory });
@@ -50,7 +69,7 @@ export class AddressLimits {
     this.joins = make('join', settings.joinsPerMinute);
     this.failures = make('fail', settings.failuresPerMinute);
     this.api = make('api', settings.apiPerMinute);
-    this.bars = make('bar', 1);
+    this.bars = make(BAR_PREFIX.slice(LIMIT_PREFIX.length), 1);
     this.barSeconds = settings.removalBarSeconds;
   }
 
@@ -59,10 +78,20 @@ export class AddressLimits {
     await this.bars.block(`${code}|${address}`, this.barSeconds).catch(() => {});
   }
 
-  /** Whether `address` is barred from room `code` (a removal, RM-10). */
+  /**
+   * Whether `address` is barred from room `code` (a removal, RM-10). With Redis, one GET of the key the
+   * library blocked (its `getKey`: prefix, colon, key; the value is the points, 2 once blocked), which
+   * the client pipelines with the handshake's counts: the library's own read is a MULTI, a write of its
+   * own. Slow or failed, it asks the library, which falls back to this node's memory like the counts.
+   */
   async barred(code: string, address: string): Promise<boolean> {
+    const key = `${code}|${address}`;
+    if (this.redis) {
+      const held = await answerWithin(this.redis.get(`${BAR_PREFIX}:${key}`), REDIS_LIMIT_TIMEOUT_MS);
+      if (held !== undefined) return held !== null && Number(held) > 1;
+    }
     try {
-      const held = await this.bars.get(`${code}|${address}`);
+      const held = await this.bars.get(key);
       return held !== null && held.consumedPoints > 1;
     } catch {
       return false;
@@ -73,10 +102,10 @@ export class AddressLimits {
    * The counts a WebSocket handshake starts with (HT-2): one handshake and one guess taken from the
    * address's allowances, and, for `room` when given, whether the address is barred from it (RM-10).
    * They are asked together, in one turn of the event loop, so that with Redis they leave in one write
-   * (the client pipelines what is sent in one turn; the bar's read is a MULTI, a second write) rather than
-   * in three round trips one after the other. A handshake over its own allowance is no guess: the guess
-   * taken with it is given back, so the counts end as if it had not been asked (the node's overall join
-   * bucket, checked first, bounds what that costs a flood).
+   * (the client pipelines what is sent in one turn) rather than in three round trips one after the
+   * other. A handshake over its own allowance is no guess: the guess taken with it is given back, so the
+   * counts end as if it had not been asked (the node's overall join bucket, checked first, bounds what
+   * that costs a flood).
    */
   async handshake(address: string, room: string | null): Promise<'ok' | 'rate_limited' | 'barred'> {
     const [joined, guessed, barred] = await Promise.all([

@@ -145,6 +145,14 @@ async function redisFanOut(
     }),
     close: async () => {
       adapter?.close();
+      await new Promise((resolve) => setImmediate(resolve)); // the publishes of this turn go out first
+      // The last broadcasts (a shutdown's aways, OP-7) are answered before the connection goes: a
+      // goodbye after them, bounded, rather than cutting them off in flight.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, 1_000);
+      });
+      await Promise.race([pub.quit().catch(() => {}), late]).finally(() => clearTimeout(timer));
       pub.disconnect();
       sub.disconnect();
     },

@@ -157,6 +157,8 @@ describe('npm run bench, at a tiny size so the harness cannot rot', () => {
     for (const key of ['idleNodeCpuPct', 'cpuPerPostRatio3vs1', 'postsPerSec', 'postP99Ms'])
       expect(Number.isFinite(summary[key]), `${key} = ${summary[key]}`).toBe(true);
     // The idle node's adapter heard nothing of the rooms (notes: fan-out per node).
-    expect(out).toMatch(/fan-out per node \[.*\{"published":0,"received":0,"echoes":0,"channels":0,"skipped":0\}\]/);
+    expect(out).toMatch(
+      /fan-out per node \[.*\{"published":0,"received":0,"echoes":0,"channels":0,"skipped":0\}\]/,
+    );
   }, 180_000);
 });

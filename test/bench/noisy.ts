@@ -25,6 +25,8 @@ let facilitatorKey = '';
 let tokens: string[] = [];
 let tabs: Tab[] = [];
 let running = false;
+/** Each start begins a new sending loop; an older one, paused and started again, stops at its next tick. */
+let loop = 0;
 /** Hand moves sent per seat, all its tabs together. */
 const handMoves = Array.from({ length: 9 }, () => 0);
 const answers: Record<string, number> = {};
@@ -125,6 +127,8 @@ async function init(params: { url: string; tabsPerSeat: number }): Promise<void>
 }
 
 async function connectTab(tab: Tab): Promise<void> {
+  if (connecting.has(tab)) return;
+  connecting.add(tab);
   try {
     tab.socket = (await open({ code, resumeToken: tokens[tab.seat]! }, tab.seat)).socket;
     // Snapshot text the room was sent (welcomes and syncs), as received: what its budget lets through.
@@ -141,8 +145,13 @@ async function connectTab(tab: Tab): Promise<void> {
   } catch (error) {
     bump(`connect_${(error as Error).message}`);
     if (running) void sleep(500).then(() => connectTab(tab));
+  } finally {
+    connecting.delete(tab);
   }
 }
+
+/** Tabs whose connection is being opened (a tab cut off while paused is opened again at the next start). */
+const connecting = new Set<Tab>();
 
 let inFlight = 0;
 function tally(p: Promise<unknown>): void {
@@ -161,6 +170,8 @@ function tally(p: Promise<unknown>): void {
 /** Every tab sends its share of each seat budget, times OVERSPEND, in 100 ms ticks. */
 async function start(): Promise<void> {
   running = true;
+  const mine = ++loop;
+  for (const tab of tabs) if (!tab.socket) void connectTab(tab);
   const perTab = tabs.length / 9;
   const perTick = (rate: number) => (rate * OVERSPEND) / perTab / 10;
   const carry = new Map<string, number>();
@@ -171,7 +182,7 @@ async function start(): Promise<void> {
     return n;
   };
   void (async () => {
-    while (running) {
+    while (running && mine === loop) {
       for (const [i, tab] of tabs.entries()) {
         const s = tab.socket;
         if (!s?.connected) continue;
@@ -191,10 +202,15 @@ async function start(): Promise<void> {
   })();
 }
 
-/** Stops sending, waits (10 s at most) for the answers still due, then closes every tab. */
-async function stop(): Promise<Record<string, number>> {
+/** Stops sending and waits (10 s at most) for the answers still due; the tabs stay open, idle. */
+async function pause(): Promise<void> {
   running = false;
   for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 50) await sleep(50);
+}
+
+/** Stops sending, waits for the answers still due, then closes every tab. */
+async function stop(): Promise<Record<string, number>> {
+  await pause();
   const counts = { ...answers };
   for (const tab of tabs) {
     tab.socket?.off('disconnect');
@@ -203,5 +219,5 @@ async function stop(): Promise<Record<string, number>> {
   return counts;
 }
 
-serveRpc({ init, start, stop, counts: () => ({ ...answers }) });
+serveRpc({ init, start, pause, stop, counts: () => ({ ...answers }) });
 notify('ready');

@@ -23,6 +23,9 @@ import type { JoinResult, RoomSpec, SpreadResult, TimerResult } from './worker.j
  * processes and rooms, and the figures of each scenario. The orchestrator runs the same scenario on
  * each target in turn, so machine noise of a given minute falls on both.
  */
+
+/** Spells per side of the noisy-neighbour scenario (quiet and beside the noise, alternated). */
+const NOISY_SPELLS = 4;
 export type Plan = {
   participants: number;
   groups: number;
@@ -502,31 +505,50 @@ export class TargetSession {
   }
 
   /**
-   * (6) noisy neighbour, Cercle only: the normal rooms post as in the board scenario for `noisyMs`,
-   * quiet, then again while one more room's nine seats, each open in `noisyTabs` tabs from one address,
-   * spend every budget the server allows (noisy.ts). Same run, same rooms: the ratio is the noise's cost.
+   * (6) noisy neighbour, Cercle only: one more room's nine seats, each open in `noisyTabs` tabs from one
+   * address, fill its board to the text bound (noisy.ts); then the normal rooms post as in the board
+   * scenario for `noisyMs` with that room idle (quiet) and `noisyMs` while it spends every budget the
+   * server allows (beside the noise), in spells alternated quiet, noise, noise, quiet, ... so that what
+   * the server does now and then whatever the load (a major garbage collection: tens of ms) falls on both
+   * sides alike. Same run, same rooms: the ratio is the noise's cost.
    */
   async noisyNeighbour(): Promise<void> {
     if (this.target !== 'cercle') return;
     const { postRate, noisyMs, workers, noisyTabs } = this.plan;
-    const params = { ratePerSec: postRate / workers, durationMs: noisyMs, timeoutMs: 20_000 };
-    const total = Math.round((postRate * noisyMs) / 1000);
-    this.step(`noisy neighbour: quiet board, ${postRate} posts/s for ${noisyMs / 1000} s`);
-    const quiet = await this.measure('noisy-quiet', () =>
-      this.all<SpreadResult>('board', params, 'posting quiet (acks)', total),
-    );
-    this.step(`noisy neighbour: one room fills its board, 9 seats x ${noisyTabs} tabs spend every budget`);
+    const spellMs = Math.max(1_000, Math.round(noisyMs / NOISY_SPELLS));
+    const params = { ratePerSec: postRate / workers, durationMs: spellMs, timeoutMs: 20_000 };
+    const total = Math.round((postRate * spellMs) / 1000);
+    this.step(`noisy neighbour: one room fills its board, 9 seats x ${noisyTabs} tabs`);
     const noise = new RpcChild('noisy', here('./noisy.ts'));
     try {
       await noise.once('ready');
       await noise.call('init', { url: this.url, tabsPerSeat: noisyTabs });
-      await noise.call('start');
-      await sleep(1000);
+      // One spell not counted: the fill's garbage is collected during it, not during the first quiet spell.
       await this.quiesce();
-      this.step(`noisy neighbour: the same board beside the noise`);
-      const loud = await this.measure('noisy-loud', () =>
-        this.all<SpreadResult>('board', params, 'posting beside the noise (acks)', total),
-      );
+      await this.all<SpreadResult>('board', params, 'posting after the fill (not counted)', total);
+      const quiet: SpreadResult[] = [];
+      const loud: SpreadResult[] = [];
+      for (let spell = 0; spell < 2 * NOISY_SPELLS; spell++) {
+        const noisy = spell % 4 === 1 || spell % 4 === 2;
+        if (noisy) {
+          await noise.call('start');
+          await sleep(1000); // the noise at full rate before the spell starts
+        }
+        await this.quiesce();
+        this.step(
+          `noisy neighbour: ${postRate} posts/s for ${spellMs / 1000} s, ${noisy ? 'beside the noise' : 'quiet'}`,
+        );
+        const parts = await this.measure(noisy ? 'noisy-loud' : 'noisy-quiet', () =>
+          this.all<SpreadResult>(
+            'board',
+            params,
+            noisy ? 'posting beside the noise (acks)' : 'posting quiet (acks)',
+            total,
+          ),
+        );
+        (noisy ? loud : quiet).push(...parts);
+        if (noisy) await noise.call('pause');
+      }
       const counts = await noise.call<Record<string, number>>('stop');
       this.noisy = {
         quiet: summarize(concat(quiet.map((b) => b.latencies))),

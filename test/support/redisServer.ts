@@ -93,9 +93,9 @@ export async function startRedisServer(
 ): Promise<RedisServer> {
   const binary = findRedisBinary();
   installExitHook();
-  const port = await freePort();
+  let port = await freePort();
   // A cluster node also listens on a bus port (by default port + 10,000, which may be taken): a free one.
-  const busPort = options.cluster ? await freePort() : 0;
+  let busPort = options.cluster ? await freePort() : 0;
   const dir = mkdtempSync(join(tmpdir(), 'cercle-redis-'));
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
   let child: ChildProcess | null = null;
@@ -142,7 +142,19 @@ export async function startRedisServer(
     await gone;
   };
 
-  await launch();
+  // A free port can be taken by another process (a parallel test's connection) between the probe and
+  // redis-server's bind: on that refusal alone, two fresh ports and another try.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      if (attempt >= 5 || !output.includes('Address already in use')) throw error;
+      output = '';
+      port = await freePort();
+      if (options.cluster) busPort = await freePort();
+    }
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     port,

@@ -31,9 +31,16 @@ export async function startRedisCluster(
   options: { primaries?: number; durable?: boolean } = {},
 ): Promise<RedisCluster> {
   const count = options.primaries ?? 3;
-  const nodes = await Promise.all(
+  const started = await Promise.allSettled(
     Array.from({ length: count }, () => startRedisServer({ durable: options.durable, cluster: true })),
   );
+  const nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    // One node did not start: the others are stopped, not left running after the test.
+    await Promise.all(nodes.map((n) => n.stop()));
+    throw failed.reason;
+  }
   try {
     // The default waits a second between its checks; the join itself takes a few hundred ms here.
     await run(

@@ -2,27 +2,17 @@ import type { RoomPatch } from '@cercle/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FanOutStats, HELLO_TIMEOUT_MS } from '../../server/src/cluster/adapter.js';
 import { converged, createRoom, join, type TestParticipant } from '../support/clients.js';
-import { startRedisCluster } from '../support/redisCluster.js';
 import { startRedisServer } from '../support/redisServer.js';
+import { fastCommands, oneRedis, type SharedRedis, threePrimaries } from '../support/sharedRedis.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 
-const fast = { COMMAND_RATE: '5000', COMMAND_BURST: '5000', JOIN_RATE_PER_IP: '1000' };
+const fast = fastCommands;
 
 /**
  * SC-6: a node alone in a room sends nothing to the room's channel; a node that starts listening says
  * hello and reads the room only once every other listener acked, so its people miss no version.
  */
-type Shared = { env: Record<string, string>; stop: () => Promise<void> };
-
-async function oneRedis(): Promise<Shared> {
-  const redis = await startRedisServer();
-  return { env: { REDIS_URL: redis.url }, stop: () => redis.stop() };
-}
-
-async function threePrimaries(): Promise<Shared> {
-  const cluster = await startRedisCluster({ primaries: 3 });
-  return { env: { REDIS_CLUSTER_NODES: cluster.nodesSetting }, stop: () => cluster.stop() };
-}
+type Shared = SharedRedis;
 
 /** The highest version reached by a chain of patches starting at `from`, each one starting where the last ended. */
 function chainEnd(patches: RoomPatch[], from: number): { end: number; gap: string | null } {

@@ -2,28 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FanOutStats } from '../../server/src/cluster/adapter.js';
 import { seatChannel } from '../../server/src/realtime/channels.js';
 import { converged, createRoom, join, type TestParticipant } from '../support/clients.js';
-import { startRedisCluster } from '../support/redisCluster.js';
-import { startRedisServer } from '../support/redisServer.js';
+import { fastCommands, oneRedis, type SharedRedis, threePrimaries } from '../support/sharedRedis.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 
-const fast = { COMMAND_RATE: '5000', COMMAND_BURST: '5000', JOIN_RATE_PER_IP: '1000' };
+const fast = fastCommands;
 
 /**
  * SC-1: a room's broadcasts reach only the nodes with someone in that room, and a node drops its own
  * echo undecoded. Three nodes on one Redis; each node's adapter counts what it published, received
  * (decoded) and dropped as its own.
  */
-type Shared = { env: Record<string, string>; stop: () => Promise<void> };
-
-async function oneRedis(): Promise<Shared> {
-  const redis = await startRedisServer();
-  return { env: { REDIS_URL: redis.url }, stop: () => redis.stop() };
-}
-
-async function threePrimaries(): Promise<Shared> {
-  const cluster = await startRedisCluster({ primaries: 3 });
-  return { env: { REDIS_CLUSTER_NODES: cluster.nodesSetting }, stop: () => cluster.stop() };
-}
+type Shared = SharedRedis;
 
 describe.each([
   ['one Redis', oneRedis],

@@ -139,11 +139,14 @@ export function attachRealtime({
           ? await tracked(service.join(code, { name, facilitatorKey, locale }))
           : ({ ok: false, error: wireError('bad_request') } as const);
       observer.join(resumeToken ? 'resume' : 'join', outcome.ok ? 'ok' : outcome.error.code);
+      // The guess is given back without waiting for Redis's answer (HT-2): the login does not wait one
+      // more round trip for it, and this node's later counts of the address queue behind it on the
+      // limits' connection, so none of them sees the guess still taken.
       if (!outcome.ok) {
-        if (outcome.error.code === 'store_unavailable') await limits.forgive(address);
+        if (outcome.error.code === 'store_unavailable') void limits.forgive(address);
         throw new CodedError(outcome.error.code);
       }
-      await limits.forgive(address);
+      void limits.forgive(address);
       const seat = outcome.value;
       if (closed) {
         void markAwayIfGone(code, seat.participantId);

@@ -140,14 +140,13 @@ export function attachRealtime({
           ? await tracked(service.join(code, { name, facilitatorKey, locale }))
           : ({ ok: false, error: wireError('bad_request') } as const);
       observer.join(resumeToken ? 'resume' : 'join', outcome.ok ? 'ok' : outcome.error.code);
-      // The guess is given back without waiting for Redis's answer (HT-2): the login does not wait one
-      // more round trip for it, and this node's later counts of the address queue behind it on the
-      // limits' connection, so none of them sees the guess still taken.
+      // The guess is given back with the next handshake's counts (HT-2, `forgiveSoon`): the login waits
+      // for no round trip of its own, and this node's next counts see it given back.
       if (!outcome.ok) {
-        if (outcome.error.code === 'store_unavailable') void limits.forgive(address);
+        if (outcome.error.code === 'store_unavailable') limits.forgiveSoon(address);
         throw new CodedError(outcome.error.code);
       }
-      void limits.forgive(address);
+      limits.forgiveSoon(address);
       const seat = outcome.value;
       if (closed) {
         void markAwayIfGone(code, seat.participantId);

@@ -501,7 +501,7 @@ export function registerRoomStoreContract(name: string, create: () => Promise<St
         expect(new Set(claimed.map((t) => t.timerId)).size).toBe(200);
       });
 
-      it('a TimerPoller fires a deadline once across nodes, within tens of ms', async () => {
+      it('a TimerPoller fires a deadline once across nodes, within a few polling rounds', async () => {
         const code = newCode();
         const other = await harness.open();
         await store.create(room(code));
@@ -517,7 +517,9 @@ export function registerRoomStoreContract(name: string, create: () => Promise<St
           await until(() => Date.now() > at + 300, 1_000);
           expect(fired).toHaveLength(1);
           expect(fired[0]!.timer).toEqual({ code, timerId: 't1', at });
-          expect(fired[0]!.late).toBeLessThan(100);
+          // A poll every 50 ms: a few polling rounds at most, even on a loaded machine (a lease ends after
+          // TIMER_LEASE_MS, a second).
+          expect(fired[0]!.late).toBeLessThan(500);
         } finally {
           await Promise.all(pollers.map((p) => p.stop()));
         }
@@ -544,7 +546,8 @@ export function registerRoomStoreContract(name: string, create: () => Promise<St
         try {
           const { timer, late } = await within(2_000, fired);
           expect(timer).toEqual({ code, timerId: 't1', at });
-          expect(late).toBeLessThan(150);
+          // Fired by the surviving node's polling (every 50 ms), not after a lease ends (a second).
+          expect(late).toBeLessThan(500);
         } finally {
           await poller.stop();
         }

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Decision, Room } from '@cercle/shared';
-import { connectClient, type RedisClient, type RedisTarget, redisClient } from '../cluster/connection.js';
+import {
+  connectClient,
+  quitWithin,
+  type RedisClient,
+  type RedisTarget,
+  redisClient,
+} from '../cluster/connection.js';
 import { type KeyNames, keyNames } from '../cluster/keys.js';
 import {
   type AppliedListener,
@@ -210,6 +216,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private readonly maxWaitMs: number;
   /** The connection of `versions`: opened on first use, and ready before its first call. */
   private watch: Promise<{ redis: RedisClient; calls: RedisCalls }> | null = null;
+  /** That connection's client, from the start of its opening: `close` ends it even while it opens. */
+  private watchRedis: RedisClient | null = null;
 
   /** Connects to `target` (one Redis or a cluster) and resolves once ready; rejects with StoreUnavailableError otherwise. */
   static async connect<R extends StoredRoom = Room, D extends StepDecision = Decision>(
@@ -528,6 +536,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     if (codes.length === 0) return [];
     if (this.closed) throw new StoreUnavailableError('store is closed');
     const watch = await this.watchConnection();
+    if (this.closed) throw new StoreUnavailableError('store is closed');
     const replies = await watch.calls.bounded(
       watch.calls.call(() => {
         const pipeline = watch.redis.pipeline();
@@ -543,15 +552,17 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
 
   /**
    * Connected before its first call (no offline queue: a call on a connection still opening fails), and
-   * judged by the commands' rule (TM-11): silent only over the node's free time. A failed opening is
-   * tried again by the next call.
+   * judged by the commands' rule (TM-11): silent only over the node's free time. An opening not ready
+   * within `callTimeoutMs` fails like a silent call (OP-7: a look, and the shutdown awaiting it, never
+   * waits on an opening for good); a failed opening is tried again by the next call.
    */
   private watchConnection(): Promise<{ redis: RedisClient; calls: RedisCalls }> {
     this.watch ??= (async () => {
       const redis = this.redis.duplicate();
+      this.watchRedis = redis;
       redis.on('error', () => {}); // the command connection logs Redis's state
       try {
-        await connectClient(redis);
+        await connectClient(redis, { timeoutMs: this.callTimeoutMs });
       } catch (error) {
         this.watch = null;
         throw new StoreUnavailableError('Redis is unreachable', { cause: error });
@@ -581,25 +592,14 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     this.listeners.clear();
     this.appliedListeners.clear();
     this.cache.clear();
-    try {
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new StoreUnavailableError('no goodbye')), this.callTimeoutMs);
-      });
-      await Promise.race([this.redis.quit(), late]).finally(() => clearTimeout(timer));
-    } catch {
-      // Unreachable or slow: drop the connection instead of waiting for a goodbye.
-    } finally {
-      this.redis.disconnect();
-      // Once opened (or at once if its opening fails meanwhile).
-      this.watch?.then(
-        (watch) => {
-          watch.calls.close();
-          watch.redis.disconnect();
-        },
-        () => {},
-      );
-    }
+    // The room watch's connection, opened or still opening: no goodbye owed on it.
+    this.watchRedis?.disconnect();
+    this.watch?.then(
+      (watch) => watch.calls.close(),
+      () => {},
+    );
+    // Unreachable or slow: the connection is dropped instead of waiting longer for a goodbye.
+    await quitWithin(this.redis, this.callTimeoutMs);
   }
 
   // --- apply -------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
+import { TEXTS_VERSION } from '../../shared/src/engine/texts.js';
 import { notify, serveRpc } from './rpc.js';
 import { epochMs, monoMs } from './stats.js';
 import {
@@ -32,6 +33,8 @@ export type SpreadResult = {
   missing: number;
   firstSend: number;
   lastAck: number;
+  /** Receipts at least SLOW_MS after their send: (send stamp, receipt stamp) pairs, for `--trace`. */
+  slow: Float64Array;
 };
 export type TimerResult = {
   /** Client receipt of "time is up" minus the deadline, ms, both on the machine's wall clock. */
@@ -66,6 +69,8 @@ type Patch = { from: number; to: number; patch?: { set?: Record<string, unknown>
 type Ack = { ok: true; version: number; patch?: Patch } | { ok: false; error?: { code?: string } };
 
 const sizes: Record<Layout, number> = { group: 8, pair: 2 };
+/** A receipt this late is kept with its stamps (SpreadResult.slow). */
+const SLOW_MS = 10;
 let target: Target = 'baseline';
 /** The Cercle nodes people connect to: member i of a room to node i mod n (one node: every member). */
 let urls: string[] = [];
@@ -97,7 +102,12 @@ function onPatch(room: RoomRun, member: Member, patch: Patch): void {
 }
 
 function connect(room: RoomRun, member: Member): Promise<{ latency?: number; failure?: string }> {
-  const auth: Record<string, string> = { code: room.spec.code, name: `Bench ${member.index + 1}` };
+  // `texts`: what the page sends, since it bundles the built-in texts (SPEC VW-10).
+  const auth: Record<string, string> = {
+    code: room.spec.code,
+    name: `Bench ${member.index + 1}`,
+    texts: TEXTS_VERSION,
+  };
   if (member.index === 0 && room.spec.facilitatorKey) auth.facilitatorKey = room.spec.facilitatorKey;
   const t0 = monoMs();
   const socket = io(urls[member.index % urls.length]!, {
@@ -251,6 +261,7 @@ async function settle(tally: Tally, acksDone: () => boolean, timeoutMs: number):
 
 function collect(tally: Tally): SpreadResult {
   const latencies: number[] = [];
+  const slow: number[] = [];
   let missing = 0;
   for (const room of rooms) {
     const got = new Map<number, number>();
@@ -260,7 +271,9 @@ function collect(tally: Tally): SpreadResult {
       for (let version = r[i]! + 1; version <= r[i + 1]!; version++) {
         const s = room.sends.get(version);
         if (!s || r[i + 2] === s.sender) continue;
-        latencies.push(r[i + 3]! - s.t);
+        const latency = r[i + 3]! - s.t;
+        latencies.push(latency);
+        if (latency >= SLOW_MS) slow.push(s.t, r[i + 3]!);
         got.set(version, (got.get(version) ?? 0) + 1);
       }
     }
@@ -276,6 +289,7 @@ function collect(tally: Tally): SpreadResult {
     missing,
     firstSend: tally.firstSend,
     lastAck: tally.lastAck,
+    slow: Float64Array.from(slow),
   };
 }
 

@@ -277,6 +277,31 @@ export function registerRoomStoreContract(name: string, create: () => Promise<St
         expect(new Set(final.items).size).toBe(1000);
       });
 
+      it('[SR-9] commands on 40 rooms at once from two nodes, each room with timers: all stored, none lost', async () => {
+        // Rooms spread over every shard (on a cluster: over every primary), written together by both
+        // nodes, so that their writes share calls and race each other.
+        const codes = Array.from({ length: 40 }, () => newCode());
+        const other = await harness.open();
+        for (const code of codes) await store.create(room(code));
+        const sends: Promise<{ status: string }>[] = [];
+        for (let i = 0; i < 5; i++) {
+          for (const [k, code] of codes.entries()) {
+            sends.push(store.apply(code, `a${i}`, append(`a${i}`)));
+            sends.push(other.apply(code, `b${i}`, append(`b${i}`)));
+            if (i === 4) sends.push(store.apply(code, 't', withTimer('due', 1_000 + k)));
+          }
+        }
+        const results = await Promise.all(sends);
+        expect(results.every((r) => r.status === 'applied')).toBe(true);
+        for (const code of codes) {
+          const final = (await other.load(code))!;
+          expect(final.version).toBe(11);
+          expect(new Set(final.items).size).toBe(10);
+        }
+        const due = await store.claimDueTimers(2_000, 100);
+        expect(due.map((t) => t.code).sort()).toEqual([...codes].sort());
+      });
+
       it('commands retried on the other node while the originals are in flight are stored once', async () => {
         // The retry must come within the room's dedup window (its last 256 commands), as after a lost ack.
         const code = newCode();
@@ -501,7 +526,7 @@ export function registerRoomStoreContract(name: string, create: () => Promise<St
         expect(new Set(claimed.map((t) => t.timerId)).size).toBe(200);
       });
 
-      it('a TimerPoller fires a deadline once across nodes, within tens of ms', async () => {
+      it('a TimerPoller fires a deadline once across nodes, within a few polling rounds', async () => {
         const code = newCode();
         const other = await harness.open();
         await store.create(room(code));
@@ -517,7 +542,9 @@ export function registerRoomStoreContract(name: string, create: () => Promise<St
           await until(() => Date.now() > at + 300, 1_000);
           expect(fired).toHaveLength(1);
           expect(fired[0]!.timer).toEqual({ code, timerId: 't1', at });
-          expect(fired[0]!.late).toBeLessThan(100);
+          // A poll every 50 ms: a few polling rounds at most, even on a loaded machine (a lease ends after
+          // TIMER_LEASE_MS, a second).
+          expect(fired[0]!.late).toBeLessThan(500);
         } finally {
           await Promise.all(pollers.map((p) => p.stop()));
         }
@@ -544,7 +571,8 @@ export function registerRoomStoreContract(name: string, create: () => Promise<St
         try {
           const { timer, late } = await within(2_000, fired);
           expect(timer).toEqual({ code, timerId: 't1', at });
-          expect(late).toBeLessThan(150);
+          // Fired by the surviving node's polling (every 50 ms), not after a lease ends (a second).
+          expect(late).toBeLessThan(500);
         } finally {
           await poller.stop();
         }

@@ -1,6 +1,9 @@
 import type { Snapshot } from '@cercle/shared';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyNames, slotOf } from '../../server/src/cluster/keys.js';
+import { StoreUnavailableError } from '../../server/src/store/interface.js';
+import { RedisRoomStore } from '../../server/src/store/redis.js';
 import { createRoom, join, type TestParticipant } from '../support/clients.js';
 import { type RedisCluster, startRedisCluster } from '../support/redisCluster.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
@@ -27,8 +30,11 @@ describe('[SC-4] a Redis Cluster primary killed and restarted from its append-on
   }, 30_000);
   afterAll(async () => {
     for (const p of people) p.close();
-    await node?.close();
-    await cluster?.stop();
+    try {
+      await node?.close();
+    } finally {
+      await cluster?.stop();
+    }
   });
 
   it('loses no acknowledged card', async () => {
@@ -77,3 +83,62 @@ describe('[SC-4] a Redis Cluster primary killed and restarted from its append-on
     for (const text of acknowledged) expect(stored.has(text), text).toBe(true);
   });
 });
+
+/**
+ * OP-7: a node's shutdown ends whatever Redis does. A new connection to a Redis Cluster whose state is
+ * `fail` (a primary down) fails its ready check and reconnects by itself, and the promise of its
+ * opening was never settled: the room watch's first look (SR-3) opening its connection then, and the
+ * shutdown awaiting that look, waited for good (a CI run's node never closed). The opening now gives up
+ * within the store's timeout, is tried again by the next look, and the store closes.
+ */
+describe('[OP-7][SR-3] room versions read while a Redis Cluster primary is down', () => {
+  let cluster: RedisCluster;
+  beforeAll(async () => {
+    cluster = await startRedisCluster({ primaries: 3 });
+  }, 30_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('the watch connection opening then gives up, opens once the cluster is whole, and the store closes', async () => {
+    const store = await RedisRoomStore.connect(
+      { cluster: cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })) },
+      { callTimeoutMs: 500 },
+    );
+    try {
+      const [down, up] = cluster.nodes;
+      await down!.kill();
+      // The other primaries mark it failed (cluster-node-timeout 2 s): a new connection's ready check fails.
+      await expect
+        .poll(async () => (await clusterInfo(up!.port)).includes('cluster_state:fail'), {
+          timeout: 20_000,
+          interval: 100,
+        })
+        .toBe(true);
+      await expect(store.versions(['ABCDEF'])).rejects.toBeInstanceOf(StoreUnavailableError);
+
+      await down!.restart();
+      await cluster.ready();
+      await expect
+        .poll(() => store.versions(['ABCDEF']).catch((error: unknown) => String(error)), {
+          timeout: 15_000,
+          interval: 200,
+        })
+        .toEqual([null]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+async function clusterInfo(port: number): Promise<string> {
+  const client = new Redis(port, { lazyConnect: true, maxRetriesPerRequest: 0 });
+  try {
+    await client.connect();
+    return await client.cluster('INFO');
+  } catch {
+    return '';
+  } finally {
+    client.disconnect();
+  }
+}

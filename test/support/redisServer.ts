@@ -13,7 +13,7 @@ export type RedisServer = {
   readonly port: number;
   /** Its working folder (append-only files when `durable`), to look at what reached the disk. */
   readonly dir: string;
-  /** Graceful stop (SIGTERM), waits for the process to end. */
+  /** Graceful stop (SIGTERM), waits for the process to end: SIGKILL if it has not within 5 s. */
   stop(): Promise<void>;
   /** SIGKILL, waits for the process to end: simulates a crash. */
   kill(): Promise<void>;
@@ -139,7 +139,17 @@ export async function startRedisServer(
     if (!proc) return;
     const gone = exited(proc);
     proc.kill(signal);
-    await gone;
+    if (signal === 'SIGKILL') return gone;
+    // A server that does not stop (frozen, or busy writing) is killed: a test's teardown never hangs.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), 5_000);
+    });
+    if ((await Promise.race([gone, late])) === 'late') {
+      proc.kill('SIGKILL');
+      await gone;
+    }
+    clearTimeout(timer);
   };
 
   // A free port can be taken by another process (a parallel test's connection) between the probe and

@@ -55,12 +55,63 @@ export function redisClient(target: RedisTarget, options: ClientOptions = {}): R
   return cluster as unknown as RedisClient;
 }
 
-/** Connects a client made by `redisClient`; on failure it is disconnected and the error rethrown. */
-export async function connectClient(client: RedisClient): Promise<void> {
+/**
+ * Connects a client made by `redisClient`: resolves once it is ready, rejects (the client disconnected)
+ * when the opening fails, the client ends, or `timeoutMs` (when given) passes first.
+ * A Redis Cluster client whose ready check fails (a node says `cluster_state:fail`, e.g. while a primary
+ * is down) reconnects by itself and drops the promise of that `connect()`, which then never settles
+ * (ioredis): its `ready` event is what says it opened after all.
+ */
+export async function connectClient(
+  client: RedisClient,
+  options: { timeoutMs?: number } = {},
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  let onReady: (() => void) | undefined;
+  let onEnd: (() => void) | undefined;
   try {
-    await client.connect();
+    await new Promise<void>((resolve, reject) => {
+      onReady = resolve;
+      onEnd = () => reject(new Error('the connection ended before it was ready'));
+      client.once('ready', onReady);
+      client.once('end', onEnd);
+      if (options.timeoutMs !== undefined) {
+        timer = setTimeout(
+          () => reject(new Error('the connection was not ready in time')),
+          options.timeoutMs,
+        );
+      }
+      client.connect().then(() => resolve(), reject);
+    });
   } catch (error) {
     client.disconnect();
     throw error;
+  } finally {
+    clearTimeout(timer);
+    if (onReady) client.off('ready', onReady);
+    if (onEnd) client.off('end', onEnd);
+  }
+}
+
+/**
+ * A goodbye (QUIT, so that the replies on their way are read first), bounded: past `timeoutMs`, or when
+ * it fails, the connection is dropped instead. Resolves either way, never later than `timeoutMs`.
+ */
+export async function quitWithin(client: RedisClient, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+  });
+  try {
+    await Promise.race([
+      client.quit().then(
+        () => {},
+        () => {},
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+    client.disconnect();
   }
 }

@@ -12,7 +12,7 @@ import { markSeatsAwayOnStart } from '../store/sqlite/awayOnStart.js';
 import { SqliteCircleStore } from '../store/sqlite/circleStore.js';
 import { SqliteRoomStore } from '../store/sqlite/roomStore.js';
 import { CercleAdapter, type FanOutStats } from './adapter.js';
-import { connectClient, type RedisClient, type RedisTarget, redisClient } from './connection.js';
+import { connectClient, quitWithin, type RedisClient, type RedisTarget, redisClient } from './connection.js';
 import { keyNames } from './keys.js';
 
 /** The fan-out between nodes of one process: its counters, and its connections to close. */
@@ -148,12 +148,7 @@ async function redisFanOut(
       await new Promise((resolve) => setImmediate(resolve)); // the publishes of this turn go out first
       // The last broadcasts (a shutdown's aways, OP-7) are answered before the connection goes: a
       // goodbye after them, bounded, rather than cutting them off in flight.
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, 1_000);
-      });
-      await Promise.race([pub.quit().catch(() => {}), late]).finally(() => clearTimeout(timer));
-      pub.disconnect();
+      await quitWithin(pub, 1_000);
       sub.disconnect();
     },
   };

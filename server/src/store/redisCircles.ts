@@ -5,7 +5,13 @@ import {
   checkCircleStep,
   MAX_CIRCLE_ATTEMPTS,
 } from '../circles/store.js';
-import { connectClient, type RedisClient, type RedisTarget, redisClient } from '../cluster/connection.js';
+import {
+  connectClient,
+  quitWithin,
+  type RedisClient,
+  type RedisTarget,
+  redisClient,
+} from '../cluster/connection.js';
 import { type KeyNames, keyNames } from '../cluster/keys.js';
 import { StoreUnavailableError } from './interface.js';
 
@@ -66,6 +72,7 @@ return ttl`;
 export class RedisCircleStore implements CircleStore {
   private readonly keys: KeyNames;
   private readonly retentionMs: number;
+  private readonly callTimeoutMs: number;
 
   static async connect(target: RedisTarget, options: RedisCircleStoreOptions): Promise<RedisCircleStore> {
     const redis = redisClient(target, { commandTimeoutMs: options.callTimeoutMs ?? 1_000 });
@@ -84,6 +91,7 @@ export class RedisCircleStore implements CircleStore {
   ) {
     this.keys = keyNames(options.keyPrefix);
     this.retentionMs = options.retentionMs;
+    this.callTimeoutMs = options.callTimeoutMs ?? 1_000;
   }
 
   private circleKey(id: string) {
@@ -166,14 +174,9 @@ export class RedisCircleStore implements CircleStore {
     return this.call(() => this.redis.get(this.keys.circleOfRoom(code)));
   }
 
+  /** A goodbye within `callTimeoutMs`, else the connection is dropped (OP-7: a shutdown is bounded). */
   async close(): Promise<void> {
-    try {
-      await this.redis.quit();
-    } catch {
-      // unreachable: drop the connection
-    } finally {
-      this.redis.disconnect();
-    }
+    await quitWithin(this.redis, this.callTimeoutMs);
   }
 
   private async call<T>(work: () => Promise<T>): Promise<T> {

@@ -15,8 +15,8 @@ function countVersionReads(service: RoomService): { reads: number } {
   return counted;
 }
 
-/** SC-7: a welcome drawn from what the node holds, when the room cannot have changed unseen. */
-describe('the welcome and the room version (SC-7)', () => {
+/** SC-8: a welcome drawn from what the node holds, when the room cannot have changed unseen. */
+describe('the welcome and the room version (SC-8)', () => {
   let shared: SharedRedis;
   let nodeA: TestServer;
   let nodeB: TestServer;
@@ -33,7 +33,7 @@ describe('the welcome and the room version (SC-7)', () => {
     await shared?.stop();
   });
 
-  it('[SC-7] a join to a room its node already listens to is welcomed without reading the version', async () => {
+  it('[SC-8] a join to a room its node already listens to is welcomed without reading the version', async () => {
     const { code, facilitatorKey } = await createRoom(nodeA.url, { template: 'codev' });
     const reads = countVersionReads(nodeA.app.rooms);
     const facilitator = await join(nodeA.url, { code, name: 'Fanny', facilitatorKey: facilitatorKey! });
@@ -51,7 +51,7 @@ describe('the welcome and the room version (SC-7)', () => {
     expect(reads.reads).toBe(1);
   });
 
-  it('[SC-7] another node’s change heard between the seat and the welcome: the version is read, the change is in the welcome', async () => {
+  it('[SC-8] another node’s change heard between the seat and the welcome: the version is read, the change is in the welcome', async () => {
     const { code, facilitatorKey } = await createRoom(nodeA.url, { template: 'codev' });
     const facilitator = await join(nodeB.url, { code, name: 'Fanny', facilitatorKey: facilitatorKey! });
     const watcher = await join(nodeA.url, { code, name: 'Wanda' }, 'wanda');

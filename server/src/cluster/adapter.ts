@@ -40,7 +40,7 @@ type Listening = {
   hellos: number;
   subscribed: boolean;
   /**
-   * SC-7: a value (unique in this adapter) renewed whenever a message of another node about this room
+   * SC-8: a value (unique in this adapter) renewed whenever a message of another node about this room
    * is heard or the subscription is lost; `acked`: the last hello was acked by every listener it reached.
    */
   heard: number;
@@ -130,7 +130,7 @@ export class CercleAdapter extends ClusterAdapter {
       });
     }
   };
-  /** Renews the rooms' `heard` marks (SC-7). */
+  /** Renews the rooms' `heard` marks (SC-8). */
   private heardSeq = 0;
   private closed = false;
 
@@ -193,7 +193,7 @@ export class CercleAdapter extends ClusterAdapter {
   }
 
   /**
-   * SC-7: a mark of what this node hears of room `code`'s channel. Null unless this node listens to it,
+   * SC-8: a mark of what this node hears of room `code`'s channel. Null unless this node listens to it,
    * subscribed, with its hello acked by every other listener: then every message another node publishes
    * about the room reaches this node. Otherwise a value that changes whenever such a message is heard
    * (or the subscription is lost): two equal marks say no other node's broadcast about the room was
@@ -378,7 +378,7 @@ export class CercleAdapter extends ClusterAdapter {
     }
     this.stats.received++;
     const heard = code === null ? undefined : this.listening.get(code);
-    if (heard) heard.heard = ++this.heardSeq; // SC-7
+    if (heard) heard.heard = ++this.heardSeq; // SC-8
     if (message.type === 'hello') {
       const entry = code === null ? undefined : this.listening.get(code);
       if (entry) {

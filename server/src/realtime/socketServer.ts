@@ -55,6 +55,7 @@ function payloadError(error: z.ZodError): ErrorCode {
  */
 const RATE_LIMITED = jsonObject({ ok: false, error: wireError('rate_limited') });
 const BAD_REQUEST = jsonObject({ ok: false, error: wireError('bad_request') });
+const WAITING_FOR_ADMISSION = { ok: false, error: wireError('waiting_for_admission') } as const;
 
 /**
  * Refusals for spent budgets one connection may collect before it is closed (HT-3): a page never comes
@@ -95,15 +96,23 @@ export function attachRealtime({
   /** Past the shutdown's bound: the store is about to close, a late away is skipped (not attempted). */
   let settled = false;
   /** The store work sockets started (commands, logins, aways): a shutdown waits for it (`settle`). */
-  const inFlight = new Set<Promise<unknown>>();
+  let inFlight = 0;
+  /** Told once no store work is left in flight (`settle`). */
+  let idle: (() => void)[] = [];
+  // One function for every piece of work, none made per command.
+  const untrack = () => {
+    if (--inFlight > 0) return;
+    const waiting = idle;
+    idle = [];
+    for (const resolve of waiting) resolve();
+  };
   const tracked = <T>(work: Promise<T>): Promise<T> => {
-    inFlight.add(work);
-    const done = () => inFlight.delete(work);
-    work.then(done, done);
+    inFlight++;
+    work.then(untrack, untrack);
     return work;
   };
 
-  /** SC-7: what this node hears of a room's channel (null without a fan-out, or not listening to it). */
+  /** SC-8: what this node hears of a room's channel (null without a fan-out, or not listening to it). */
   const quietMark = (code: string): number | null =>
     (io.of('/').adapter as { quietMark?: (code: string) => number | null }).quietMark?.(code) ?? null;
 
@@ -138,7 +147,7 @@ export function attachRealtime({
       if (!auth.success) throw new CodedError('bad_request');
       if (counted === 'barred') throw new CodedError('room_full');
       const { code, resumeToken, name, facilitatorKey, locale } = auth.data;
-      // SC-7: taken before the seat is stored; the welcome compares it again.
+      // SC-8: taken before the seat is stored; the welcome compares it again.
       const quiet = resumeToken ? null : quietMark(code);
       const outcome = resumeToken
         ? await tracked(service.resume(code, resumeToken))
@@ -191,7 +200,7 @@ export function attachRealtime({
       resumed: boolean;
       /** The connection holds the built-in texts: its snapshots leave them out (VW-10). */
       lean: boolean;
-      /** The room channel's mark before the seat was stored (SC-7), null for a resume. */
+      /** The room channel's mark before the seat was stored (SC-8), null for a resume. */
       quiet: number | null;
     }
   >();
@@ -222,6 +231,19 @@ export function attachRealtime({
       return true;
     };
 
+    /** A command's answer, and the observers told of it (its type, never its content). */
+    const answerCommand = (
+      answer: (response: CommandAck) => void,
+      response: CommandAck,
+      type: string,
+      received: number,
+    ) => {
+      // The patch inside is already JSON text: the acknowledgement splices it in (SC-5, SC-7).
+      answer(response.ok && response.patch ? wirePayload<CommandAck>(jsonObject(response)) : response);
+      const outcome = response.ok ? 'ok' : response.error.code;
+      observer.command({ type, outcome, ms: performance.now() - received, participantId });
+    };
+
     socket.on('disconnect', (reason) => {
       budgets.close(code, seatKey);
       log.debug({ event: 'disconnected', participantId, reason }, 'disconnected');
@@ -236,19 +258,16 @@ export function attachRealtime({
       }
       if (typeof ack !== 'function') return; // a command without acknowledgement is not a command
       const received = performance.now();
-      let type = 'unparsed';
-      const answer = (response: CommandAck) => {
-        (ack as (response: CommandAck) => void)(response);
-        const outcome = response.ok ? 'ok' : response.error.code;
-        observer.command({ type, outcome, ms: performance.now() - received, participantId });
-      };
-      if (!isAdmitted()) return answer({ ok: false, error: wireError('waiting_for_admission') });
+      const answer = ack as (response: CommandAck) => void;
+      if (!isAdmitted()) return answerCommand(answer, WAITING_FOR_ADMISSION, 'unparsed', received);
       const request = commandRequestSchema.safeParse(payload);
       if (!request.success) {
-        return answer({ ok: false, error: wireError(payloadError(request.error)) });
+        const refusal = { ok: false, error: wireError(payloadError(request.error)) } as const;
+        return answerCommand(answer, refusal, 'unparsed', received);
       }
-      type = request.data.command.type;
-      answer(await tracked(service.command(code, participantId, request.data.id, request.data.command)));
+      const { id, command } = request.data;
+      const response = await tracked(service.command(code, participantId, id, command, socket.id));
+      answerCommand(answer, response, command.type, received);
     });
 
     socket.on('room:sync', async (payload: unknown, ack: unknown) => {
@@ -355,7 +374,7 @@ export function attachRealtime({
   }
 
   /**
-   * SC-7: the room's version the welcome may be drawn from without reading it, when the room cannot
+   * SC-8: the room's version the welcome may be drawn from without reading it, when the room cannot
    * have changed unseen: this node listened to the room's channel from before the seat was stored to
    * now (the socket is in the room's channels from now on), and heard no other node's message about it
    * meanwhile. Then every version stored since the seat is either this node's own (kept, at most the
@@ -401,7 +420,8 @@ export function attachRealtime({
       // Work started while waiting (an away after its adapter's look) is waited for too.
       await new Promise((resolve) => setImmediate(resolve));
       const all = async () => {
-        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+        // Work started by work that just ended (an away after a disconnection) is waited for too.
+        while (inFlight > 0) await new Promise<void>((resolve) => idle.push(resolve));
       };
       await Promise.race([all(), bound]).finally(() => clearTimeout(timer));
       settled = true;

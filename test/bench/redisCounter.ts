@@ -4,7 +4,9 @@ import { Redis } from 'ioredis';
 /**
  * Counts the Redis round trips of this process, by command name, by wrapping ioredis itself: every
  * client the server makes (store, timers, Socket.IO adapter) goes through these two methods. A pipeline
- * or MULTI is one round trip, counted once under `pipeline:<names>`; a lone command under its name.
+ * or MULTI is one round trip, counted once under `pipeline:<names>`; so are the calls one turn of the
+ * event loop wrote in one go on a corked connection (the store's batched writes, cluster/connection.ts),
+ * under `batch:<names>`; a lone command under its name.
  *
  * It also counts the bytes this process wrote to Redis, at the socket (`bytesWritten` of every
  * connection a client ever had), per role: a connection that ever sent a pub/sub command (PUBLISH,
@@ -31,6 +33,23 @@ function track(client: Redis, name: string | undefined): void {
   if (stream) c.streams.add(stream);
 }
 
+/** The names of the calls written to a corked connection in this turn, counted once the turn ends. */
+const batches = new Map<Socket, Set<string>>();
+function countBatched(socket: Socket, name: string): void {
+  let names = batches.get(socket);
+  if (!names) {
+    const batch = new Set<string>();
+    names = batch;
+    batches.set(socket, batch);
+    setImmediate(() => {
+      batches.delete(socket);
+      const key = `batch:${[...batch].join('+')}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    });
+  }
+  names.add(name);
+}
+
 export function installRedisCounter(): void {
   if (installed) return;
   installed = true;
@@ -38,7 +57,11 @@ export function installRedisCounter(): void {
   const send = proto.sendCommand;
   proto.sendCommand = function (this: Redis, command, stream, node) {
     // Commands of a pipeline come with the pipeline's write stream: those are counted by exec below.
-    if (stream === undefined && command?.name) counts.set(command.name, (counts.get(command.name) ?? 0) + 1);
+    if (stream === undefined && command?.name) {
+      const socket = (this as unknown as { stream?: Socket }).stream;
+      if (socket?.writableCorked) countBatched(socket, command.name);
+      else counts.set(command.name, (counts.get(command.name) ?? 0) + 1);
+    }
     track(this, command?.name);
     return send.call(this, command, stream, node);
   };

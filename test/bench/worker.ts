@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
+import { TEXTS_VERSION } from '../../shared/src/engine/texts.js';
 import { notify, serveRpc } from './rpc.js';
 import { epochMs, monoMs } from './stats.js';
 import {
@@ -64,7 +65,8 @@ type RoomRun = {
 };
 
 type Patch = { from: number; to: number; patch?: { set?: Record<string, unknown>; del?: string[] } };
-type Ack = { ok: true; version: number } | { ok: false; error?: { code?: string } };
+/** `patch`: the write's patch, which the sending connection gets in the acknowledgement (SPEC SC-7). */
+type Ack = { ok: true; version: number; patch?: Patch } | { ok: false; error?: { code?: string } };
 
 const sizes: Record<Layout, number> = { group: 8, pair: 2 };
 /** A receipt this late is kept with its stamps (SpreadResult.slow). */
@@ -100,7 +102,12 @@ function onPatch(room: RoomRun, member: Member, patch: Patch): void {
 }
 
 function connect(room: RoomRun, member: Member): Promise<{ latency?: number; failure?: string }> {
-  const auth: Record<string, string> = { code: room.spec.code, name: `Bench ${member.index + 1}` };
+  // `texts`: what the page sends, since it bundles the built-in texts (SPEC VW-10).
+  const auth: Record<string, string> = {
+    code: room.spec.code,
+    name: `Bench ${member.index + 1}`,
+    texts: TEXTS_VERSION,
+  };
   if (member.index === 0 && room.spec.facilitatorKey) auth.facilitatorKey = room.spec.facilitatorKey;
   const t0 = monoMs();
   const socket = io(urls[member.index % urls.length]!, {
@@ -216,6 +223,8 @@ function send(room: RoomRun, member: Member, command: WireCommand, tally: Tally)
       if (ack?.ok) {
         tally.accepted++;
         room.sends.set(ack.version, { t, sender: member.index });
+        // As a page does: the patch inside is received now (others' commands stored in the same write).
+        if (ack.patch) onPatch(room, member, ack.patch);
         resolve(true);
       } else {
         bump(tally.refused, (ack && !ack.ok && ack.error?.code) || 'no_ack');

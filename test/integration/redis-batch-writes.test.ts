@@ -25,7 +25,7 @@ function countWrites(client: RedisClient): { writes: number } {
   return counter;
 }
 
-describe('the store connection writes each turn of calls at once (SR-9)', () => {
+describe('the store connection writes each turn of calls at once (SR-10)', () => {
   let server: RedisServer;
   const clients: RedisClient[] = [];
   const open = async (options: Parameters<typeof redisClient>[1]) => {
@@ -43,7 +43,7 @@ describe('the store connection writes each turn of calls at once (SR-9)', () => 
     await server?.stop();
   });
 
-  it('[SR-9] the calls of one turn of the event loop leave in one write, each answered', async () => {
+  it('[SR-10] the calls of one turn of the event loop leave in one write, each answered', async () => {
     const client = await open({ batchWrites: true });
     await client.set('k', 'v');
     const counter = countWrites(client);
@@ -52,7 +52,7 @@ describe('the store connection writes each turn of calls at once (SR-9)', () => 
     expect(counter.writes).toBe(1);
   });
 
-  it('[SR-9] a call of a later turn leaves at once, while an earlier call is still unanswered', async () => {
+  it('[SR-10] a call of a later turn leaves at once, while an earlier call is still unanswered', async () => {
     const client = await open({ batchWrites: true });
     const socket = (client as unknown as { stream: Socket }).stream;
     const busy = client.eval(busyScript, 0, '300');
@@ -71,7 +71,7 @@ describe('the store connection writes each turn of calls at once (SR-9)', () => 
     await expect(get).resolves.toBeNull();
   });
 
-  it("[SR-9] ioredis's auto-pipelining, for comparison, holds that call until the earlier reply is in", async () => {
+  it("[SR-10] ioredis's auto-pipelining, for comparison, holds that call until the earlier reply is in", async () => {
     const client = await open({ autoPipelining: true });
     const socket = (client as unknown as { stream: Socket }).stream;
     const busy = client.eval(busyScript, 0, '300');
@@ -86,7 +86,7 @@ describe('the store connection writes each turn of calls at once (SR-9)', () => 
     expect(socket.bytesWritten).toBeGreaterThan(before);
   });
 
-  it('[SR-9] the calls made before a goodbye (QUIT) leave before it and are answered', async () => {
+  it('[SR-10] the calls made before a goodbye (QUIT) leave before it and are answered', async () => {
     const client = await open({ batchWrites: true });
     const first = client.eval(busyScript, 0, '100');
     await nextTurn();
@@ -97,7 +97,7 @@ describe('the store connection writes each turn of calls at once (SR-9)', () => 
     await quit;
   });
 
-  it('[SR-9] with auto-pipelining, for comparison, such a call goes after the goodbye and fails', async () => {
+  it('[SR-10] with auto-pipelining, for comparison, such a call goes after the goodbye and fails', async () => {
     const client = await open({ autoPipelining: true });
     const first = client.eval(busyScript, 0, '100');
     await nextTurn();

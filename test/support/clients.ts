@@ -12,7 +12,9 @@ import {
   type RoomView,
   type ServerToClientEvents,
   type Snapshot,
+  TEXTS_VERSION,
   type Welcome,
+  withBuiltInTexts,
 } from '@cercle/shared';
 import { io, type Socket } from 'socket.io-client';
 
@@ -124,12 +126,7 @@ export class TestParticipant {
     readonly socket: CercleClientSocket,
     readonly label: string,
   ) {
-    socket.on('room:patch', (patch) => {
-      this.patches.push(patch);
-      // A gap once the welcome is in: patches of two nodes can cross; if the missing one does not come
-      // the snapshot fills it (the early ones are kept and applied on top).
-      if (this.sequence.receive(patch) === 'gap' && this.version >= 0) this.sync().catch(() => {});
-    });
+    socket.on('room:patch', (patch) => this.receivePatch(patch));
     socket.on('me:private', ({ version, mine }) => {
       if (version >= this.version || this.version < 0) this.mine = mine;
     });
@@ -159,7 +156,9 @@ export class TestParticipant {
   }
 
   takeSnapshot(snapshot: Snapshot) {
-    if (this.sequence.takeSnapshot(snapshot.version, snapshot.view)) this.mine = snapshot.mine;
+    // The built-in texts the snapshot may have left out (SPEC VW-10), put back as a page does.
+    if (this.sequence.takeSnapshot(snapshot.version, withBuiltInTexts(snapshot.view)))
+      this.mine = snapshot.mine;
   }
 
   /** A fresh snapshot from the server. */
@@ -175,9 +174,24 @@ export class TestParticipant {
     return this.syncing;
   }
 
-  /** Sends a command (fresh id unless given) and resolves with its acknowledgement. */
+  /** A patch, from a `room:patch` or from the acknowledgement of one of this participant's commands. */
+  private receivePatch(patch: RoomPatch) {
+    this.patches.push(patch);
+    // A gap once the welcome is in: patches of two nodes can cross; if the missing one does not come
+    // the snapshot fills it (the early ones are kept and applied on top).
+    if (this.sequence.receive(patch) === 'gap' && this.version >= 0) this.sync().catch(() => {});
+  }
+
+  /**
+   * Sends a command (fresh id unless given) and resolves with its acknowledgement, once the patch it
+   * carries (the write's, which this connection gets there instead of as a `room:patch`) is applied.
+   */
   async send(command: Command | Record<string, unknown>, id: string = randomUUID()): Promise<CommandAck> {
-    return this.socket.timeout(10_000).emitWithAck('room:command', { id, command: command as Command });
+    const ack = await this.socket
+      .timeout(10_000)
+      .emitWithAck('room:command', { id, command: command as Command });
+    if (ack.ok && ack.patch) this.receivePatch(ack.patch);
+    return ack;
   }
 
   /** Sends a command that must be accepted; resolves with the new version. */
@@ -205,9 +219,12 @@ export class TestParticipant {
   }
 }
 
-/** Joins (or resumes) and waits for the welcome. */
+/**
+ * Joins (or resumes) and waits for the welcome. Like the page, it says it holds the built-in texts
+ * (SPEC VW-10) unless `auth` says otherwise.
+ */
 export async function join(url: string, auth: TestAuth, label = 'client', options: SocketOptions = {}) {
-  const socket = openSocket(url, auth, options);
+  const socket = openSocket(url, { texts: TEXTS_VERSION, ...auth }, options);
   const participant = new TestParticipant(socket, label);
   const welcome = await Promise.race([
     nextEvent(socket, 'session:welcome', () => true, options.timeoutMs ?? 5_000),

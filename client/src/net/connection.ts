@@ -5,9 +5,12 @@ import {
   type ErrorCode,
   errorCodeSchema,
   PatchSequence,
+  type RoomPatch,
   type RoomView,
   type ServerToClientEvents,
   type Snapshot,
+  TEXTS_VERSION,
+  withBuiltInTexts,
 } from '@cercle/shared';
 import { batch } from '@preact/signals';
 import { io, type Socket } from 'socket.io-client';
@@ -69,7 +72,8 @@ function toErrorCode(value: unknown): ErrorCode {
 }
 
 function applySnapshot(snapshot: Snapshot): void {
-  if (!sequence.takeSnapshot(snapshot.version, snapshot.view)) return; // older than what is shown
+  // The built-in texts the snapshot left out are this page's own (SPEC VW-10).
+  if (!sequence.takeSnapshot(snapshot.version, withBuiltInTexts(snapshot.view))) return; // older than shown
   batch(() => {
     view.value = sequence.view;
     version.value = sequence.version;
@@ -95,10 +99,11 @@ export function joinRoom(code: string, name?: string): void {
       const seat = loadSeat(code);
       const facilitatorKey = loadFacilitatorKey(code) ?? undefined;
       const locale = document.documentElement.lang === 'fr' ? 'fr' : 'en';
+      // `texts`: this page holds the built-in texts: snapshots need not carry them (SPEC VW-10).
       cb(
         seat
-          ? { code, resumeToken: seat.resumeToken, facilitatorKey, locale }
-          : { code, name: joinName, facilitatorKey, locale },
+          ? { code, resumeToken: seat.resumeToken, facilitatorKey, locale, texts: TEXTS_VERSION }
+          : { code, name: joinName, facilitatorKey, locale, texts: TEXTS_VERSION },
       );
     },
     reconnectionDelay: 500,
@@ -188,20 +193,7 @@ export function joinRoom(code: string, name?: string): void {
     resendPending(s);
   });
 
-  s.on('room:patch', (patch) => {
-    const outcome = sequence.receive(patch);
-    if (outcome === 'applied') {
-      batch(() => {
-        view.value = sequence.view;
-        version.value = sequence.version;
-      });
-    } else if (outcome === 'gap' && view.value) {
-      // The missing patch is usually a few ms behind (another node); ask for the whole view if not.
-      window.setTimeout(() => {
-        if (sequence.hasGap) requestSync(s);
-      }, 250);
-    }
-  });
+  s.on('room:patch', (patch) => receivePatch(s, patch));
 
   // SR-2: a node announces the room's stored version; behind it (a patch that never came), catch up.
   s.on('room:version', ({ version: latest }) => {
@@ -302,6 +294,22 @@ function startPinging(s: RoomSocket): void {
   pingTimer = window.setInterval(ping, 400);
 }
 
+/** A patch, from a `room:patch` or from the acknowledgement of one of this page's commands. */
+function receivePatch(s: RoomSocket, patch: RoomPatch): void {
+  const outcome = sequence.receive(patch);
+  if (outcome === 'applied') {
+    batch(() => {
+      view.value = sequence.view;
+      version.value = sequence.version;
+    });
+  } else if (outcome === 'gap' && view.value) {
+    // The missing patch is usually a few ms behind (another node); ask for the whole view if not.
+    window.setTimeout(() => {
+      if (sequence.hasGap) requestSync(s);
+    }, 250);
+  }
+}
+
 function updatePendingCount(): void {
   pendingCommands.value = Array.from(pending.values(), ({ id, command }) => ({ id, command }));
 }
@@ -319,6 +327,8 @@ function attempt(s: RoomSocket, entry: PendingCommand): void {
       else settle(entry, { ok: false, error: { code: 'store_unavailable', message: '' } });
       return;
     }
+    // The patch of the write this command made comes in its acknowledgement, not as a `room:patch`.
+    if (ack.ok && ack.patch) receivePatch(s, ack.patch);
     settle(entry, ack);
   });
 }

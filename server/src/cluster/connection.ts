@@ -66,6 +66,18 @@ export function redisClient(target: RedisTarget, options: ClientOptions = {}): R
 
 type SendCommand = (command: unknown, stream?: unknown, node?: unknown) => unknown;
 
+/** The clients made with `batchWrites`, and how to send now what they hold. */
+const flushers = new WeakMap<RedisClient, () => void>();
+
+/**
+ * Sends now the calls a `batchWrites` client holds for this turn: for a caller that gathered its calls
+ * itself and sends them from the loop's check phase (setImmediate), where the turn's own flush, queued
+ * from there, would come only after the next turn's I/O. Nothing for another client.
+ */
+export function flushWrites(client: RedisClient): void {
+  flushers.get(client)?.();
+}
+
 /**
  * The calls made in one turn of the event loop leave in one socket write: the connection is corked at
  * the turn's first call and uncorked in the loop's check phase (setImmediate), when ioredis's
@@ -75,7 +87,7 @@ type SendCommand = (command: unknown, stream?: unknown, node?: unknown) => unkno
  * full. So a command waits for its own round trip only: after a busy spell of the node (a garbage
  * collection, a burst of 250 rooms' commands), the calls made meanwhile are not queued behind the replies
  * of a batch the node has not read yet, and a room's write is not answered after every other room's of
- * the same batch (SPEC SR-9).
+ * the same batch (SPEC SR-10).
  */
 function writeInBatches(client: Redis): void {
   const send = client.sendCommand as unknown as SendCommand;
@@ -85,6 +97,7 @@ function writeInBatches(client: Redis): void {
     corked = null;
     socket?.uncork();
   };
+  flushers.set(client, uncork);
   (client as unknown as { sendCommand: SendCommand }).sendCommand = (command, stream, node) => {
     const socket = (client as unknown as { stream?: Socket }).stream;
     // A pipeline's commands (`stream` given) are written in one go by the pipeline itself.

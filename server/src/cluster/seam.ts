@@ -89,7 +89,7 @@ function singleNode(config: Config): ClusterSeam {
  * Two connections: a subscriber (a subscribed connection can do nothing else; its commands queue while
  * Redis is away and its subscriptions come back with it) and a publisher that fails at once while Redis
  * is away (a lost broadcast is caught up by room:sync). The publishes of one turn of the event loop go to
- * Redis as one write, each answered as its reply is read (SR-9): not held behind the replies of the turn
+ * Redis as one write, each answered as its reply is read (SR-10): not held behind the replies of the turn
  * before, nor sent after the goodbye (QUIT) of a shutdown, as auto-pipelining's held batch was.
  */
 async function redisFanOut(

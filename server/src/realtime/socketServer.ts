@@ -7,6 +7,7 @@ import {
   pingRequestSchema,
   type SyncAck,
   syncRequestSchema,
+  TEXTS_VERSION,
 } from '@cercle/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
@@ -54,6 +55,7 @@ function payloadError(error: z.ZodError): ErrorCode {
  */
 const RATE_LIMITED = jsonObject({ ok: false, error: wireError('rate_limited') });
 const BAD_REQUEST = jsonObject({ ok: false, error: wireError('bad_request') });
+const WAITING_FOR_ADMISSION = { ok: false, error: wireError('waiting_for_admission') } as const;
 
 /**
  * Refusals for spent budgets one connection may collect before it is closed (HT-3): a page never comes
@@ -94,11 +96,19 @@ export function attachRealtime({
   /** Past the shutdown's bound: the store is about to close, a late away is skipped (not attempted). */
   let settled = false;
   /** The store work sockets started (commands, logins, aways): a shutdown waits for it (`settle`). */
-  const inFlight = new Set<Promise<unknown>>();
+  let inFlight = 0;
+  /** Told once no store work is left in flight (`settle`). */
+  let idle: (() => void)[] = [];
+  // One function for every piece of work, none made per command.
+  const untrack = () => {
+    if (--inFlight > 0) return;
+    const waiting = idle;
+    idle = [];
+    for (const resolve of waiting) resolve();
+  };
   const tracked = <T>(work: Promise<T>): Promise<T> => {
-    inFlight.add(work);
-    const done = () => inFlight.delete(work);
-    work.then(done, done);
+    inFlight++;
+    work.then(untrack, untrack);
     return work;
   };
 
@@ -139,11 +149,13 @@ export function attachRealtime({
           ? await tracked(service.join(code, { name, facilitatorKey, locale }))
           : ({ ok: false, error: wireError('bad_request') } as const);
       observer.join(resumeToken ? 'resume' : 'join', outcome.ok ? 'ok' : outcome.error.code);
+      // The guess is given back with the next handshake's counts (HT-2, `forgiveSoon`): the login waits
+      // for no round trip of its own, and this node's next counts see it given back.
       if (!outcome.ok) {
-        if (outcome.error.code === 'store_unavailable') await limits.forgive(address);
+        if (outcome.error.code === 'store_unavailable') limits.forgiveSoon(address);
         throw new CodedError(outcome.error.code);
       }
-      await limits.forgive(address);
+      limits.forgiveSoon(address);
       const seat = outcome.value;
       if (closed) {
         void markAwayIfGone(code, seat.participantId);
@@ -155,6 +167,7 @@ export function attachRealtime({
         seat,
         resumeToken: resumeToken ?? seat.resumeToken ?? '',
         resumed: !!resumeToken,
+        lean: auth.data.texts === TEXTS_VERSION,
       });
       observer.handshake(seat.admitted ? 'admitted' : 'waiting');
       next();
@@ -173,7 +186,14 @@ export function attachRealtime({
   /** What the handshake found, for the connection handler (not kept on socket.data: it holds the token). */
   const connectionSeats = new Map<
     string,
-    { code: string; seat: Seat; resumeToken: string; resumed: boolean }
+    {
+      code: string;
+      seat: Seat;
+      resumeToken: string;
+      resumed: boolean;
+      /** The connection holds the built-in texts: its snapshots leave them out (VW-10). */
+      lean: boolean;
+    }
   >();
 
   io.on('connection', (socket) => {
@@ -202,6 +222,19 @@ export function attachRealtime({
       return true;
     };
 
+    /** A command's answer, and the observers told of it (its type, never its content). */
+    const answerCommand = (
+      answer: (response: CommandAck) => void,
+      response: CommandAck,
+      type: string,
+      received: number,
+    ) => {
+      // The patch inside is already JSON text: the acknowledgement splices it in (SC-5, SC-7).
+      answer(response.ok && response.patch ? wirePayload<CommandAck>(jsonObject(response)) : response);
+      const outcome = response.ok ? 'ok' : response.error.code;
+      observer.command({ type, outcome, ms: performance.now() - received, participantId });
+    };
+
     socket.on('disconnect', (reason) => {
       budgets.close(code, seatKey);
       log.debug({ event: 'disconnected', participantId, reason }, 'disconnected');
@@ -216,19 +249,16 @@ export function attachRealtime({
       }
       if (typeof ack !== 'function') return; // a command without acknowledgement is not a command
       const received = performance.now();
-      let type = 'unparsed';
-      const answer = (response: CommandAck) => {
-        (ack as (response: CommandAck) => void)(response);
-        const outcome = response.ok ? 'ok' : response.error.code;
-        observer.command({ type, outcome, ms: performance.now() - received, participantId });
-      };
-      if (!isAdmitted()) return answer({ ok: false, error: wireError('waiting_for_admission') });
+      const answer = ack as (response: CommandAck) => void;
+      if (!isAdmitted()) return answerCommand(answer, WAITING_FOR_ADMISSION, 'unparsed', received);
       const request = commandRequestSchema.safeParse(payload);
       if (!request.success) {
-        return answer({ ok: false, error: wireError(payloadError(request.error)) });
+        const refusal = { ok: false, error: wireError(payloadError(request.error)) } as const;
+        return answerCommand(answer, refusal, 'unparsed', received);
       }
-      type = request.data.command.type;
-      answer(await tracked(service.command(code, participantId, request.data.id, request.data.command)));
+      const { id, command } = request.data;
+      const response = await tracked(service.command(code, participantId, id, command, socket.id));
+      answerCommand(answer, response, command.type, received);
     });
 
     socket.on('room:sync', async (payload: unknown, ack: unknown) => {
@@ -262,7 +292,7 @@ export function attachRealtime({
         strike('snapshot');
         return answer(wirePayload(RATE_LIMITED));
       }
-      const snapshot = await service.snapshot(code, participantId, known);
+      const snapshot = await service.snapshot(code, participantId, known, handshake.lean);
       if (!snapshot.ok) {
         budgets.sent(code, 0, reserved, now());
         return answer({ ok: false, error: snapshot.error });
@@ -297,7 +327,12 @@ export function attachRealtime({
 
   async function welcome(
     socket: CercleSocket,
-    { seat, resumeToken, resumed }: { seat: Seat; resumeToken: string; resumed: boolean },
+    {
+      seat,
+      resumeToken,
+      resumed,
+      lean,
+    }: { seat: Seat; resumeToken: string; resumed: boolean; lean: boolean },
   ): Promise<void> {
     const { code, participantId } = socket.data;
     // Resolves once this node listens to the room's fan-out channel (SC-1): no broadcast is missed after.
@@ -311,7 +346,7 @@ export function attachRealtime({
     }
     // Joined to the broadcasts before the snapshot is read: no change can fall between the two.
     socket.join(admittedChannel(code));
-    const snapshot = await service.snapshot(code, participantId);
+    const snapshot = await service.snapshot(code, participantId, undefined, lean);
     if (!socket.connected) return;
     if (!snapshot.ok) {
       // Store gone between handshake and snapshot: the client reconnects with its token.
@@ -361,7 +396,8 @@ export function attachRealtime({
       // Work started while waiting (an away after its adapter's look) is waited for too.
       await new Promise((resolve) => setImmediate(resolve));
       const all = async () => {
-        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+        // Work started by work that just ended (an away after a disconnection) is waited for too.
+        while (inFlight > 0) await new Promise<void>((resolve) => idle.push(resolve));
       };
       await Promise.race([all(), bound]).finally(() => clearTimeout(timer));
       settled = true;

@@ -1,4 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 /** What a server child reports between scenarios: memory, CPU time, event-loop delay, its own counters. */
 export type ServerSample = {
@@ -14,6 +16,15 @@ export type ServerSample = {
   redisBytes: { store: number; adapter: number };
 };
 
+/**
+ * The memory figure's sample (Method, 5): medians over a few samples, each after two forced collections.
+ * `rss` is the process's resident set less the young generation's committed pages (`young`, given
+ * beside it): V8 grows the young generation under allocation pressure and keeps it grown after a
+ * collection, so whether it grew between two samples (up to 32 MB on Node 20, a few KB per person)
+ * said more about what the process did just before a sample than about what it holds per person.
+ */
+export type MemorySample = { rss: number; heapUsed: number; young: number; samples: number };
+
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 
@@ -23,6 +34,21 @@ function collectGarbage(): void {
     gc();
     gc();
   }
+}
+
+/** Committed bytes of the young generation (the semi-spaces and its large objects). */
+function youngGenerationBytes(): number {
+  let bytes = 0;
+  for (const space of getHeapSpaceStatistics())
+    if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space')
+      bytes += space.physical_space_size;
+  return bytes;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export function serverRpcHandlers(
@@ -45,6 +71,23 @@ export function serverRpcHandlers(
       };
       loopDelay.reset();
       return sample;
+    },
+    /** `samples` memory samples 100 ms apart, each after two forced collections: their medians. */
+    memory: async (params: { samples?: number } | null): Promise<MemorySample> => {
+      const samples = Math.max(1, params?.samples ?? 5);
+      const rss: number[] = [];
+      const heapUsed: number[] = [];
+      const young: number[] = [];
+      for (let i = 0; i < samples; i++) {
+        if (i > 0) await sleep(100);
+        collectGarbage();
+        const memory = process.memoryUsage();
+        const youngBytes = youngGenerationBytes();
+        rss.push(memory.rss - youngBytes);
+        heapUsed.push(memory.heapUsed);
+        young.push(youngBytes);
+      }
+      return { rss: median(rss), heapUsed: median(heapUsed), young: median(young), samples };
     },
     /** Current monotonic time, to check that the processes share one clock. */
     clock: (): number => Number(process.hrtime.bigint()) / 1e6,

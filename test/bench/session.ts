@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { type RedisCluster, startRedisCluster } from '../support/redisCluster.js';
 import { freePort, type RedisServer, startRedisServer } from '../support/redisServer.js';
 import { RpcChild } from './rpc.js';
-import type { ServerSample } from './serverStats.js';
+import type { MemorySample, ServerSample } from './serverStats.js';
 import { concat, epochMs, monoMs, round, type Summary, summarize } from './stats.js';
 import {
   createRoomBody,
@@ -201,7 +201,7 @@ export class TargetSession {
   private timers: TimerResult[] = [];
   private joins: JoinResult[] = [];
   private memory = { rssPerParticipantKB: Number.NaN, heapPerParticipantKB: Number.NaN };
-  private before: ServerSample | null = null;
+  private before: MemorySample | null = null;
   private idleRate = 0;
   /** Background over the idle seconds: the loaded nodes' CPU microseconds and the Redis bytes, per second. */
   private idleCpuMicrosPerSec = 0;
@@ -289,7 +289,7 @@ export class TargetSession {
       this.workers.map((w, i) => w.call('init', { target: this.target, urls: served, rooms: share(i) })),
     );
     await this.checkClock();
-    this.before = await this.sample(true);
+    this.before = await this.memorySample();
   }
 
   private async createRooms(url: string): Promise<RoomSpec[]> {
@@ -344,6 +344,11 @@ export class TargetSession {
         ...others.map((o) => o.redisBytes),
       ]) as ServerSample['redisBytes'],
     };
+  }
+
+  /** The first node's memory (Method, 5): medians of five samples, each after two forced collections. */
+  private memorySample(): Promise<MemorySample> {
+    return this.server.call<MemorySample>('memory', { samples: 5 });
   }
 
   /** redis-server's CPU seconds so far (user + system; every primary of a cluster), 0 without one. */
@@ -431,8 +436,13 @@ export class TargetSession {
     );
     const joined = this.joins.reduce((n, j) => n + j.joined, 0);
     await sleep(500);
-    const after = await this.sample(true);
+    const after = await this.memorySample();
     const before = this.before!;
+    const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
+    this.step(
+      `memory: RSS less the young generation ${mb(before.rss)} -> ${mb(after.rss)} MB (young generation ` +
+        `${mb(before.young)} -> ${mb(after.young)} MB), heap ${mb(before.heapUsed)} -> ${mb(after.heapUsed)} MB`,
+    );
     this.memory = {
       rssPerParticipantKB: (after.rss - before.rss) / 1024 / Math.max(1, joined),
       heapPerParticipantKB: (after.heapUsed - before.heapUsed) / 1024 / Math.max(1, joined),

@@ -96,8 +96,11 @@ export class RpcChild {
     if (this.tail.length > 20) this.tail.shift();
     let event = 'other';
     try {
-      const parsed = JSON.parse(line) as { event?: unknown };
+      const parsed = JSON.parse(line) as { event?: unknown; during?: unknown; reason?: unknown };
       if (typeof parsed.event === 'string') event = parsed.event;
+      // Where a failure happened (the adapter's `during`, the store's `reason`): fixed strings, no content.
+      const where = [parsed.during, parsed.reason].filter((w) => typeof w === 'string');
+      if (where.length) event += ` (${where.join(', ')})`;
     } catch {}
     this.logEvents[event] = (this.logEvents[event] ?? 0) + 1;
   }

@@ -1,4 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BigRoomPlan, type BigRoomResult, runBigRoom } from './bigRoom.js';
 import { type Plan, type TargetResult, TargetSession } from './session.js';
@@ -39,6 +41,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     scenarios: { type: 'string', default: 'fanout,board,timers,noisy,capacity,bigroom' },
     'cpu-prof': { type: 'boolean', default: false },
+    trace: { type: 'string' },
     nodes: { type: 'string' },
     'redis-cluster': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -72,6 +75,7 @@ const plan: Plan = {
   noisyMs: int('noisy-seconds', args['noisy-seconds'], 10) * 1000,
   noisyTabs: Math.max(1, int('noisy-tabs', args['noisy-tabs'], 4)),
   redisCluster: args['redis-cluster'] ?? false,
+  traceDir: args.trace ? resolve(args.trace) : null,
   // A cluster run is a several-node run unless told otherwise.
   nodes: Math.max(1, int('nodes', args.nodes, args['redis-cluster'] ? 3 : 1)),
   capacity: {
@@ -82,6 +86,7 @@ const plan: Plan = {
     maxSteps: Math.max(1, int('capacity-steps', args['capacity-steps'], 16)),
   },
 };
+if (plan.traceDir) mkdirSync(plan.traceDir, { recursive: true });
 if (!Number.isFinite(plan.capacity.factor) || !Number.isFinite(plan.capacity.stepMs))
   throw new Error('--capacity-factor and --capacity-seconds must be numbers');
 const bigRoomPlan: BigRoomPlan = {
@@ -319,7 +324,11 @@ function report(
       fanoutRefused: r.fanout.refused,
       boardRefused: r.board.refused,
       timerRefused: r.timers.refused,
-      serverLog: Object.fromEntries(Object.entries(r.serverLog).filter(([k]) => k !== 'listening')),
+      // Not problems: the node's start line, and the page's build (client/dist) missing from a checkout
+      // that did not run `npm run build` (the bench needs no page; a deployment serves it).
+      serverLog: Object.fromEntries(
+        Object.entries(r.serverLog).filter(([k]) => k !== 'listening' && k !== 'client_missing'),
+      ),
     };
     const notes = [
       `${r.target}: joined in ${r.join.seconds.toFixed(1)} s; board sent ${r.board.sent}, accepted ${r.board.accepted}`,

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +45,8 @@ export type Plan = {
   nodes: number;
   /** A three-primary Redis Cluster instead of one redis-server. */
   redisCluster: boolean;
+  /** `--trace DIR`: the servers' GC and loop stalls (trace.ts) and the clients' slow receipts, written there. */
+  traceDir: string | null;
   /** Capacity: the first offered rate (posts/s), the factor between steps, each step's length, bounds. */
   capacity: { startRate: number; factor: number; stepMs: number; maxRate: number; maxSteps: number };
 };
@@ -215,6 +218,8 @@ export class TargetSession {
   private url = '';
   private noisy: TargetResult['noisy'] = null;
   private capacity: TargetResult['capacity'] = null;
+  /** `--trace`: each measured spell (label, first and last monotonic ms) and its slow receipts. */
+  private traced: { label: string; from: number; to: number; slow: number[] }[] = [];
 
   constructor(
     readonly target: Target,
@@ -234,10 +239,15 @@ export class TargetSession {
 
   async start(): Promise<void> {
     const profileDir = join(tmpdir(), 'cercle-bench-profiles');
+    const { traceDir } = this.plan;
     const execArgv = [
       '--expose-gc',
       ...(this.plan.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ...(traceDir ? ['--import', here('./trace.ts')] : []),
     ];
+    // Both targets' servers alike: the file names the target and the node.
+    const trace = (node: string): Record<string, string> =>
+      traceDir ? { BENCH_TRACE_FILE: join(traceDir, `${this.name.replace(' ', '')}-${node}.json`) } : {};
     let urls: string[];
     if (this.target === 'cercle') {
       let shared: Record<string, string>;
@@ -257,7 +267,7 @@ export class TargetSession {
         this.servers.push(
           new RpcChild(`cercle-server-${i}`, here('./cercleServer.ts'), {
             execArgv,
-            env: await cercleServerEnv(shared),
+            env: await cercleServerEnv({ ...shared, ...trace(`server${i}`) }),
           }),
         );
       }
@@ -267,7 +277,7 @@ export class TargetSession {
       this.step('starting the bare Socket.IO server');
       this.server = new RpcChild('baseline-server', here('./baselineServer.ts'), {
         execArgv,
-        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...trace('server0') },
       });
       this.servers = [this.server];
       urls = [(await this.server.once<{ url: string }>('ready')).url];
@@ -377,7 +387,15 @@ export class TargetSession {
     const [s0, c0, r0] = await Promise.all([this.sample(), this.clientCpu(), this.redisCpu()]);
     const t0 = monoMs();
     const result = await body();
-    const seconds = (monoMs() - t0) / 1000;
+    const t1 = monoMs();
+    const seconds = (t1 - t0) / 1000;
+    if (this.plan.traceDir) {
+      const slow: number[] = [];
+      for (const part of Array.isArray(result) ? result : [])
+        if (part && typeof part === 'object' && 'slow' in part)
+          for (const t of (part as SpreadResult).slow) slow.push(t);
+      this.traced.push({ label, from: t0, to: t1, slow });
+    }
     const [s1, c1, r1] = await Promise.all([this.sample(), this.clientCpu(), this.redisCpu()]);
     const w = this.windows[label] ?? {
       serverCpu: 0,
@@ -667,6 +685,11 @@ export class TargetSession {
 
   async stop(): Promise<void> {
     this.step('stopping');
+    if (this.plan.traceDir)
+      writeFileSync(
+        join(this.plan.traceDir, `${this.name.replace(' ', '')}-spells.json`),
+        JSON.stringify(this.traced),
+      );
     await Promise.all(this.workers.map((w) => w.call('close').catch(() => {})));
     await Promise.all([...this.workers, ...this.servers].filter(Boolean).map((c) => c.stop()));
     for (const client of this.redisInfos) client.disconnect();

@@ -32,6 +32,8 @@ export type SpreadResult = {
   missing: number;
   firstSend: number;
   lastAck: number;
+  /** Receipts at least SLOW_MS after their send: (send stamp, receipt stamp) pairs, for `--trace`. */
+  slow: Float64Array;
 };
 export type TimerResult = {
   /** Client receipt of "time is up" minus the deadline, ms, both on the machine's wall clock. */
@@ -65,6 +67,8 @@ type Patch = { from: number; to: number; patch?: { set?: Record<string, unknown>
 type Ack = { ok: true; version: number } | { ok: false; error?: { code?: string } };
 
 const sizes: Record<Layout, number> = { group: 8, pair: 2 };
+/** A receipt this late is kept with its stamps (SpreadResult.slow). */
+const SLOW_MS = 10;
 let target: Target = 'baseline';
 /** The Cercle nodes people connect to: member i of a room to node i mod n (one node: every member). */
 let urls: string[] = [];
@@ -248,6 +252,7 @@ async function settle(tally: Tally, acksDone: () => boolean, timeoutMs: number):
 
 function collect(tally: Tally): SpreadResult {
   const latencies: number[] = [];
+  const slow: number[] = [];
   let missing = 0;
   for (const room of rooms) {
     const got = new Map<number, number>();
@@ -257,7 +262,9 @@ function collect(tally: Tally): SpreadResult {
       for (let version = r[i]! + 1; version <= r[i + 1]!; version++) {
         const s = room.sends.get(version);
         if (!s || r[i + 2] === s.sender) continue;
-        latencies.push(r[i + 3]! - s.t);
+        const latency = r[i + 3]! - s.t;
+        latencies.push(latency);
+        if (latency >= SLOW_MS) slow.push(s.t, r[i + 3]!);
         got.set(version, (got.get(version) ?? 0) + 1);
       }
     }
@@ -273,6 +280,7 @@ function collect(tally: Tally): SpreadResult {
     missing,
     firstSend: tally.firstSend,
     lastAck: tally.lastAck,
+    slow: Float64Array.from(slow),
   };
 }
 

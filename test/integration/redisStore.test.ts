@@ -63,6 +63,92 @@ describe('RedisRoomStore', () => {
     expect((await store.load('BURST'))!.text).toEqual(Array.from({ length: 500 }, (_, i) => `t${i}`));
   });
 
+  it('[SR-9] commands on 100 rooms ready in one tick: their compare-and-sets go in two calls, each acked and stored', async () => {
+    const store = await open();
+    const other = await open();
+    const codes = Array.from({ length: 100 }, (_, i) => `MANY${i}`);
+    for (const code of codes) await store.create({ code, version: 0, text: [] });
+    // The first round loads the several-room script into Redis (NOSCRIPT, then EVAL).
+    await Promise.all(codes.map((code) => store.apply(code, 'warm', write('cached'))));
+    const before = store.stats.redisCalls;
+    const results = await Promise.all(codes.map((code) => store.apply(code, 'c1', write('one'))));
+    expect(results.map((r) => r.status)).toEqual(codes.map(() => 'applied'));
+    // 64 rooms at most per call: 100 rooms, two calls (no read: every room was cached).
+    expect(store.stats.redisCalls - before).toBe(2);
+    for (const code of codes) expect((await other.load(code))!.text).toEqual(['cached', 'one']);
+  });
+
+  it('[SR-9] two rooms in one call, one of them changed by another node: the other is stored and acked at once, the first runs again', async () => {
+    const node = await open();
+    const other = await open();
+    await node.create({ code: 'FRESH', version: 0, text: [] });
+    await node.create({ code: 'STALE', version: 0, text: [] });
+    await node.apply('FRESH', 'w1', write('a'));
+    await node.apply('STALE', 'w1', write('a'));
+    // Another node writes STALE: `node`'s copy of it is behind, its copy of FRESH is current.
+    expect((await other.apply('STALE', 'o1', write('from other'))).status).toBe('applied');
+    const seen: string[] = [];
+    node.onApplied((code) => {
+      seen.push(code);
+    });
+    const before = node.stats.redisCalls;
+    const [fresh, stale] = await Promise.all([
+      node.apply('FRESH', 'n1', write('b')),
+      node.apply('STALE', 'n1', write('b')),
+    ]);
+    // One call for both (FRESH stored, STALE's conflict hands back the room), then STALE's own.
+    expect(node.stats.redisCalls - before).toBe(2);
+    expect(fresh).toMatchObject({ status: 'applied', decision: { room: { version: 2 } } });
+    expect(stale).toMatchObject({ status: 'applied', decision: { room: { version: 3 } } });
+    expect(seen).toEqual(['FRESH', 'STALE']);
+    expect((await other.load('FRESH'))!.text).toEqual(['a', 'b']);
+    expect((await other.load('STALE'))!.text).toEqual(['a', 'from other', 'b']);
+  });
+
+  it('[SR-9] [SR-1] in one call, a room whose command id was applied on another node answers duplicate; the other room is stored', async () => {
+    const node = await open();
+    const other = await open();
+    for (const code of ['DUPA', 'DUPB']) {
+      await node.create({ code, version: 0, text: [] });
+      await node.apply(code, 'w1', write('a'));
+    }
+    // The same command (id, fingerprint) applied by another node first: `node`'s copy does not know it,
+    // and its copy of DUPA is stale too.
+    expect((await other.apply('DUPA', 'x1', write('x'), 'fp-x')).status).toBe('applied');
+    const [dup, fresh] = await Promise.all([
+      node.apply('DUPA', 'x1', write('x'), 'fp-x'),
+      node.apply('DUPB', 'x1', write('x'), 'fp-x'),
+    ]);
+    expect(dup).toEqual({ status: 'duplicate', version: 2 });
+    expect(fresh.status).toBe('applied');
+    expect((await other.load('DUPA'))!.text).toEqual(['a', 'x']);
+    expect((await other.load('DUPB'))!.text).toEqual(['a', 'x']);
+  });
+
+  it('[SR-9] no room of a call is acked before Redis answered the call', async () => {
+    const store = await open();
+    for (const code of ['WAITA', 'WAITB']) {
+      await store.create({ code, version: 0, text: [] });
+      await store.apply(code, 'w1', write('a'));
+    }
+    // Redis holds every write (scripts included) for 400 ms, and answers reads meanwhile.
+    await admin.call('CLIENT', 'PAUSE', '400', 'WRITE');
+    const settled: string[] = [];
+    const pending = ['WAITA', 'WAITB'].map((code) =>
+      store.apply(code, 'w2', write('b')).then((result) => {
+        settled.push(code);
+        return result;
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(settled).toEqual([]);
+    expect(await admin.hget(keys.room('WAITA'), 'h:version')).toBe('1');
+    const results = await Promise.all(pending);
+    expect(results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    expect(await admin.hget(keys.room('WAITA'), 'h:version')).toBe('2');
+    expect(await admin.hget(keys.room('WAITB'), 'h:version')).toBe('2');
+  });
+
   it('a command waiting behind others while Redis answers is not failed: only a silent Redis fails it', async () => {
     // A busy node: every step burns 15 ms of CPU and a batch holds one step, so the last of 40 commands
     // on a room waits ~600 ms behind the others, three times the call timeout, while Redis answers

@@ -22,11 +22,11 @@ end
 /**
  * Compare-and-set of one room hash (fields: roomFields.ts, SR-6): the header `h:gen`, `h:version` is
  * compared, and only the fields the batch changed are set or deleted.
- * KEYS: room key, timers set, turn key, command ids hash.
- * ARGV: mode ('w' write, 'c' check only), expected gen, expected version, ttl seconds, node id, turn ms,
- * new version, n, m, s, d, then n (command id, fingerprint) pairs, then m members to remove from the
- * timers set (timers the batch cancelled: fired, replaced), then s (field, value) pairs to set, then d
- * fields to delete, then (deadline, member) pairs to add to the timers set.
+ * A room's part of the call: KEYS (from `k + 1`): room key, timers set, turn key, command ids hash.
+ * ARGV (from `a + 1` to `last`): mode ('w' write, 'c' check only), expected gen, expected version, ttl
+ * seconds, node id, turn ms, new version, n, m, s, d, then n (command id, fingerprint) pairs, then m
+ * members to remove from the timers set (timers the batch cancelled: fired, replaced), then s (field,
+ * value) pairs to set, then d fields to delete, then (deadline, member) pairs to add to the timers set.
  * Replies: {0} not found · {2, [field, value, …]} conflict: every field of the current room · {3} done ·
  * {4} yield (another node has the turn: try again shortly with the same copy) ·
  * {5, [id, fingerprint, …]} some ids were applied before (SR-1): nothing written, the caller answers
@@ -40,60 +40,101 @@ end
  * Fairness: the node that loses a compare-and-set takes the room's turn (a key living `turn ms` at most)
  * and other nodes yield until it has written. Without it, a node with a steady stream of commands on a
  * room wins every race (it holds the fresh copy first) and starves the others.
+ *
+ * Every room's verdict is read first (`verdict`, reads only), then every room's writes are made (`settle`):
+ * a call that Redis refuses at its first write (out of memory) has written nothing for any of its rooms
+ * (Redis lets a script that has written go on to its end). SR-9: rooms in one call are independent, each
+ * gets its own reply.
  */
+const CAS_ROOM = `${EACH}
+local function verdict(k, a)
+  local head = redis.call('HMGET', KEYS[k + 1], 'h:gen', 'h:version')
+  if not head[1] then return {0} end
+  if head[1] ~= ARGV[a + 2] or head[2] ~= ARGV[a + 3] then return {2} end
+  local n = tonumber(ARGV[a + 8])
+  local first = a + 12
+  if n > 0 then
+    local ids = {}
+    for i = 0, n - 1 do ids[#ids + 1] = ARGV[first + 2 * i] end
+    local seen = redis.call('HMGET', KEYS[k + 4], unpack(ids))
+    local found = {}
+    for i = 1, n do
+      if seen[i] then
+        found[#found + 1] = ids[i]
+        found[#found + 1] = seen[i]
+      end
+    end
+    if #found > 0 then return {5, found} end
+  end
+  local turn = redis.call('GET', KEYS[k + 3])
+  if turn and turn ~= ARGV[a + 5] then return {4} end
+  return {3, turn}
+end
+local function settle(k, a, last, v)
+  local me = ARGV[a + 5]
+  if v[1] == 0 then
+    if redis.call('GET', KEYS[k + 3]) == me then redis.call('DEL', KEYS[k + 3]) end
+    return {0}
+  end
+  if v[1] == 2 then
+    redis.call('SET', KEYS[k + 3], me, 'PX', ARGV[a + 6], 'NX')
+    return {2, redis.call('HGETALL', KEYS[k + 1])}
+  end
+  if v[1] ~= 3 then return v end
+  if v[2] then redis.call('DEL', KEYS[k + 3]) end
+  if ARGV[a + 1] ~= 'w' then return {3} end
+  local n = tonumber(ARGV[a + 8])
+  local m = tonumber(ARGV[a + 9])
+  local s = tonumber(ARGV[a + 10])
+  local d = tonumber(ARGV[a + 11])
+  local first = a + 12
+  redis.call('HSET', KEYS[k + 1], 'h:version', ARGV[a + 7])
+  local sets = first + 2 * n + m
+  local dels = sets + 2 * s
+  each('HSET', KEYS[k + 1], sets, dels - 1)
+  each('HDEL', KEYS[k + 1], dels, dels + d - 1)
+  redis.call('EXPIRE', KEYS[k + 1], ARGV[a + 4])
+  if n > 0 then each('HSET', KEYS[k + 4], first, first + 2 * n - 1) end
+  redis.call('EXPIRE', KEYS[k + 4], ARGV[a + 4])
+  for i = first + 2 * n, sets - 1 do
+    redis.call('ZREM', KEYS[k + 2], ARGV[i])
+  end
+  for i = dels + d, last, 2 do
+    redis.call('ZADD', KEYS[k + 2], ARGV[i], ARGV[i + 1])
+  end
+  return {3}
+end
+`;
+
+/** One room's compare-and-set: KEYS and ARGV are the room's part alone (see CAS_ROOM). */
 export const casRoomScript = script(
   'casRoom',
-  `${EACH}
-local me = ARGV[5]
-local function release()
-  if redis.call('GET', KEYS[3]) == me then redis.call('DEL', KEYS[3]) end
+  `${CAS_ROOM}
+return settle(0, 0, #ARGV, verdict(0, 0))
+`,
+);
+
+/**
+ * The compare-and-set of several rooms in one call (SR-9), each exactly as `casRoomScript` would run it.
+ * KEYS: each room's four keys in turn. ARGV: for each room in the same order, the length of its part,
+ * then its part. Reply: each room's reply, in order. On a Redis Cluster the rooms of one call share a
+ * slot (one shard: cluster/keys.ts), as every key of a script must.
+ */
+export const casRoomsScript = script(
+  'casRooms',
+  `${CAS_ROOM}
+local parts = {}
+local a = 0
+for k = 0, #KEYS - 4, 4 do
+  local length = tonumber(ARGV[a + 1])
+  parts[#parts + 1] = {k, a + 1, a + 1 + length}
+  a = a + 1 + length
 end
-local head = redis.call('HMGET', KEYS[1], 'h:gen', 'h:version')
-if not head[1] then
-  release()
-  return {0}
-end
-if head[1] ~= ARGV[2] or head[2] ~= ARGV[3] then
-  redis.call('SET', KEYS[3], me, 'PX', ARGV[6], 'NX')
-  return {2, redis.call('HGETALL', KEYS[1])}
-end
-local n = tonumber(ARGV[8])
-local m = tonumber(ARGV[9])
-local s = tonumber(ARGV[10])
-local d = tonumber(ARGV[11])
-local first = 12
-if n > 0 then
-  local ids = {}
-  for i = 0, n - 1 do ids[#ids + 1] = ARGV[first + 2 * i] end
-  local seen = redis.call('HMGET', KEYS[4], unpack(ids))
-  local found = {}
-  for i = 1, n do
-    if seen[i] then
-      found[#found + 1] = ids[i]
-      found[#found + 1] = seen[i]
-    end
-  end
-  if #found > 0 then return {5, found} end
-end
-local turn = redis.call('GET', KEYS[3])
-if turn and turn ~= me then return {4} end
-if turn then redis.call('DEL', KEYS[3]) end
-if ARGV[1] ~= 'w' then return {3} end
-redis.call('HSET', KEYS[1], 'h:version', ARGV[7])
-local sets = first + 2 * n + m
-local dels = sets + 2 * s
-each('HSET', KEYS[1], sets, dels - 1)
-each('HDEL', KEYS[1], dels, dels + d - 1)
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-if n > 0 then each('HSET', KEYS[4], first, first + 2 * n - 1) end
-redis.call('EXPIRE', KEYS[4], ARGV[4])
-for i = first + 2 * n, sets - 1 do
-  redis.call('ZREM', KEYS[2], ARGV[i])
-end
-for i = dels + d, #ARGV, 2 do
-  redis.call('ZADD', KEYS[2], ARGV[i], ARGV[i + 1])
-end
-return {3}
+local verdicts = {}
+for i = 1, #parts do verdicts[i] = verdict(parts[i][1], parts[i][2]) end
+local out = {}
+for i = 1, #parts do out[i] = settle(parts[i][1], parts[i][2], parts[i][3], verdicts[i]) end
+return out
 `,
 );
 

@@ -7,7 +7,7 @@ import {
   type RedisTarget,
   redisClient,
 } from '../cluster/connection.js';
-import { type KeyNames, keyNames } from '../cluster/keys.js';
+import { type KeyNames, keyNames, shardOf } from '../cluster/keys.js';
 import {
   type AppliedListener,
   type ApplyResult,
@@ -28,6 +28,7 @@ import {
 } from './interface.js';
 import {
   casRoomScript,
+  casRoomsScript,
   claimTimersScript,
   createRoomScript,
   mapEntriesScript,
@@ -141,8 +142,20 @@ type Pending<R extends StoredRoom, D extends StepDecision> = {
   reject: (error: unknown) => void;
 };
 
+/** One room's compare-and-set waiting for the tick's call (see `sendCas`). */
+type CasCall = {
+  code: string;
+  args: string[];
+  resolve: (reply: unknown) => void;
+  reject: (error: unknown) => void;
+};
+
+/** Rooms in one compare-and-set call at most (the script's run is one Redis command: keep it short). */
+const MAX_ROOMS_PER_CALL = 64;
+
 /** How long a node that lost a race keeps the room's turn at most (if it died meanwhile). */
 const TURN_MS = 200;
+const TURN_ARG = String(TURN_MS);
 /** A room where this node met another node's write (conflict or yield) this recently counts as contended. */
 const CONTENDED_MS = 2_000;
 
@@ -174,6 +187,10 @@ const CONTENDED_MS = 2_000;
  * commands would win every race and starve others. A node that met another node's write on a room in
  * the last 2 s first asks for the current room (a check, no write), rather than run a batch on a copy
  * that is probably stale: the conflict hands back the room, and the turn.
+ *
+ * The compare-and-sets of every room that reaches its write in one turn of the event loop (a fan-out,
+ * a thousand timers fired at once, commands on many rooms read in one go) leave as one script call
+ * (SR-9: `casRoomsScript`; per shard on a Redis Cluster), each room checked and written as if alone.
  *
  * Failures: no offline queue, no re-sending of a command in flight. The call watchdog (redisCalls.ts)
  * fails every waiting call with StoreUnavailableError within `callTimeoutMs` when Redis stops answering:
@@ -214,6 +231,11 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private lastRewriteAt = 0;
   private rewriteTimer: NodeJS.Timeout | null = null;
   private readonly maxWaitMs: number;
+  /** Compare-and-sets of this tick, sent together once the tick ends (see `sendCas`). */
+  private casOutbox: CasCall[] = [];
+  /** A cluster client: the rooms of one compare-and-set call must share a slot. */
+  private readonly cluster: boolean;
+  private readonly ttlArg: string;
   /** The connection of `versions`: opened on first use, and ready before its first call. */
   private watch: Promise<{ redis: RedisClient; calls: RedisCalls }> | null = null;
   /** That connection's client, from the start of its opening: `close` ends it even while it opens. */
@@ -258,6 +280,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     this.rewriteEveryMs = options.rewriteEveryMs ?? 60_000;
     this.leaseMs = options.leaseMs ?? TIMER_LEASE_MS;
     this.cacheSize = options.cacheSize ?? 1000;
+    this.cluster = (redis as { isCluster?: boolean }).isCluster === true;
+    this.ttlArg = String(this.ttlSeconds);
     const logger = options.logger;
     // Connection state changes only, once each way: never keys, codes or room content.
     let lost = false;
@@ -809,29 +833,28 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     | { kind: 'seen'; ids: [string, string][] }
   > {
     const write = run !== null && run.accepted.length > 0;
-    const changes = write ? run.changes : { set: [], del: [] };
-    const reply = (await this.calls.evalScript(
-      casRoomScript,
-      [this.roomKey(code), this.timersKey(code), this.turnKey(code), this.idsKey(code)],
-      [
-        write ? 'w' : 'c',
-        doc.gen,
-        String(doc.version),
-        String(this.ttlSeconds),
-        this.nodeId,
-        String(TURN_MS),
-        String(run?.version ?? doc.version),
-        String(run?.acceptedIds.size ?? 0),
-        String(write ? run.timers.cancel.size : 0),
-        String(changes.set.length / 2),
-        String(changes.del.length),
-        ...(run ? [...run.acceptedIds].flat() : []),
-        ...(write ? run.timers.cancel : []),
-        ...changes.set,
-        ...changes.del,
-        ...(write ? [...run.timers.schedule].flatMap(([member, at]) => [String(at), member]) : []),
-      ],
-    )) as [number, string[]?];
+    // ARGV as casRoomScript reads it (lua.ts), built in one array.
+    const args: string[] = [
+      write ? 'w' : 'c',
+      doc.gen,
+      String(doc.version),
+      this.ttlArg,
+      this.nodeId,
+      TURN_ARG,
+      String(run?.version ?? doc.version),
+      String(run?.acceptedIds.size ?? 0),
+      String(write ? run.timers.cancel.size : 0),
+      String(write ? run.changes.set.length / 2 : 0),
+      String(write ? run.changes.del.length : 0),
+    ];
+    if (run) for (const [id, fingerprint] of run.acceptedIds) args.push(id, fingerprint);
+    if (write) {
+      for (const member of run.timers.cancel) args.push(member);
+      for (const item of run.changes.set) args.push(item);
+      for (const field of run.changes.del) args.push(field);
+      for (const [member, at] of run.timers.schedule) args.push(String(at), member);
+    }
+    const reply = (await this.sendCas(code, args)) as [number, string[]?];
     switch (reply[0]) {
       case 0:
         this.cache.delete(code);
@@ -859,6 +882,70 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       default:
         throw new Error(`unexpected reply from ${casRoomScript.name}`);
     }
+  }
+
+  /**
+   * The room's compare-and-set, sent with the others of this tick (SR-9): once the tick's I/O has been
+   * handled (setImmediate, as ioredis's auto-pipelining does), every room that reached its write is sent
+   * in one script call (`casRoomsScript`; one room: `casRoomScript`), per slot on a Redis Cluster (the
+   * rooms of one shard). Each room gets its own reply, as from a call of its own.
+   */
+  private sendCas(code: string, args: string[]): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      if (this.casOutbox.length === 0) setImmediate(() => this.flushCas());
+      this.casOutbox.push({ code, args, resolve, reject });
+    });
+  }
+
+  private flushCas(): void {
+    const calls = this.casOutbox;
+    this.casOutbox = [];
+    if (!this.cluster) {
+      for (let i = 0; i < calls.length; i += MAX_ROOMS_PER_CALL)
+        this.sendCasCalls(calls.slice(i, i + MAX_ROOMS_PER_CALL));
+      return;
+    }
+    const byShard = new Map<number, CasCall[]>();
+    for (const call of calls) {
+      const shard = shardOf(call.code);
+      const group = byShard.get(shard);
+      if (!group) byShard.set(shard, [call]);
+      else if (group.length < MAX_ROOMS_PER_CALL) group.push(call);
+      else {
+        this.sendCasCalls(group);
+        byShard.set(shard, [call]);
+      }
+    }
+    for (const group of byShard.values()) this.sendCasCalls(group);
+  }
+
+  private sendCasCalls(calls: CasCall[]): void {
+    if (calls.length === 1) {
+      const { code, args, resolve, reject } = calls[0]!;
+      this.calls.evalScriptNow(casRoomScript, this.casKeys(code), args).then(resolve, reject);
+      return;
+    }
+    const keys: string[] = [];
+    const args: string[] = [];
+    for (const call of calls) {
+      for (const key of this.casKeys(call.code)) keys.push(key);
+      args.push(String(call.args.length));
+      for (const arg of call.args) args.push(arg);
+    }
+    this.calls.evalScriptNow(casRoomsScript, keys, args).then(
+      (reply) => {
+        const replies = reply as unknown[];
+        for (let i = 0; i < calls.length; i++) calls[i]!.resolve(replies[i]);
+      },
+      (error: unknown) => {
+        for (const call of calls) call.reject(error);
+      },
+    );
+  }
+
+  /** The keys of a room's compare-and-set, in casRoomScript's order. */
+  private casKeys(code: string): string[] {
+    return [this.roomKey(code), this.timersKey(code), this.turnKey(code), this.idsKey(code)];
   }
 
   // --- plumbing ----------------------------------------------------------------------------------------

@@ -45,12 +45,23 @@ const isMap = (key: string, value: unknown): value is Fields =>
 /** An own key that JavaScript orders first by itself (an array index): its place needs no record. */
 const isIndex = (key: string): boolean => /^(?:0|[1-9]\d{0,8})$/.test(key);
 
+/** A value JSON leaves out of an object (`JSON.stringify` drops the key). */
+const isDropped = (value: unknown): boolean => value === undefined || typeof value === 'function';
+
 /** The keys JSON keeps (an undefined value or a function is left out, as `JSON.stringify` does). */
 function storedKeys(object: Fields): string[] {
-  return Object.keys(object).filter((key) => {
-    const value = object[key];
-    return value !== undefined && typeof value !== 'function';
-  });
+  const keys = Object.keys(object);
+  for (let i = 0; i < keys.length; i++) {
+    if (isDropped(object[keys[i]!])) return keys.filter((key) => !isDropped(object[key]));
+  }
+  return keys;
+}
+
+/** Same keys in the same order (both lists as `Object.keys` gives them). */
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -58,27 +69,42 @@ function storedKeys(object: Fields): string[] {
  * every field). `version` is the version `after` is stored at (it orders the entries it adds).
  */
 export function roomChanges(before: object | null, after: object, version: number): FieldChanges {
-  const was = (before ?? {}) as Fields;
   const now = after as Fields;
   const set: string[] = [];
   const del: string[] = [];
+  if (before) {
+    // The usual step: the same keys in the same order, a few values replaced by storable ones. Then the
+    // stored keys are the same too (no `h:keys`), and nothing is removed: only the changed values count.
+    const was = before as Fields;
+    const keys = Object.keys(now);
+    if (sameKeys(keys, Object.keys(was))) {
+      let simple = true;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        const value = now[key];
+        const old = was[key];
+        if (value === old || key === 'version') continue;
+        if (isDropped(value) || isDropped(old)) {
+          simple = false; // a key appears or disappears from the stored ones: the general walk below
+          break;
+        }
+        changeField(key, old, value, version, set, del);
+      }
+      if (simple) return { set, del };
+      set.length = 0;
+      del.length = 0;
+    }
+  }
+  const was = (before ?? {}) as Fields;
   const keys = storedKeys(now);
   const oldKeys = before ? storedKeys(was) : [];
-  if (keys.length !== oldKeys.length || keys.some((key, i) => key !== oldKeys[i]))
-    set.push(KEYS_FIELD, JSON.stringify(keys));
+  if (!sameKeys(keys, oldKeys)) set.push(KEYS_FIELD, JSON.stringify(keys));
   for (const key of keys) {
     if (key === 'version') continue;
     const value = now[key];
     const old = Object.hasOwn(was, key) ? was[key] : undefined;
     if (before && value === old) continue;
-    const oldIsMap = isMap(key, old);
-    if (isMap(key, value)) {
-      if (!oldIsMap && old !== undefined) del.push(`f:${key}`);
-      mapChanges(key, oldIsMap ? old : {}, value, version, set, del);
-    } else {
-      if (oldIsMap) mapChanges(key, old, {}, version, set, del);
-      set.push(`f:${key}`, JSON.stringify(value));
-    }
+    changeField(key, old, value, version, set, del);
   }
   for (const key of oldKeys) {
     if (key === 'version' || (Object.hasOwn(now, key) && now[key] !== undefined)) continue;
@@ -86,6 +112,25 @@ export function roomChanges(before: object | null, after: object, version: numbe
     else del.push(`f:${key}`);
   }
   return { set, del };
+}
+
+/** One top-level field that changed from `old` (undefined: absent) to `value` (stored). */
+function changeField(
+  key: string,
+  old: unknown,
+  value: unknown,
+  version: number,
+  set: string[],
+  del: string[],
+) {
+  const oldIsMap = isMap(key, old);
+  if (isMap(key, value)) {
+    if (!oldIsMap && old !== undefined) del.push(`f:${key}`);
+    mapChanges(key, oldIsMap ? old : {}, value, version, set, del);
+  } else {
+    if (oldIsMap) mapChanges(key, old, {}, version, set, del);
+    set.push(`f:${key}`, JSON.stringify(value));
+  }
 }
 
 /** A map's entries as two arrays (bulk reads: a lookup by key in a big object costs far more). */
@@ -100,6 +145,12 @@ function entriesOf(map: Fields): { ids: string[]; values: unknown[] } {
   return { ids, values };
 }
 
+/** The entry `id` of `map` as JSON stores it: undefined when absent or left out (undefined, a function). */
+function storedEntry(map: Fields, id: string): unknown {
+  const value = Object.hasOwn(map, id) ? map[id] : undefined;
+  return isDropped(value) ? undefined : value;
+}
+
 /**
  * One map's changed entries; their order is recorded for added ones, or for all if it changed. Written
  * for a 1,000-entry map where one entry changed: both maps are read as arrays, the common prefix (the
@@ -110,12 +161,8 @@ function mapChanges(key: string, was: Fields, now: Fields, version: number, set:
   if (edited !== undefined) {
     // `now` is `was` with one entry set or removed (the engine's edit): that entry is the whole change,
     // and an entry it adds goes after the others, as in the walk below.
-    const kept = (map: Fields) => {
-      const value = Object.hasOwn(map, edited) ? map[edited] : undefined;
-      return value === undefined || typeof value === 'function' ? undefined : value;
-    };
-    const before = kept(was);
-    const after = kept(now);
+    const before = storedEntry(was, edited);
+    const after = storedEntry(now, edited);
     if (before === after) return;
     if (after === undefined) del.push(`e:${key}:${edited}`, `o:${key}:${edited}`);
     else {

@@ -444,26 +444,39 @@ export class TargetSession {
     }
   }
 
-  /** (1) join storm, then (5) memory: RSS growth over the people who joined. */
+  /**
+   * (1) join storm, then (5) memory. The storm runs in two halves (every other room), memory sampled
+   * after each: the figure per participant is the growth over the second half, divided by the people
+   * who joined in it (Method, 5).
+   */
   async join(): Promise<void> {
     const { participants, joinRate, workers } = this.plan;
-    this.step(`join storm: ${participants} people at ${joinRate}/s`);
-    const params = { layout: 'group', ratePerSec: joinRate / workers };
-    this.joins = await this.measure('join', () =>
-      this.all<JoinResult>('join', params, 'joining', participants),
-    );
-    const joined = this.joins.reduce((n, j) => n + j.joined, 0);
-    await sleep(500);
-    const after = await this.memorySample();
-    const before = this.before!;
+    this.step(`join storm: ${participants} people at ${joinRate}/s, in two halves`);
+    const half = async (index: number) => {
+      const params = { layout: 'group', ratePerSec: joinRate / workers, part: [index, 2] };
+      const joins = await this.measure('join', () =>
+        this.all<JoinResult>('join', params, `joining (half ${index + 1})`, participants / 2),
+      );
+      await sleep(500);
+      return { joins, memory: await this.memorySample() };
+    };
+    const first = await half(0);
+    const second = await half(1);
+    this.joins = [...first.joins, ...second.joins];
+    const joinedSecond = second.joins.reduce((n, j) => n + j.joined, 0);
+    const joined = joinedSecond + first.joins.reduce((n, j) => n + j.joined, 0);
+    const [before, mid, after] = [this.before!, first.memory, second.memory];
     const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
+    const kb = (bytes: number, people: number) => (bytes / 1024 / Math.max(1, people)).toFixed(1);
     this.step(
-      `memory: RSS less the young generation ${mb(before.rss)} -> ${mb(after.rss)} MB (young generation ` +
-        `${mb(before.young)} -> ${mb(after.young)} MB), heap ${mb(before.heapUsed)} -> ${mb(after.heapUsed)} MB`,
+      `memory before / half / all joined: RSS less the young generation ${mb(before.rss)} / ${mb(mid.rss)} / ` +
+        `${mb(after.rss)} MB, young generation ${mb(before.young)} / ${mb(mid.young)} / ${mb(after.young)} MB, ` +
+        `heap ${mb(before.heapUsed)} / ${mb(mid.heapUsed)} / ${mb(after.heapUsed)} MB; per participant over ` +
+        `the whole storm: RSS ${kb(after.rss - before.rss, joined)} KB, heap ${kb(after.heapUsed - before.heapUsed, joined)} KB`,
     );
     this.memory = {
-      rssPerParticipantKB: (after.rss - before.rss) / 1024 / Math.max(1, joined),
-      heapPerParticipantKB: (after.heapUsed - before.heapUsed) / 1024 / Math.max(1, joined),
+      rssPerParticipantKB: (after.rss - mid.rss) / 1024 / Math.max(1, joinedSecond),
+      heapPerParticipantKB: (after.heapUsed - mid.heapUsed) / 1024 / Math.max(1, joinedSecond),
     };
   }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
+import { TEXTS_VERSION } from '../../shared/src/engine/texts.js';
 import { notify, serveRpc } from './rpc.js';
 import { epochMs, monoMs } from './stats.js';
 import {
@@ -100,7 +101,12 @@ function onPatch(room: RoomRun, member: Member, patch: Patch): void {
 }
 
 function connect(room: RoomRun, member: Member): Promise<{ latency?: number; failure?: string }> {
-  const auth: Record<string, string> = { code: room.spec.code, name: `Bench ${member.index + 1}` };
+  // `texts`: what the page sends, since it bundles the built-in texts (SPEC VW-10).
+  const auth: Record<string, string> = {
+    code: room.spec.code,
+    name: `Bench ${member.index + 1}`,
+    texts: TEXTS_VERSION,
+  };
   if (member.index === 0 && room.spec.facilitatorKey) auth.facilitatorKey = room.spec.facilitatorKey;
   const t0 = monoMs();
   const socket = io(urls[member.index % urls.length]!, {

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, redisClient } from '../../server/src/cluster/connection.js';
-import { AddressLimits } from '../../server/src/http/addressLimits.js';
+import { AddressLimits, FORGIVE_WITHIN_MS } from '../../server/src/http/addressLimits.js';
 import { type RedisServer, startRedisServer } from '../support/redisServer.js';
 
 /** Client writes Redis has read so far (`INFO stats` total_reads_processed): round trips, near enough. */
@@ -52,6 +52,40 @@ describe('a handshake asks its per-address counts together', () => {
     expect(writes).toBe(1);
     // The INFO call that reads the count is one read of its own.
     expect((await readsProcessed(admin)) - before - 1).toBe(1);
+  });
+
+  it("[HT-2] a login's guess given back leaves with the next handshake's counts, in the same write, ahead of them", async () => {
+    const logins = new AddressLimits(
+      { joinsPerMinute: 100, failuresPerMinute: 3, apiPerMinute: 100, removalBarSeconds: 60 },
+      client,
+    );
+    const address = '198.51.100.7';
+    const stream = (client as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
+    const write = stream.write;
+    let writes = 0;
+    stream.write = (...args: unknown[]) => {
+      writes++;
+      return write.apply(stream, args);
+    };
+    const answers = [];
+    try {
+      // Three guesses allowed; five logins one after the other: each gives its guess back before the
+      // next one's counts (else the fourth would be refused).
+      for (let i = 0; i < 5; i++) {
+        answers.push(await logins.handshake(address, null));
+        logins.forgiveSoon(address);
+      }
+    } finally {
+      stream.write = write;
+    }
+    expect(answers).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    // One write per handshake: the guesses given back went with the next one's counts.
+    expect(writes).toBe(5);
+    // The last login's guess, with no handshake after it, is given back within FORGIVE_WITHIN_MS.
+    await new Promise((r) => setTimeout(r, FORGIVE_WITHIN_MS + 50));
+    const left = [];
+    for (let i = 0; i < 4; i++) left.push(await logins.guess(address));
+    expect(left).toEqual([true, true, true, false]);
   });
 
   it('[HT-2] a handshake over its join allowance is refused and costs no guess', async () => {

@@ -12,7 +12,9 @@ import {
   type RoomView,
   type ServerToClientEvents,
   type Snapshot,
+  TEXTS_VERSION,
   type Welcome,
+  withBuiltInTexts,
 } from '@cercle/shared';
 import { io, type Socket } from 'socket.io-client';
 
@@ -159,7 +161,9 @@ export class TestParticipant {
   }
 
   takeSnapshot(snapshot: Snapshot) {
-    if (this.sequence.takeSnapshot(snapshot.version, snapshot.view)) this.mine = snapshot.mine;
+    // The built-in texts the snapshot may have left out (SPEC VW-10), put back as a page does.
+    if (this.sequence.takeSnapshot(snapshot.version, withBuiltInTexts(snapshot.view)))
+      this.mine = snapshot.mine;
   }
 
   /** A fresh snapshot from the server. */
@@ -205,9 +209,12 @@ export class TestParticipant {
   }
 }
 
-/** Joins (or resumes) and waits for the welcome. */
+/**
+ * Joins (or resumes) and waits for the welcome. Like the page, it says it holds the built-in texts
+ * (SPEC VW-10) unless `auth` says otherwise.
+ */
 export async function join(url: string, auth: TestAuth, label = 'client', options: SocketOptions = {}) {
-  const socket = openSocket(url, auth, options);
+  const socket = openSocket(url, { texts: TEXTS_VERSION, ...auth }, options);
   const participant = new TestParticipant(socket, label);
   const welcome = await Promise.race([
     nextEvent(socket, 'session:welcome', () => true, options.timeoutMs ?? 5_000),

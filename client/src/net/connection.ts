@@ -8,6 +8,8 @@ import {
   type RoomView,
   type ServerToClientEvents,
   type Snapshot,
+  TEXTS_VERSION,
+  withBuiltInTexts,
 } from '@cercle/shared';
 import { batch } from '@preact/signals';
 import { io, type Socket } from 'socket.io-client';
@@ -69,7 +71,8 @@ function toErrorCode(value: unknown): ErrorCode {
 }
 
 function applySnapshot(snapshot: Snapshot): void {
-  if (!sequence.takeSnapshot(snapshot.version, snapshot.view)) return; // older than what is shown
+  // The built-in texts the snapshot left out are this page's own (SPEC VW-10).
+  if (!sequence.takeSnapshot(snapshot.version, withBuiltInTexts(snapshot.view))) return; // older than shown
   batch(() => {
     view.value = sequence.view;
     version.value = sequence.version;
@@ -95,10 +98,11 @@ export function joinRoom(code: string, name?: string): void {
       const seat = loadSeat(code);
       const facilitatorKey = loadFacilitatorKey(code) ?? undefined;
       const locale = document.documentElement.lang === 'fr' ? 'fr' : 'en';
+      // `texts`: this page holds the built-in texts: snapshots need not carry them (SPEC VW-10).
       cb(
         seat
-          ? { code, resumeToken: seat.resumeToken, facilitatorKey, locale }
-          : { code, name: joinName, facilitatorKey, locale },
+          ? { code, resumeToken: seat.resumeToken, facilitatorKey, locale, texts: TEXTS_VERSION }
+          : { code, name: joinName, facilitatorKey, locale, texts: TEXTS_VERSION },
       );
     },
     reconnectionDelay: 500,

@@ -22,6 +22,11 @@ export type AddressLimitSettings = {
 /** A Redis answer slower than this falls back to this node's own count (HT-2). */
 const REDIS_LIMIT_TIMEOUT_MS = 200;
 const LIMIT_PREFIX = 'cercle:limit:';
+/**
+ * A login's guess given back (`forgiveSoon`) leaves with the next handshake's counts, or after this long
+ * when none comes first.
+ */
+export const FORGIVE_WITHIN_MS = 50;
 /** The removal bars' keys (RM-10). */
 const BAR_PREFIX = `${LIMIT_PREFIX}bar`;
 
@@ -50,6 +55,9 @@ export class AddressLimits {
   private readonly api: RateLimiterAbstract;
   private readonly bars: RateLimiterAbstract;
   private readonly barSeconds: number;
+  /** Addresses whose login's guess is to be given back (`forgiveSoon`), not sent yet. */
+  private toForgive: string[] = [];
+  private forgiveTimer: NodeJS.Timeout | null = null;
 
   constructor(
     settings: AddressLimitSettings,
@@ -108,6 +116,7 @@ export class AddressLimits {
    * that costs a flood).
    */
   async handshake(address: string, room: string | null): Promise<'ok' | 'rate_limited' | 'barred'> {
+    this.sendForgiven(); // first, in the same write: these counts see the guesses given back
     const [joined, guessed, barred] = await Promise.all([
       take(this.joins, address),
       take(this.failures, address),
@@ -131,6 +140,31 @@ export class AddressLimits {
 
   async forgive(address: string): Promise<void> {
     await this.failures.reward(address, 1).catch(() => {});
+  }
+
+  /**
+   * `forgive` without a write of its own (HT-2): the guess is given back ahead of the next handshake's
+   * counts, in their write (commands of one turn leave together, in order, so those counts see it), or
+   * within FORGIVE_WITHIN_MS when no handshake comes first. A login succeeds at about the rate the next
+   * one starts: one write to Redis per login is saved, and nobody waits for it.
+   */
+  forgiveSoon(address: string): void {
+    this.toForgive.push(address);
+    if (this.forgiveTimer) return;
+    this.forgiveTimer = setTimeout(() => this.sendForgiven(), FORGIVE_WITHIN_MS);
+    this.forgiveTimer.unref();
+  }
+
+  /** The guesses `forgiveSoon` holds, given back now (their commands leave in this turn's write). */
+  private sendForgiven(): void {
+    if (this.forgiveTimer) {
+      clearTimeout(this.forgiveTimer);
+      this.forgiveTimer = null;
+    }
+    if (this.toForgive.length === 0) return;
+    const addresses = this.toForgive;
+    this.toForgive = [];
+    for (const address of addresses) void this.forgive(address);
   }
 
   /** One request to an API (`rooms`, `circles`: each its own allowance). */

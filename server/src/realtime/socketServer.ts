@@ -7,6 +7,7 @@ import {
   pingRequestSchema,
   type SyncAck,
   syncRequestSchema,
+  TEXTS_VERSION,
 } from '@cercle/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
@@ -139,11 +140,13 @@ export function attachRealtime({
           ? await tracked(service.join(code, { name, facilitatorKey, locale }))
           : ({ ok: false, error: wireError('bad_request') } as const);
       observer.join(resumeToken ? 'resume' : 'join', outcome.ok ? 'ok' : outcome.error.code);
+      // The guess is given back with the next handshake's counts (HT-2, `forgiveSoon`): the login waits
+      // for no round trip of its own, and this node's next counts see it given back.
       if (!outcome.ok) {
-        if (outcome.error.code === 'store_unavailable') await limits.forgive(address);
+        if (outcome.error.code === 'store_unavailable') limits.forgiveSoon(address);
         throw new CodedError(outcome.error.code);
       }
-      await limits.forgive(address);
+      limits.forgiveSoon(address);
       const seat = outcome.value;
       if (closed) {
         void markAwayIfGone(code, seat.participantId);
@@ -155,6 +158,7 @@ export function attachRealtime({
         seat,
         resumeToken: resumeToken ?? seat.resumeToken ?? '',
         resumed: !!resumeToken,
+        lean: auth.data.texts === TEXTS_VERSION,
       });
       observer.handshake(seat.admitted ? 'admitted' : 'waiting');
       next();
@@ -173,7 +177,14 @@ export function attachRealtime({
   /** What the handshake found, for the connection handler (not kept on socket.data: it holds the token). */
   const connectionSeats = new Map<
     string,
-    { code: string; seat: Seat; resumeToken: string; resumed: boolean }
+    {
+      code: string;
+      seat: Seat;
+      resumeToken: string;
+      resumed: boolean;
+      /** The connection holds the built-in texts: its snapshots leave them out (VW-10). */
+      lean: boolean;
+    }
   >();
 
   io.on('connection', (socket) => {
@@ -262,7 +273,7 @@ export function attachRealtime({
         strike('snapshot');
         return answer(wirePayload(RATE_LIMITED));
       }
-      const snapshot = await service.snapshot(code, participantId, known);
+      const snapshot = await service.snapshot(code, participantId, known, handshake.lean);
       if (!snapshot.ok) {
         budgets.sent(code, 0, reserved, now());
         return answer({ ok: false, error: snapshot.error });
@@ -297,7 +308,12 @@ export function attachRealtime({
 
   async function welcome(
     socket: CercleSocket,
-    { seat, resumeToken, resumed }: { seat: Seat; resumeToken: string; resumed: boolean },
+    {
+      seat,
+      resumeToken,
+      resumed,
+      lean,
+    }: { seat: Seat; resumeToken: string; resumed: boolean; lean: boolean },
   ): Promise<void> {
     const { code, participantId } = socket.data;
     // Resolves once this node listens to the room's fan-out channel (SC-1): no broadcast is missed after.
@@ -311,7 +327,7 @@ export function attachRealtime({
     }
     // Joined to the broadcasts before the snapshot is read: no change can fall between the two.
     socket.join(admittedChannel(code));
-    const snapshot = await service.snapshot(code, participantId);
+    const snapshot = await service.snapshot(code, participantId, undefined, lean);
     if (!socket.connected) return;
     if (!snapshot.ok) {
       // Store gone between handshake and snapshot: the client reconnects with its token.

@@ -254,6 +254,8 @@ export class RoomService {
     participantId: string,
     /** The store's version, when the caller just read it. */
     known?: number,
+    /** The view without the built-in texts: the connection holds them (VW-10). */
+    lean = false,
   ): Promise<Outcome<EncodedSnapshot>> {
     const version = known === undefined ? await this.version(code) : { ok: true as const, value: known };
     if (!version.ok) return version;
@@ -266,7 +268,7 @@ export class RoomService {
     const seat = room.participants[participantId];
     if (!seat) return fail('bad_token');
     if (seat.admission !== 'admitted') return fail('waiting_for_admission');
-    return { ok: true, value: this.snapshots.of(room, participantId) };
+    return { ok: true, value: this.snapshots.of(room, participantId, lean) };
   }
 
   /** The room's stored version, from the store's header read (not the room): `room:sync`'s "current" (HT-8). */

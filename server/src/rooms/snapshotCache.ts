@@ -1,4 +1,4 @@
-import { privateView, publicView, type Room } from '@cercle/shared';
+import { privateView, publicView, type Room, withoutBuiltInTexts } from '@cercle/shared';
 import { EncodedJson, jsonObject } from '../realtime/encodedJson.js';
 
 /** Rooms whose last version is kept for snapshots. */
@@ -17,7 +17,10 @@ export type EncodedSnapshot = { version: number; json: EncodedJson };
  * room and one view.
  */
 export class SnapshotCache {
-  private readonly rooms = new Map<string, { room: Room; view: EncodedJson | null }>();
+  private readonly rooms = new Map<
+    string,
+    { room: Room; view: EncodedJson | null; lean: EncodedJson | null }
+  >();
   /** Public views encoded so far (one per room version however many snapshots of it: HT-8 tests it). */
   encodedViews = 0;
 
@@ -26,7 +29,7 @@ export class SnapshotCache {
     const kept = this.rooms.get(room.code);
     if (kept && kept.room.version >= room.version) return;
     this.rooms.delete(room.code);
-    this.rooms.set(room.code, { room, view: null });
+    this.rooms.set(room.code, { room, view: null, lean: null });
     if (this.rooms.size > ROOMS) this.rooms.delete(this.rooms.keys().next().value!);
   }
 
@@ -36,22 +39,29 @@ export class SnapshotCache {
     return kept?.room.version === version ? kept.room : null;
   }
 
-  of(room: Room, participantId: string): EncodedSnapshot {
+  /** `lean`: the view without the built-in texts, for a connection that holds them (VW-10). */
+  of(room: Room, participantId: string, lean = false): EncodedSnapshot {
     const json = jsonObject({
       version: room.version,
-      view: this.publicViewOf(room),
+      view: this.publicViewOf(room, lean),
       mine: privateView(room, participantId),
     });
     return { version: room.version, json };
   }
 
-  private publicViewOf(room: Room): EncodedJson {
+  private publicViewOf(room: Room, lean: boolean): EncodedJson {
     this.remember(room);
     const kept = this.rooms.get(room.code);
-    if (kept && kept.room.version === room.version && kept.view) return kept.view;
-    const view = new EncodedJson(JSON.stringify(publicView(room)));
+    const current = kept && kept.room.version === room.version ? kept : null; // not an older copy
+    const held = lean ? current?.lean : current?.view;
+    if (held) return held;
+    const full = publicView(room);
+    const view = new EncodedJson(JSON.stringify(lean ? withoutBuiltInTexts(full) : full));
     this.encodedViews++;
-    if (kept && kept.room.version === room.version) kept.view = view; // not an older copy
+    if (current) {
+      if (lean) current.lean = view;
+      else current.view = view;
+    }
     return view;
   }
 

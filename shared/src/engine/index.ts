@@ -40,5 +40,6 @@ export * from './room.js';
 export { MAX_ROOM_TEXT, roomTextLength } from './roomText.js';
 export * from './template.js';
 export * from './templates/index.js';
+export * from './texts.js';
 export * from './timer.js';
 export * from './views.js';

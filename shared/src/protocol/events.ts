@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { RoomEvent } from '../engine/events.js';
 import type { ViewPatch } from '../engine/patch.js';
 import { localeSchema } from '../engine/template.js';
-import type { PrivateView, RoomView } from '../engine/views.js';
+import type { WireRoomView } from '../engine/texts.js';
+import type { PrivateView } from '../engine/views.js';
 import { commandSchema } from './commands.js';
 import { wireErrorSchema } from './errors.js';
 
@@ -39,6 +40,11 @@ export const handshakeAuthSchema = z.strictObject({
   /** Given once by `POST /api/rooms`; grants the facilitator seat. */
   facilitatorKey: secretSchema.optional(),
   locale: localeSchema.optional(),
+  /**
+   * The built-in texts this client holds (`TEXTS_VERSION`, SPEC VW-10): when it is the server's, the
+   * welcome and `room:sync` snapshots leave out the texts equal to the built-in ones.
+   */
+  texts: z.string().max(64).optional(),
 });
 export type HandshakeAuth = z.infer<typeof handshakeAuthSchema>;
 
@@ -80,7 +86,8 @@ export type PingAck = z.infer<typeof pingAckSchema>;
 
 // Server to client -------------------------------------------------------------------------------------
 
-const viewSchema = z.custom<RoomView>((v) => typeof v === 'object' && v !== null);
+/** A snapshot's view: its built-in texts may be left out (SPEC VW-10, `withBuiltInTexts` puts them back). */
+const viewSchema = z.custom<WireRoomView>((v) => typeof v === 'object' && v !== null);
 const privateViewSchema = z.custom<PrivateView>((v) => typeof v === 'object' && v !== null);
 /**
  * A patch (VW-6, docs/protocol.md `room:patch`): `del` paths, then `set` paths and values, then `tail`,
@@ -95,7 +102,10 @@ const patchSchema = z.object({
 }) satisfies z.ZodType<ViewPatch>;
 const roomEventSchema = z.custom<RoomEvent>((v) => typeof v === 'object' && v !== null);
 
-/** Everything a participant needs to draw the room at `version`: the public view and their own data. */
+/**
+ * Everything a participant needs to draw the room at `version`: the public view (without the built-in
+ * texts when the connection said it holds them, SPEC VW-10) and their own data.
+ */
 export const snapshotSchema = z.object({
   version: z.number().int().nonnegative(),
   view: viewSchema,

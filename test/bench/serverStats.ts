@@ -23,7 +23,15 @@ export type ServerSample = {
  * collection, so whether it grew between two samples (up to 32 MB on Node 20, a few KB per person)
  * said more about what the process did just before a sample than about what it holds per person.
  */
-export type MemorySample = { rss: number; heapUsed: number; young: number; samples: number };
+export type MemorySample = {
+  rss: number;
+  heapUsed: number;
+  young: number;
+  /** V8's committed heap less the young generation, and the memory outside V8's heap it knows of. */
+  heapCommitted: number;
+  external: number;
+  samples: number;
+};
 
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
@@ -78,6 +86,8 @@ export function serverRpcHandlers(
       const rss: number[] = [];
       const heapUsed: number[] = [];
       const young: number[] = [];
+      const heapCommitted: number[] = [];
+      const external: number[] = [];
       for (let i = 0; i < samples; i++) {
         if (i > 0) await sleep(100);
         collectGarbage();
@@ -86,8 +96,17 @@ export function serverRpcHandlers(
         rss.push(memory.rss - youngBytes);
         heapUsed.push(memory.heapUsed);
         young.push(youngBytes);
+        heapCommitted.push(memory.heapTotal - youngBytes);
+        external.push(memory.external);
       }
-      return { rss: median(rss), heapUsed: median(heapUsed), young: median(young), samples };
+      return {
+        rss: median(rss),
+        heapUsed: median(heapUsed),
+        young: median(young),
+        heapCommitted: median(heapCommitted),
+        external: median(external),
+        samples,
+      };
     },
     /** Current monotonic time, to check that the processes share one clock. */
     clock: (): number => Number(process.hrtime.bigint()) / 1e6,

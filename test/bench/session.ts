@@ -471,7 +471,9 @@ export class TargetSession {
     this.step(
       `memory before / half / all joined: RSS less the young generation ${mb(before.rss)} / ${mb(mid.rss)} / ` +
         `${mb(after.rss)} MB, young generation ${mb(before.young)} / ${mb(mid.young)} / ${mb(after.young)} MB, ` +
-        `heap ${mb(before.heapUsed)} / ${mb(mid.heapUsed)} / ${mb(after.heapUsed)} MB; per participant over ` +
+        `heap ${mb(before.heapUsed)} / ${mb(mid.heapUsed)} / ${mb(after.heapUsed)} MB (committed ` +
+        `${mb(before.heapCommitted)} / ${mb(mid.heapCommitted)} / ${mb(after.heapCommitted)} MB), external ` +
+        `${mb(before.external)} / ${mb(mid.external)} / ${mb(after.external)} MB; per participant over ` +
         `the whole storm: RSS ${kb(after.rss - before.rss, joined)} KB, heap ${kb(after.heapUsed - before.heapUsed, joined)} KB`,
     );
     this.memory = {

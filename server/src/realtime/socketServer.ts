@@ -198,10 +198,12 @@ export function attachRealtime({
     door?.loggedIn(socket.conn);
     const isAdmitted = () => socket.rooms.has(admittedChannel(code));
     const seatKey = `${code}|${participantId}`;
-    budgets.open(code, seatKey, now());
-    const strikes = new TokenBucket(STRIKES.burst, STRIKES.perSecond, now());
+    budgets.open(code, seatKey);
+    /** Made at the first refusal (a full bucket until then): most connections never get one. */
+    let strikes: TokenBucket | null = null;
     /** One more event refused for a spent budget: the connection is closed once it has too many. */
     const strike = (kind: BudgetKind | 'snapshot') => {
+      strikes ??= new TokenBucket(STRIKES.burst, STRIKES.perSecond, now());
       if (strikes.take(now())) return;
       log.info({ event: 'budget_flood', kind }, 'connection closed: over its budget');
       socket.disconnect(true);

@@ -469,8 +469,9 @@ export class TargetSession {
     const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
     const kb = (bytes: number, people: number) => (bytes / 1024 / Math.max(1, people)).toFixed(1);
     this.step(
-      `memory before / half / all joined: RSS less the young generation ${mb(before.rss)} / ${mb(mid.rss)} / ` +
-        `${mb(after.rss)} MB, young generation ${mb(before.young)} / ${mb(mid.young)} / ${mb(after.young)} MB, ` +
+      `memory before / half / all joined: anonymous RSS less the young generation ${mb(before.rss)} / ` +
+        `${mb(mid.rss)} / ${mb(after.rss)} MB, file-backed RSS ${mb(before.fileBacked)} / ${mb(mid.fileBacked)} / ` +
+        `${mb(after.fileBacked)} MB, young generation ${mb(before.young)} / ${mb(mid.young)} / ${mb(after.young)} MB, ` +
         `heap ${mb(before.heapUsed)} / ${mb(mid.heapUsed)} / ${mb(after.heapUsed)} MB (committed ` +
         `${mb(before.heapCommitted)} / ${mb(mid.heapCommitted)} / ${mb(after.heapCommitted)} MB), external ` +
         `${mb(before.external)} / ${mb(mid.external)} / ${mb(after.external)} MB; per participant over ` +

@@ -13,22 +13,29 @@ import { Redis } from 'ioredis';
 const counts = new Map<string, number>();
 let installed = false;
 
-type Connection = { streams: Set<Socket>; adapter: boolean };
+type Connection = { streams: Set<Socket>; last: Socket | undefined; adapter: boolean };
 const connections = new Map<Redis, Connection>();
 const isPubSub = (name: string) => /publish|subscribe|^pubsub/i.test(name);
+/** `pipeline:<names>` keys by the name of a one-command pipeline (most are), built once each. */
+const singleKeys = new Map<string, string>();
 
 type SendCommand = (this: Redis, command: { name: string }, stream?: unknown, node?: unknown) => unknown;
 type Exec = (this: { _queue?: { name: string }[] }, ...args: unknown[]) => unknown;
 
+// Kept lean: it runs in the measured server process, on every command (the baseline carries no such
+// wrapper), so it does as little as it can per call.
 function track(client: Redis, name: string | undefined): void {
   let c = connections.get(client);
   if (!c) {
-    c = { streams: new Set(), adapter: false };
+    c = { streams: new Set(), last: undefined, adapter: false };
     connections.set(client, c);
   }
-  if (name && isPubSub(name)) c.adapter = true;
+  if (!c.adapter && name !== undefined && isPubSub(name)) c.adapter = true;
   const stream = (client as unknown as { stream?: Socket }).stream;
-  if (stream) c.streams.add(stream);
+  if (stream !== undefined && stream !== c.last) {
+    c.streams.add(stream);
+    c.last = stream;
+  }
 }
 
 export function installRedisCounter(): void {
@@ -37,16 +44,22 @@ export function installRedisCounter(): void {
   const proto = Redis.prototype as unknown as { sendCommand: SendCommand };
   const send = proto.sendCommand;
   proto.sendCommand = function (this: Redis, command, stream, node) {
+    const name = command?.name;
     // Commands of a pipeline come with the pipeline's write stream: those are counted by exec below.
-    if (stream === undefined && command?.name) counts.set(command.name, (counts.get(command.name) ?? 0) + 1);
-    track(this, command?.name);
+    if (stream === undefined && name) counts.set(name, (counts.get(name) ?? 0) + 1);
+    track(this, name);
     return send.call(this, command, stream, node);
   };
   const pipelineProto = Object.getPrototypeOf(new Redis({ lazyConnect: true }).pipeline()) as { exec: Exec };
   const exec = pipelineProto.exec;
   pipelineProto.exec = function (this: { _queue?: { name: string }[] }, ...args: unknown[]) {
-    const names = [...new Set((this._queue ?? []).map((c) => c.name))].join('+');
-    const key = `pipeline:${names}`;
+    const queue = this._queue ?? [];
+    let key: string;
+    if (queue.length === 1) {
+      const name = queue[0]!.name;
+      key = singleKeys.get(name) ?? `pipeline:${name}`;
+      singleKeys.set(name, key);
+    } else key = `pipeline:${[...new Set(queue.map((c) => c.name))].join('+')}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
     return exec.apply(this, args);
   };

@@ -65,7 +65,8 @@ type RoomRun = {
 };
 
 type Patch = { from: number; to: number; patch?: { set?: Record<string, unknown>; del?: string[] } };
-type Ack = { ok: true; version: number } | { ok: false; error?: { code?: string } };
+/** `patch`: the write's patch, which the sending connection gets in the acknowledgement (SPEC SC-7). */
+type Ack = { ok: true; version: number; patch?: Patch } | { ok: false; error?: { code?: string } };
 
 const sizes: Record<Layout, number> = { group: 8, pair: 2 };
 /** A receipt this late is kept with its stamps (SpreadResult.slow). */
@@ -230,6 +231,8 @@ function send(room: RoomRun, member: Member, command: WireCommand, tally: Tally)
       if (ack?.ok) {
         tally.accepted++;
         room.sends.set(ack.version, { t, sender: member.index });
+        // As a page does: the patch inside is received now (others' commands stored in the same write).
+        if (ack.patch) onPatch(room, member, ack.patch);
         resolve(true);
       } else {
         bump(tally.refused, (ack && !ack.ok && ack.error?.code) || 'no_ack');

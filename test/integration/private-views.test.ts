@@ -77,6 +77,7 @@ describe('private views are told to exactly those whose own data changed', () =>
         told.push(current.sort());
         current = [];
       },
+      patchTo: () => {},
       private: (_code, id) => current.push(id),
       admitted: (_code, id) => current.push(id),
       removed: () => {},

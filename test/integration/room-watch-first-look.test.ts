@@ -39,6 +39,7 @@ describe("the room watch's first look (one Redis)", () => {
     const announced: number[] = [];
     const publisher: RoomPublisher = {
       patch: () => {},
+      patchTo: () => {},
       private: () => {},
       admitted: () => {},
       removed: () => {},

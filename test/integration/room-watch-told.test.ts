@@ -27,6 +27,7 @@ describe('room:version is said only when a patch of this node did not say it', (
         }
         patched.push(message.to);
       },
+      patchTo: () => {},
       private: () => {},
       admitted: () => {},
       removed: () => {},

@@ -126,12 +126,7 @@ export class TestParticipant {
     readonly socket: CercleClientSocket,
     readonly label: string,
   ) {
-    socket.on('room:patch', (patch) => {
-      this.patches.push(patch);
-      // A gap once the welcome is in: patches of two nodes can cross; if the missing one does not come
-      // the snapshot fills it (the early ones are kept and applied on top).
-      if (this.sequence.receive(patch) === 'gap' && this.version >= 0) this.sync().catch(() => {});
-    });
+    socket.on('room:patch', (patch) => this.receivePatch(patch));
     socket.on('me:private', ({ version, mine }) => {
       if (version >= this.version || this.version < 0) this.mine = mine;
     });
@@ -179,9 +174,24 @@ export class TestParticipant {
     return this.syncing;
   }
 
-  /** Sends a command (fresh id unless given) and resolves with its acknowledgement. */
+  /** A patch, from a `room:patch` or from the acknowledgement of one of this participant's commands. */
+  private receivePatch(patch: RoomPatch) {
+    this.patches.push(patch);
+    // A gap once the welcome is in: patches of two nodes can cross; if the missing one does not come
+    // the snapshot fills it (the early ones are kept and applied on top).
+    if (this.sequence.receive(patch) === 'gap' && this.version >= 0) this.sync().catch(() => {});
+  }
+
+  /**
+   * Sends a command (fresh id unless given) and resolves with its acknowledgement, once the patch it
+   * carries (the write's, which this connection gets there instead of as a `room:patch`) is applied.
+   */
   async send(command: Command | Record<string, unknown>, id: string = randomUUID()): Promise<CommandAck> {
-    return this.socket.timeout(10_000).emitWithAck('room:command', { id, command: command as Command });
+    const ack = await this.socket
+      .timeout(10_000)
+      .emitWithAck('room:command', { id, command: command as Command });
+    if (ack.ok && ack.patch) this.receivePatch(ack.patch);
+    return ack;
   }
 
   /** Sends a command that must be accepted; resolves with the new version. */

@@ -5,6 +5,7 @@ import {
   type ErrorCode,
   errorCodeSchema,
   PatchSequence,
+  type RoomPatch,
   type RoomView,
   type ServerToClientEvents,
   type Snapshot,
@@ -192,20 +193,7 @@ export function joinRoom(code: string, name?: string): void {
     resendPending(s);
   });
 
-  s.on('room:patch', (patch) => {
-    const outcome = sequence.receive(patch);
-    if (outcome === 'applied') {
-      batch(() => {
-        view.value = sequence.view;
-        version.value = sequence.version;
-      });
-    } else if (outcome === 'gap' && view.value) {
-      // The missing patch is usually a few ms behind (another node); ask for the whole view if not.
-      window.setTimeout(() => {
-        if (sequence.hasGap) requestSync(s);
-      }, 250);
-    }
-  });
+  s.on('room:patch', (patch) => receivePatch(s, patch));
 
   // SR-2: a node announces the room's stored version; behind it (a patch that never came), catch up.
   s.on('room:version', ({ version: latest }) => {
@@ -306,6 +294,22 @@ function startPinging(s: RoomSocket): void {
   pingTimer = window.setInterval(ping, 400);
 }
 
+/** A patch, from a `room:patch` or from the acknowledgement of one of this page's commands. */
+function receivePatch(s: RoomSocket, patch: RoomPatch): void {
+  const outcome = sequence.receive(patch);
+  if (outcome === 'applied') {
+    batch(() => {
+      view.value = sequence.view;
+      version.value = sequence.version;
+    });
+  } else if (outcome === 'gap' && view.value) {
+    // The missing patch is usually a few ms behind (another node); ask for the whole view if not.
+    window.setTimeout(() => {
+      if (sequence.hasGap) requestSync(s);
+    }, 250);
+  }
+}
+
 function updatePendingCount(): void {
   pendingCommands.value = Array.from(pending.values(), ({ id, command }) => ({ id, command }));
 }
@@ -323,6 +327,8 @@ function attempt(s: RoomSocket, entry: PendingCommand): void {
       else settle(entry, { ok: false, error: { code: 'store_unavailable', message: '' } });
       return;
     }
+    // The patch of the write this command made comes in its acknowledgement, not as a `room:patch`.
+    if (ack.ok && ack.patch) receivePatch(s, ack.patch);
     settle(entry, ack);
   });
 }

@@ -35,11 +35,16 @@ export function socketPublisher(
   io.on('room:ended', endLocal);
 
   return {
-    patch: (code, message) => {
+    patch: (code, message, except) => {
       // One JSON text per patch (SC-5): the parser sends it to each socket here, the adapter to the
-      // other nodes, neither encodes it again.
+      // other nodes, the senders' acknowledgements carry it; none encodes it again.
       const encoded = wirePayload<typeof message>(new EncodedJson(JSON.stringify(message)));
-      io.to(admittedChannel(code)).emit('room:patch', encoded);
+      const room = io.to(admittedChannel(code));
+      (except.length > 0 ? room.except(except as string[]) : room).emit('room:patch', encoded);
+      return encoded;
+    },
+    patchTo: (connection, message) => {
+      io.to(connection).emit('room:patch', message);
     },
     private: (code, participantId, message) => {
       io.to(seatChannel(code, participantId)).emit('me:private', message);

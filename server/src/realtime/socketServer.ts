@@ -55,6 +55,7 @@ function payloadError(error: z.ZodError): ErrorCode {
  */
 const RATE_LIMITED = jsonObject({ ok: false, error: wireError('rate_limited') });
 const BAD_REQUEST = jsonObject({ ok: false, error: wireError('bad_request') });
+const WAITING_FOR_ADMISSION = { ok: false, error: wireError('waiting_for_admission') } as const;
 
 /**
  * Refusals for spent budgets one connection may collect before it is closed (HT-3): a page never comes
@@ -95,11 +96,19 @@ export function attachRealtime({
   /** Past the shutdown's bound: the store is about to close, a late away is skipped (not attempted). */
   let settled = false;
   /** The store work sockets started (commands, logins, aways): a shutdown waits for it (`settle`). */
-  const inFlight = new Set<Promise<unknown>>();
+  let inFlight = 0;
+  /** Told once no store work is left in flight (`settle`). */
+  let idle: (() => void)[] = [];
+  // One function for every piece of work, none made per command.
+  const untrack = () => {
+    if (--inFlight > 0) return;
+    const waiting = idle;
+    idle = [];
+    for (const resolve of waiting) resolve();
+  };
   const tracked = <T>(work: Promise<T>): Promise<T> => {
-    inFlight.add(work);
-    const done = () => inFlight.delete(work);
-    work.then(done, done);
+    inFlight++;
+    work.then(untrack, untrack);
     return work;
   };
 
@@ -215,6 +224,19 @@ export function attachRealtime({
       return true;
     };
 
+    /** A command's answer, and the observers told of it (its type, never its content). */
+    const answerCommand = (
+      answer: (response: CommandAck) => void,
+      response: CommandAck,
+      type: string,
+      received: number,
+    ) => {
+      // The patch inside is already JSON text: the acknowledgement splices it in (SC-5, SC-7).
+      answer(response.ok && response.patch ? wirePayload<CommandAck>(jsonObject(response)) : response);
+      const outcome = response.ok ? 'ok' : response.error.code;
+      observer.command({ type, outcome, ms: performance.now() - received, participantId });
+    };
+
     socket.on('disconnect', (reason) => {
       budgets.close(code, seatKey);
       log.debug({ event: 'disconnected', participantId, reason }, 'disconnected');
@@ -229,19 +251,16 @@ export function attachRealtime({
       }
       if (typeof ack !== 'function') return; // a command without acknowledgement is not a command
       const received = performance.now();
-      let type = 'unparsed';
-      const answer = (response: CommandAck) => {
-        (ack as (response: CommandAck) => void)(response);
-        const outcome = response.ok ? 'ok' : response.error.code;
-        observer.command({ type, outcome, ms: performance.now() - received, participantId });
-      };
-      if (!isAdmitted()) return answer({ ok: false, error: wireError('waiting_for_admission') });
+      const answer = ack as (response: CommandAck) => void;
+      if (!isAdmitted()) return answerCommand(answer, WAITING_FOR_ADMISSION, 'unparsed', received);
       const request = commandRequestSchema.safeParse(payload);
       if (!request.success) {
-        return answer({ ok: false, error: wireError(payloadError(request.error)) });
+        const refusal = { ok: false, error: wireError(payloadError(request.error)) } as const;
+        return answerCommand(answer, refusal, 'unparsed', received);
       }
-      type = request.data.command.type;
-      answer(await tracked(service.command(code, participantId, request.data.id, request.data.command)));
+      const { id, command } = request.data;
+      const response = await tracked(service.command(code, participantId, id, command, socket.id));
+      answerCommand(answer, response, command.type, received);
     });
 
     socket.on('room:sync', async (payload: unknown, ack: unknown) => {
@@ -379,7 +398,8 @@ export function attachRealtime({
       // Work started while waiting (an away after its adapter's look) is waited for too.
       await new Promise((resolve) => setImmediate(resolve));
       const all = async () => {
-        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+        // Work started by work that just ended (an away after a disconnection) is waited for too.
+        while (inFlight > 0) await new Promise<void>((resolve) => idle.push(resolve));
       };
       await Promise.race([all(), bound]).finally(() => clearTimeout(timer));
       settled = true;

@@ -5,6 +5,7 @@ import {
   publicView,
   type Room,
   type RoomEvent,
+  type RoomPatch,
   type Snapshot,
 } from '@cercle/shared';
 import { type RoomPublisher, silentPublisher } from './publisher.js';
@@ -25,22 +26,26 @@ export class RoomBroadcaster {
 
   constructor(private readonly now: () => number) {}
 
-  /** Everyone admitted gets the public patch; each participant whose own data changed gets it alone. */
-  tellChanges(before: Room, after: Room, events: RoomEvent[]): void {
-    const patch = publicPatch(before, after);
-    this.publisher.patch(after.code, {
+  /**
+   * Everyone admitted gets the public patch, but the connections in `except` (the senders still waiting
+   * for their acknowledgement, which carries it: the patch returned); each participant whose own data
+   * changed gets it alone.
+   */
+  tellChanges(before: Room, after: Room, events: RoomEvent[], except: readonly string[] = []): RoomPatch {
+    const message: RoomPatch = {
       from: before.version,
       to: after.version,
-      patch,
+      patch: publicPatch(before, after),
       events,
-    });
+    };
+    const sent = this.publisher.patch(after.code, message, except) ?? message;
     // Only once sent: a patch that failed to go out is still announced by the room watch (SR-2).
     this.told.delete(after.code);
     this.told.set(after.code, after.version);
     if (this.told.size > TOLD_ROOMS) this.told.delete(this.told.keys().next().value!);
     // A private view is made of the participant's record and logbook only, and the engine keeps every
     // record it did not change (same object): only those whose record or logbook changed are looked at.
-    if (before.participants === after.participants && before.logbooks === after.logbooks) return;
+    if (before.participants === after.participants && before.logbooks === after.logbooks) return sent;
     for (const [participantId, seat] of Object.entries(after.participants)) {
       if (seat.admission !== 'admitted') continue;
       const was = before.participants[participantId];
@@ -63,6 +68,7 @@ export class RoomBroadcaster {
         });
       }
     }
+    return sent;
   }
 
   /**

@@ -5,8 +5,14 @@ import type { Admitted, MePrivate, RoomPatch } from '@cercle/shared';
  * implements it over Socket.IO (and its Redis adapter); the service never sees a socket.
  */
 export interface RoomPublisher {
-  /** To every admitted participant of the room. */
-  patch(code: string, message: RoomPatch): void;
+  /**
+   * To every admitted participant of the room but the connections in `except` (the senders of the
+   * commands it tells, who get it in their acknowledgement). Returns the message as sent (encoded once),
+   * for those acknowledgements.
+   */
+  patch(code: string, message: RoomPatch, except: readonly string[]): RoomPatch | undefined;
+  /** To one connection of this node: a sender whose acknowledgement could not carry its patch. */
+  patchTo(connection: string, message: RoomPatch): void;
   /** To one participant only (their own data). */
   private(code: string, participantId: string, message: MePrivate): void;
   /** To a participant who was waiting: they now receive the room's broadcasts too. */
@@ -24,6 +30,7 @@ export interface RoomPublisher {
 /** Until the realtime layer is attached (and in HTTP-only tests), nobody is told anything. */
 export const silentPublisher: RoomPublisher = {
   patch: () => {},
+  patchTo: () => {},
   private: () => {},
   admitted: () => {},
   removed: () => {},

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   buildRoom,
   type Command,
@@ -11,6 +11,7 @@ import {
   errorCodeSchema,
   pendingTimerIds,
   type Room,
+  type RoomPatch,
   type WireError,
   withTimerCancels,
 } from '@cercle/shared';
@@ -34,6 +35,16 @@ export { snapshotOf };
 export type EngineStore = RoomStore<Room, Decision>;
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: WireError };
+
+/**
+ * The connection a command came on, while it waits for its acknowledgement: the patch telling its write
+ * rides on the acknowledgement instead of coming as a `room:patch` of its own (one frame, not two).
+ */
+type Sender = { connection: string; patch: RoomPatch | undefined; answered: boolean };
+
+/** Where a decision keeps its sender, for `stored` (the store hands back the step's own decisions). */
+const SENDER = Symbol('sender');
+type SentDecision = Decision & { [SENDER]?: Sender };
 
 /** A seat given to a connection: by a first join or by a resume token. */
 export type Seat = {
@@ -73,6 +84,8 @@ type RoomServiceDeps = {
   seatGraceMs?: number;
   now?: () => number;
 };
+
+const NO_CONNECTIONS: readonly string[] = [];
 
 const fail = <T>(code: ErrorCode): Outcome<T> => ({ ok: false, error: wireError(code) });
 
@@ -278,11 +291,25 @@ export class RoomService {
     return header.value ? { ok: true, value: header.value.version } : fail('room_not_found');
   }
 
-  /** A client command, acknowledged only once the store's write returned. */
-  async command(code: string, actor: string, commandId: string, command: Command): Promise<CommandAck> {
-    const result = await this.run(code, actor, commandId, command as EngineCommand);
+  /**
+   * A client command, acknowledged only once the store's write returned. With `connection` (the
+   * sender's), the acknowledgement of a stored write carries its patch, which that connection is then not
+   * sent as a `room:patch`.
+   */
+  async command(
+    code: string,
+    actor: string,
+    commandId: string,
+    command: Command,
+    connection?: string,
+  ): Promise<CommandAck> {
+    const sender = connection === undefined ? undefined : { connection, patch: undefined, answered: false };
+    const result = await this.run(code, actor, commandId, command as EngineCommand, sender);
     if (!result.ok) return { ok: false, error: result.error };
-    return { ok: true, version: result.value.version };
+    const patch = sender?.patch;
+    return patch
+      ? { ok: true, version: result.value.version, patch }
+      : { ok: true, version: result.value.version };
   }
 
   /** Which of these commands (given up on by the sender's page) were in fact stored: their ids (SR-5). */
@@ -368,6 +395,7 @@ export class RoomService {
     actor: string | null,
     commandId: string | null,
     command: EngineCommand,
+    sender?: Sender,
   ): Promise<Outcome<{ version: number; room: Room | null }>> {
     // Told to the room by `stored` as soon as stored (before this resolves), even if the answer below
     // already went out as store_unavailable; the answer waits for the decision's effects. The clock is
@@ -377,8 +405,8 @@ export class RoomService {
       .apply(
         code,
         commandId,
-        (room) =>
-          withTimerCancels(
+        (room) => {
+          const decision: SentDecision = withTimerCancels(
             room,
             decide(room, command, {
               actor,
@@ -386,7 +414,10 @@ export class RoomService {
               newId,
               ...(this.seatGraceMs === undefined ? {} : { seatGraceMs: this.seatGraceMs }),
             }),
-          ),
+          );
+          if (sender && decision.ok) decision[SENDER] = sender;
+          return decision;
+        },
         commandId === null ? undefined : commandFingerprint(actor, command),
       )
       .then(async (result) => {
@@ -397,6 +428,11 @@ export class RoomService {
     try {
       result = await this.guard(applying);
     } catch (error) {
+      if (sender) {
+        sender.answered = true;
+        // Stored, and left out of its broadcast for the acknowledgement that now cannot carry it.
+        if (sender.patch) this.publisher.patchTo(sender.connection, sender.patch);
+      }
       return this.failure(error, command.type);
     }
     switch (result.status) {
@@ -433,8 +469,19 @@ export class RoomService {
     if (!last) return undefined;
     const events = decisions.length === 1 ? last.events : decisions.flatMap((d) => d.events);
     this.snapshots.remember(last.room); // the next snapshots of this version need no read (HT-8)
+    // The senders still waiting get the patch in their acknowledgement, not as a broadcast: a connection
+    // with several commands in this write, in the first one's only.
+    let senders: Sender[] | undefined;
+    for (const decision of decisions as SentDecision[]) {
+      const sender = decision[SENDER];
+      if (!sender || sender.answered) continue;
+      if (!senders) senders = [sender];
+      else if (!senders.some((other) => other.connection === sender.connection)) senders.push(sender);
+    }
     try {
-      this.broadcaster.tellChanges(before, last.room, events);
+      const except = senders ? senders.map((sender) => sender.connection) : NO_CONNECTIONS;
+      const patch = this.broadcaster.tellChanges(before, last.room, events, except);
+      if (senders) for (const sender of senders) sender.patch = patch;
     } catch (error) {
       this.log.error({ event: 'publish_failed', error: errorName(error) }, 'publish failed');
     }
@@ -509,10 +556,8 @@ class StoreTimeout extends StoreUnavailableError {}
  * reuse of the id for something else: a hash of the sender and the command as validated.
  */
 export function commandFingerprint(actor: string | null, command: EngineCommand): string {
-  return createHash('sha256')
-    .update(`${actor ?? ''}\n${JSON.stringify(command)}`)
-    .digest('base64url')
-    .slice(0, 22);
+  // The one-shot hash: the same SHA-256 as a Hash object, without building one per command.
+  return hash('sha256', `${actor ?? ''}\n${JSON.stringify(command)}`, 'base64url').slice(0, 22);
 }
 
 /** Only the class of an error reaches the log: messages may quote stored data. */

@@ -67,12 +67,6 @@ export function diffRecord(
   patch: ViewPatch,
   view?: EntryView,
 ) {
-  const changed = (id: string, prev: unknown, next: unknown) => {
-    const shownBefore = view && prev !== undefined ? view(prev) : prev;
-    const shown = view ? view(next) : next;
-    if (shownBefore === undefined || (shownBefore !== shown && !deepEqual(shownBefore, shown)))
-      patch.set[`${key}.${id}`] = shown;
-  };
   const edited = editedKey(a, b);
   if (edited !== undefined) {
     // `b` is `a` with one entry set or removed (entries.ts): that entry is the whole difference.
@@ -80,7 +74,7 @@ export function diffRecord(
     const next = own(b, edited);
     if (prev === next) return;
     if (next === undefined) patch.del.push(`${key}.${edited}`);
-    else changed(edited, prev, next);
+    else changedEntry(patch, view, key, edited, prev, next);
     return;
   }
   const keysA = Object.keys(a);
@@ -98,13 +92,13 @@ export function diffRecord(
       const next = valuesB[j++];
       if (prev === next) continue;
       if (next === undefined) patch.del.push(`${key}.${id}`);
-      else changed(id, prev, next);
+      else changedEntry(patch, view, key, id, prev, next);
     } else if (own(b, id) === undefined) {
       if (valuesA[i] !== undefined) patch.del.push(`${key}.${id}`);
       i++;
     } else if (own(a, keysB[j]!) === undefined) {
       const next = valuesB[j];
-      if (next !== undefined) changed(keysB[j]!, undefined, next);
+      if (next !== undefined) changedEntry(patch, view, key, keysB[j]!, undefined, next);
       j++;
     } else {
       break; // the order changed: the rest by id
@@ -121,8 +115,23 @@ export function diffRecord(
     const id = keysB[j]!;
     const prev = own(a, id);
     if (prev === next) continue;
-    changed(id, prev, next);
+    changedEntry(patch, view, key, id, prev, next);
   }
+}
+
+/** Entry `id` of record `key` went from `prev` (undefined: new) to `next`: set when its view changed. */
+function changedEntry(
+  patch: ViewPatch,
+  view: EntryView | undefined,
+  key: string,
+  id: string,
+  prev: unknown,
+  next: unknown,
+): void {
+  const shownBefore = view && prev !== undefined ? view(prev) : prev;
+  const shown = view ? view(next) : next;
+  if (shownBefore === undefined || (shownBefore !== shown && !deepEqual(shownBefore, shown)))
+    patch.set[`${key}.${id}`] = shown;
 }
 
 /**

@@ -153,22 +153,24 @@ export function publicPatch(before: Room, after: Room): ViewPatch {
   const a = before as unknown as Record<string, unknown>;
   const b = after as unknown as Record<string, unknown>;
   const patch: ViewPatch = { set: {}, del: [] };
+  // Most keys are kept by the engine (the same value): passed over before any other look.
   for (const key in a) {
-    if (PRIVATE_ROOM_KEYS.has(key) || !Object.hasOwn(a, key) || a[key] === undefined) continue;
-    if (!Object.hasOwn(b, key) || b[key] === undefined) patch.del.push(key);
+    if (a[key] === undefined || b[key] !== undefined) continue;
+    if (Object.hasOwn(a, key) && !PRIVATE_ROOM_KEYS.has(key)) patch.del.push(key);
   }
   for (const key in b) {
-    if (PRIVATE_ROOM_KEYS.has(key) || !Object.hasOwn(b, key) || b[key] === undefined) continue;
-    const hadKey = Object.hasOwn(a, key) && a[key] !== undefined;
+    const x = a[key];
+    const y = b[key];
+    // CS-4: the topic round's view counts the votes kept on the seats: it follows the seats as well.
+    if ((x === y && key !== 'topicRound') || y === undefined) continue;
+    if (!Object.hasOwn(b, key) || PRIVATE_ROOM_KEYS.has(key)) continue;
+    const hadKey = x !== undefined && Object.hasOwn(a, key);
     if (key === 'topicRound') {
-      // CS-4: its view counts the votes kept on the seats: it follows the seats as well as the round.
+      if (x === y && before.participants === after.participants) continue;
       const shown = topicRoundView(after.topicRound, after.participants);
       diffKey(patch, key, topicRoundView(before.topicRound, before.participants), shown, hadKey);
       continue;
     }
-    const x = a[key];
-    const y = b[key];
-    if (x === y) continue;
     if (key === 'cards' || key === 'participants') {
       const view = (key === 'cards' ? cardView : participantView) as (entry: unknown) => unknown;
       if (hadKey && isRecord(x) && isRecord(y)) diffRecord(key, x, y, patch, view);

@@ -60,12 +60,6 @@ export const commandRequestSchema = z.strictObject({
 });
 export type CommandRequest = z.infer<typeof commandRequestSchema>;
 
-export const commandAckSchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), version: z.number().int().nonnegative() }),
-  z.object({ ok: z.literal(false), error: wireErrorSchema }),
-]);
-export type CommandAck = z.infer<typeof commandAckSchema>;
-
 /**
  * `check`: commands this client gave up on (no answer, or `store_unavailable`), with their ids: the
  * acknowledgement's `stored` lists those that were in fact stored (SPEC SR-5), so the page stops
@@ -159,6 +153,20 @@ export const roomPatchSchema = z.object({
   events: z.array(roomEventSchema),
 });
 export type RoomPatch = z.infer<typeof roomPatchSchema>;
+
+/**
+ * A command's answer. `ok: true` only once stored; `patch`, when present, is the `room:patch` telling the
+ * write, which the sending connection then does not receive as an event of its own.
+ */
+export const commandAckSchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    version: z.number().int().nonnegative(),
+    patch: roomPatchSchema.optional(),
+  }),
+  z.object({ ok: z.literal(false), error: wireErrorSchema }),
+]);
+export type CommandAck = z.infer<typeof commandAckSchema>;
 
 /** The participant's own data changed (logbook, ...): sent to them alone. */
 export const mePrivateSchema = z.object({ version: z.number().int().nonnegative(), mine: privateViewSchema });

@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { NODE_FLAGS } from '../../server/src/nodeFlags.js';
 import { type RedisServer, startRedisServer } from '../support/redisServer.js';
 import type { BigRoomKind, BigRoomSpec, SpellResult } from './bigRoomWorker.js';
 import { RpcChild } from './rpc.js';
@@ -86,6 +87,7 @@ export async function runBigRoom(
     info = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
     await info.connect();
     const execArgv = [
+      ...NODE_FLAGS, // as deployed (server/src/nodeFlags.ts)
       '--expose-gc',
       ...(plan.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(tmpdir(), 'cercle-bench-profiles')}`] : []),
     ];

@@ -4,7 +4,9 @@ import { Redis } from 'ioredis';
 /**
  * Counts the Redis round trips of this process, by command name, by wrapping ioredis itself: every
  * client the server makes (store, timers, Socket.IO adapter) goes through these two methods. A pipeline
- * or MULTI is one round trip, counted once under `pipeline:<names>`; a lone command under its name.
+ * or MULTI is one round trip, counted once under `pipeline:<names>`; so are the calls one turn of the
+ * event loop wrote in one go on a corked connection (the store's batched writes, cluster/connection.ts),
+ * under `batch:<names>`; a lone command under its name.
  *
  * It also counts the bytes this process wrote to Redis, at the socket (`bytesWritten` of every
  * connection a client ever had), per role: a connection that ever sent a pub/sub command (PUBLISH,
@@ -38,6 +40,23 @@ function track(client: Redis, name: string | undefined): void {
   }
 }
 
+/** The names of the calls written to a corked connection in this turn, counted once the turn ends. */
+const batches = new Map<Socket, Set<string>>();
+function countBatched(socket: Socket, name: string): void {
+  let names = batches.get(socket);
+  if (!names) {
+    const batch = new Set<string>();
+    names = batch;
+    batches.set(socket, batch);
+    setImmediate(() => {
+      batches.delete(socket);
+      const key = `batch:${[...batch].join('+')}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    });
+  }
+  names.add(name);
+}
+
 export function installRedisCounter(): void {
   if (installed) return;
   installed = true;
@@ -46,7 +65,11 @@ export function installRedisCounter(): void {
   proto.sendCommand = function (this: Redis, command, stream, node) {
     const name = command?.name;
     // Commands of a pipeline come with the pipeline's write stream: those are counted by exec below.
-    if (stream === undefined && name) counts.set(name, (counts.get(name) ?? 0) + 1);
+    if (stream === undefined && name) {
+      const socket = (this as unknown as { stream?: Socket }).stream;
+      if (socket?.writableCorked) countBatched(socket, name);
+      else counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
     track(this, name);
     return send.call(this, command, stream, node);
   };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { NODE_FLAGS } from '../../server/src/nodeFlags.js';
 import { type RedisCluster, startRedisCluster } from '../support/redisCluster.js';
 import { freePort, type RedisServer, startRedisServer } from '../support/redisServer.js';
 import { RpcChild } from './rpc.js';
@@ -240,7 +241,9 @@ export class TargetSession {
   async start(): Promise<void> {
     const profileDir = join(tmpdir(), 'cercle-bench-profiles');
     const { traceDir } = this.plan;
+    // Both servers run with the node flags of Cercle's deployment (server/src/nodeFlags.ts).
     const execArgv = [
+      ...NODE_FLAGS,
       '--expose-gc',
       ...(this.plan.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
       ...(traceDir ? ['--import', here('./trace.ts')] : []),

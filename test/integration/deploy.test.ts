@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { NODE_FLAGS } from '../../server/src/nodeFlags.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
@@ -86,6 +87,14 @@ describe('[OP-6] containers that heal', () => {
     const installs = [...runtime.matchAll(/^RUN (npm .*)$/gm)].map((m) => m[1]);
     expect(installs).toHaveLength(1);
     expect(installs[0]).toMatch(/^npm ci --omit=dev --workspace @cercle\/server /);
-    expect(runtime).toMatch(/^CMD \["node", "server\/dist\/main\.js"\]$/m);
+    const cmd = ['node', ...NODE_FLAGS, 'server/dist/main.js'].map((part) => JSON.stringify(part)).join(', ');
+    expect(runtime.split('\n')).toContain(`CMD [${cmd}]`);
+  });
+
+  it("`npm start` runs the node with the image's flags (server/src/nodeFlags.ts)", () => {
+    const scripts = (file: string) => (JSON.parse(read(file)) as { scripts: Record<string, string> }).scripts;
+    const flags = NODE_FLAGS.join(' ');
+    expect(scripts('package.json').start).toBe(`npm run build && node ${flags} server/dist/main.js`);
+    expect(scripts('server/package.json').start).toBe(`node ${flags} dist/main.js`);
   });
 });

@@ -33,7 +33,19 @@ export const HELLO_TIMEOUT_MS = 2_000;
  * `subscribed`: Redis acknowledged this node's subscription and has not dropped the connection since: a
  * reply of 1 means "this node only" only then.
  */
-type Listening = { rooms: number; ready: Promise<void>; alone: boolean; hellos: number; subscribed: boolean };
+type Listening = {
+  rooms: number;
+  ready: Promise<void>;
+  alone: boolean;
+  hellos: number;
+  subscribed: boolean;
+  /**
+   * SC-8: a value (unique in this adapter) renewed whenever a message of another node about this room
+   * is heard or the subscription is lost; `acked`: the last hello was acked by every listener it reached.
+   */
+  heard: number;
+  acked: boolean;
+};
 
 /** A hello waiting for the acks of the other listeners it reached. */
 type PendingHello = { needed: number; acks: number; done: () => void };
@@ -105,17 +117,21 @@ export class CercleAdapter extends ClusterAdapter {
     for (const entry of this.listening.values()) {
       entry.subscribed = false;
       entry.alone = false;
+      entry.acked = false;
+      entry.heard = ++this.heardSeq;
     }
   };
   private readonly onSubscriberBack = () => {
     for (const [code, entry] of this.listening) {
       if (entry.subscribed) continue;
-      void this.subscribe(this.channels.room(code)).then((ok) => {
+      void this.subscribe(this.channels.room(code)).then(async (ok) => {
         entry.subscribed = ok;
-        return this.hello(code, entry);
+        entry.acked = await this.hello(code, entry);
       });
     }
   };
+  /** Renews the rooms' `heard` marks (SC-8). */
+  private heardSeq = 0;
   private closed = false;
 
   constructor(nsp: unknown, options: Options) {
@@ -174,6 +190,18 @@ export class CercleAdapter extends ClusterAdapter {
     if (!opts.flags?.local)
       this.publish({ type: MessageType.DISCONNECT_SOCKETS, data: { opts: wire(opts), close } });
     Adapter.prototype.disconnectSockets.call(this, opts, close);
+  }
+
+  /**
+   * SC-8: a mark of what this node hears of room `code`'s channel. Null unless this node listens to it,
+   * subscribed, with its hello acked by every other listener: then every message another node publishes
+   * about the room reaches this node. Otherwise a value that changes whenever such a message is heard
+   * (or the subscription is lost): two equal marks say no other node's broadcast about the room was
+   * heard in between.
+   */
+  quietMark(code: string): number | null {
+    const entry = this.listening.get(code);
+    return entry?.subscribed && entry.acked && !this.closed ? entry.heard : null;
   }
 
   /** Once closed, only this node's sockets: no other node would hear the question any more. */
@@ -288,8 +316,8 @@ export class CercleAdapter extends ClusterAdapter {
    * timeout). After its ack a listener publishes everything for that room, and what it skipped before was
    * stored before the ack was sent, so the caller's read of the room sees it.
    */
-  private async hello(code: string, entry: Listening): Promise<void> {
-    if (this.closed || this.listening.get(code) !== entry) return;
+  private async hello(code: string, entry: Listening): Promise<boolean> {
+    if (this.closed || this.listening.get(code) !== entry) return false;
     const seq = ++this.helloSeq;
     let done = () => {};
     const acked = new Promise<void>((resolve) => {
@@ -301,7 +329,7 @@ export class CercleAdapter extends ClusterAdapter {
     pending.needed = reached - 1;
     if (pending.acks >= pending.needed) {
       this.hellos.delete(seq);
-      return;
+      return reached > 0; // 0: not sent (Redis away), nobody heard it
     }
     // A listener that never acks has stalled (a closed connection is no longer counted by Redis): wait
     // a bounded time, then go on; a client that still misses a patch sees the gap and asks room:sync.
@@ -314,6 +342,7 @@ export class CercleAdapter extends ClusterAdapter {
     clearTimeout(timer);
     this.hellos.delete(seq);
     if (late) this.onHelloTimeout({ expected: pending.needed, acked: pending.acks });
+    return !late;
   }
 
   private onAck(seq: number) {
@@ -348,6 +377,8 @@ export class CercleAdapter extends ClusterAdapter {
       return;
     }
     this.stats.received++;
+    const heard = code === null ? undefined : this.listening.get(code);
+    if (heard) heard.heard = ++this.heardSeq; // SC-8
     if (message.type === 'hello') {
       const entry = code === null ? undefined : this.listening.get(code);
       if (entry) {
@@ -383,10 +414,12 @@ export class CercleAdapter extends ClusterAdapter {
       alone: false,
       hellos: 0,
       subscribed: false,
+      heard: ++this.heardSeq,
+      acked: false,
     };
-    entry.ready = this.subscribe(this.channels.room(code)).then((ok) => {
+    entry.ready = this.subscribe(this.channels.room(code)).then(async (ok) => {
       entry.subscribed = ok;
-      return this.hello(code, entry);
+      entry.acked = await this.hello(code, entry);
     });
     this.listening.set(code, entry);
     this.stats.channels = this.listening.size;

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { Cluster, Redis } from 'ioredis';
 
 /** Where the shared state lives: one Redis (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES). */
@@ -13,7 +14,13 @@ export type ClientOptions = {
   offlineQueue?: boolean;
   /** Sharded pub/sub subscriptions (the fan-out's subscriber). */
   subscriber?: boolean;
+  /** ioredis's auto-pipelining: one pipeline in flight at a time, answered when all its replies are in. */
   autoPipelining?: boolean;
+  /**
+   * The calls of one turn of the event loop leave in one socket write, each answered as its reply is
+   * read, whatever else is in flight (`writeInBatches`). A Redis Cluster client gets auto-pipelining.
+   */
+  batchWrites?: boolean;
 };
 
 /**
@@ -33,16 +40,18 @@ export function redisClient(target: RedisTarget, options: ClientOptions = {}): R
     retryStrategy: (attempt: number) => Math.min(50 * attempt, 500),
   };
   if (typeof target === 'string') {
-    return new Redis(target, {
+    const client = new Redis(target, {
       lazyConnect: true,
-      enableAutoPipelining: options.autoPipelining ?? false,
+      enableAutoPipelining: (options.autoPipelining ?? false) && !options.batchWrites,
       ...nodeOptions,
     });
+    if (options.batchWrites) writeInBatches(client);
+    return client;
   }
   const cluster = new Cluster(target.cluster, {
     lazyConnect: true,
     enableOfflineQueue: offline,
-    enableAutoPipelining: options.autoPipelining ?? false,
+    enableAutoPipelining: (options.autoPipelining ?? false) || (options.batchWrites ?? false),
     shardedSubscribers: options.subscriber ?? false,
     clusterRetryStrategy: (attempt: number) => Math.min(50 * attempt, 500),
     // A failover or a slot moving: retried shortly, within the store's own deadline.
@@ -53,6 +62,52 @@ export function redisClient(target: RedisTarget, options: ClientOptions = {}): R
     redisOptions: { ...nodeOptions, ...(target.password ? { password: target.password } : {}) },
   });
   return cluster as unknown as RedisClient;
+}
+
+type SendCommand = (command: unknown, stream?: unknown, node?: unknown) => unknown;
+
+/** The clients made with `batchWrites`, and how to send now what they hold. */
+const flushers = new WeakMap<RedisClient, () => void>();
+
+/**
+ * Sends now the calls a `batchWrites` client holds for this turn: for a caller that gathered its calls
+ * itself and sends them from the loop's check phase (setImmediate), where the turn's own flush, queued
+ * from there, would come only after the next turn's I/O. Nothing for another client.
+ */
+export function flushWrites(client: RedisClient): void {
+  flushers.get(client)?.();
+}
+
+/**
+ * The calls made in one turn of the event loop leave in one socket write: the connection is corked at
+ * the turn's first call and uncorked in the loop's check phase (setImmediate), when ioredis's
+ * auto-pipelining would send its pipeline. Unlike that pipeline, each call is answered as soon as its
+ * reply is read, not once the whole batch's replies are in, and the next turn's calls leave at once
+ * whatever is still in flight, where auto-pipelining holds them until the pipeline before is answered in
+ * full. So a command waits for its own round trip only: after a busy spell of the node (a garbage
+ * collection, a burst of 250 rooms' commands), the calls made meanwhile are not queued behind the replies
+ * of a batch the node has not read yet, and a room's write is not answered after every other room's of
+ * the same batch (SPEC SR-10).
+ */
+function writeInBatches(client: Redis): void {
+  const send = client.sendCommand as unknown as SendCommand;
+  let corked: Socket | null = null;
+  const uncork = () => {
+    const socket = corked;
+    corked = null;
+    socket?.uncork();
+  };
+  flushers.set(client, uncork);
+  (client as unknown as { sendCommand: SendCommand }).sendCommand = (command, stream, node) => {
+    const socket = (client as unknown as { stream?: Socket }).stream;
+    // A pipeline's commands (`stream` given) are written in one go by the pipeline itself.
+    if (corked === null && stream === undefined && socket?.writable && client.status === 'ready') {
+      socket.cork();
+      corked = socket;
+      setImmediate(uncork);
+    }
+    return send.call(client, command, stream, node);
+  };
 }
 
 /**

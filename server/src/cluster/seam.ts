@@ -88,15 +88,16 @@ function singleNode(config: Config): ClusterSeam {
 /**
  * Two connections: a subscriber (a subscribed connection can do nothing else; its commands queue while
  * Redis is away and its subscriptions come back with it) and a publisher that fails at once while Redis
- * is away (a lost broadcast is caught up by room:sync). Auto-pipelining: the publishes of one turn of the
- * event loop go to Redis as one write.
+ * is away (a lost broadcast is caught up by room:sync). The publishes of one turn of the event loop go to
+ * Redis as one write, each answered as its reply is read (SR-10): not held behind the replies of the turn
+ * before, nor sent after the goodbye (QUIT) of a shutdown, as auto-pipelining's held batch was.
  */
 async function redisFanOut(
   target: RedisTarget,
   io: CercleServer,
   logger: FastifyBaseLogger,
 ): Promise<FanOut> {
-  const pub = redisClient(target, { autoPipelining: true });
+  const pub = redisClient(target, { batchWrites: true });
   const sub = redisClient(target, { offlineQueue: true, subscriber: true });
   let down = false;
   const lost = (error: unknown, during = 'connection') => {

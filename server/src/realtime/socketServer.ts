@@ -112,6 +112,10 @@ export function attachRealtime({
     return work;
   };
 
+  /** SC-8: what this node hears of a room's channel (null without a fan-out, or not listening to it). */
+  const quietMark = (code: string): number | null =>
+    (io.of('/').adapter as { quietMark?: (code: string) => number | null }).quietMark?.(code) ?? null;
+
   /** HT-1: the same rule as HTTP's: the nearest address no trusted proxy added. */
   const addressOf = (socket: CercleSocket): string => clientAddress(socket.request, trust);
 
@@ -143,6 +147,8 @@ export function attachRealtime({
       if (!auth.success) throw new CodedError('bad_request');
       if (counted === 'barred') throw new CodedError('room_full');
       const { code, resumeToken, name, facilitatorKey, locale } = auth.data;
+      // SC-8: taken before the seat is stored; the welcome compares it again.
+      const quiet = resumeToken ? null : quietMark(code);
       const outcome = resumeToken
         ? await tracked(service.resume(code, resumeToken))
         : name !== undefined
@@ -168,6 +174,7 @@ export function attachRealtime({
         resumeToken: resumeToken ?? seat.resumeToken ?? '',
         resumed: !!resumeToken,
         lean: auth.data.texts === TEXTS_VERSION,
+        quiet,
       });
       observer.handshake(seat.admitted ? 'admitted' : 'waiting');
       next();
@@ -193,6 +200,8 @@ export function attachRealtime({
       resumed: boolean;
       /** The connection holds the built-in texts: its snapshots leave them out (VW-10). */
       lean: boolean;
+      /** The room channel's mark before the seat was stored (SC-8), null for a resume. */
+      quiet: number | null;
     }
   >();
 
@@ -332,7 +341,8 @@ export function attachRealtime({
       resumeToken,
       resumed,
       lean,
-    }: { seat: Seat; resumeToken: string; resumed: boolean; lean: boolean },
+      quiet,
+    }: { seat: Seat; resumeToken: string; resumed: boolean; lean: boolean; quiet: number | null },
   ): Promise<void> {
     const { code, participantId } = socket.data;
     // Resolves once this node listens to the room's fan-out channel (SC-1): no broadcast is missed after.
@@ -346,7 +356,7 @@ export function attachRealtime({
     }
     // Joined to the broadcasts before the snapshot is read: no change can fall between the two.
     socket.join(admittedChannel(code));
-    const snapshot = await service.snapshot(code, participantId, undefined, lean);
+    const snapshot = await service.snapshot(code, participantId, unchangedSince(code, seat, quiet), lean);
     if (!socket.connected) return;
     if (!snapshot.ok) {
       // Store gone between handshake and snapshot: the client reconnects with its token.
@@ -361,6 +371,20 @@ export function attachRealtime({
       ),
     );
     log.debug({ event: 'welcome', participantId, resumed, version: snapshot.value.version }, 'welcome');
+  }
+
+  /**
+   * SC-8: the room's version the welcome may be drawn from without reading it, when the room cannot
+   * have changed unseen: this node listened to the room's channel from before the seat was stored to
+   * now (the socket is in the room's channels from now on), and heard no other node's message about it
+   * meanwhile. Then every version stored since the seat is either this node's own (kept, at most the
+   * version kept), or another node's whose broadcast has not reached this node yet, and will reach this
+   * socket. Otherwise undefined: the store's version is read (one round trip).
+   */
+  function unchangedSince(code: string, seat: Seat, quiet: number | null): number | undefined {
+    if (quiet === null || seat.version === undefined || quietMark(code) !== quiet) return undefined;
+    const kept = service.keptVersion(code);
+    return kept !== undefined && kept >= seat.version ? kept : undefined;
   }
 
   /** Away only when no tab of this person is connected to any node any more. */

@@ -52,6 +52,8 @@ export type Seat = {
   admitted: boolean;
   /** Only on a first join: the token is made here and never stored in clear. */
   resumeToken?: string;
+  /** Only on a first join: the room's version its seat was stored at (SC-8). */
+  version?: number;
 };
 
 /** What anyone holding the code may learn before joining (`GET /api/rooms/:code`). */
@@ -223,7 +225,15 @@ export class RoomService {
     }
     const seat = result.value.room?.participants[participantId];
     if (!seat) return fail('internal');
-    return { ok: true, value: { participantId, admitted: seat.admission === 'admitted', resumeToken } };
+    return {
+      ok: true,
+      value: {
+        participantId,
+        admitted: seat.admission === 'admitted',
+        resumeToken,
+        version: result.value.version,
+      },
+    };
   }
 
   /** Back in the seat the token was given for, on whichever node; a removed seat's token fails at once. */
@@ -282,6 +292,14 @@ export class RoomService {
     if (!seat) return fail('bad_token');
     if (seat.admission !== 'admitted') return fail('waiting_for_admission');
     return { ok: true, value: this.snapshots.of(room, participantId, lean) };
+  }
+
+  /**
+   * The last version of the room this node stored or read, if it keeps one (HT-8): every version this
+   * node stored up to now is at most this one, and a snapshot of it needs no read (SC-8).
+   */
+  keptVersion(code: string): number | undefined {
+    return this.snapshots.keptVersion(code);
   }
 
   /** The room's stored version, from the store's header read (not the room): `room:sync`'s "current" (HT-8). */

@@ -33,6 +33,11 @@ export class SnapshotCache {
     if (this.rooms.size > ROOMS) this.rooms.delete(this.rooms.keys().next().value!);
   }
 
+  /** The version of the room kept, if any: the last this node stored or read. */
+  keptVersion(code: string): number | undefined {
+    return this.rooms.get(code)?.room.version;
+  }
+
   /** The room at `version`, if that is the version kept. */
   at(code: string, version: number): Room | null {
     const kept = this.rooms.get(code);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Decision, Room } from '@cercle/shared';
 import {
   connectClient,
+  flushWrites,
   quitWithin,
   type RedisClient,
   type RedisTarget,
@@ -274,10 +275,10 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   ): Promise<RedisRoomStore<R, D>> {
     // Fail fast instead of queueing, never re-send a command in flight (cluster/connection.ts). The calls
     // made in one turn of the event loop (under load, the next batches of every room whose write was
-    // answered in that turn) go to Redis as one write. commandTimeout is a backstop only: the watchdog
+    // answered in that turn) go to Redis as one write, each answered as its reply is read (SR-10). commandTimeout is a backstop only: the watchdog
     // answers callers when Redis stops answering (see the class comment).
     const redis = redisClient(target, {
-      autoPipelining: true,
+      batchWrites: true,
       commandTimeoutMs: options.commandTimeoutMs ?? options.maxWaitMs ?? MAX_STORE_WAIT_MS,
     });
     const store = new RedisRoomStore<R, D>(redis, options);
@@ -936,6 +937,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     if (!this.cluster) {
       for (let i = 0; i < calls.length; i += MAX_ROOMS_PER_CALL)
         this.sendCasCalls(calls.slice(i, i + MAX_ROOMS_PER_CALL));
+      flushWrites(this.redis); // written now, not after the next turn's I/O (SR-10)
       return;
     }
     const byShard = new Map<number, CasCall[]>();

@@ -16,8 +16,11 @@ export const isWireId = (value: string): boolean => ID_PATTERN.test(value) && !b
 
 /** EN-6: every `…Id` field of a command is an id (a system command's too: one check for all). */
 export function idsWellFormed(command: object): boolean {
-  for (const [key, value] of Object.entries(command)) {
-    if (key.endsWith('Id') && typeof value === 'string' && !isWireId(value)) return false;
+  const fields = command as Record<string, unknown>;
+  for (const key in fields) {
+    if (!key.endsWith('Id') || !Object.hasOwn(fields, key)) continue;
+    const value = fields[key];
+    if (typeof value === 'string' && !isWireId(value)) return false;
   }
   return true;
 }

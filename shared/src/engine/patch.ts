@@ -174,10 +174,19 @@ export function diffKey(
   }
 }
 
+/**
+ * A patch with nothing in it yet. Its `set` has no prototype: its keys name entries by id
+ * (`cards.<id>`), a new one per card, and V8 gives an ordinary object a new hidden class for every
+ * new key (about 1.3 us and a map to collect each), a prototype-less one a hash table from the start.
+ */
+export function emptyPatch(): ViewPatch {
+  return { set: Object.create(null) as Record<string, unknown>, del: [] };
+}
+
 export function diffView<T>(prev: T, next: T, recordKeys: readonly string[] = RECORD_KEYS): ViewPatch {
   const before = prev as Record<string, unknown>;
   const after = next as Record<string, unknown>;
-  const patch: ViewPatch = { set: {}, del: [] };
+  const patch = emptyPatch();
   for (const key of Object.keys(before)) {
     if (has(before, key) && !has(after, key)) patch.del.push(key);
   }

@@ -17,15 +17,25 @@ export const cardText = new Tally<Card>((card) => card.text.length);
 export const hiddenText = new Tally<string>((text) => text.length);
 
 export function roomTextLength(room: Room): number {
+  // Own keys only, walked without making arrays of the records (this runs for every text command).
   let n = cardText.of(room.cards);
-  for (const seat of Object.values(room.participants)) n += hiddenText.of(seat.hiddenTexts);
-  for (const statement of Object.values(room.statements)) n += statement?.text.length ?? 0;
-  for (const item of Object.values(room.actionPlan))
+  const { participants, statements, actionPlan, learnings, evaluations, indicatorReviews } = room;
+  for (const id in participants)
+    if (Object.hasOwn(participants, id)) n += hiddenText.of(participants[id]!.hiddenTexts);
+  for (const kind in statements) {
+    if (Object.hasOwn(statements, kind)) n += statements[kind as keyof typeof statements]?.text.length ?? 0;
+  }
+  for (const id in actionPlan) {
+    if (!Object.hasOwn(actionPlan, id)) continue;
+    const item = actionPlan[id]!;
     n += item.what.length + item.byWhen.length + item.withWhom.length;
-  for (const learning of Object.values(room.learnings)) n += learning.text.length;
-  for (const evaluation of Object.values(room.evaluations)) n += evaluation.comment.length;
-  for (const reviews of Object.values(room.indicatorReviews)) {
-    for (const review of Object.values(reviews)) n += review.note.length;
+  }
+  for (const id in learnings) if (Object.hasOwn(learnings, id)) n += learnings[id]!.text.length;
+  for (const id in evaluations) if (Object.hasOwn(evaluations, id)) n += evaluations[id]!.comment.length;
+  for (const cardId in indicatorReviews) {
+    if (!Object.hasOwn(indicatorReviews, cardId)) continue;
+    const reviews = indicatorReviews[cardId]!;
+    for (const id in reviews) if (Object.hasOwn(reviews, id)) n += reviews[id]!.note.length;
   }
   return n;
 }

@@ -1,4 +1,4 @@
-import { deepEqual, diffKey, diffRecord, type ViewPatch } from './patch.js';
+import { deepEqual, diffKey, diffRecord, emptyPatch, type ViewPatch } from './patch.js';
 import type { Card, LogbookEntry, Participant, ParticipantId, Room, TopicRound } from './room.js';
 
 /**
@@ -152,7 +152,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 export function publicPatch(before: Room, after: Room): ViewPatch {
   const a = before as unknown as Record<string, unknown>;
   const b = after as unknown as Record<string, unknown>;
-  const patch: ViewPatch = { set: {}, del: [] };
+  const patch = emptyPatch();
   // Most keys are kept by the engine (the same value): passed over before any other look.
   for (const key in a) {
     if (a[key] === undefined || b[key] !== undefined) continue;

@@ -104,6 +104,15 @@ export function withTimerCancels<D extends { ok: true; room: Room; effects: Effe
   decision: D,
 ): D {
   if (!decision.ok) return decision;
+  const after = decision.room;
+  // What `pendingTimerIds` reads, all kept (a card, a hand, a record): no timer can have gone.
+  if (
+    after.participants === before.participants &&
+    after.status === before.status &&
+    after.timer === before.timer &&
+    after.floor === before.floor
+  )
+    return decision;
   const was = pendingTimerIds(before);
   if (was.size === 0) return decision;
   const now = pendingTimerIds(decision.room);

@@ -8,7 +8,7 @@ import { NODE_FLAGS } from '../../server/src/nodeFlags.js';
 import { type RedisCluster, startRedisCluster } from '../support/redisCluster.js';
 import { freePort, type RedisServer, startRedisServer } from '../support/redisServer.js';
 import { RpcChild } from './rpc.js';
-import type { ServerSample } from './serverStats.js';
+import type { MemorySample, ServerSample } from './serverStats.js';
 import { concat, epochMs, monoMs, round, type Summary, summarize } from './stats.js';
 import {
   createRoomBody,
@@ -205,7 +205,7 @@ export class TargetSession {
   private timers: TimerResult[] = [];
   private joins: JoinResult[] = [];
   private memory = { rssPerParticipantKB: Number.NaN, heapPerParticipantKB: Number.NaN };
-  private before: ServerSample | null = null;
+  private before: MemorySample | null = null;
   private idleRate = 0;
   /** Background over the idle seconds: the loaded nodes' CPU microseconds and the Redis bytes, per second. */
   private idleCpuMicrosPerSec = 0;
@@ -302,7 +302,7 @@ export class TargetSession {
       this.workers.map((w, i) => w.call('init', { target: this.target, urls: served, rooms: share(i) })),
     );
     await this.checkClock();
-    this.before = await this.sample(true);
+    this.before = await this.memorySample();
   }
 
   private async createRooms(url: string): Promise<RoomSpec[]> {
@@ -357,6 +357,11 @@ export class TargetSession {
         ...others.map((o) => o.redisBytes),
       ]) as ServerSample['redisBytes'],
     };
+  }
+
+  /** The first node's memory (Method, 5): medians of five samples, each after two forced collections. */
+  private memorySample(): Promise<MemorySample> {
+    return this.server.call<MemorySample>('memory', { samples: 5 });
   }
 
   /** redis-server's CPU seconds so far (user + system; every primary of a cluster), 0 without one. */
@@ -442,21 +447,42 @@ export class TargetSession {
     }
   }
 
-  /** (1) join storm, then (5) memory: RSS growth over the people who joined. */
+  /**
+   * (1) join storm, then (5) memory. The storm runs in two halves (every other room), memory sampled
+   * after each: the figure per participant is the growth over the second half, divided by the people
+   * who joined in it (Method, 5).
+   */
   async join(): Promise<void> {
     const { participants, joinRate, workers } = this.plan;
-    this.step(`join storm: ${participants} people at ${joinRate}/s`);
-    const params = { layout: 'group', ratePerSec: joinRate / workers };
-    this.joins = await this.measure('join', () =>
-      this.all<JoinResult>('join', params, 'joining', participants),
+    this.step(`join storm: ${participants} people at ${joinRate}/s, in two halves`);
+    const half = async (index: number) => {
+      const params = { layout: 'group', ratePerSec: joinRate / workers, part: [index, 2] };
+      const joins = await this.measure('join', () =>
+        this.all<JoinResult>('join', params, `joining (half ${index + 1})`, participants / 2),
+      );
+      await sleep(500);
+      return { joins, memory: await this.memorySample() };
+    };
+    const first = await half(0);
+    const second = await half(1);
+    this.joins = [...first.joins, ...second.joins];
+    const joinedSecond = second.joins.reduce((n, j) => n + j.joined, 0);
+    const joined = joinedSecond + first.joins.reduce((n, j) => n + j.joined, 0);
+    const [before, mid, after] = [this.before!, first.memory, second.memory];
+    const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
+    const kb = (bytes: number, people: number) => (bytes / 1024 / Math.max(1, people)).toFixed(1);
+    this.step(
+      `memory before / half / all joined: anonymous RSS less the young generation ${mb(before.rss)} / ` +
+        `${mb(mid.rss)} / ${mb(after.rss)} MB, file-backed RSS ${mb(before.fileBacked)} / ${mb(mid.fileBacked)} / ` +
+        `${mb(after.fileBacked)} MB, young generation ${mb(before.young)} / ${mb(mid.young)} / ${mb(after.young)} MB, ` +
+        `heap ${mb(before.heapUsed)} / ${mb(mid.heapUsed)} / ${mb(after.heapUsed)} MB (committed ` +
+        `${mb(before.heapCommitted)} / ${mb(mid.heapCommitted)} / ${mb(after.heapCommitted)} MB), external ` +
+        `${mb(before.external)} / ${mb(mid.external)} / ${mb(after.external)} MB; per participant over ` +
+        `the whole storm: RSS ${kb(after.rss - before.rss, joined)} KB, heap ${kb(after.heapUsed - before.heapUsed, joined)} KB`,
     );
-    const joined = this.joins.reduce((n, j) => n + j.joined, 0);
-    await sleep(500);
-    const after = await this.sample(true);
-    const before = this.before!;
     this.memory = {
-      rssPerParticipantKB: (after.rss - before.rss) / 1024 / Math.max(1, joined),
-      heapPerParticipantKB: (after.heapUsed - before.heapUsed) / 1024 / Math.max(1, joined),
+      rssPerParticipantKB: (after.rss - mid.rss) / 1024 / Math.max(1, joinedSecond),
+      heapPerParticipantKB: (after.heapUsed - mid.heapUsed) / 1024 / Math.max(1, joinedSecond),
     };
   }
 

@@ -156,10 +156,18 @@ function connect(room: RoomRun, member: Member): Promise<{ latency?: number; fai
   });
 }
 
-/** Everyone of the layout's rooms joins, at `ratePerSec` arrivals per second, member k of every room in turn. */
-async function join(params: { layout: Layout; ratePerSec: number }): Promise<JoinResult> {
+/**
+ * Everyone of the layout's rooms joins, at `ratePerSec` arrivals per second, member k of every room in
+ * turn; `part: [i, n]`: only the i-th of n interleaved shares of those rooms (the memory figure's halves).
+ */
+async function join(params: {
+  layout: Layout;
+  ratePerSec: number;
+  part?: [number, number];
+}): Promise<JoinResult> {
   const queue: [RoomRun, Member][] = [];
-  const mine = rooms.filter((r) => r.spec.layout === params.layout);
+  const part = params.part ?? [0, 1];
+  const mine = rooms.filter((r) => r.spec.layout === params.layout).filter((_, i) => i % part[1] === part[0]);
   for (let k = 0; k < sizes[params.layout]; k++)
     for (const room of mine) queue.push([room, room.members[k]!]);
   const latencies: number[] = [];

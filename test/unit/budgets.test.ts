@@ -9,21 +9,21 @@ describe('budgets per seat and per room (HT-3, HT-9)', () => {
     const budgets = new SeatBudgets(sizes);
     const t = 1_000_000;
     const seats = Array.from({ length: 9 }, (_, i) => `R|p${i}`);
-    for (const seat of seats) budgets.open('R', seat, t);
+    for (const seat of seats) budgets.open('R', seat);
     // Nine seats of five syncs at once each: the room allows 24 at once.
     let granted = 0;
     for (const seat of seats) for (let i = 0; i < 5; i++) if (budgets.take('R', seat, 'sync', t)) granted++;
     expect(granted).toBe(24);
     // Another room is not touched by it.
-    budgets.open('S', 'S|q', t);
+    budgets.open('S', 'S|q');
     expect(budgets.take('S', 'S|q', 'sync', t)).toBe(true);
   });
 
   it('[HT-9] a room is sent so many snapshot characters a second, welcomes included, whatever the sync count', () => {
     const budgets = new SeatBudgets(sizes);
     const t = 2_000_000;
-    budgets.open('R', 'R|a', t);
-    budgets.open('M', 'M|a', t);
+    budgets.open('R', 'R|a');
+    budgets.open('M', 'M|a');
     const big = 400 * 1024; // a room at its text bound
     let sent = 0;
     for (let reserved = budgets.reserve('R', t); reserved !== null; reserved = budgets.reserve('R', t)) {
@@ -48,7 +48,7 @@ describe('budgets per seat and per room (HT-3, HT-9)', () => {
   it('[HT-9] syncs in flight together are paid for before any is sent: the room size is set aside', () => {
     const budgets = new SeatBudgets(sizes);
     const t = 2_500_000;
-    budgets.open('R', 'R|a', t);
+    budgets.open('R', 'R|a');
     const big = 400 * 1024;
     budgets.sent('R', big, 0, t); // a welcome: the room's snapshot size is known
     // Twenty syncs asked at once, none sent yet: only the budget's worth get through.
@@ -66,7 +66,7 @@ describe('budgets per seat and per room (HT-3, HT-9)', () => {
   it('[HT-9] welcomes are paid for: a reconnection storm delays the syncs that follow, for a bounded time', () => {
     const budgets = new SeatBudgets(sizes);
     const t = 3_000_000;
-    budgets.open('R', 'R|a', t);
+    budgets.open('R', 'R|a');
     for (let i = 0; i < 100; i++) budgets.sent('R', 400 * 1024, 0, t);
     expect(budgets.reserve('R', t)).toBeNull();
     // The debt stops at one burst below empty: a burst's worth of time (4 s) repays it.

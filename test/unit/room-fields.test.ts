@@ -37,6 +37,31 @@ describe('room fields (SR-6)', () => {
     expect(store.read()).toEqual(removed);
   });
 
+  it('[SR-6] two rooms read with the same phases and template share one frozen copy of them; the rest is their own', () => {
+    type Texts = Board & { phases: { id: string; guide: { en: string } }[]; template: { id: string } };
+    const texts = (code: string, guide: string): Texts => ({
+      ...base,
+      code,
+      phases: [{ id: 'p1', guide: { en: guide } }],
+      template: { id: 'codev' },
+    });
+    const [one, two, other] = [fieldStore(), fieldStore(), fieldStore()];
+    one.write(null, texts('A', 'Listen.'));
+    two.write(null, texts('B', 'Listen.'));
+    other.write(null, texts('C', 'Ask.'));
+    const [a, b, c] = [one.read<Texts>(), two.read<Texts>(), other.read<Texts>()];
+    expect(a.phases).toBe(b.phases);
+    expect(a.template).toBe(b.template);
+    expect(c.phases).not.toBe(a.phases);
+    expect(c.phases).toEqual([{ id: 'p1', guide: { en: 'Ask.' } }]);
+    expect(a.cards).not.toBe(b.cards);
+    // A mistaken mutation throws (ES modules are strict) instead of reaching the other room.
+    expect(() => {
+      (a.phases[0]!.guide as { en: string }).en = 'changed';
+    }).toThrow(TypeError);
+    expect(b.phases[0]!.guide.en).toBe('Listen.');
+  });
+
   it('[SR-6] an id shaped like a header field or a built-in member is an entry like any other', () => {
     const store = fieldStore();
     const odd = {

@@ -39,6 +39,7 @@ export function roomBudgets(command: { burst: number; perSecond: number }): Part
 export const SNAPSHOT_BUDGET = { burst: 2 * 1024 * 1024, perSecond: 512 * 1024 } as const;
 
 type Held = {
+  /** Made at the first event of their kind: a bucket not made yet is a full one (it would have refilled). */
   buckets: Partial<Record<BudgetKind, TokenBucket>>;
   connections: number;
   /** Rooms only: the snapshot budget, and the size of the room's last snapshot (HT-9). */
@@ -49,23 +50,24 @@ type Held = {
  * HT-3: budgets per seat and per room: every connection of one seat on this node draws from the seat's
  * buckets, so a seat opened in 30 tabs sends no more than one; commands and syncs also draw from the
  * room's, so a room full of such seats costs no more than a busy meeting. Buckets live while a
- * connection of theirs is here. Token buckets are hand-made (tokenBucket.ts): a few arithmetic
- * operations on every inbound event, where a library's promise-based limiter would allocate per call.
+ * connection of theirs is here, and are made full at the first event of their kind (most seats never
+ * sync nor send an unknown event: no bucket is kept for them). Token buckets are hand-made
+ * (tokenBucket.ts): a few arithmetic operations on every inbound event, where a library's
+ * promise-based limiter would allocate per call.
  */
 export class SeatBudgets {
   private readonly seats = new Map<string, Held>();
   private readonly rooms = new Map<string, Held>();
+  private readonly roomSizes: Partial<BudgetSizes>;
 
-  constructor(private readonly sizes: BudgetSizes) {}
+  constructor(private readonly sizes: BudgetSizes) {
+    this.roomSizes = roomBudgets(sizes.command);
+  }
 
   /** A connection of `seat` in room `code` opened: it shares the seat's and the room's buckets. */
-  open(code: string, seat: string, now: number): void {
-    hold(this.seats, seat, () => fill(this.sizes, now));
-    const room = hold(this.rooms, code, () => fill(roomBudgets(this.sizes.command), now));
-    room.snapshots ??= {
-      bucket: new TokenBucket(SNAPSHOT_BUDGET.burst, SNAPSHOT_BUDGET.perSecond, now),
-      lastChars: 0,
-    };
+  open(code: string, seat: string): void {
+    hold(this.seats, seat);
+    hold(this.rooms, code);
   }
 
   close(code: string, seat: string): void {
@@ -75,10 +77,11 @@ export class SeatBudgets {
 
   /** Takes one from the seat's budget of this kind (and the room's, if it has one); false when spent. */
   take(code: string, seat: string, kind: BudgetKind, now: number): boolean {
-    const mine = this.seats.get(seat)?.buckets[kind];
-    if (!mine?.take(now)) return false;
-    const room = this.rooms.get(code)?.buckets[kind];
-    return room ? room.take(now) : true;
+    const mine = this.seats.get(seat);
+    if (!mine || !bucketOf(mine, kind, this.sizes[kind], now).take(now)) return false;
+    const size = this.roomSizes[kind];
+    const room = size && this.rooms.get(code);
+    return room ? bucketOf(room, kind, size, now).take(now) : true;
   }
 
   /**
@@ -87,7 +90,7 @@ export class SeatBudgets {
    * flight together are paid for before any of them is sent. `sent` settles it.
    */
   reserve(code: string, now: number): number | null {
-    const room = this.rooms.get(code)?.snapshots;
+    const room = snapshotsOf(this.rooms.get(code), now);
     if (!room) return 0;
     if (!room.bucket.has(now)) return null;
     room.bucket.spend(now, room.lastChars);
@@ -99,29 +102,40 @@ export class SeatBudgets {
    * 0 characters: none was sent after all, what was set aside is given back.
    */
   sent(code: string, chars: number, reserved: number, now: number): void {
-    const room = this.rooms.get(code)?.snapshots;
+    const room = snapshotsOf(this.rooms.get(code), now);
     if (!room) return;
     if (chars > 0) room.lastChars = chars;
     room.bucket.spend(now, chars - reserved);
   }
 }
 
-function fill(sizes: Partial<BudgetSizes>, now: number): Held['buckets'] {
-  const buckets: Held['buckets'] = {};
-  for (const [kind, size] of Object.entries(sizes) as [BudgetKind, { burst: number; perSecond: number }][]) {
-    buckets[kind] = new TokenBucket(size.burst, size.perSecond, now);
+function bucketOf(
+  held: Held,
+  kind: BudgetKind,
+  size: { burst: number; perSecond: number },
+  now: number,
+): TokenBucket {
+  let bucket = held.buckets[kind];
+  if (!bucket) {
+    bucket = new TokenBucket(size.burst, size.perSecond, now);
+    held.buckets[kind] = bucket;
   }
-  return buckets;
+  return bucket;
 }
 
-function hold(map: Map<string, Held>, key: string, make: () => Held['buckets']): Held {
-  let held = map.get(key);
+function snapshotsOf(room: Held | undefined, now: number): Held['snapshots'] {
+  if (room && !room.snapshots)
+    room.snapshots = {
+      bucket: new TokenBucket(SNAPSHOT_BUDGET.burst, SNAPSHOT_BUDGET.perSecond, now),
+      lastChars: 0,
+    };
+  return room?.snapshots;
+}
+
+function hold(map: Map<string, Held>, key: string): void {
+  const held = map.get(key);
   if (held) held.connections++;
-  else {
-    held = { buckets: make(), connections: 1 };
-    map.set(key, held);
-  }
-  return held;
+  else map.set(key, { buckets: {}, connections: 1 });
 }
 
 function release(map: Map<string, Held>, key: string): void {

@@ -63,8 +63,10 @@ export class ConnectionDoor {
       }, this.options.loginTimeoutMs);
       timer.unref();
       this.waitingLogin.set(raw, timer);
+      // The timer is looked up, not held: once logged in, it is dropped with its closure (no memory
+      // kept per connection for a timeout that can no longer fire).
       raw.once('close', () => {
-        clearTimeout(timer);
+        clearTimeout(this.waitingLogin.get(raw));
         const n = (this.held.get(address) ?? 1) - 1;
         if (n <= 0) this.held.delete(address);
         else this.held.set(address, n);

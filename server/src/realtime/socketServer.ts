@@ -205,6 +205,42 @@ export function attachRealtime({
     }
   >();
 
+  // What every connection's handlers share, made once here and not once per connection: a node holds
+  // thousands of connections, and a closure per connection per helper is memory held for each.
+  const isAdmitted = (socket: CercleSocket) => socket.rooms.has(admittedChannel(socket.data.code));
+  /** Refusals counted per connection, each bucket made at its connection's first (full until then). */
+  const strikes = new WeakMap<CercleSocket, TokenBucket>();
+  /** One more event refused for a spent budget: the connection is closed once it has too many. */
+  const strike = (socket: CercleSocket, kind: BudgetKind | 'snapshot') => {
+    let bucket = strikes.get(socket);
+    if (!bucket) {
+      bucket = new TokenBucket(STRIKES.burst, STRIKES.perSecond, now());
+      strikes.set(socket, bucket);
+    }
+    if (bucket.take(now())) return;
+    log.info({ event: 'budget_flood', kind }, 'connection closed: over its budget');
+    socket.disconnect(true);
+  };
+  /** True when this event of the seat's connection is over its budget (refused). */
+  const spent = (socket: CercleSocket, seatKey: string, kind: BudgetKind): boolean => {
+    if (budgets.take(socket.data.code, seatKey, kind, now())) return false;
+    strike(socket, kind);
+    return true;
+  };
+  /** A command's answer, and the observers told of it (its type, never its content). */
+  const answerCommand = (
+    answer: (response: CommandAck) => void,
+    response: CommandAck,
+    type: string,
+    received: number,
+    participantId: string,
+  ) => {
+    // The patch inside is already JSON text: the acknowledgement splices it in (SC-5, SC-7).
+    answer(response.ok && response.patch ? wirePayload<CommandAck>(jsonObject(response)) : response);
+    const outcome = response.ok ? 'ok' : response.error.code;
+    observer.command({ type, outcome, ms: performance.now() - received, participantId });
+  };
+
   io.on('connection', (socket) => {
     const handshake = connectionSeats.get(socket.id);
     connectionSeats.delete(socket.id);
@@ -214,35 +250,8 @@ export function attachRealtime({
       return;
     }
     door?.loggedIn(socket.conn);
-    const isAdmitted = () => socket.rooms.has(admittedChannel(code));
     const seatKey = `${code}|${participantId}`;
-    budgets.open(code, seatKey, now());
-    const strikes = new TokenBucket(STRIKES.burst, STRIKES.perSecond, now());
-    /** One more event refused for a spent budget: the connection is closed once it has too many. */
-    const strike = (kind: BudgetKind | 'snapshot') => {
-      if (strikes.take(now())) return;
-      log.info({ event: 'budget_flood', kind }, 'connection closed: over its budget');
-      socket.disconnect(true);
-    };
-    /** True when this event is over its budget (refused). */
-    const spent = (kind: BudgetKind): boolean => {
-      if (budgets.take(code, seatKey, kind, now())) return false;
-      strike(kind);
-      return true;
-    };
-
-    /** A command's answer, and the observers told of it (its type, never its content). */
-    const answerCommand = (
-      answer: (response: CommandAck) => void,
-      response: CommandAck,
-      type: string,
-      received: number,
-    ) => {
-      // The patch inside is already JSON text: the acknowledgement splices it in (SC-5, SC-7).
-      answer(response.ok && response.patch ? wirePayload<CommandAck>(jsonObject(response)) : response);
-      const outcome = response.ok ? 'ok' : response.error.code;
-      observer.command({ type, outcome, ms: performance.now() - received, participantId });
-    };
+    budgets.open(code, seatKey);
 
     socket.on('disconnect', (reason) => {
       budgets.close(code, seatKey);
@@ -252,26 +261,27 @@ export function attachRealtime({
     });
 
     socket.on('room:command', async (payload: unknown, ack: unknown) => {
-      if (spent('command')) {
+      if (spent(socket, seatKey, 'command')) {
         if (typeof ack === 'function') ack(RATE_LIMITED);
         return;
       }
       if (typeof ack !== 'function') return; // a command without acknowledgement is not a command
       const received = performance.now();
       const answer = ack as (response: CommandAck) => void;
-      if (!isAdmitted()) return answerCommand(answer, WAITING_FOR_ADMISSION, 'unparsed', received);
+      if (!isAdmitted(socket))
+        return answerCommand(answer, WAITING_FOR_ADMISSION, 'unparsed', received, participantId);
       const request = commandRequestSchema.safeParse(payload);
       if (!request.success) {
         const refusal = { ok: false, error: wireError(payloadError(request.error)) } as const;
-        return answerCommand(answer, refusal, 'unparsed', received);
+        return answerCommand(answer, refusal, 'unparsed', received, participantId);
       }
       const { id, command } = request.data;
       const response = await tracked(service.command(code, participantId, id, command, socket.id));
-      answerCommand(answer, response, command.type, received);
+      answerCommand(answer, response, command.type, received, participantId);
     });
 
     socket.on('room:sync', async (payload: unknown, ack: unknown) => {
-      if (spent('sync')) {
+      if (spent(socket, seatKey, 'sync')) {
         if (typeof ack === 'function') ack(RATE_LIMITED);
         return;
       }
@@ -286,7 +296,7 @@ export function attachRealtime({
       // HT-8: a client that holds the room's version is told so from the store's header, not sent the room.
       const held = request.data.version;
       let known: number | undefined;
-      if (held !== undefined && isAdmitted()) {
+      if (held !== undefined && isAdmitted(socket)) {
         const version = await service.version(code);
         if (!version.ok) return answer({ ok: false, error: version.error });
         if (version.value === held) {
@@ -298,7 +308,7 @@ export function attachRealtime({
       // HT-9: the room's snapshot text per second is bounded too, whatever the count of syncs.
       const reserved = budgets.reserve(code, now());
       if (reserved === null) {
-        strike('snapshot');
+        strike(socket, 'snapshot');
         return answer(wirePayload(RATE_LIMITED));
       }
       const snapshot = await service.snapshot(code, participantId, known, handshake.lean);
@@ -312,7 +322,7 @@ export function attachRealtime({
     });
 
     socket.on('time:ping', (payload: unknown, ack: unknown) => {
-      if (spent('ping')) {
+      if (spent(socket, seatKey, 'ping')) {
         if (typeof ack === 'function') ack(RATE_LIMITED);
         return;
       }
@@ -327,7 +337,7 @@ export function attachRealtime({
       // Own keys only: `toString` or `__proto__` is no event of ours (HT-6).
       if (typeof event === 'string' && Object.hasOwn(clientEventSchemas, event)) return;
       const last = args.at(-1);
-      const refused = spent('other');
+      const refused = spent(socket, seatKey, 'other');
       if (typeof last === 'function') last(refused ? RATE_LIMITED : BAD_REQUEST);
     });
 

@@ -219,9 +219,10 @@ export function* pairsOf(flat: readonly string[]): Generator<readonly [string, s
 }
 
 /**
- * The room stored in `fields`, a fresh object (nothing shared with any other read), its version from
- * the header. Maps are rebuilt in their recorded order; every object is built from own entries
- * (`Object.fromEntries`), so no stored id can reach a prototype.
+ * The room stored in `fields`, a fresh object but for its phases and template, shared with the other
+ * reads of the same text and frozen (`sharedValue`), its version from the header. Maps are rebuilt in
+ * their recorded order; every object is built from own entries (`Object.fromEntries`), so no stored id
+ * can reach a prototype.
  */
 export function roomFromFields<R>(pairs: FieldPairs): R {
   let keys: string[] = [];
@@ -254,7 +255,7 @@ export function roomFromFields<R>(pairs: FieldPairs): R {
   const room = keys.map((key): [string, unknown] => {
     if (key === 'version') return [key, version];
     const json = plain.get(key);
-    if (json !== undefined) return [key, JSON.parse(json)];
+    if (json !== undefined) return [key, SHARED_KEYS.has(key) ? sharedValue(json) : JSON.parse(json)];
     const entries = [...(maps.get(key) ?? [])].filter(([, entry]) => entry.json !== '');
     entries.sort((a, b) => a[1].order - b[1].order);
     // Spread once more: V8 keeps an object of up to ~1,000 properties built by a spread in fast mode,
@@ -263,6 +264,40 @@ export function roomFromFields<R>(pairs: FieldPairs): R {
     return [key, { ...Object.fromEntries(entries.map(([id, entry]) => [id, JSON.parse(entry.json)])) }];
   });
   return Object.fromEntries(room) as R;
+}
+
+/**
+ * The plain fields shared between the rooms read with the same text (`sharedValue`): a room's phases
+ * and template hold some 10 KB of built-in texts in two languages, the same in every room of one
+ * template; they change rarely (the custom template's edits before the start), unlike the others.
+ */
+const SHARED_KEYS: ReadonlySet<string> = new Set(['phases', 'template']);
+/** Distinct texts kept, the most recently read: the templates and edited copies in use. */
+const SHARED_TEXTS = 64;
+const sharedValues = new Map<string, unknown>();
+
+/**
+ * The value of a shared field's JSON: a text read before gives the value parsed then, deep-frozen, so a
+ * node holding rooms of one template keeps one copy of its phases and texts, not one per room, and
+ * skips their parse. Sharing is safe because no code mutates a room (the engine returns new objects;
+ * `buildRoom` already shares the template's phases between rooms); freezing makes a mutation throw
+ * rather than reach another room.
+ */
+function sharedValue(json: string): unknown {
+  let value = sharedValues.get(json);
+  if (value === undefined) value = deepFreeze(JSON.parse(json));
+  else sharedValues.delete(json);
+  sharedValues.set(json, value);
+  if (sharedValues.size > SHARED_TEXTS) sharedValues.delete(sharedValues.keys().next().value!);
+  return value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /** The field prefix of one map's entries; throws for a field that is not an id-keyed map. */

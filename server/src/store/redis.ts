@@ -836,7 +836,15 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       version,
       room,
       /** What the write sets and deletes: the fields the batch changed (SR-6). */
-      changes: accepted.length > 0 ? roomChanges(first, room, version) : { set: [], del: [] },
+      changes:
+        accepted.length > 0
+          ? roomChanges(
+              first,
+              room,
+              version,
+              accepted.length > 1 ? accepted.map((decision) => decision.room) : undefined,
+            )
+          : { set: [], del: [] },
       settle: (handled = Promise.resolve()) => {
         for (const { pending, outcome } of outcomes) {
           if ('error' in outcome) pending.reject(outcome.error);

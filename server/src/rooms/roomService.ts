@@ -471,7 +471,8 @@ export class RoomService {
    * all the events of the commands stored together (the store writes a room's queued commands in one
    * batch), computed once: one diff over the room and one message per person for a batch, instead of one
    * per command, each O(cards) to compute, send and apply. Called by the store before any of the
-   * commands' callers is answered, so the patch goes out before the acknowledgements; and also for a
+   * commands' callers is answered, so the patch goes out before the acknowledgements (which carry it to
+   * the senders still waiting, left out of the broadcast: SC-7); and also for a
    * write that landed after its callers were answered store_unavailable, so no stored version is left
    * untold (a client that sees a gap must fetch a whole snapshot). Then runs the decisions' effects:
    * the promise returned is handed by the store to the write's callers (`handled`), who answer after it.

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pairsOf, roomChanges, roomFromFields, VERSION_FIELD } from '../../server/src/store/roomFields.js';
+import { withEntry, without } from '../../shared/src/engine/entries.js';
 
 /** A store of fields in memory: what a Redis hash or the SQLite rows hold after each write. */
 function fieldStore() {
@@ -73,6 +74,55 @@ describe('room fields (SR-6)', () => {
     expect(read).toEqual(odd);
     expect(Object.keys(read.cards)).toEqual(Object.keys(odd.cards));
     expect(Object.getPrototypeOf(read.cards)).toBe(Object.prototype);
+  });
+
+  it('[SR-6] a batch of engine edits written at once names the entries its steps edited, and reads back deep-equal, in order (seeded)', () => {
+    // The store's batches: several steps, each the engine's edit of one entry (withEntry / without),
+    // written by one compare-and-set. With the steps given, the write names the entries they edited;
+    // it must be the same write as the walk of the whole map finds (as sets of fields), and read back
+    // equal, the map in the same order.
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('add' as const), id: fc.stringMatching(/^[a-z0-9]{1,3}$/) }),
+      fc.record({ kind: fc.constant('edit' as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant('remove' as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant('title' as const), text: fc.string() }),
+    );
+    const sorted = (pairs: string[]) => [...pairsOf(pairs)].map(([f, v]) => `${f}=${v}`).sort();
+    fc.assert(
+      fc.property(fc.array(fc.array(op, { minLength: 1, maxLength: 6 }), { maxLength: 12 }), (batches) => {
+        const store = fieldStore();
+        let room: Board = base;
+        store.write(null, room);
+        for (const batch of batches) {
+          const steps: Board[] = [];
+          let next = room;
+          for (const o of batch) {
+            const ids = Object.keys(next.cards);
+            let { cards, title } = next;
+            if (o.kind === 'add') cards = withEntry(cards, o.id, { text: `${o.id}${next.version}` });
+            else if (o.kind === 'edit' && ids.length > 0)
+              cards = withEntry(cards, ids[o.at % ids.length]!, { text: `e${o.at}` });
+            else if (o.kind === 'remove' && ids.length > 0) cards = without(cards, ids[o.at % ids.length]!);
+            else if (o.kind === 'title') title = o.text;
+            next = { ...next, version: next.version + 1, title, cards };
+            steps.push(next);
+          }
+          const walked = roomChanges(room, next, next.version);
+          const chained = roomChanges(room, next, next.version, steps);
+          expect(sorted(chained.set)).toEqual(sorted(walked.set));
+          expect([...chained.del].sort()).toEqual([...walked.del].sort());
+          const { set, del } = chained;
+          for (const [field, value] of pairsOf(set)) store.fields.set(field, value);
+          for (const field of del) store.fields.delete(field);
+          store.fields.set(VERSION_FIELD, String(next.version));
+          room = next;
+          const read = store.read<Board>();
+          expect(read).toEqual(room);
+          expect(Object.keys(read.cards)).toEqual(Object.keys(room.cards));
+        }
+      }),
+      { seed: 18, numRuns: 300 },
+    );
   });
 
   it('[SR-6] any sequence of map edits reads back deep-equal, in the same order (seeded)', () => {

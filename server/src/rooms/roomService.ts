@@ -438,10 +438,7 @@ export class RoomService {
         },
         commandId === null ? undefined : commandFingerprint(actor, command),
       )
-      .then(async (result) => {
-        if (result.status === 'applied') await result.handled;
-        return result;
-      });
+      .then(afterItsEffects);
     let result: Awaited<typeof applying>;
     try {
       result = await this.guard(applying);
@@ -555,19 +552,37 @@ export class RoomService {
     return fail('internal');
   }
 
-  /** Bounds every store call, so an answer (maybe `store_unavailable`) always comes within the limit. */
+  /**
+   * Bounds every store call, so an answer (maybe `store_unavailable`) always comes within the limit. A
+   * late outcome after the timeout is dropped (already answered). One promise and one timer per call.
+   */
   private guard<T>(promise: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreTimeout()), this.storeTimeoutMs);
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(rejectLate, this.storeTimeoutMs, reject);
+      promise.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
     });
-    promise.catch(() => {}); // a late failure after the timeout is already answered
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 }
 
 /** The store did not answer within the backstop: as unavailable as an error from it. */
 class StoreTimeout extends StoreUnavailableError {}
+
+const rejectLate = (reject: (error: unknown) => void) => reject(new StoreTimeout());
+
+/** An applied write's result once its effects ran (`handled`): its callers answer after them. */
+async function afterItsEffects<T extends { status: string; handled?: Promise<void> }>(result: T): Promise<T> {
+  if (result.status === 'applied') await result.handled;
+  return result;
+}
 
 /**
  * SR-1: what a command id is remembered with, so that a retry (same sender, same payload) is told from a

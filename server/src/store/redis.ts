@@ -38,7 +38,7 @@ import {
   scheduleTimerScript,
   touchRoomScript,
 } from './lua.js';
-import { RedisCalls } from './redisCalls.js';
+import { RedisCalls, type Waiter } from './redisCalls.js';
 import {
   entryPrefix,
   type FieldPairs,
@@ -133,19 +133,44 @@ export type RedisRoomStoreOptions = {
 /** Round trips sent: `redisCalls / applied` is the round trips per accepted command (tests). */
 export type RedisStoreStats = { redisCalls: number };
 
-type Pending<R extends StoredRoom, D extends StepDecision> = {
-  commandId: string | null;
-  fingerprint: string;
-  step: (room: R) => D;
+/**
+ * A command waiting for its room's drain, and for the watchdog (redisCalls.ts) while it waits: answered
+ * once, by its batch or by the watchdog (store_unavailable).
+ */
+class Pending<R extends StoredRoom, D extends StepDecision> implements Waiter {
+  readonly since = Date.now();
   /** Already answered store_unavailable: dropped from its batch unless its write is in flight. */
-  failed: boolean;
-  resolve: (result: ApplyResult<R, D>) => void;
-  reject: (error: unknown) => void;
-};
+  failed = false;
+  constructor(
+    readonly commandId: string | null,
+    readonly fingerprint: string,
+    readonly step: (room: R) => D,
+    private readonly calls: RedisCalls,
+    private readonly settle: (result: ApplyResult<R, D>) => void,
+    private readonly refuse: (error: unknown) => void,
+  ) {}
+
+  resolve(result: ApplyResult<R, D>): void {
+    this.calls.release(this);
+    this.settle(result);
+  }
+
+  reject(error: unknown): void {
+    this.calls.release(this);
+    this.refuse(error);
+  }
+
+  /** The watchdog's answer. */
+  fail(error: StoreUnavailableError): void {
+    this.failed = true;
+    this.refuse(error);
+  }
+}
 
 /** One room's compare-and-set waiting for the tick's call (see `sendCas`). */
 type CasCall = {
   code: string;
+  /** casRoomScript's call: a free slot, '4', the room's four keys, its ARGV. */
   args: string[];
   resolve: (reply: unknown) => void;
   reject: (error: unknown) => void;
@@ -234,6 +259,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private readonly maxWaitMs: number;
   /** Compare-and-sets of this tick, sent together once the tick ends (see `sendCas`). */
   private casOutbox: CasCall[] = [];
+  private readonly casKeyCache = new Map<string, readonly string[]>();
   /** A cluster client: the rooms of one compare-and-set call must share a slot. */
   private readonly cluster: boolean;
   private readonly ttlArg: string;
@@ -411,15 +437,15 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   ): Promise<ApplyResult<R, D>> {
     let pending: Pending<R, D> | undefined;
     const result = new Promise<ApplyResult<R, D>>((resolve, reject) => {
-      pending = { commandId, fingerprint, step, failed: false, resolve, reject };
-      const queue = this.waiting.get(code) ?? [];
-      queue.push(pending);
-      this.waiting.set(code, queue);
+      pending = new Pending(commandId, fingerprint, step, this.calls, resolve, reject);
     });
+    const queue = this.waiting.get(code);
+    if (queue) queue.push(pending!);
+    else this.waiting.set(code, [pending!]);
+    // Answered store_unavailable by the watchdog if Redis goes silent meanwhile (as `bounded` does).
+    this.calls.hold(pending!);
     if (!this.draining.has(code)) void this.drain(code);
-    return this.calls.bounded(result, Date.now(), () => {
-      pending!.failed = true;
-    });
+    return result;
   }
 
   onApplied(listener: AppliedListener<R, D>): () => void {
@@ -810,7 +836,15 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       version,
       room,
       /** What the write sets and deletes: the fields the batch changed (SR-6). */
-      changes: accepted.length > 0 ? roomChanges(first, room, version) : { set: [], del: [] },
+      changes:
+        accepted.length > 0
+          ? roomChanges(
+              first,
+              room,
+              version,
+              accepted.length > 1 ? accepted.map((decision) => decision.room) : undefined,
+            )
+          : { set: [], del: [] },
       settle: (handled = Promise.resolve()) => {
         for (const { pending, outcome } of outcomes) {
           if ('error' in outcome) pending.reject(outcome.error);
@@ -834,8 +868,15 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     | { kind: 'seen'; ids: [string, string][] }
   > {
     const write = run !== null && run.accepted.length > 0;
-    // ARGV as casRoomScript reads it (lua.ts), built in one array.
+    // casRoomScript's call (lua.ts) built in one array: a slot for the SHA, the keys, then ARGV.
+    const keys = this.casKeys(code);
     const args: string[] = [
+      '',
+      '4',
+      keys[0]!,
+      keys[1]!,
+      keys[2]!,
+      keys[3]!,
       write ? 'w' : 'c',
       doc.gen,
       String(doc.version),
@@ -923,18 +964,18 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
 
   private sendCasCalls(calls: CasCall[]): void {
     if (calls.length === 1) {
-      const { code, args, resolve, reject } = calls[0]!;
-      this.calls.evalScriptNow(casRoomScript, this.casKeys(code), args).then(resolve, reject);
+      const { args, resolve, reject } = calls[0]!;
+      this.calls.evalScriptNow(casRoomScript, args).then(resolve, reject);
       return;
     }
-    const keys: string[] = [];
-    const args: string[] = [];
-    for (const call of calls) {
-      for (const key of this.casKeys(call.code)) keys.push(key);
-      args.push(String(call.args.length));
-      for (const arg of call.args) args.push(arg);
+    // casRoomsScript's call: every room's keys, then each room's ARGV after its length.
+    const body: string[] = ['', String(4 * calls.length)];
+    for (const call of calls) for (let i = 2; i < 6; i++) body.push(call.args[i]!);
+    for (const { args } of calls) {
+      body.push(String(args.length - 6));
+      for (let i = 6; i < args.length; i++) body.push(args[i]!);
     }
-    this.calls.evalScriptNow(casRoomsScript, keys, args).then(
+    this.calls.evalScriptNow(casRoomsScript, body).then(
       (reply) => {
         const replies = reply as unknown[];
         for (let i = 0; i < calls.length; i++) calls[i]!.resolve(replies[i]);
@@ -945,9 +986,16 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     );
   }
 
-  /** The keys of a room's compare-and-set, in casRoomScript's order. */
-  private casKeys(code: string): string[] {
-    return [this.roomKey(code), this.timersKey(code), this.turnKey(code), this.idsKey(code)];
+  /** The keys of a room's compare-and-set, in casRoomScript's order (kept: built once per room). */
+  private casKeys(code: string): readonly string[] {
+    let keys = this.casKeyCache.get(code);
+    if (!keys) {
+      keys = [this.roomKey(code), this.timersKey(code), this.turnKey(code), this.idsKey(code)];
+      this.casKeyCache.set(code, keys);
+      if (this.casKeyCache.size > this.cacheSize)
+        this.casKeyCache.delete(this.casKeyCache.keys().next().value!);
+    }
+    return keys;
   }
 
   // --- plumbing ----------------------------------------------------------------------------------------

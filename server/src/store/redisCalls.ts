@@ -13,7 +13,7 @@ const STALL_MS = 4 * WATCH_MS;
 const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|MISCONF|OOM)\b/;
 
 /** A caller still waiting for an answer; `since` is when it started to wait. */
-type Waiter = { since: number; fail: (error: StoreUnavailableError) => void };
+export type Waiter = { since: number; fail: (error: StoreUnavailableError) => void };
 
 export type RedisCallsOptions = {
   /** Redis silent this long (or disconnected): every waiting call fails. */
@@ -99,14 +99,14 @@ export class RedisCalls {
   /**
    * EVALSHA (EVAL on NOSCRIPT) written to the connection at once, past ioredis's auto-pipelining: for a
    * caller that gathered a tick's calls itself (the store's compare-and-sets), so that they do not wait
-   * one more turn of the event loop in a pipeline of their own.
+   * one more turn of the event loop in a pipeline of their own. `body`: a free first slot (the SHA or
+   * the source goes there), the number of keys, the keys, the arguments.
    */
-  async evalScriptNow(script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+  async evalScriptNow(script: LuaScript, body: string[]): Promise<unknown> {
+    // ioredis copies the arguments into its command: the same array serves the EVAL too.
     const send = (name: 'evalsha' | 'eval', first: string) => () => {
-      const all: string[] = [first, String(keys.length)];
-      for (const key of keys) all.push(key);
-      for (const arg of args) all.push(arg);
-      return this.redis.sendCommand(new Command(name, all, { replyEncoding: 'utf8' })) as Promise<unknown>;
+      body[0] = first;
+      return this.redis.sendCommand(new Command(name, body, { replyEncoding: 'utf8' })) as Promise<unknown>;
     };
     try {
       return await this.call(send('evalsha', script.sha));
@@ -146,6 +146,19 @@ export class RedisCalls {
     });
   }
 
+  /**
+   * Watches `waiter` as `bounded` watches its caller, until `release`: for a caller that settles its own
+   * promise (the store's `apply`), without a promise and handlers more per call.
+   */
+  hold(waiter: Waiter): void {
+    this.waiters.add(waiter);
+    this.watch();
+  }
+
+  release(waiter: Waiter): void {
+    this.waiters.delete(waiter);
+  }
+
   /** Runs the watchdog while anyone waits. */
   private watch() {
     if (this.watchdog) return;
@@ -179,12 +192,16 @@ export class RedisCalls {
     const down = this.redis.status !== 'ready';
     if ((down && !stalled) || this.silenceMs >= this.options.callTimeoutMs) {
       const error = new StoreUnavailableError(down ? 'Redis is unreachable' : 'Redis did not answer in time');
-      for (const waiter of [...this.waiters]) waiter.fail(error);
+      for (const waiter of [...this.waiters]) {
+        this.waiters.delete(waiter);
+        waiter.fail(error);
+      }
       return;
     }
     for (const waiter of [...this.waiters]) {
-      if (now - waiter.since >= this.options.maxWaitMs)
-        waiter.fail(new StoreUnavailableError('waited too long for Redis'));
+      if (now - waiter.since < this.options.maxWaitMs) continue;
+      this.waiters.delete(waiter);
+      waiter.fail(new StoreUnavailableError('waited too long for Redis'));
     }
   }
 

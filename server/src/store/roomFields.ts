@@ -66,9 +66,16 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * The fields to set and delete so that the stored `before` becomes `after` (`before` null: a new room,
- * every field). `version` is the version `after` is stored at (it orders the entries it adds).
+ * every field). `version` is the version `after` is stored at (it orders the entries it adds). `steps`:
+ * the rooms a batch of steps made from `before`, in order, the last one `after`: a map that each step
+ * edited by one entry (the engine's edits) costs those entries, not a walk of the map.
  */
-export function roomChanges(before: object | null, after: object, version: number): FieldChanges {
+export function roomChanges(
+  before: object | null,
+  after: object,
+  version: number,
+  steps?: readonly object[],
+): FieldChanges {
   const now = after as Fields;
   const set: string[] = [];
   const del: string[] = [];
@@ -88,7 +95,7 @@ export function roomChanges(before: object | null, after: object, version: numbe
           simple = false; // a key appears or disappears from the stored ones: the general walk below
           break;
         }
-        changeField(key, old, value, version, set, del);
+        changeField(key, old, value, version, set, del, steps);
       }
       if (simple) return { set, del };
       set.length = 0;
@@ -104,7 +111,7 @@ export function roomChanges(before: object | null, after: object, version: numbe
     const value = now[key];
     const old = Object.hasOwn(was, key) ? was[key] : undefined;
     if (before && value === old) continue;
-    changeField(key, old, value, version, set, del);
+    changeField(key, old, value, version, set, del, steps);
   }
   for (const key of oldKeys) {
     if (key === 'version' || (Object.hasOwn(now, key) && now[key] !== undefined)) continue;
@@ -122,10 +129,13 @@ function changeField(
   version: number,
   set: string[],
   del: string[],
+  steps?: readonly object[],
 ) {
   const oldIsMap = isMap(key, old);
   if (isMap(key, value)) {
     if (!oldIsMap && old !== undefined) del.push(`f:${key}`);
+    if (oldIsMap && steps && steps.length > 1 && chainChanges(key, old, value, version, steps, set, del))
+      return;
     mapChanges(key, oldIsMap ? old : {}, value, version, set, del);
   } else {
     if (oldIsMap) mapChanges(key, old, {}, version, set, del);
@@ -149,6 +159,58 @@ function entriesOf(map: Fields): { ids: string[]; values: unknown[] } {
 function storedEntry(map: Fields, id: string): unknown {
   const value = Object.hasOwn(map, id) ? map[id] : undefined;
   return isDropped(value) ? undefined : value;
+}
+
+/**
+ * One map's changes over a batch of steps when each step that changed it set or removed one entry (the
+ * engine's `withEntry`/`without`, told by `editedKey`): the entries they named, compared first and last;
+ * entries added keep the order the steps added them in (after every other entry, as in the map).
+ * False, with nothing pushed, when a step did anything else, or moved an entry that was there before
+ * (removed and added again), or named an array-index id (JavaScript orders those itself): the full walk.
+ */
+function chainChanges(
+  key: string,
+  was: Fields,
+  now: Fields,
+  version: number,
+  steps: readonly object[],
+  set: string[],
+  del: string[],
+): boolean {
+  /** Entry id -> the step that last added it (-1: there before, or only replaced). */
+  const named = new Map<string, number>();
+  let prev = was;
+  for (let i = 0; i < steps.length; i++) {
+    const map = (steps[i] as Fields)[key];
+    if (map === prev) continue;
+    if (!isMap(key, map)) return false;
+    const id = editedKey(prev, map);
+    if (id === undefined || isIndex(id)) return false;
+    const had = Object.hasOwn(prev, id);
+    const has = Object.hasOwn(map, id);
+    if ((had && isDropped(prev[id])) || (has && isDropped(map[id]))) return false;
+    if (!had && has) {
+      if (Object.hasOwn(was, id)) return false; // an entry of `was` moved to the end
+      named.set(id, i);
+    } else if (!named.has(id)) named.set(id, -1);
+    prev = map;
+  }
+  if (prev !== now) return false;
+  const added: [string, number][] = [];
+  for (const [id, at] of named) {
+    const before = storedEntry(was, id);
+    const after = storedEntry(now, id);
+    if (before === after) continue;
+    if (after === undefined) del.push(`e:${key}:${id}`, `o:${key}:${id}`);
+    else {
+      set.push(`e:${key}:${id}`, JSON.stringify(after));
+      if (before === undefined) added.push([id, at]);
+    }
+  }
+  added.sort((a, b) => a[1] - b[1]);
+  let order = version * ORDER_STEP;
+  for (const [id] of added) set.push(`o:${key}:${id}`, String(order++));
+  return true;
 }
 
 /**

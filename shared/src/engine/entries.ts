@@ -17,32 +17,64 @@ function emptyRecord<T>(): Record<string, T> {
 }
 
 /**
+ * What is known of one record object: a number naming it, the one edit it was made by (the record it
+ * was made from, by that one's number, and the key), and its sums by tally. One entry per record in one
+ * weak map, written once per edit: a copy never keeps the record it was made from alive, and an edit
+ * costs one look-up and one insert, not one per tally (weak maps are costly to the collector as well).
+ */
+type Meta = { id: number; from: number; key: string; sums: (number | undefined)[] };
+const metas = new WeakMap<object, Meta>();
+let lastId = 0;
+
+function metaOf(record: object): Meta {
+  let meta = metas.get(record);
+  if (!meta) {
+    meta = { id: ++lastId, from: 0, key: '', sums: [] };
+    metas.set(record, meta);
+  }
+  return meta;
+}
+
+let tallies = 0;
+
+/**
  * A sum over a record's entries (how many there are, how many characters they hold), remembered per
  * record object. Records are never mutated once made, so a sum stays true for its object; a record this
  * tally has not seen is counted in full once, and an edit made through `withEntry`/`without` carries the
  * sum over to the copy by the difference of the one entry.
  */
 export class Tally<T> {
-  private readonly sums = new WeakMap<object, number>();
+  /** This tally's place in each record's sums. */
+  private readonly slot = tallies++;
 
   constructor(private readonly measure: (value: T) => number) {}
 
   of(record: Entries<T>): number {
-    let sum = this.sums.get(record);
+    const meta = metaOf(record);
+    let sum = meta.sums[this.slot];
     if (sum === undefined) {
       sum = 0;
       for (const key in record) if (Object.hasOwn(record, key)) sum += this.measure(record[key]!);
-      this.sums.set(record, sum);
+      meta.sums[this.slot] = sum;
     }
     return sum;
   }
 
-  /** `next` is `record` with `key` set to `value` (or deleted when undefined). */
-  carry(record: Entries<T>, next: Entries<T>, key: string, value: T | undefined): void {
-    const sum = this.sums.get(record);
-    if (sum === undefined) return;
+  /** The sum of `next`, `record` with `key` set to `value` (deleted when undefined), if `record`'s is known. */
+  carried(
+    record: Entries<T>,
+    sums: (number | undefined)[],
+    key: string,
+    value: T | undefined,
+  ): number | undefined {
+    const sum = sums[this.slot];
+    if (sum === undefined) return undefined;
     const before = Object.hasOwn(record, key) ? this.measure(record[key]!) : 0;
-    this.sums.set(next, sum - before + (value === undefined ? 0 : this.measure(value)));
+    return sum - before + (value === undefined ? 0 : this.measure(value));
+  }
+
+  get index(): number {
+    return this.slot;
   }
 }
 
@@ -55,23 +87,31 @@ export function entryCount(record: Entries<unknown>): number {
 
 /**
  * Which one key an edit changed, by the record it was made from and the copy: lets a diff of the two (the
- * store's fields, the patch) read that entry instead of walking both maps. Weak on both sides, so a copy
- * never keeps the record it was made from alive.
+ * store's fields, the patch) read that entry instead of walking both maps.
  */
-const edits = new WeakMap<object, WeakMap<object, string>>();
-
-function remember(record: object, next: object, key: string): void {
-  let made = edits.get(record);
-  if (!made) {
-    made = new WeakMap();
-    edits.set(record, made);
-  }
-  made.set(next, key);
+export function editedKey(record: object, next: object): string | undefined {
+  const made = metas.get(next);
+  if (!made || made.from === 0) return undefined;
+  return metas.get(record)?.id === made.from ? made.key : undefined;
 }
 
-/** The one key whose entry differs between `record` and `next`, when `next` is `record` edited once here. */
-export function editedKey(record: object, next: object): string | undefined {
-  return edits.get(record)?.get(next);
+/** `next`'s meta: `record` edited once at `key`, the tallies' sums carried over. */
+function remember<T>(
+  record: Entries<T>,
+  next: object,
+  key: string,
+  value: T | undefined,
+  withTallies: Tally<T>[],
+): void {
+  const was = metaOf(record);
+  const sums: (number | undefined)[] = [];
+  const count = counts.carried(record, was.sums, key, value);
+  if (count !== undefined) sums[counts.index] = count;
+  for (const tally of withTallies) {
+    const sum = tally.carried(record, was.sums, key, value);
+    if (sum !== undefined) sums[tally.index] = sum;
+  }
+  metas.set(next, { id: ++lastId, from: was.id, key, sums });
 }
 
 /** A copy of `record` with `key` set to `value`; every other entry is shared by reference. */
@@ -84,9 +124,7 @@ export function withEntry<T>(
   const next = emptyRecord<T>();
   for (const k in record) if (Object.hasOwn(record, k)) next[k] = record[k]!;
   next[key] = value;
-  remember(record, next, key);
-  counts.carry(record, next, key, value);
-  for (const tally of tallies) tally.carry(record, next, key, value);
+  remember(record, next, key, value, tallies);
   return next;
 }
 
@@ -94,8 +132,6 @@ export function withEntry<T>(
 export function without<T>(record: Entries<T>, key: string, ...tallies: Tally<T>[]): Record<string, T> {
   const next = emptyRecord<T>();
   for (const k in record) if (k !== key && Object.hasOwn(record, k)) next[k] = record[k]!;
-  remember(record, next, key);
-  counts.carry(record, next, key, undefined);
-  for (const tally of tallies) tally.carry(record, next, key, undefined);
+  remember(record, next, key, undefined, tallies);
   return next;
 }

@@ -73,4 +73,24 @@ describe('the sender gets its patch in the acknowledgement [SC-7]', () => {
     expect(first.ok && first.patch !== undefined).toBe(true);
     expect(again).toEqual({ ok: true, version: again.ok ? again.version : -1 });
   });
+
+  it('a sender whose acknowledgement was lost is told by its retry’s version that it is behind, and room:sync brings the write [SC-7]', async () => {
+    const before = poster.version;
+    const id = crypto.randomUUID();
+    const command = { type: 'post_card', kind: 'question', text: 'Lost answer' } as const;
+    // The first answer, and the patch it carries, never reaches the client: it gave up waiting at once.
+    await expect(poster.socket.timeout(0).emitWithAck('room:command', { id, command })).rejects.toThrow();
+    const others = poster.patches.length;
+    const again = await poster.socket.timeout(5_000).emitWithAck('room:command', { id, command });
+    if (!again.ok) throw new Error(`refused: ${again.error.code}`);
+    await facilitator.reach(again.version);
+    // No room:patch of that write on this connection, none in the retry's answer: only its version says so.
+    expect(again.patch).toBeUndefined();
+    expect(poster.patches.length).toBe(others);
+    expect(poster.version).toBe(before);
+    expect(again.version).toBeGreaterThan(poster.version);
+    await poster.sync();
+    expect(poster.version).toBe(again.version);
+    expect(poster.view).toEqual(facilitator.view);
+  });
 });

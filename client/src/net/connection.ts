@@ -327,8 +327,18 @@ function attempt(s: RoomSocket, entry: PendingCommand): void {
       else settle(entry, { ok: false, error: { code: 'store_unavailable', message: '' } });
       return;
     }
-    // The patch of the write this command made comes in its acknowledgement, not as a `room:patch`.
-    if (ack.ok && ack.patch) receivePatch(s, ack.patch);
+    if (ack.ok) {
+      // The patch of the write this command made comes in its acknowledgement, not as a `room:patch`.
+      if (ack.patch) receivePatch(s, ack.patch);
+      // A retry's answer carries none: that patch went with an answer this page gave up on (SC-7).
+      // Behind the version acknowledged, with no patch bringing it, catch up.
+      const acked = ack.version;
+      if (acked > sequence.version) {
+        window.setTimeout(() => {
+          if (socket === s && view.value && acked > sequence.version) requestSync(s);
+        }, 250);
+      }
+    }
     settle(entry, ack);
   });
 }

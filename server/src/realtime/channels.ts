@@ -13,6 +13,10 @@ export type SocketData = {
   participantId: string;
   /** The client address the limits count against. */
   address: string;
+  /** The seat's budgets' key (budgets.ts): `code|participantId`. */
+  seatKey: string;
+  /** The connection holds the built-in texts: its snapshots leave them out (VW-10). */
+  lean: boolean;
 };
 
 export type CercleServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -167,13 +167,20 @@ export function attachRealtime({
         void markAwayIfGone(code, seat.participantId);
         throw new CodedError('internal');
       }
-      socket.data = { code, participantId: seat.participantId, address };
+      const lean = auth.data.texts === TEXTS_VERSION;
+      socket.data = {
+        code,
+        participantId: seat.participantId,
+        address,
+        seatKey: `${code}|${seat.participantId}`,
+        lean,
+      };
       connectionSeats.set(socket.id, {
         code,
         seat,
         resumeToken: resumeToken ?? seat.resumeToken ?? '',
         resumed: !!resumeToken,
-        lean: auth.data.texts === TEXTS_VERSION,
+        lean,
         quiet,
       });
       observer.handshake(seat.admitted ? 'admitted' : 'waiting');
@@ -241,105 +248,117 @@ export function attachRealtime({
     observer.command({ type, outcome, ms: performance.now() - received, participantId });
   };
 
+  // The connection's handlers, made once: Socket.IO calls them with the connection as `this`, and what
+  // they need of it is on `socket.data` (a closure per connection per handler is memory held for each).
+  function onDisconnect(this: CercleSocket, reason: string) {
+    const { code, participantId, seatKey } = this.data;
+    budgets.close(code, seatKey);
+    log.debug({ event: 'disconnected', participantId, reason }, 'disconnected');
+    // A shutdown's disconnections too (RM-7): the seat's grace starts now; `settle` waits for it.
+    void markAwayIfGone(code, participantId);
+  }
+
+  async function onCommand(this: CercleSocket, payload: unknown, ack: unknown) {
+    const { code, participantId, seatKey } = this.data;
+    if (spent(this, seatKey, 'command')) {
+      if (typeof ack === 'function') ack(RATE_LIMITED);
+      return;
+    }
+    if (typeof ack !== 'function') return; // a command without acknowledgement is not a command
+    const received = performance.now();
+    const answer = ack as (response: CommandAck) => void;
+    if (!isAdmitted(this))
+      return answerCommand(answer, WAITING_FOR_ADMISSION, 'unparsed', received, participantId);
+    const request = commandRequestSchema.safeParse(payload);
+    if (!request.success) {
+      const refusal = { ok: false, error: wireError(payloadError(request.error)) } as const;
+      return answerCommand(answer, refusal, 'unparsed', received, participantId);
+    }
+    const { id, command } = request.data;
+    const response = await tracked(service.command(code, participantId, id, command, this.id));
+    answerCommand(answer, response, command.type, received, participantId);
+  }
+
+  async function onSync(this: CercleSocket, payload: unknown, ack: unknown) {
+    const { code, participantId, seatKey, lean } = this.data;
+    if (spent(this, seatKey, 'sync')) {
+      if (typeof ack === 'function') ack(RATE_LIMITED);
+      return;
+    }
+    if (typeof ack !== 'function') return;
+    const answer = ack as (response: SyncAck) => void;
+    const request = syncRequestSchema.safeParse(payload ?? {});
+    if (!request.success) return answer({ ok: false, error: wireError('bad_request') });
+    // SR-5: the commands the page gave up on that were stored all the same (nothing applied here).
+    const check = request.data.check ?? [];
+    const storedOf = () =>
+      check.length ? service.storedCommands(code, participantId, check).catch(() => undefined) : undefined;
+    // HT-8: a client that holds the room's version is told so from the store's header, not sent the room.
+    const held = request.data.version;
+    let known: number | undefined;
+    if (held !== undefined && isAdmitted(this)) {
+      const version = await service.version(code);
+      if (!version.ok) return answer({ ok: false, error: version.error });
+      if (version.value === held) {
+        const stored = await storedOf();
+        return answer({ ok: true, current: true, version: held, ...(stored ? { stored } : {}) });
+      }
+      known = version.value;
+    }
+    // HT-9: the room's snapshot text per second is bounded too, whatever the count of syncs.
+    const reserved = budgets.reserve(code, now());
+    if (reserved === null) {
+      strike(this, 'snapshot');
+      return answer(wirePayload(RATE_LIMITED));
+    }
+    const snapshot = await service.snapshot(code, participantId, known, lean);
+    if (!snapshot.ok) {
+      budgets.sent(code, 0, reserved, now());
+      return answer({ ok: false, error: snapshot.error });
+    }
+    const stored = await storedOf();
+    budgets.sent(code, snapshot.value.json.text.length, reserved, now());
+    answer(wirePayload(jsonObject({ ok: true, snapshot: snapshot.value.json, stored })));
+  }
+
+  function onPing(this: CercleSocket, payload: unknown, ack: unknown) {
+    const { seatKey } = this.data;
+    if (spent(this, seatKey, 'ping')) {
+      if (typeof ack === 'function') ack(RATE_LIMITED);
+      return;
+    }
+    if (typeof ack !== 'function') return;
+    const request = pingRequestSchema.safeParse(payload);
+    if (!request.success) return ack({ ok: false, error: wireError('bad_request') });
+    ack({ clientTime: request.data.clientTime, serverTime: now() });
+  }
+
+  // Events nobody listens to are dropped by Socket.IO; one that asks for an answer gets `bad_request`.
+  function onOther(this: CercleSocket, event: unknown, ...args: unknown[]) {
+    const { seatKey } = this.data;
+    // Own keys only: `toString` or `__proto__` is no event of ours (HT-6).
+    if (typeof event === 'string' && Object.hasOwn(clientEventSchemas, event)) return;
+    const last = args.at(-1);
+    const refused = spent(this, seatKey, 'other');
+    if (typeof last === 'function') last(refused ? RATE_LIMITED : BAD_REQUEST);
+  }
+
   io.on('connection', (socket) => {
     const handshake = connectionSeats.get(socket.id);
     connectionSeats.delete(socket.id);
-    const { code, participantId } = socket.data;
+    const { code } = socket.data;
     if (!handshake) {
       socket.disconnect(true);
       return;
     }
     door?.loggedIn(socket.conn);
-    const seatKey = `${code}|${participantId}`;
-    budgets.open(code, seatKey);
+    budgets.open(code, socket.data.seatKey);
 
-    socket.on('disconnect', (reason) => {
-      budgets.close(code, seatKey);
-      log.debug({ event: 'disconnected', participantId, reason }, 'disconnected');
-      // A shutdown's disconnections too (RM-7): the seat's grace starts now; `settle` waits for it.
-      void markAwayIfGone(code, participantId);
-    });
-
-    socket.on('room:command', async (payload: unknown, ack: unknown) => {
-      if (spent(socket, seatKey, 'command')) {
-        if (typeof ack === 'function') ack(RATE_LIMITED);
-        return;
-      }
-      if (typeof ack !== 'function') return; // a command without acknowledgement is not a command
-      const received = performance.now();
-      const answer = ack as (response: CommandAck) => void;
-      if (!isAdmitted(socket))
-        return answerCommand(answer, WAITING_FOR_ADMISSION, 'unparsed', received, participantId);
-      const request = commandRequestSchema.safeParse(payload);
-      if (!request.success) {
-        const refusal = { ok: false, error: wireError(payloadError(request.error)) } as const;
-        return answerCommand(answer, refusal, 'unparsed', received, participantId);
-      }
-      const { id, command } = request.data;
-      const response = await tracked(service.command(code, participantId, id, command, socket.id));
-      answerCommand(answer, response, command.type, received, participantId);
-    });
-
-    socket.on('room:sync', async (payload: unknown, ack: unknown) => {
-      if (spent(socket, seatKey, 'sync')) {
-        if (typeof ack === 'function') ack(RATE_LIMITED);
-        return;
-      }
-      if (typeof ack !== 'function') return;
-      const answer = ack as (response: SyncAck) => void;
-      const request = syncRequestSchema.safeParse(payload ?? {});
-      if (!request.success) return answer({ ok: false, error: wireError('bad_request') });
-      // SR-5: the commands the page gave up on that were stored all the same (nothing applied here).
-      const check = request.data.check ?? [];
-      const storedOf = () =>
-        check.length ? service.storedCommands(code, participantId, check).catch(() => undefined) : undefined;
-      // HT-8: a client that holds the room's version is told so from the store's header, not sent the room.
-      const held = request.data.version;
-      let known: number | undefined;
-      if (held !== undefined && isAdmitted(socket)) {
-        const version = await service.version(code);
-        if (!version.ok) return answer({ ok: false, error: version.error });
-        if (version.value === held) {
-          const stored = await storedOf();
-          return answer({ ok: true, current: true, version: held, ...(stored ? { stored } : {}) });
-        }
-        known = version.value;
-      }
-      // HT-9: the room's snapshot text per second is bounded too, whatever the count of syncs.
-      const reserved = budgets.reserve(code, now());
-      if (reserved === null) {
-        strike(socket, 'snapshot');
-        return answer(wirePayload(RATE_LIMITED));
-      }
-      const snapshot = await service.snapshot(code, participantId, known, handshake.lean);
-      if (!snapshot.ok) {
-        budgets.sent(code, 0, reserved, now());
-        return answer({ ok: false, error: snapshot.error });
-      }
-      const stored = await storedOf();
-      budgets.sent(code, snapshot.value.json.text.length, reserved, now());
-      answer(wirePayload(jsonObject({ ok: true, snapshot: snapshot.value.json, stored })));
-    });
-
-    socket.on('time:ping', (payload: unknown, ack: unknown) => {
-      if (spent(socket, seatKey, 'ping')) {
-        if (typeof ack === 'function') ack(RATE_LIMITED);
-        return;
-      }
-      if (typeof ack !== 'function') return;
-      const request = pingRequestSchema.safeParse(payload);
-      if (!request.success) return ack({ ok: false, error: wireError('bad_request') });
-      ack({ clientTime: request.data.clientTime, serverTime: now() });
-    });
-
-    // Events nobody listens to are dropped by Socket.IO; one that asks for an answer gets `bad_request`.
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      // Own keys only: `toString` or `__proto__` is no event of ours (HT-6).
-      if (typeof event === 'string' && Object.hasOwn(clientEventSchemas, event)) return;
-      const last = args.at(-1);
-      const refused = spent(socket, seatKey, 'other');
-      if (typeof last === 'function') last(refused ? RATE_LIMITED : BAD_REQUEST);
-    });
+    socket.on('disconnect', onDisconnect);
+    socket.on('room:command', onCommand);
+    socket.on('room:sync', onSync);
+    socket.on('time:ping', onPing);
+    socket.onAny(onOther);
 
     void welcome(socket, handshake);
   });

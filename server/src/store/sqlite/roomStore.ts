@@ -430,9 +430,11 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
           for (const timer of scheduleTimerEffects(ok)) timers.push({ code, ...timer });
           outcomes.push({ pending, outcome: { status: 'applied', before, decision: ok } });
         }
-        for (const [code, { current, before }] of written) {
-          // What the turn's commands changed, from the room as stored before them (SR-6).
-          const { set, del } = roomChanges(before, current.room, current.version);
+        for (const [code, { current, before, decisions }] of written) {
+          // What the turn's commands changed, from the room as stored before them (SR-6); their rooms in
+          // order, so that a map each of them edited by one entry costs those entries.
+          const steps = decisions.length > 1 ? decisions.map((decision) => decision.room) : undefined;
+          const { set, del } = roomChanges(before, current.room, current.version, steps);
           for (let i = 0; i < set.length; i += 2) this.sql.setField.run(code, set[i], set[i + 1]);
           for (const field of del) this.sql.deleteField.run(code, field);
           const header = headerOfRoom(current.room);

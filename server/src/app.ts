@@ -249,6 +249,7 @@ export async function buildApp({
       await metricsHttp?.close();
       observer.close();
       await fanOut?.close();
+      await limits.close();
       limitsRedis?.disconnect();
       circleService?.stop();
       await circles?.close();

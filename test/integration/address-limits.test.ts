@@ -88,6 +88,22 @@ describe('a handshake asks its per-address counts together', () => {
     expect(left).toEqual([true, true, true, false]);
   });
 
+  it('[HT-2][OP-7] a node that stops right after logins gives their guesses back before it closes', async () => {
+    const settings = { joinsPerMinute: 100, failuresPerMinute: 3, apiPerMinute: 100, removalBarSeconds: 60 };
+    const stopping = new AddressLimits(settings, client);
+    const address = '198.51.100.8';
+    for (let i = 0; i < 3; i++) {
+      expect(await stopping.handshake(address, null)).toBe('ok');
+      stopping.forgiveSoon(address);
+    }
+    await stopping.close();
+    // Another node, at once (well within FORGIVE_WITHIN_MS): all three guesses are there again.
+    const next = new AddressLimits(settings, client);
+    const left = [];
+    for (let i = 0; i < 4; i++) left.push(await next.guess(address));
+    expect(left).toEqual([true, true, true, false]);
+  });
+
   it('[HT-2] a handshake over its join allowance is refused and costs no guess', async () => {
     const address = '198.51.100.3';
     expect(await limits.handshake(address, null)).toBe('ok');

@@ -116,7 +116,7 @@ export class AddressLimits {
    * that costs a flood).
    */
   async handshake(address: string, room: string | null): Promise<'ok' | 'rate_limited' | 'barred'> {
-    this.sendForgiven(); // first, in the same write: these counts see the guesses given back
+    void this.sendForgiven(); // first, in the same write: these counts see the guesses given back
     const [joined, guessed, barred] = await Promise.all([
       take(this.joins, address),
       take(this.failures, address),
@@ -151,20 +151,29 @@ export class AddressLimits {
   forgiveSoon(address: string): void {
     this.toForgive.push(address);
     if (this.forgiveTimer) return;
-    this.forgiveTimer = setTimeout(() => this.sendForgiven(), FORGIVE_WITHIN_MS);
+    this.forgiveTimer = setTimeout(() => void this.sendForgiven(), FORGIVE_WITHIN_MS);
     this.forgiveTimer.unref();
   }
 
+  /**
+   * At shutdown (OP-7): the guesses `forgiveSoon` still holds are given back before the connection
+   * closes, or a login that succeeded just before would stay counted as a failure for a minute. Bounded
+   * like every count: a silent Redis does not hold the shutdown.
+   */
+  async close(): Promise<void> {
+    await answerWithin(this.sendForgiven(), REDIS_LIMIT_TIMEOUT_MS);
+  }
+
   /** The guesses `forgiveSoon` holds, given back now (their commands leave in this turn's write). */
-  private sendForgiven(): void {
+  private sendForgiven(): Promise<unknown> {
     if (this.forgiveTimer) {
       clearTimeout(this.forgiveTimer);
       this.forgiveTimer = null;
     }
-    if (this.toForgive.length === 0) return;
+    if (this.toForgive.length === 0) return Promise.resolve();
     const addresses = this.toForgive;
     this.toForgive = [];
-    for (const address of addresses) void this.forgive(address);
+    return Promise.all(addresses.map((address) => this.forgive(address)));
   }
 
   /** One request to an API (`rooms`, `circles`: each its own allowance). */

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../server/src/log.js';
-import type { RoomPublisher } from '../../server/src/rooms/publisher.js';
+import { type RoomPublisher, silentPublisher } from '../../server/src/rooms/publisher.js';
 import { RoomService } from '../../server/src/rooms/roomService.js';
 import { MAX_STORE_WAIT_MS } from '../../server/src/store/interface.js';
 import { MemoryRoomStore } from '../../server/src/store/memory.js';
@@ -38,6 +38,7 @@ describe('a stored write whose sender was answered store_unavailable [SC-7]', ()
     const direct: { connection: string; to: number }[] = [];
     let broadcast: (() => void) | undefined;
     const publisher: RoomPublisher = {
+      ...silentPublisher,
       patch: (_code, message, except) => {
         broadcasts.push({ to: message.to, except: [...except] });
         broadcast?.();
@@ -46,12 +47,6 @@ describe('a stored write whose sender was answered store_unavailable [SC-7]', ()
       patchTo: (connection, message) => {
         direct.push({ connection, to: message.to });
       },
-      private: () => {},
-      admitted: () => {},
-      removed: () => {},
-      ended: () => {},
-      version: () => {},
-      lost: () => {},
     };
     service.publisher = publisher;
     const opened = await service.createRoom({ templateId: 'codev' });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, redisClient } from '../../server/src/cluster/connection.js';
 import { AddressLimits, FORGIVE_WITHIN_MS } from '../../server/src/http/addressLimits.js';
 import { type RedisServer, startRedisServer } from '../support/redisServer.js';
+import { countWrites } from '../support/redisWrites.js';
 
 /** Client writes Redis has read so far (`INFO stats` total_reads_processed): round trips, near enough. */
 async function readsProcessed(admin: Redis): Promise<number> {
@@ -36,20 +37,14 @@ describe('a handshake asks its per-address counts together', () => {
   it("[HT-2] a handshake's join, its guess and the bar of its room leave in one write to Redis", async () => {
     await limits.handshake('198.51.100.1', 'ABCDEFG'); // loads the scripts
     // Writes on the client's socket: one per round trip sent (the client pipelines one turn's commands).
-    const stream = (client as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
-    const write = stream.write;
-    let writes = 0;
-    stream.write = (...args: unknown[]) => {
-      writes++;
-      return write.apply(stream, args);
-    };
+    const counter = countWrites(client);
     const before = await readsProcessed(admin);
     try {
       expect(await limits.handshake('198.51.100.2', 'ABCDEFG')).toBe('ok');
     } finally {
-      stream.write = write;
+      counter.stop();
     }
-    expect(writes).toBe(1);
+    expect(counter.writes).toBe(1);
     // The INFO call that reads the count is one read of its own.
     expect((await readsProcessed(admin)) - before - 1).toBe(1);
   });
@@ -60,13 +55,7 @@ describe('a handshake asks its per-address counts together', () => {
       client,
     );
     const address = '198.51.100.7';
-    const stream = (client as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
-    const write = stream.write;
-    let writes = 0;
-    stream.write = (...args: unknown[]) => {
-      writes++;
-      return write.apply(stream, args);
-    };
+    const counter = countWrites(client);
     const answers = [];
     try {
       // Three guesses allowed; five logins one after the other: each gives its guess back before the
@@ -76,11 +65,11 @@ describe('a handshake asks its per-address counts together', () => {
         logins.forgiveSoon(address);
       }
     } finally {
-      stream.write = write;
+      counter.stop();
     }
     expect(answers).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
     // One write per handshake: the guesses given back went with the next one's counts.
-    expect(writes).toBe(5);
+    expect(counter.writes).toBe(5);
     // The last login's guess, with no handshake after it, is given back within FORGIVE_WITHIN_MS.
     await new Promise((r) => setTimeout(r, FORGIVE_WITHIN_MS + 50));
     const left = [];

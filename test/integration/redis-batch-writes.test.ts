@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type RedisClient, redisClient } from '../../server/src/cluster/connection.js';
 import { type RedisServer, startRedisServer } from '../support/redisServer.js';
+import { countWrites } from '../support/redisWrites.js';
 
 /** A script that keeps Redis busy for `ms`: its reply comes that long after it was read. */
 const busyScript = `local t = redis.call('TIME') local start = t[1] * 1e6 + t[2]
@@ -9,21 +10,6 @@ while true do t = redis.call('TIME') if t[1] * 1e6 + t[2] - start > tonumber(ARG
 return 1`;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Counts the socket writes of a client's connection (one per system call, corked ones together). */
-function countWrites(client: RedisClient): { writes: number } {
-  type Write = (this: Socket, ...args: unknown[]) => unknown;
-  const socket = (client as unknown as { stream: Socket & { _write: Write; _writev: Write } }).stream;
-  const counter = { writes: 0 };
-  for (const method of ['_write', '_writev'] as const) {
-    const original = socket[method];
-    socket[method] = function (this: Socket, ...args: unknown[]) {
-      counter.writes++;
-      return original.apply(this, args);
-    };
-  }
-  return counter;
-}
 
 describe('the store connection writes each turn of calls at once (SR-10)', () => {
   let server: RedisServer;

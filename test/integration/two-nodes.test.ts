@@ -1,32 +1,15 @@
 import { type Snapshot, timerDeadline } from '@cercle/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { converged, createRoom, join, type TestParticipant } from '../support/clients.js';
-import { startRedisCluster } from '../support/redisCluster.js';
-import { startRedisServer } from '../support/redisServer.js';
 import { type ServerProcess, startServerProcess } from '../support/serverProcess.js';
+import { fastCommands, oneRedis, type SharedRedis, threePrimaries } from '../support/sharedRedis.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
-
-const fastCommands = { COMMAND_RATE: '5000', COMMAND_BURST: '5000', JOIN_RATE_PER_IP: '1000' };
-
-/** A Redis the nodes share: its setting for a node, and its end. */
-type Shared = { env: Record<string, string>; stop: () => Promise<void> };
-
-async function oneRedis(): Promise<Shared> {
-  const redis = await startRedisServer();
-  return { env: { REDIS_URL: redis.url }, stop: () => redis.stop() };
-}
-
-/** SC-4: the same tests on a three-primary Redis Cluster. */
-async function threePrimaries(): Promise<Shared> {
-  const cluster = await startRedisCluster({ primaries: 3 });
-  return { env: { REDIS_CLUSTER_NODES: cluster.nodesSetting }, stop: () => cluster.stop() };
-}
 
 describe.each([
   ['one Redis', oneRedis],
   ['a three-primary Redis Cluster', threePrimaries],
 ])('two nodes on %s', (_name, startShared) => {
-  let shared: Shared;
+  let shared: SharedRedis;
   let nodeA: TestServer;
   let nodeB: TestServer;
   const people: TestParticipant[] = [];

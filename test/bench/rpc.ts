@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
 
 /**
  * A tiny request/response channel over the IPC pipe of a forked child, so the orchestrator can drive
@@ -49,8 +50,11 @@ export class RpcChild {
   constructor(
     readonly name: string,
     modulePath: string,
-    options: { execArgv?: string[]; env?: NodeJS.ProcessEnv } = {},
+    options: { execArgv?: string[]; env?: NodeJS.ProcessEnv; logFile?: string } = {},
   ) {
+    // `--server-log DIR`: every line the child writes, stamped with the time it was read (ms since the
+    // epoch), and the bench's scenario marks (`mark`): V8's --trace-gc-nvp lines, for instance.
+    this.log = options.logFile ? createWriteStream(options.logFile) : null;
     this.child = fork(modulePath, [], {
       execArgv: [...tsxExecArgv, ...(options.execArgv ?? [])],
       env: options.env ?? process.env,
@@ -90,8 +94,16 @@ export class RpcChild {
   readonly logEvents: Record<string, number> = {};
   readonly tail: string[] = [];
 
+  private readonly log: WriteStream | null;
+
+  /** A line of the bench's own in the child's log (`--server-log`): where a scenario starts and ends. */
+  mark(text: string): void {
+    this.log?.write(`${Date.now()} MARK ${text}\n`);
+  }
+
   private keep(line: string): void {
     if (!line.trim()) return;
+    this.log?.write(`${Date.now()} ${line}\n`);
     this.tail.push(line);
     if (this.tail.length > 20) this.tail.shift();
     let event = 'other';

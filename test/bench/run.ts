@@ -42,6 +42,9 @@ const { values: args } = parseArgs({
     scenarios: { type: 'string', default: 'fanout,board,timers,noisy,capacity,bigroom' },
     'cpu-prof': { type: 'boolean', default: false },
     trace: { type: 'string' },
+    'server-log': { type: 'string' },
+    survivors: { type: 'string' },
+    'node-flags': { type: 'string' },
     nodes: { type: 'string' },
     'redis-cluster': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -76,6 +79,9 @@ const plan: Plan = {
   noisyTabs: Math.max(1, int('noisy-tabs', args['noisy-tabs'], 4)),
   redisCluster: args['redis-cluster'] ?? false,
   traceDir: args.trace ? resolve(args.trace) : null,
+  serverLogDir: args['server-log'] ? resolve(args['server-log']) : null,
+  survivorsDir: args.survivors ? resolve(args.survivors) : null,
+  nodeFlags: args['node-flags'] === undefined ? null : args['node-flags'].split(/\s+/).filter(Boolean),
   // A cluster run is a several-node run unless told otherwise.
   nodes: Math.max(1, int('nodes', args.nodes, args['redis-cluster'] ? 3 : 1)),
   capacity: {
@@ -87,6 +93,8 @@ const plan: Plan = {
   },
 };
 if (plan.traceDir) mkdirSync(plan.traceDir, { recursive: true });
+if (plan.serverLogDir) mkdirSync(plan.serverLogDir, { recursive: true });
+if (plan.survivorsDir) mkdirSync(plan.survivorsDir, { recursive: true });
 if (!Number.isFinite(plan.capacity.factor) || !Number.isFinite(plan.capacity.stepMs))
   throw new Error('--capacity-factor and --capacity-seconds must be numbers');
 const bigRoomPlan: BigRoomPlan = {

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getHeapSpaceStatistics } from 'node:v8';
 
@@ -153,6 +154,39 @@ export function serverRpcHandlers(
         fileBacked: median(fileBacked),
         samples,
       };
+    },
+    /**
+     * `--survivors DIR` (survivors.ts reads the file): V8's sampling heap profiler runs from `afterMs` on,
+     * and a profile is taken right after each of the next `scavenges` young-generation collections. A
+     * sample in one profile allocated after the previous profile's last one survived that scavenge;
+     * allocated in the interval before, it was promoted by it. The sampling slows the server: a run with
+     * it tells what survives, not how fast.
+     */
+    survivors: async (params: { file: string; afterMs: number; scavenges: number }): Promise<number> => {
+      await sleep(params.afterMs);
+      const session = new Session();
+      session.connect();
+      const nextScavenge = () =>
+        new Promise<void>((resolve) => {
+          const observer = new PerformanceObserver((list) => {
+            const kinds = list.getEntries().map((e) => (e as { detail?: { kind?: number } }).detail?.kind);
+            if (!kinds.includes(constants.NODE_PERFORMANCE_GC_MINOR)) return;
+            observer.disconnect();
+            resolve();
+          });
+          observer.observe({ entryTypes: ['gc'] });
+        });
+      await session.post('HeapProfiler.startSampling', { samplingInterval: 256 });
+      // Kept as text (one large string each, which scavenges never copy), not as the profiles' objects.
+      const profiles: string[] = [];
+      for (let i = 0; i <= params.scavenges; i++) {
+        await nextScavenge();
+        profiles.push(JSON.stringify((await session.post('HeapProfiler.getSamplingProfile')).profile));
+      }
+      await session.post('HeapProfiler.stopSampling');
+      session.disconnect();
+      writeFileSync(params.file, `[${profiles.join(',')}]`);
+      return profiles.length;
     },
     /** Current monotonic time, to check that the processes share one clock. */
     clock: (): number => Number(process.hrtime.bigint()) / 1e6,

@@ -48,6 +48,12 @@ export type Plan = {
   redisCluster: boolean;
   /** `--trace DIR`: the servers' GC and loop stalls (trace.ts) and the clients' slow receipts, written there. */
   traceDir: string | null;
+  /** `--server-log DIR`: each server's output, time-stamped, with the scenarios' marks (rpc.ts). */
+  serverLogDir: string | null;
+  /** `--survivors DIR`: what survives the server's scavenges mid-board, sampled (serverStats.ts, survivors.ts). */
+  survivorsDir: string | null;
+  /** `--node-flags`: Node's flags for both servers instead of the deployment's (nodeFlags.ts), for A/Bs. */
+  nodeFlags: readonly string[] | null;
   /** Capacity: the first offered rate (posts/s), the factor between steps, each step's length, bounds. */
   capacity: { startRate: number; factor: number; stepMs: number; maxRate: number; maxSteps: number };
 };
@@ -243,7 +249,7 @@ export class TargetSession {
     const { traceDir } = this.plan;
     // Both servers run with the node flags of Cercle's deployment (server/src/nodeFlags.ts).
     const execArgv = [
-      ...NODE_FLAGS,
+      ...(this.plan.nodeFlags ?? NODE_FLAGS),
       '--expose-gc',
       ...(this.plan.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
       ...(traceDir ? ['--import', here('./trace.ts')] : []),
@@ -251,6 +257,9 @@ export class TargetSession {
     // Both targets' servers alike: the file names the target and the node.
     const trace = (node: string): Record<string, string> =>
       traceDir ? { BENCH_TRACE_FILE: join(traceDir, `${this.name.replace(' ', '')}-${node}.json`) } : {};
+    const { serverLogDir } = this.plan;
+    const logFile = (node: string) =>
+      serverLogDir ? { logFile: join(serverLogDir, `${this.name.replace(' ', '')}-${node}.log`) } : {};
     let urls: string[];
     if (this.target === 'cercle') {
       let shared: Record<string, string>;
@@ -271,6 +280,7 @@ export class TargetSession {
           new RpcChild(`cercle-server-${i}`, here('./cercleServer.ts'), {
             execArgv,
             env: await cercleServerEnv({ ...shared, ...trace(`server${i}`) }),
+            ...logFile(`server${i}`),
           }),
         );
       }
@@ -281,6 +291,7 @@ export class TargetSession {
       this.server = new RpcChild('baseline-server', here('./baselineServer.ts'), {
         execArgv,
         env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...trace('server0') },
+        ...logFile('server0'),
       });
       this.servers = [this.server];
       urls = [(await this.server.once<{ url: string }>('ready')).url];
@@ -388,9 +399,11 @@ export class TargetSession {
   /** Runs one scenario and adds up the server's and the clients' CPU over it, and the server's loop delay. */
   private async measure<T>(label: string, body: () => Promise<T>): Promise<T> {
     const [s0, c0, r0] = await Promise.all([this.sample(), this.clientCpu(), this.redisCpu()]);
+    for (const server of this.servers) server.mark(`start ${label}`);
     const t0 = monoMs();
     const result = await body();
     const t1 = monoMs();
+    for (const server of this.servers) server.mark(`end ${label}`);
     const seconds = (t1 - t0) / 1000;
     if (this.plan.traceDir) {
       const slow: number[] = [];
@@ -538,9 +551,18 @@ export class TargetSession {
     const params = { ratePerSec: postRate / workers, durationMs: boardMs, timeoutMs: 20_000 };
     const cpu0 = await this.nodesCpu();
     const t0 = monoMs();
+    const { survivorsDir } = this.plan;
+    const survivors = survivorsDir
+      ? this.server.call('survivors', {
+          file: join(survivorsDir, `${this.name.replace(' ', '')}.json`),
+          afterMs: boardMs / 2,
+          scavenges: 4,
+        })
+      : null;
     this.boards = await this.measure('board', () =>
       this.all<SpreadResult>('board', params, 'posting (acks)', total),
     );
+    await survivors;
     const seconds = (monoMs() - t0) / 1000;
     this.boardSeconds = seconds;
     const used = (await this.nodesCpu()).map((c, i) => c - cpu0[i]!);

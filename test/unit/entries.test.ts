@@ -49,7 +49,7 @@ describe('[EN-2][EN-7] copy-on-write record edits with running tallies', () => {
         let record: Record<string, string> = { x: 'hello', y: '' };
         if (countFirst) expect(chars.of(record)).toBe(5);
         for (const { key, text } of edits) {
-          record = text === undefined ? without(record, key, chars) : withEntry(record, key, text, chars);
+          record = text === undefined ? without(record, key, [chars]) : withEntry(record, key, text, [chars]);
           expect(chars.of(record)).toBe(fullSum(record));
           expect(entryCount(record)).toBe(Object.keys(record).length);
           // The same entries in an object the tally never saw are counted in full: the same sum.

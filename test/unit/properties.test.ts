@@ -20,6 +20,7 @@ import {
 } from '@cercle/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hiddenCards } from '../../shared/src/engine/roomText.js';
 import { sealedOf } from '../support/sealed.js';
 import { codevRoom, type Host, pairRoom } from './fixtures.js';
 
@@ -419,6 +420,11 @@ function runSequence(
     // EN-7: the running text total the steps carry is the full recount, and so is a room read back.
     expect(roomTextLength(host.room)).toBe(recountText(host.room));
     expect(roomTextLength(JSON.parse(JSON.stringify(host.room)))).toBe(recountText(host.room));
+    // SW-2: the count of hidden cards the card edits carry (a phase change with none skips the reveal's
+    // look at each card) is the full recount.
+    expect(hiddenCards.of(host.room.cards)).toBe(
+      Object.values(host.room.cards).filter((c) => c.hidden).length,
+    );
     checkViews(host.room, before);
   }
 }

@@ -662,7 +662,10 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       for (;;) {
         const queue = this.waiting.get(code);
         if (!queue || queue.length === 0) break;
-        const batch = queue.splice(0, this.maxBatch);
+        // The whole queue when it fits (the usual one command): taken as it is, the next ones queue anew.
+        let batch = queue;
+        if (queue.length <= this.maxBatch) this.waiting.delete(code);
+        else batch = queue.splice(0, this.maxBatch);
         try {
           await this.applyBatch(code, batch);
         } catch (error) {
@@ -845,10 +848,12 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
               accepted.length > 1 ? accepted.map((decision) => decision.room) : undefined,
             )
           : { set: [], del: [] },
-      settle: (handled = Promise.resolve()) => {
+      settle: (handled?: Promise<void>) => {
         for (const { pending, outcome } of outcomes) {
           if ('error' in outcome) pending.reject(outcome.error);
-          else pending.resolve(outcome.status === 'applied' ? { ...outcome, handled } : outcome);
+          else if (handled !== undefined && outcome.status === 'applied')
+            pending.resolve({ ...outcome, handled });
+          else pending.resolve(outcome);
         }
       },
     };
@@ -964,8 +969,11 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
 
   private sendCasCalls(calls: CasCall[]): void {
     if (calls.length === 1) {
-      const { args, resolve, reject } = calls[0]!;
-      this.calls.evalScriptNow(casRoomScript, args).then(resolve, reject);
+      const call = calls[0]!;
+      this.calls.evalScriptThen(casRoomScript, call.args, (error, reply) => {
+        if (error === undefined) call.resolve(reply);
+        else call.reject(error);
+      });
       return;
     }
     // casRoomsScript's call: every room's keys, then each room's ARGV after its length.
@@ -975,15 +983,12 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       body.push(String(args.length - 6));
       for (let i = 6; i < args.length; i++) body.push(args[i]!);
     }
-    this.calls.evalScriptNow(casRoomsScript, body).then(
-      (reply) => {
+    this.calls.evalScriptThen(casRoomsScript, body, (error, reply) => {
+      if (error === undefined) {
         const replies = reply as unknown[];
         for (let i = 0; i < calls.length; i++) calls[i]!.resolve(replies[i]);
-      },
-      (error: unknown) => {
-        for (const call of calls) call.reject(error);
-      },
-    );
+      } else for (const call of calls) call.reject(error);
+    });
   }
 
   /** The keys of a room's compare-and-set, in casRoomScript's order (kept: built once per room). */

@@ -148,12 +148,21 @@ export function decide(room: Room, command: EngineCommand, ctx: DecideContext): 
       return refuse('limit_reached', 'This room holds as much text as it can.');
     }
   }
-  return {
-    ok: true,
-    room: { ...outcome.room, version: room.version + 1, lastActivityAt: ctx.now },
-    events: outcome.events,
-    effects: outcome.effects,
-  };
+  // EN-1: the room the handler made is new and no one else has seen it yet: it takes its version in
+  // place, rather than through a second copy of its 34 fields. A handler that kept the room as it was
+  // (the same object, the caller's) gets a copy.
+  const next = outcome.room;
+  if (next === room) {
+    return {
+      ok: true,
+      room: { ...next, version: room.version + 1, lastActivityAt: ctx.now },
+      events: outcome.events,
+      effects: outcome.effects,
+    };
+  }
+  next.version = room.version + 1;
+  next.lastActivityAt = ctx.now;
+  return outcome;
 }
 
 export { advanceRound };

@@ -216,12 +216,17 @@ export function privateViewChanged(before: Room, after: Room, viewer: Participan
   const is = ownEntry(after.participants, viewer);
   if (was === is) return false;
   if (!was || !is) return true;
-  for (const key of new Set([...Object.keys(was), ...Object.keys(is)])) {
-    if (key === 'tokenHash') continue; // VW-2: never in any view
-    const a = was[key as keyof Participant];
-    const b = is[key as keyof Participant];
-    // An absent vote and a null one read the same: `topicVote` is null in the view either way.
-    if (key === 'topicVote' ? !same(a ?? null, b ?? null) : !same(a, b)) return true;
-  }
+  // Every key of either seat, without building their union: `was`'s, then those only `is` has.
+  for (const key in was) if (Object.hasOwn(was, key) && fieldChanged(was, is, key)) return true;
+  for (const key in is)
+    if (Object.hasOwn(is, key) && !Object.hasOwn(was, key) && fieldChanged(was, is, key)) return true;
   return false;
+}
+
+function fieldChanged(was: Participant, is: Participant, key: string): boolean {
+  if (key === 'tokenHash') return false; // VW-2: never in any view
+  const a = Object.hasOwn(was, key) ? was[key as keyof Participant] : undefined;
+  const b = Object.hasOwn(is, key) ? is[key as keyof Participant] : undefined;
+  // An absent vote and a null one read the same: `topicVote` is null in the view either way.
+  return key === 'topicVote' ? !same(a ?? null, b ?? null) : !same(a, b);
 }

@@ -1,5 +1,6 @@
 import { currentPhase } from '../permissions.js';
 import type { Card, Participant, Room } from '../room.js';
+import { hiddenCards } from '../roomText.js';
 import { accept, type Outcome } from './outcome.js';
 
 /**
@@ -18,6 +19,9 @@ export function postsHidden(room: Room): boolean {
  * text no seat holds any more (its author was removed) is dropped, never shown blank.
  */
 export function revealAll(room: Room): { room: Room; cardIds: string[] } {
+  // Every phase change asks: a board with no hidden card (the count is carried by the card edits) is
+  // answered without a look at each card.
+  if (hiddenCards.of(room.cards) === 0) return { room, cardIds: [] };
   const hidden = Object.values(room.cards).filter((card) => card.hidden);
   if (hidden.length === 0) return { room, cardIds: [] };
   const texts = new Map<string, string>();

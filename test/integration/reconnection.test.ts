@@ -108,7 +108,7 @@ describe('reconnection, removal and admission, across two nodes on one Redis', (
     expect(facilitator.view!.participants[c2.participantId]).toBeUndefined();
   });
 
-  it('[RM-6] in a locked room a newcomer waits and receives nothing of the room until admitted', async () => {
+  it('[RM-4][RM-6] in a locked room a newcomer waits and receives nothing of the room until admitted', async () => {
     const { code, facilitator, client, c1 } = await codevRoom();
     await facilitator.must({ type: 'lock_room' });
     expect((await fetch(`${nodeA.url}/api/rooms/${code}`)).status).toBe(404);
@@ -139,6 +139,12 @@ describe('reconnection, removal and admission, across two nodes on one Redis', (
     const patch = nextEvent(socket, 'room:patch');
     await client.must({ type: 'post_card', kind: 'answer', text: 'After admission' });
     expect((await patch).to).toBeGreaterThan(snapshot.version);
+    // Admitted by a command on the other node, the newcomer's own commands are taken on this one.
+    const taken = await socket.timeout(5_000).emitWithAck('room:command', {
+      id: crypto.randomUUID(),
+      command: { type: 'raise_hand' },
+    });
+    expect(taken).toMatchObject({ ok: true });
     socket.close();
   });
 });

@@ -170,7 +170,11 @@ export class CercleAdapter extends ClusterAdapter {
   // node's own sockets, which would put a Redis round trip in front of every local patch and let a
   // command's answer overtake the patch it made. Redis failures are told to onError (see send).
   override async broadcast(packet: unknown, opts: BroadcastOptions): Promise<void> {
-    if (!opts.flags?.local) this.publish({ type: MessageType.BROADCAST, data: { packet, opts: wire(opts) } });
+    // A room this node is alone in (SC-6) is not published: its message is not even made.
+    if (!opts.flags?.local) {
+      if (this.aloneIn(opts.rooms)) this.stats.skipped++;
+      else this.publish({ type: MessageType.BROADCAST, data: { packet, opts: wire(opts) } });
+    }
     Adapter.prototype.broadcast.call(this, packet, opts);
   }
 
@@ -268,15 +272,27 @@ export class CercleAdapter extends ClusterAdapter {
     }
   }
 
+  /** Whether these rooms are of one Cercle room this node is alone in (SC-6): nothing to publish. */
+  private aloneIn(rooms: Iterable<string>): boolean {
+    const code = this.codeOfRooms(rooms);
+    return code !== null && this.listening.get(code)?.alone === true;
+  }
+
   /** The one Cercle room all these Socket.IO rooms belong to, and its channel; null when none or several. */
-  private roomChannel(rooms: string[]): { channel: string; code: string } | null {
+  private roomChannel(rooms: Iterable<string>): { channel: string; code: string } | null {
+    const code = this.codeOfRooms(rooms);
+    return code === null ? null : { channel: this.channels.room(code), code };
+  }
+
+  /** The one Cercle room all these Socket.IO rooms belong to; null when none or several. */
+  private codeOfRooms(rooms: Iterable<string>): string | null {
     let code: string | null = null;
     for (const room of rooms) {
       const own = this.channels.codeOf(room);
       if (own === null || (code !== null && own !== code)) return null;
       code = own;
     }
-    return code === null ? null : { channel: this.channels.room(code), code };
+    return code;
   }
 
   /**

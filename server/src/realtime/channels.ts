@@ -17,6 +17,8 @@ export type SocketData = {
   seatKey: string;
   /** The connection holds the built-in texts: its snapshots leave them out (VW-10). */
   lean: boolean;
+  /** In the room's admitted channel (set by the adapter's join-room event: socketServer.ts). */
+  admitted: boolean;
 };
 
 export type CercleServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -26,6 +26,19 @@ export function jsonObject(fields: Record<string, unknown>): EncodedJson {
 }
 
 /**
+ * `jsonObject({ ok: true, version, patch })` for a stored command's acknowledgement (SC-7), written
+ * directly: one per command, its patch the broadcast's text (SC-5).
+ */
+export function ackWithPatch<T>(version: number, patch: unknown): T {
+  return wirePayload<T>(new EncodedJson(`{"ok":true,"version":${version},"patch":${textOf(patch)}}`));
+}
+
+/** The JSON of a value that may already be text (an EncodedJson). */
+function textOf(value: unknown): string {
+  return value instanceof EncodedJson ? value.text : JSON.stringify(value);
+}
+
+/**
  * An EncodedJson handed to Socket.IO where it expects a payload (an acknowledgement, an event's
  * argument): the parser below sends its text. A broadcast's packet that crosses to another node is
  * written with the same text by the adapter (cluster/adapter.ts `clusterMessageJson`).

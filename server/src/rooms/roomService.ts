@@ -4,6 +4,7 @@ import {
   type Command,
   type CommandAck,
   type CreateRoomInput,
+  type DecideContext,
   type Decision,
   decide,
   type EngineCommand,
@@ -19,11 +20,13 @@ import type { FastifyBaseLogger } from 'fastify';
 import { noObserver, type Observers } from '../observe/observer.js';
 import {
   type AppliedBatch,
+  type ApplyResult,
   MAX_STORE_WAIT_MS,
   type RoomHeader,
   type RoomStore,
   StoreUnavailableError,
 } from '../store/interface.js';
+import { Backstop } from './backstop.js';
 import { RoomBroadcaster, snapshotOf } from './broadcaster.js';
 import { wireError } from './errors.js';
 import type { RoomPublisher } from './publisher.js';
@@ -108,7 +111,8 @@ export class RoomService {
   private readonly store: EngineStore;
   private readonly log: FastifyBaseLogger;
   private readonly observer: Observers;
-  private readonly storeTimeoutMs: number;
+  /** Every store call's bound, above the store's own (see the constructor). */
+  private readonly backstop: Backstop;
   private readonly now: () => number;
   private readonly seatGraceMs: number | undefined;
 
@@ -119,7 +123,10 @@ export class RoomService {
     this.observer = deps.observer ?? noObserver;
     // The store answers within storeTimeoutMs when its backend is silent, and lets a call wait its turn
     // behind answered ones up to MAX_STORE_WAIT_MS: this backstop is above both, for a store that hangs.
-    this.storeTimeoutMs = Math.max(deps.storeTimeoutMs, MAX_STORE_WAIT_MS) + 1_000;
+    this.backstop = new Backstop(
+      Math.max(deps.storeTimeoutMs, MAX_STORE_WAIT_MS) + 1_000,
+      () => new StoreTimeout(),
+    );
     this.now = deps.now ?? Date.now;
     this.broadcaster = new RoomBroadcaster(this.now);
     // Every stored write is told from here, once, whether or not its callers still wait for it; what
@@ -419,29 +426,19 @@ export class RoomService {
     // already went out as store_unavailable; the answer waits for the decision's effects. The clock is
     // read by the step, when the engine decides (a command may wait its turn behind its room's others):
     // "time is up" is stamped when decided, just before its write and its patch go out.
-    const applying = this.store
-      .apply(
-        code,
-        commandId,
-        (room) => {
-          const decision: SentDecision = withTimerCancels(
-            room,
-            decide(room, command, {
-              actor,
-              now: this.now(),
-              newId,
-              ...(this.seatGraceMs === undefined ? {} : { seatGraceMs: this.seatGraceMs }),
-            }),
-          );
-          if (sender && decision.ok) decision[SENDER] = sender;
-          return decision;
-        },
-        commandId === null ? undefined : commandFingerprint(actor, command),
-      )
-      .then(afterItsEffects);
-    let result: Awaited<typeof applying>;
+    const applying = this.store.apply(
+      code,
+      commandId,
+      (room) => {
+        const decision: SentDecision = withTimerCancels(room, decide(room, command, this.context(actor)));
+        if (sender && decision.ok) decision[SENDER] = sender;
+        return decision;
+      },
+      commandId === null ? undefined : commandFingerprint(actor, command),
+    );
+    let result: ApplyResult<Room, Decision>;
     try {
-      result = await this.guard(applying);
+      result = await this.guardApplied(applying);
     } catch (error) {
       if (sender) {
         sender.answered = true;
@@ -501,10 +498,11 @@ export class RoomService {
     } catch (error) {
       this.log.error({ event: 'publish_failed', error: errorName(error) }, 'publish failed');
     }
-    const effects = decisions.filter((decision) => decision.effects.length > 0);
-    if (effects.length === 0) return undefined;
+    // The usual write has no effects: nothing to run, no array made to find out.
+    if (!decisions.some(hasEffects)) return undefined;
     return (async () => {
-      for (const decision of effects) {
+      for (const decision of decisions) {
+        if (!hasEffects(decision)) continue;
         await this.runEffects(code, decision).catch((error: unknown) => {
           this.log.error({ event: 'effect_failed', error: errorName(error) }, 'effect failed');
         });
@@ -553,20 +551,57 @@ export class RoomService {
     return fail('internal');
   }
 
+  /** What the engine is told besides the room and the command; the clock read when it decides. */
+  private context(actor: string | null): DecideContext {
+    const context: DecideContext = { actor, now: this.now(), newId };
+    if (this.seatGraceMs !== undefined) context.seatGraceMs = this.seatGraceMs;
+    return context;
+  }
+
   /**
    * Bounds every store call, so an answer (maybe `store_unavailable`) always comes within the limit. A
-   * late outcome after the timeout is dropped (already answered). One promise and one timer per call.
+   * late outcome after the timeout is dropped (already answered). One promise per call; the backstop's
+   * one timer watches every call.
    */
   private guard<T>(promise: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(rejectLate, this.storeTimeoutMs, reject);
+      const held = this.backstop.hold(reject);
       promise.then(
         (value) => {
-          clearTimeout(timer);
+          this.backstop.release(held);
           resolve(value);
         },
         (error: unknown) => {
-          clearTimeout(timer);
+          this.backstop.release(held);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /**
+   * `guard` of a command's write, settled once the write's effects ran too (`handled`): its caller
+   * answers after them. One promise for both, and none more when there are no effects to wait for.
+   */
+  private guardApplied(applying: Promise<ApplyResult<Room, Decision>>): Promise<ApplyResult<Room, Decision>> {
+    return new Promise((resolve, reject) => {
+      const held = this.backstop.hold(reject);
+      applying.then(
+        (result) => {
+          const handled = result.status === 'applied' ? result.handled : undefined;
+          if (handled === undefined) {
+            this.backstop.release(held);
+            resolve(result);
+            return;
+          }
+          const done = () => {
+            this.backstop.release(held);
+            resolve(result);
+          };
+          handled.then(done, done);
+        },
+        (error: unknown) => {
+          this.backstop.release(held);
           reject(error);
         },
       );
@@ -574,16 +609,10 @@ export class RoomService {
   }
 }
 
+const hasEffects = (decision: Decision) => decision.ok && decision.effects.length > 0;
+
 /** The store did not answer within the backstop: as unavailable as an error from it. */
 class StoreTimeout extends StoreUnavailableError {}
-
-const rejectLate = (reject: (error: unknown) => void) => reject(new StoreTimeout());
-
-/** An applied write's result once its effects ran (`handled`): its callers answer after them. */
-async function afterItsEffects<T extends { status: string; handled?: Promise<void> }>(result: T): Promise<T> {
-  if (result.status === 'applied') await result.handled;
-  return result;
-}
 
 /**
  * SR-1: what a command id is remembered with, so that a retry (same sender, same payload) is told from a

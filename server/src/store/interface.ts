@@ -37,8 +37,11 @@ export type ApplyResult<R extends StoredRoom = Room, D extends StepDecision = De
       status: 'applied';
       before: R;
       decision: Extract<D, { ok: true }>;
-      /** Settles once the `onApplied` listeners' work on this write is done (see `AppliedListener`). */
-      handled: Promise<void>;
+      /**
+       * Settles once the `onApplied` listeners' work on this write is done (see `AppliedListener`);
+       * absent when they had none (no promise made per write for nothing to wait for). Never rejects.
+       */
+      handled?: Promise<void>;
     }
   | { status: 'duplicate'; version: number } // commandId seen before with this fingerprint: nothing re-applied
   | { status: 'reused' } // commandId seen before with another fingerprint: refused, nothing applied
@@ -77,18 +80,25 @@ export function tellApplied<R extends StoredRoom, D extends StepDecision>(
   listeners: Iterable<AppliedListener<R, D>>,
   code: string,
   applied: AppliedBatch<R, D>,
-): Promise<void> {
-  const work: Promise<void>[] = [];
+): Promise<void> | undefined {
+  let work: Promise<void> | Promise<void>[] | undefined;
   for (const listener of listeners) {
     try {
       const done = listener(code, applied);
-      if (done) work.push(done.catch(() => {}));
+      if (!done) continue;
+      const caught = done.catch(ignore);
+      if (work === undefined) work = caught;
+      else if (Array.isArray(work)) work.push(caught);
+      else work = [work, caught];
     } catch {
       // the write is stored all the same
     }
   }
-  return work.length === 0 ? Promise.resolve() : Promise.all(work).then(() => {});
+  // Undefined when no listener has work left: the usual write, with no effects to run.
+  return Array.isArray(work) ? Promise.all(work).then(ignore) : work;
 }
+
+const ignore = () => {};
 
 export interface RoomStore<R extends StoredRoom = Room, D extends StepDecision = Decision> {
   readonly kind: 'memory' | 'sqlite' | 'redis';
@@ -197,6 +207,16 @@ export function scheduleTimerEffects(decision: {
   return timers;
 }
 
+/** The timers a write adds (member -> deadline) and removes. */
+export type TimerChanges = { schedule: ReadonlyMap<string, number>; cancel: ReadonlySet<string> };
+
+const NO_TIMER_CHANGES: TimerChanges = Object.freeze({
+  schedule: new Map<string, number>(),
+  cancel: new Set<string>(),
+});
+
+const hasNoEffects = (decision: { effects: readonly unknown[] }) => decision.effects.length === 0;
+
 /**
  * The net change to a room's timers of decisions applied in order: deadlines to set (`code|timerId` ->
  * at) and timers to forget. A timer scheduled then cancelled by a later decision is only forgotten.
@@ -204,7 +224,9 @@ export function scheduleTimerEffects(decision: {
 export function timerChanges(
   code: string,
   decisions: readonly { effects: readonly { type: string }[] }[],
-): { schedule: Map<string, number>; cancel: Set<string> } {
+): TimerChanges {
+  // The usual write schedules and cancels nothing: one shared empty answer, no map and set per write.
+  if (decisions.every(hasNoEffects)) return NO_TIMER_CHANGES;
   const schedule = new Map<string, number>();
   const cancel = new Set<string>();
   for (const decision of decisions) {

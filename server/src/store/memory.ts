@@ -118,7 +118,9 @@ export class MemoryRoomStore<R extends StoredRoom = Room, D extends StepDecision
     for (const [member, at] of timers.schedule) this.setMember(member, at);
     const applied = decision as Extract<D, { ok: true }>;
     const handled = tellApplied(this.appliedListeners, code, { before, decisions: [applied] });
-    return { status: 'applied', before, decision: applied, handled };
+    return handled === undefined
+      ? { status: 'applied', before, decision: applied }
+      : { status: 'applied', before, decision: applied, handled };
   }
 
   async touch(code: string): Promise<boolean> {

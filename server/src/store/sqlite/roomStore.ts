@@ -459,14 +459,15 @@ export class SqliteRoomStore<R extends StoredRoom = Room, D extends StepDecision
     for (const [code, { current }] of written) this.remember(code, current);
     for (const timer of timers) this.notifyTimer(timer.at);
     // Stored: told before any caller is answered.
-    const handled = new Map<string, Promise<void>>();
+    const handled = new Map<string, Promise<void> | undefined>();
     for (const [code, { before, decisions }] of written)
       handled.set(code, tellApplied(this.appliedListeners, code, { before, decisions }));
     for (const { pending, outcome } of outcomes) {
       if ('error' in outcome) pending.reject(outcome.error);
-      else if (outcome.status === 'applied')
-        pending.resolve({ ...outcome, handled: handled.get(pending.code) ?? Promise.resolve() });
-      else pending.resolve(outcome);
+      else if (outcome.status === 'applied') {
+        const done = handled.get(pending.code);
+        pending.resolve(done === undefined ? outcome : { ...outcome, handled: done });
+      } else pending.resolve(outcome);
     }
   }
 

@@ -62,6 +62,43 @@ describe('[EN-2][EN-7] copy-on-write record edits with running tallies', () => {
     );
   });
 
+  it('[EN-2] edits branching from any earlier copy (a step run again on the room it started from) keep every copy whole, in order', () => {
+    // Copies share the lists of their entries (entries.ts): a copy from an older record must not see
+    // what a later one appended, and no copy may change another.
+    const opArb = fc.record({
+      base: fc.nat(),
+      key: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'k-1', 'k_2', 'zz', '7'),
+      text: fc.option(fc.string({ maxLength: 4 }), { nil: undefined, freq: 4 }),
+    });
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 60 }), (ops) => {
+        const start: Record<string, { text: string }> = { x: { text: 'x' }, y: { text: 'y' } };
+        const made: Record<string, { text: string }>[] = [start];
+        const mirrors: Record<string, { text: string }>[] = [{ ...start }];
+        for (const { base, key, text } of ops) {
+          const at = base % made.length;
+          const record = text === undefined ? without(made[at]!, key) : withEntry(made[at]!, key, { text });
+          let mirror: Record<string, { text: string }>;
+          if (text === undefined) {
+            const { [key]: _gone, ...rest } = mirrors[at]!;
+            mirror = rest;
+          } else mirror = { ...mirrors[at]!, [key]: { text } };
+          made.push(record);
+          mirrors.push(mirror);
+          expect(Object.keys(record)).toEqual(Object.keys(mirror));
+          expect(record).toEqual(mirror);
+          expect(entryCount(record)).toBe(Object.keys(mirror).length);
+        }
+        // EN-2: every copy made along the way still holds exactly its own entries, in its own order.
+        made.forEach((record, i) => {
+          expect(Object.keys(record)).toEqual(Object.keys(mirrors[i]!));
+          expect(record).toEqual(mirrors[i]);
+        });
+      }),
+      { numRuns: 300, seed: 18 },
+    );
+  });
+
   it('[VW-9][SR-6] a diff of a record and its one-edit copy (patch, stored fields) is what the full walk finds', () => {
     // Shallow copies: the same entries (by reference), but no edit links them.
     const copy = <T extends object>(value: T): T => ({ ...value });

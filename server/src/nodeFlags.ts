@@ -3,11 +3,12 @@
  * bench runs both of its servers (Cercle and the bare Socket.IO floor) with them
  * (test/integration/deploy.test.ts checks the three agree).
  *
- * A young generation of two 32 MB semi-spaces instead of V8's two 16 MB: a node's garbage is mostly
- * short-lived (a command's step, its write, its patch, each alive for a round trip to Redis), and with
- * the default young generation, collected several times a second at 1,000 posts a second, a quarter
- * more of it survived two collections and was moved to the old generation, whose collections make the
- * longest pauses of the latency tails (docs/performance.md, "latency tails"). It costs up to 32 MB more
- * memory per node, not per person.
+ * A young generation of two 16 MB semi-spaces, said explicitly (it is Node 20's default, and a later
+ * Node may size it otherwise). A scavenge's pause follows what it copies, not how much garbage it
+ * frees: a node's live young objects at any instant are mostly its rooms' current versions and the
+ * commands in flight, about the same whenever it runs. Two 32 MB semi-spaces halved the scavenges but
+ * each copied three times as many bytes and, in all, five times as many were promoted to the old
+ * generation, so each pause was about four times as long, their sum longer, and the old generation's
+ * collections came back (docs/performance.md, "latency tails": 16 against 32 and 64 MB).
  */
-export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
+export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16'];

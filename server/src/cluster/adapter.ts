@@ -23,6 +23,9 @@ export type FanOutStats = {
   skipped: number;
 };
 
+/** What the overrides below answer Socket.IO, which does not wait for them. */
+const DONE: Promise<void> = Promise.resolve();
+
 /** How long a node that starts listening to a room waits for the other listeners' acks (SC-6). */
 export const HELLO_TIMEOUT_MS = 2_000;
 
@@ -169,13 +172,15 @@ export class CercleAdapter extends ClusterAdapter {
   // Local first (synchronously: no await in these), then published without waiting: ClusterAdapter waits for Redis before it acts on this
   // node's own sockets, which would put a Redis round trip in front of every local patch and let a
   // command's answer overtake the patch it made. Redis failures are told to onError (see send).
-  override async broadcast(packet: unknown, opts: BroadcastOptions): Promise<void> {
+  override broadcast(packet: unknown, opts: BroadcastOptions): Promise<void> {
     // A room this node is alone in (SC-6) is not published: its message is not even made.
     if (!opts.flags?.local) {
       if (this.aloneIn(opts.rooms)) this.stats.skipped++;
       else this.publish({ type: MessageType.BROADCAST, data: { packet, opts: wire(opts) } });
     }
     Adapter.prototype.broadcast.call(this, packet, opts);
+    // Socket.IO does not wait for a broadcast: no promise of its own per broadcast.
+    return DONE;
   }
 
   override async addSockets(opts: BroadcastOptions, rooms: string[]): Promise<void> {

@@ -1,3 +1,4 @@
+import { PacketType } from 'socket.io-parser';
 import type { RoomPublisher } from '../rooms/publisher.js';
 import { admittedChannel, type CercleServer, everyoneChannel, seatChannel } from './channels.js';
 import { EncodedJson, wirePayload } from './encodedJson.js';
@@ -31,6 +32,7 @@ export function socketPublisher(
     everyone.emit('session:ended', { reason });
     everyone.disconnectSockets(true);
   };
+  const nsp = io.of('/');
   io.on('seat:removed', removeLocal);
   io.on('room:ended', endLocal);
 
@@ -39,8 +41,12 @@ export function socketPublisher(
       // One JSON text per patch (SC-5): the parser sends it to each socket here, the adapter to the
       // other nodes, the senders' acknowledgements carry it; none encodes it again.
       const encoded = wirePayload<typeof message>(new EncodedJson(JSON.stringify(message)));
-      const room = io.to(admittedChannel(code));
-      (except.length > 0 ? room.except(except as string[]) : room).emit('room:patch', encoded);
+      // What `io.to(room).except(except).emit(...)` hands the adapter, without the three broadcast
+      // operators and the copies of their room sets that chain makes per patch.
+      void nsp.adapter.broadcast(
+        { type: PacketType.EVENT, data: ['room:patch', encoded] },
+        { rooms: new Set([admittedChannel(code)]), except: new Set(except), flags: {} },
+      );
       return encoded;
     },
     patchTo: (connection, message) => {

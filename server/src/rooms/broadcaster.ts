@@ -40,7 +40,9 @@ export class RoomBroadcaster {
     };
     const sent = this.publisher.patch(after.code, message, except) ?? message;
     // Only once sent: a patch that failed to go out is still announced by the room watch (SR-2).
-    this.told.delete(after.code);
+    // Forgotten in the order first told (one map write per patch, not a delete and a set): a room
+    // forgotten while still busy is remembered again at its next patch; meanwhile the watch announces
+    // its version (SR-2), as it does for any room it does not remember.
     this.told.set(after.code, after.version);
     if (this.told.size > TOLD_ROOMS) this.told.delete(this.told.keys().next().value!);
     // A private view is made of the participant's record and logbook only, and the engine keeps every

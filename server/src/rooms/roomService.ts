@@ -498,10 +498,11 @@ export class RoomService {
     } catch (error) {
       this.log.error({ event: 'publish_failed', error: errorName(error) }, 'publish failed');
     }
-    const effects = decisions.filter((decision) => decision.effects.length > 0);
-    if (effects.length === 0) return undefined;
+    // The usual write has no effects: nothing to run, no array made to find out.
+    if (!decisions.some(hasEffects)) return undefined;
     return (async () => {
-      for (const decision of effects) {
+      for (const decision of decisions) {
+        if (!hasEffects(decision)) continue;
         await this.runEffects(code, decision).catch((error: unknown) => {
           this.log.error({ event: 'effect_failed', error: errorName(error) }, 'effect failed');
         });
@@ -607,6 +608,8 @@ export class RoomService {
     });
   }
 }
+
+const hasEffects = (decision: Decision) => decision.ok && decision.effects.length > 0;
 
 /** The store did not answer within the backstop: as unavailable as an error from it. */
 class StoreTimeout extends StoreUnavailableError {}

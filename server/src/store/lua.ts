@@ -23,8 +23,10 @@ end
  * Compare-and-set of one room hash (fields: roomFields.ts, SR-6): the header `h:gen`, `h:version` is
  * compared, and only the fields the batch changed are set or deleted.
  * A room's part of the call: KEYS (from `k + 1`): room key, timers set, turn key, command ids hash.
- * ARGV (from `a + 1` to `last`): mode ('w' write, 'c' check only), expected gen, expected version, ttl
- * seconds, node id, turn ms, new version, n, m, s, d, then n (command id, fingerprint) pairs, then m
+ * ARGV (from `a + 1` to `last`): first one argument of eleven words separated by spaces (`head`: one
+ * argument, not eleven, each with its own length and line ends on the wire and in ioredis's encoding):
+ * mode ('w' write, 'c' check only), expected gen, expected version, ttl seconds, node id, turn ms, new
+ * version, n, m, s, d; then n (command id, fingerprint) pairs, then m
  * members to remove from the timers set (timers the batch cancelled: fired, replaced), then s (field,
  * value) pairs to set, then d fields to delete, then (deadline, member) pairs to add to the timers set.
  * Replies: {0} not found · {2, [field, value, …]} conflict: every field of the current room · {3} done ·
@@ -47,12 +49,17 @@ end
  * gets its own reply.
  */
 const CAS_ROOM = `${EACH}
-local function verdict(k, a)
+local function head(a)
+  local h = {}
+  for word in string.gmatch(ARGV[a + 1], '%S+') do h[#h + 1] = word end
+  return h
+end
+local function verdict(k, a, h)
   local head = redis.call('HMGET', KEYS[k + 1], 'h:gen', 'h:version')
   if not head[1] then return {0} end
-  if head[1] ~= ARGV[a + 2] or head[2] ~= ARGV[a + 3] then return {2} end
-  local n = tonumber(ARGV[a + 8])
-  local first = a + 12
+  if head[1] ~= h[2] or head[2] ~= h[3] then return {2} end
+  local n = tonumber(h[8])
+  local first = a + 2
   if n > 0 then
     local ids = {}
     for i = 0, n - 1 do ids[#ids + 1] = ARGV[first + 2 * i] end
@@ -67,35 +74,35 @@ local function verdict(k, a)
     if #found > 0 then return {5, found} end
   end
   local turn = redis.call('GET', KEYS[k + 3])
-  if turn and turn ~= ARGV[a + 5] then return {4} end
+  if turn and turn ~= h[5] then return {4} end
   return {3, turn}
 end
-local function settle(k, a, last, v)
-  local me = ARGV[a + 5]
+local function settle(k, a, last, v, h)
+  local me = h[5]
   if v[1] == 0 then
     if redis.call('GET', KEYS[k + 3]) == me then redis.call('DEL', KEYS[k + 3]) end
     return {0}
   end
   if v[1] == 2 then
-    redis.call('SET', KEYS[k + 3], me, 'PX', ARGV[a + 6], 'NX')
+    redis.call('SET', KEYS[k + 3], me, 'PX', h[6], 'NX')
     return {2, redis.call('HGETALL', KEYS[k + 1])}
   end
   if v[1] ~= 3 then return v end
   if v[2] then redis.call('DEL', KEYS[k + 3]) end
-  if ARGV[a + 1] ~= 'w' then return {3} end
-  local n = tonumber(ARGV[a + 8])
-  local m = tonumber(ARGV[a + 9])
-  local s = tonumber(ARGV[a + 10])
-  local d = tonumber(ARGV[a + 11])
-  local first = a + 12
-  redis.call('HSET', KEYS[k + 1], 'h:version', ARGV[a + 7])
+  if h[1] ~= 'w' then return {3} end
+  local n = tonumber(h[8])
+  local m = tonumber(h[9])
+  local s = tonumber(h[10])
+  local d = tonumber(h[11])
+  local first = a + 2
+  redis.call('HSET', KEYS[k + 1], 'h:version', h[7])
   local sets = first + 2 * n + m
   local dels = sets + 2 * s
   each('HSET', KEYS[k + 1], sets, dels - 1)
   each('HDEL', KEYS[k + 1], dels, dels + d - 1)
-  redis.call('EXPIRE', KEYS[k + 1], ARGV[a + 4])
+  redis.call('EXPIRE', KEYS[k + 1], h[4])
   if n > 0 then each('HSET', KEYS[k + 4], first, first + 2 * n - 1) end
-  redis.call('EXPIRE', KEYS[k + 4], ARGV[a + 4])
+  redis.call('EXPIRE', KEYS[k + 4], h[4])
   for i = first + 2 * n, sets - 1 do
     redis.call('ZREM', KEYS[k + 2], ARGV[i])
   end
@@ -110,7 +117,8 @@ end
 export const casRoomScript = script(
   'casRoom',
   `${CAS_ROOM}
-return settle(0, 0, #ARGV, verdict(0, 0))
+local h = head(0)
+return settle(0, 0, #ARGV, verdict(0, 0, h), h)
 `,
 );
 
@@ -130,10 +138,14 @@ for k = 0, #KEYS - 4, 4 do
   parts[#parts + 1] = {k, a + 1, a + 1 + length}
   a = a + 1 + length
 end
+local heads = {}
 local verdicts = {}
-for i = 1, #parts do verdicts[i] = verdict(parts[i][1], parts[i][2]) end
+for i = 1, #parts do
+  heads[i] = head(parts[i][2])
+  verdicts[i] = verdict(parts[i][1], parts[i][2], heads[i])
+end
 local out = {}
-for i = 1, #parts do out[i] = settle(parts[i][1], parts[i][2], parts[i][3], verdicts[i]) end
+for i = 1, #parts do out[i] = settle(parts[i][1], parts[i][2], parts[i][3], verdicts[i], heads[i]) end
 return out
 `,
 );

@@ -176,12 +176,28 @@ type CasCall = {
   reject: (error: unknown) => void;
 };
 
+/** Answers a run's callers: each its step's outcome, an applied one with the write's `handled` if any. */
+function settleRun<R extends StoredRoom, D extends StepDecision>(
+  outcomes: readonly { pending: Pending<R, D>; outcome: Outcome<R, D> }[],
+  handled?: Promise<void>,
+): void {
+  for (const { pending, outcome } of outcomes) {
+    if ('error' in outcome) pending.reject(outcome.error);
+    else if (handled !== undefined && outcome.status === 'applied') pending.resolve({ ...outcome, handled });
+    else pending.resolve(outcome);
+  }
+}
+
+/** The compare-and-set's replies that carry nothing more: one object each, not one per reply. */
+const DONE = { kind: 'done' } as const;
+const YIELD = { kind: 'yield' } as const;
+const NOT_FOUND = { kind: 'not_found' } as const;
+
 /** Rooms in one compare-and-set call at most (the script's run is one Redis command: keep it short). */
 const MAX_ROOMS_PER_CALL = 64;
 
 /** How long a node that lost a race keeps the room's turn at most (if it died meanwhile). */
 const TURN_MS = 200;
-const TURN_ARG = String(TURN_MS);
 /** A room where this node met another node's write (conflict or yield) this recently counts as contended. */
 const CONTENDED_MS = 2_000;
 
@@ -733,7 +749,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         if (run.ran < batch.length) this.requeue(code, batch.splice(run.ran));
       }
       if (run.accepted.length === 0 && !run.refusals) {
-        run.settle(); // only duplicates (or steps that threw): nothing to store or confirm
+        settleRun(run.outcomes); // only duplicates (or steps that threw): nothing to store or confirm
         return;
       }
       const reply = await this.cas(code, doc, run);
@@ -775,12 +791,12 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         // Stored: told before any caller is answered, and whether or not its callers still wait.
         handled = tellApplied(this.appliedListeners, code, { before: run.first, decisions: run.accepted });
       }
-      run.settle(handled);
+      settleRun(run.outcomes, handled);
       return;
     }
   }
 
-  /** The batch's steps in order on a fresh copy of `doc`; nothing is settled until `settle()`. */
+  /** The batch's steps in order on a fresh copy of `doc`; nothing is settled until `settleRun`. */
   private runSteps(code: string, doc: CachedDoc, batch: Pending<R, D>[]) {
     const outcomes: { pending: Pending<R, D>; outcome: Outcome<R, D> }[] = [];
     const accepted: Extract<D, { ok: true }>[] = [];
@@ -848,14 +864,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
               accepted.length > 1 ? accepted.map((decision) => decision.room) : undefined,
             )
           : { set: [], del: [] },
-      settle: (handled?: Promise<void>) => {
-        for (const { pending, outcome } of outcomes) {
-          if ('error' in outcome) pending.reject(outcome.error);
-          else if (handled !== undefined && outcome.status === 'applied')
-            pending.resolve({ ...outcome, handled });
-          else pending.resolve(outcome);
-        }
-      },
+      /** What each step's caller is answered, by `settleRun` (a function, not a closure made per run). */
+      outcomes,
     };
   }
 
@@ -875,25 +885,13 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     const write = run !== null && run.accepted.length > 0;
     // casRoomScript's call (lua.ts) built in one array: a slot for the SHA, the keys, then ARGV.
     const keys = this.casKeys(code);
-    const args: string[] = [
-      '',
-      '4',
-      keys[0]!,
-      keys[1]!,
-      keys[2]!,
-      keys[3]!,
-      write ? 'w' : 'c',
-      doc.gen,
-      String(doc.version),
-      this.ttlArg,
-      this.nodeId,
-      TURN_ARG,
-      String(run?.version ?? doc.version),
-      String(run?.acceptedIds.size ?? 0),
-      String(write ? run.timers.cancel.size : 0),
-      String(write ? run.changes.set.length / 2 : 0),
-      String(write ? run.changes.del.length : 0),
-    ];
+    // The eleven small values in one argument (casRoomScript's `head`), then the lists.
+    const head = `${write ? 'w' : 'c'} ${doc.gen} ${doc.version} ${this.ttlArg} ${this.nodeId} ${TURN_MS} ${
+      run?.version ?? doc.version
+    } ${run?.acceptedIds.size ?? 0} ${write ? run.timers.cancel.size : 0} ${
+      write ? run.changes.set.length / 2 : 0
+    } ${write ? run.changes.del.length : 0}`;
+    const args: string[] = ['', '4', keys[0]!, keys[1]!, keys[2]!, keys[3]!, head];
     if (run) for (const [id, fingerprint] of run.acceptedIds) args.push(id, fingerprint);
     if (write) {
       for (const member of run.timers.cancel) args.push(member);
@@ -905,12 +903,12 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     switch (reply[0]) {
       case 0:
         this.cache.delete(code);
-        return { kind: 'not_found' };
+        return NOT_FOUND;
       case 2: {
         const current = docOf(pairsOf(reply[1] ?? []));
         if (!current) {
           this.cache.delete(code);
-          return { kind: 'not_found' };
+          return NOT_FOUND;
         }
         if (current.gen === doc.gen) current.ids = doc.ids; // the same room: what this node knew holds
         this.remember(code, current);
@@ -923,9 +921,9 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         return { kind: 'seen', ids };
       }
       case 3:
-        return { kind: 'done' };
+        return DONE;
       case 4:
-        return { kind: 'yield' };
+        return YIELD;
       default:
         throw new Error(`unexpected reply from ${casRoomScript.name}`);
     }
@@ -939,17 +937,19 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
    */
   private sendCas(code: string, args: string[]): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      if (this.casOutbox.length === 0) setImmediate(() => this.flushCas());
+      if (this.casOutbox.length === 0) setImmediate(this.flushCas);
       this.casOutbox.push({ code, args, resolve, reject });
     });
   }
 
-  private flushCas(): void {
+  private readonly flushCas = (): void => {
     const calls = this.casOutbox;
     this.casOutbox = [];
     if (!this.cluster) {
-      for (let i = 0; i < calls.length; i += MAX_ROOMS_PER_CALL)
-        this.sendCasCalls(calls.slice(i, i + MAX_ROOMS_PER_CALL));
+      if (calls.length <= MAX_ROOMS_PER_CALL) this.sendCasCalls(calls);
+      else
+        for (let i = 0; i < calls.length; i += MAX_ROOMS_PER_CALL)
+          this.sendCasCalls(calls.slice(i, i + MAX_ROOMS_PER_CALL));
       flushWrites(this.redis); // written now, not after the next turn's I/O (SR-10)
       return;
     }
@@ -965,7 +965,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       }
     }
     for (const group of byShard.values()) this.sendCasCalls(group);
-  }
+  };
 
   private sendCasCalls(calls: CasCall[]): void {
     if (calls.length === 1) {

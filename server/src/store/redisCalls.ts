@@ -14,6 +14,20 @@ const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDO
 
 /** A script's reply as strings (never changed by ioredis: one object for every command). */
 const SCRIPT_REPLY = { replyEncoding: 'utf8' } as const;
+const NO_ARGS: string[] = [];
+
+/**
+ * ioredis's Command for a script call, whose arguments are `body` itself (all strings: nothing for ioredis
+ * to convert). Its constructor copies the arguments it is given with `Array.prototype.flat`, which on
+ * Node 20 costs several microseconds for a compare-and-set's twenty-odd strings, more than the rest of
+ * the command together (3.4-7.9 us for 16-26 strings against 0.02-0.14 us for a `slice`): so it is
+ * given none, and `args` is set after. `body` must not change until the command is answered.
+ */
+function scriptCommand(name: 'evalsha' | 'eval', body: string[]): Command {
+  const command = new Command(name, NO_ARGS, SCRIPT_REPLY);
+  command.args = body;
+  return command;
+}
 
 /** A caller still waiting for an answer; `since` is when it started to wait. */
 export type Waiter = { since: number; fail: (error: StoreUnavailableError) => void };
@@ -111,10 +125,10 @@ export class RedisCalls {
    * the source goes there), the number of keys, the keys, the arguments.
    */
   async evalScriptNow(script: LuaScript, body: string[], only?: 'eval'): Promise<unknown> {
-    // ioredis copies the arguments into its command: the same array serves the EVAL too.
+    // The command is `body` itself (scriptCommand): the EVAL reuses it once the EVALSHA was answered.
     const send = (name: 'evalsha' | 'eval', first: string) => () => {
       body[0] = first;
-      return this.redis.sendCommand(new Command(name, body, SCRIPT_REPLY)) as Promise<unknown>;
+      return this.redis.sendCommand(scriptCommand(name, body)) as Promise<unknown>;
     };
     if (only === 'eval') return this.call(send('eval', script.source));
     try {
@@ -141,7 +155,7 @@ export class RedisCalls {
     body[0] = script.sha;
     let command: Promise<unknown>;
     try {
-      command = this.redis.sendCommand(new Command('evalsha', body, SCRIPT_REPLY)) as Promise<unknown>;
+      command = this.redis.sendCommand(scriptCommand('evalsha', body)) as Promise<unknown>;
     } catch (error) {
       this.outstanding.delete(number);
       done(error);

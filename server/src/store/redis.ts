@@ -176,6 +176,18 @@ type CasCall = {
   reject: (error: unknown) => void;
 };
 
+/** Answers a run's callers: each its step's outcome, an applied one with the write's `handled` if any. */
+function settleRun<R extends StoredRoom, D extends StepDecision>(
+  outcomes: readonly { pending: Pending<R, D>; outcome: Outcome<R, D> }[],
+  handled?: Promise<void>,
+): void {
+  for (const { pending, outcome } of outcomes) {
+    if ('error' in outcome) pending.reject(outcome.error);
+    else if (handled !== undefined && outcome.status === 'applied') pending.resolve({ ...outcome, handled });
+    else pending.resolve(outcome);
+  }
+}
+
 /** The compare-and-set's replies that carry nothing more: one object each, not one per reply. */
 const DONE = { kind: 'done' } as const;
 const YIELD = { kind: 'yield' } as const;
@@ -737,7 +749,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         if (run.ran < batch.length) this.requeue(code, batch.splice(run.ran));
       }
       if (run.accepted.length === 0 && !run.refusals) {
-        run.settle(); // only duplicates (or steps that threw): nothing to store or confirm
+        settleRun(run.outcomes); // only duplicates (or steps that threw): nothing to store or confirm
         return;
       }
       const reply = await this.cas(code, doc, run);
@@ -779,12 +791,12 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         // Stored: told before any caller is answered, and whether or not its callers still wait.
         handled = tellApplied(this.appliedListeners, code, { before: run.first, decisions: run.accepted });
       }
-      run.settle(handled);
+      settleRun(run.outcomes, handled);
       return;
     }
   }
 
-  /** The batch's steps in order on a fresh copy of `doc`; nothing is settled until `settle()`. */
+  /** The batch's steps in order on a fresh copy of `doc`; nothing is settled until `settleRun`. */
   private runSteps(code: string, doc: CachedDoc, batch: Pending<R, D>[]) {
     const outcomes: { pending: Pending<R, D>; outcome: Outcome<R, D> }[] = [];
     const accepted: Extract<D, { ok: true }>[] = [];
@@ -852,14 +864,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
               accepted.length > 1 ? accepted.map((decision) => decision.room) : undefined,
             )
           : { set: [], del: [] },
-      settle: (handled?: Promise<void>) => {
-        for (const { pending, outcome } of outcomes) {
-          if ('error' in outcome) pending.reject(outcome.error);
-          else if (handled !== undefined && outcome.status === 'applied')
-            pending.resolve({ ...outcome, handled });
-          else pending.resolve(outcome);
-        }
-      },
+      /** What each step's caller is answered, by `settleRun` (a function, not a closure made per run). */
+      outcomes,
     };
   }
 

@@ -65,6 +65,9 @@ type RoomRun = {
 };
 
 type Patch = { from: number; to: number; patch?: { set?: Record<string, unknown>; del?: string[] } };
+/** How long a command waits for its acknowledgement before it counts as `no_ack`. */
+const ACK_TIMEOUT_MS = 60_000;
+
 /** `patch`: the write's patch, which the sending connection gets in the acknowledgement (SPEC SC-7). */
 type Ack = { ok: true; version: number; patch?: Patch } | { ok: false; error?: { code?: string } };
 
@@ -224,21 +227,30 @@ function send(room: RoomRun, member: Member, command: WireCommand, tally: Tally)
   if (tally.sent === 0) tally.firstSend = t;
   tally.sent++;
   return new Promise((resolve) => {
-    socket.emit('room:command', { id: randomUUID(), command }, (ack: Ack) => {
-      const now = monoMs();
-      tally.lastAck = now;
-      tally.acks.push(now - t);
-      if (ack?.ok) {
-        tally.accepted++;
-        room.sends.set(ack.version, { t, sender: member.index });
-        // As a page does: the patch inside is received now (others' commands stored in the same write).
-        if (ack.patch) onPatch(room, member, ack.patch);
-        resolve(true);
-      } else {
-        bump(tally.refused, (ack && !ack.ok && ack.error?.code) || 'no_ack');
-        resolve(false);
-      }
-    });
+    // Bounded: a connection dropped after the emit never gets its acknowledgement, and a scenario (the
+    // setup has no deadline of its own) would wait for it for good. Counted as `no_ack`.
+    socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emit('room:command', { id: randomUUID(), command }, (error: Error | null, ack: Ack) => {
+        if (error) {
+          bump(tally.refused, 'no_ack');
+          resolve(false);
+          return;
+        }
+        const now = monoMs();
+        tally.lastAck = now;
+        tally.acks.push(now - t);
+        if (ack?.ok) {
+          tally.accepted++;
+          room.sends.set(ack.version, { t, sender: member.index });
+          // As a page does: the patch inside is received now (others' commands stored in the same write).
+          if (ack.patch) onPatch(room, member, ack.patch);
+          resolve(true);
+        } else {
+          bump(tally.refused, (ack && !ack.ok && ack.error?.code) || 'no_ack');
+          resolve(false);
+        }
+      });
   });
 }
 

@@ -162,17 +162,32 @@ export function serverRpcHandlers(
      * allocated in the interval before, it was promoted by it. The sampling slows the server: a run with
      * it tells what survives, not how fast.
      */
-    survivors: async (params: { file: string; afterMs: number; scavenges: number }): Promise<number> => {
+    survivors: async (params: {
+      file: string;
+      afterMs: number;
+      scavenges: number;
+      /** From the call: no later than this, with whatever profiles were taken (a light load may not scavenge). */
+      withinMs: number;
+    }): Promise<number> => {
+      const deadline = Date.now() + params.withinMs;
       await sleep(params.afterMs);
       const session = new Session();
       session.connect();
       const nextScavenge = () =>
-        new Promise<void>((resolve) => {
+        new Promise<boolean>((resolve) => {
+          const timer = setTimeout(
+            () => {
+              observer.disconnect();
+              resolve(false);
+            },
+            Math.max(0, deadline - Date.now()),
+          );
           const observer = new PerformanceObserver((list) => {
             const kinds = list.getEntries().map((e) => (e as { detail?: { kind?: number } }).detail?.kind);
             if (!kinds.includes(constants.NODE_PERFORMANCE_GC_MINOR)) return;
             observer.disconnect();
-            resolve();
+            clearTimeout(timer);
+            resolve(true);
           });
           observer.observe({ entryTypes: ['gc'] });
         });
@@ -180,7 +195,7 @@ export function serverRpcHandlers(
       // Kept as text (one large string each, which scavenges never copy), not as the profiles' objects.
       const profiles: string[] = [];
       for (let i = 0; i <= params.scavenges; i++) {
-        await nextScavenge();
+        if (!(await nextScavenge())) break;
         profiles.push(JSON.stringify((await session.post('HeapProfiler.getSamplingProfile')).profile));
       }
       await session.post('HeapProfiler.stopSampling');

@@ -557,6 +557,7 @@ export class TargetSession {
           file: join(survivorsDir, `${this.name.replace(' ', '')}.json`),
           afterMs: boardMs / 2,
           scavenges: 4,
+          withinMs: boardMs + 5_000,
         })
       : null;
     this.boards = await this.measure('board', () =>

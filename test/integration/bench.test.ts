@@ -1,4 +1,7 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -160,5 +163,57 @@ describe('npm run bench, at a tiny size so the harness cannot rot', () => {
     expect(out).toMatch(
       /fan-out per node \[.*\{"published":0,"received":0,"echoes":0,"channels":0,"skipped":0\}\]/,
     );
+  }, 180_000);
+
+  it('--node-flags, --server-log and --survivors: both servers run with the flags given, their logs carry the scenario marks, gcLog.ts and survivors.ts read them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cercle-bench-gc-'));
+    try {
+      const { code, err } = await runBench([
+        '--participants',
+        '16',
+        '--workers',
+        '1',
+        '--scenarios',
+        'board',
+        '--board-seconds',
+        '1',
+        '--node-flags=--max-semi-space-size=1 --trace-gc-nvp',
+        '--server-log',
+        join(dir, 'log'),
+        '--survivors',
+        join(dir, 'survivors'),
+        '--json',
+      ]);
+      expect(code, err).toBe(0);
+      expect(readdirSync(join(dir, 'log')).sort()).toEqual(['baseline-server0.log', 'cercle-server0.log']);
+      for (const name of ['baseline-server0.log', 'cercle-server0.log']) {
+        const log = readFileSync(join(dir, 'log', name), 'utf8');
+        // Each line stamped with the time it was read; the board's window marked; V8's lines there
+        // only because both servers got the flag.
+        expect(log).toMatch(/^\d{13} MARK start board$/m);
+        expect(log).toMatch(/^\d{13} MARK end board$/m);
+        expect(log).toMatch(/^\d{13} .*pause=[\d.]+ .*gc=s /m);
+      }
+      const tsx = ['--conditions=source', '--import', 'tsx'];
+      const gc = execFileSync(process.execPath, [...tsx, 'test/bench/gcLog.ts', join(dir, 'log')], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      expect(gc).toMatch(/== baseline-server0\.log\n(.*\n)*board .* scavenges \d+/);
+      expect(gc).toMatch(/== cercle-server0\.log\n(.*\n)*board .* scavenges \d+/);
+      // The sampling ends with the board at the latest, with the profiles it could take (a light load
+      // may not scavenge within it).
+      for (const name of ['baseline.json', 'cercle.json']) {
+        const file = join(dir, 'survivors', name);
+        expect(Array.isArray(JSON.parse(readFileSync(file, 'utf8')))).toBe(true);
+        const read = execFileSync(process.execPath, [...tsx, 'test/bench/survivors.ts', file], {
+          cwd: root,
+          encoding: 'utf8',
+        });
+        expect(read).toMatch(/per scavenge \(\d+\)/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 180_000);
 });

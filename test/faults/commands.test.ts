@@ -84,13 +84,19 @@ describe('faults: commands', () => {
     }
     const acks = await Promise.all(sent);
     expect(acks.filter((ack) => !ack.ok)).toEqual([]);
-    // The retry, through the other node: answered ok with the current version, not applied again.
+    // The retry, through the other node: answered ok with the current version, not applied again. The
+    // timer is the witness: the 1,000 commands added and took back as much, and whatever else is written
+    // meanwhile (on a loaded machine a seat may be marked away and back, a write of its own, so the version
+    // may move past the sync's) leaves it alone.
     await tab.sync();
     const version = tab.version;
     const retry = await tab.send({ type: 'add_time', ms: 60_000 }, id);
-    expect(retry).toEqual({ ok: true, version });
+    expect(retry).toMatchObject({ ok: true });
+    expect(Object.keys(retry).sort()).toEqual(['ok', 'version']);
+    const retryVersion = (retry as { version: number }).version;
+    expect(retryVersion).toBeGreaterThanOrEqual(version);
     await tab.sync();
-    expect(tab.version).toBe(version);
+    expect(tab.version).toBeGreaterThanOrEqual(retryVersion);
     expect(tab.view!.timer!.durationMs).toBe(durationAfterFirst);
 
     // The same id with another payload, or from another participant: refused, nothing stored.
@@ -103,7 +109,7 @@ describe('faults: commands', () => {
       error: { code: 'id_reused' },
     });
     await tab.sync();
-    expect(tab.version).toBe(version);
+    expect(tab.view!.timer!.durationMs).toBe(durationAfterFirst);
 
     // SR-5: a page that gave up on commands asks which were stored; a check applies nothing.
     // (Syncs are held to one a second per seat, HT-3: a refusal for the rate is waited out.)
@@ -122,7 +128,7 @@ describe('faults: commands', () => {
     }
     expect(check).toMatchObject({ ok: true, stored: [id] });
     await tab.sync();
-    expect(tab.version).toBe(version);
+    expect(tab.view!.timer!.durationMs).toBe(durationAfterFirst);
   }, 120_000);
 
   it('[SR-4] a purged canary leaves the append-only file within the documented time (60 s; the first purge at once)', async () => {

@@ -124,7 +124,7 @@ describe('acknowledged means stored', () => {
     for (const o of outcomes.filter((x) => x.ok)) expect(texts).toContain(o.text);
   });
 
-  it('Redis hanging (no answer at all): error acks within 2 s, none a false success', async () => {
+  it('[SR-12] Redis hanging (no answer at all): error acks within 2 s, none a false success; the first command after the thaw is stored', async () => {
     const { consultants, everyone } = await clarification();
     redis.freeze();
     try {

@@ -235,6 +235,51 @@ describe('RedisRoomStore', () => {
     }
   });
 
+  it('[SR-12] a call made while Redis is already judged silent is answered by a Redis back from a freeze', async () => {
+    // A node keeps calling Redis while it is frozen (its timer poller, the room watch), so the watchdog
+    // never rests and its verdict stands: a command that came just before the thaw must not share it.
+    const store = await open({ callTimeoutMs: 200 });
+    await store.create({ code: 'THAW', version: 0, text: [] });
+    await store.apply('THAW', 'warm', write('cached'));
+    const failures: unknown[] = [];
+    let polling = true;
+    const poll = async () => {
+      while (polling) {
+        await store.header('THAW').catch((error: unknown) => failures.push(error));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    server.freeze();
+    let poller: Promise<void> | undefined;
+    try {
+      const judged = new Promise<void>((resolve) => {
+        const check = setInterval(() => {
+          if (failures.length === 0) return;
+          clearInterval(check);
+          resolve();
+        }, 10);
+      });
+      poller = poll();
+      await judged; // Redis judged silent: the poller's calls failed
+      expect(failures[0]).toBeInstanceOf(StoreUnavailableError);
+
+      // Still frozen and judged silent: a fresh call is failed too, only later than the verdict.
+      const started = Date.now();
+      await expect(store.apply('THAW', 'lost', write('lost'))).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+
+      // A fresh call, and the thaw 80 ms later: stored and answered.
+      const fresh = store.apply('THAW', 'after', write('after'));
+      setTimeout(() => server.thaw(), 80);
+      expect((await fresh).status).toBe('applied');
+    } finally {
+      server.thaw();
+      polling = false;
+      await poller;
+    }
+    expect((await store.load('THAW'))!.text.at(-1)).toBe('after');
+  });
+
   it('[SR-1] [SR-6] stores a room as a hash of fields (header, fields) and its command ids in a hash, both with the TTL', async () => {
     const store = await open({ ttlSeconds: 120 });
     await store.create({ code: 'LAYOUT', version: 0, text: [] });

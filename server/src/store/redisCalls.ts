@@ -9,6 +9,8 @@ export const RedisReplyError = ReplyError as typeof Error;
 const WATCH_MS = 50;
 /** A tick this much later than the previous one: this node's own loop was blocked meanwhile. */
 const STALL_MS = 4 * WATCH_MS;
+/** A call made while Redis is already judged silent waits this long of its own before it fails (SR-12). */
+const FRESH_MS = 250;
 /** Replies that say Redis cannot serve now (loading, busy script, failover…): unavailable, not a bug. */
 const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|MISCONF|OOM)\b/;
 
@@ -254,18 +256,29 @@ export class RedisCalls {
     const stalled = now - previousTick > STALL_MS;
     this.silenceMs = this.silence(now, previousTick);
     const down = this.redis.status !== 'ready';
-    if ((down && !stalled) || this.silenceMs >= this.options.callTimeoutMs) {
-      const error = new StoreUnavailableError(down ? 'Redis is unreachable' : 'Redis did not answer in time');
-      for (const waiter of [...this.waiters]) {
-        this.waiters.delete(waiter);
-        waiter.fail(error);
-      }
+    if (down && !stalled) {
+      this.failAll(new StoreUnavailableError('Redis is unreachable'), now, 0);
+      return;
+    }
+    if (this.silenceMs >= this.options.callTimeoutMs) {
+      // A call that came after the silence began waits FRESH_MS of its own first (SR-12): a Redis back
+      // from a freeze answers it, instead of the verdict on the calls before.
+      this.failAll(new StoreUnavailableError('Redis did not answer in time'), now, FRESH_MS);
       return;
     }
     for (const waiter of [...this.waiters]) {
       if (now - waiter.since < this.options.maxWaitMs) continue;
       this.waiters.delete(waiter);
       waiter.fail(new StoreUnavailableError('waited too long for Redis'));
+    }
+  }
+
+  /** Fails every waiter that has waited at least `minWaitMs`. */
+  private failAll(error: StoreUnavailableError, now: number, minWaitMs: number) {
+    for (const waiter of [...this.waiters]) {
+      if (now - waiter.since < minWaitMs) continue;
+      this.waiters.delete(waiter);
+      waiter.fail(error);
     }
   }
 

@@ -9,6 +9,7 @@
  * commands in flight, about the same whenever it runs. Two 32 MB semi-spaces halved the scavenges but
  * each copied three times as many bytes and, in all, five times as many were promoted to the old
  * generation, so each pause was about four times as long, their sum longer, and the old generation's
- * collections came back (docs/performance.md, "latency tails": 16 against 32 and 64 MB).
+ * collections came back (docs/performance.md, "the young generation back to 2 x 16 MB": 16 against 32
+ * and 64 MB).
  */
 export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16'];

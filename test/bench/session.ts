@@ -87,7 +87,14 @@ export type Window = {
 export type TargetResult = {
   target: Target;
   join: { summary: Summary; failures: Record<string, number>; seconds: number };
-  fanout: { summary: Summary; acks: Summary; missing: number; refused: Record<string, number> };
+  fanout: {
+    summary: Summary;
+    acks: Summary;
+    missing: number;
+    refused: Record<string, number>;
+    /** Each round's receipt p99 (ms): the whole p99 is the slowest round's tail. */
+    roundP99: number[];
+  };
   board: {
     summary: Summary;
     acks: Summary;
@@ -207,6 +214,7 @@ export class TargetSession {
   private readonly windows: Record<string, Window> = {};
   private readonly setups: SetupResult[] = [];
   private readonly fanouts: SpreadResult[] = [];
+  private readonly fanoutRoundP99: number[] = [];
   private boards: SpreadResult[] = [];
   private timers: TimerResult[] = [];
   private joins: JoinResult[] = [];
@@ -540,6 +548,7 @@ export class TargetSession {
       Promise.all(this.workers.map((w) => w.call<SpreadResult>('fanout', { command, timeoutMs: 15_000 }))),
     );
     this.fanouts.push(...results);
+    this.fanoutRoundP99.push(summarize(concat(results.map((f) => f.latencies))).p99);
     await sleep(300);
   }
 
@@ -780,6 +789,7 @@ export class TargetSession {
         acks: summarize(concat(fanouts.map((f) => f.acks))),
         missing: fanouts.reduce((n, f) => n + f.missing, 0),
         refused: mergeCounts(fanouts.map((f) => f.refused)),
+        roundP99: this.fanoutRoundP99.map((p) => round(p)),
       },
       board: {
         summary: summarize(concat(boards.map((b) => b.latencies))),

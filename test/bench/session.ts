@@ -94,6 +94,7 @@ export type TargetResult = {
     refused: Record<string, number>;
     /** Each round's receipt p99 (ms): the whole p99 is the slowest round's tail. */
     roundP99: number[];
+    announced: number;
   };
   board: {
     summary: Summary;
@@ -103,6 +104,7 @@ export type TargetResult = {
     accepted: number;
     missing: number;
     refused: Record<string, number>;
+    announced: number;
   };
   timers: {
     client: Summary;
@@ -111,6 +113,7 @@ export type TargetResult = {
     marginMs: number;
     missing: number;
     refused: Record<string, number>;
+    announced: number;
   };
   rssPerParticipantKB: number;
   heapPerParticipantKB: number;
@@ -790,6 +793,7 @@ export class TargetSession {
         missing: fanouts.reduce((n, f) => n + f.missing, 0),
         refused: mergeCounts(fanouts.map((f) => f.refused)),
         roundP99: this.fanoutRoundP99.map((p) => round(p)),
+        announced: fanouts.reduce((n, f) => n + f.announced, 0),
       },
       board: {
         summary: summarize(concat(boards.map((b) => b.latencies))),
@@ -798,6 +802,7 @@ export class TargetSession {
         sent: boards.reduce((n, b) => n + b.sent, 0),
         accepted: boardAccepted,
         missing: boards.reduce((n, b) => n + b.missing, 0),
+        announced: boards.reduce((n, b) => n + b.announced, 0),
         refused: mergeCounts(boards.map((b) => b.refused)),
       },
       timers: {
@@ -806,6 +811,7 @@ export class TargetSession {
         armed: timers.reduce((n, t) => n + t.armed, 0),
         marginMs: Math.min(...timers.map((t) => t.margin)),
         missing: timers.reduce((n, t) => n + t.missing, 0),
+        announced: timers.reduce((n, t) => n + t.announced, 0),
         refused: mergeCounts(timers.map((t) => t.refused)),
       },
       ...this.memory,

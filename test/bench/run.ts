@@ -136,7 +136,7 @@ function report(
   results: TargetResult[],
   bigRoom: BigRoomResult | null,
   load: { loadBefore: number; loadAfter: number },
-): Record<string, number> {
+): Record<string, number | number[]> {
   const cercle = results.find((r) => r.target === 'cercle');
   const base = results.find((r) => r.target === 'baseline');
   const fmt = (v: number | undefined, digits = 1) =>
@@ -342,6 +342,11 @@ function report(
       `${r.target}: joined in ${r.join.seconds.toFixed(1)} s; board sent ${r.board.sent}, accepted ${r.board.accepted}`,
       `missing receipts fan-out ${r.fanout.missing}, board ${r.board.missing}, timers ${r.timers.missing}; timers armed ${r.timers.armed}, the last ${r.timers.marginMs.toFixed(0)} ms before the deadline`,
     ];
+    if (r.fanout.roundP99.length) notes.push(`fan-out p99 per round ${r.fanout.roundP99.join(', ')} ms`);
+    // SR-2: a page asks for a snapshot on an announcement ahead of its patches; the bench's clients do not.
+    notes.push(
+      `room:version announcements received: fan-out ${r.fanout.announced}, board ${r.board.announced}, timers ${r.timers.announced}`,
+    );
     for (const [k, v] of Object.entries(problems))
       if (Object.keys(v).length) notes.push(`${k} ${JSON.stringify(v)}`);
     if (r.target === 'cercle')
@@ -394,6 +399,11 @@ function report(
     baselineFanoutP95Ms: pick(base, (r) => r.fanout.summary.p95),
     baselineFanoutP99Ms: pick(base, (r) => r.fanout.summary.p99),
     baselineFanoutMaxMs: pick(base, (r) => r.fanout.summary.max),
+    fanoutRoundP99Ms: cercle?.fanout.roundP99 ?? [],
+    announcedFanout: pick(cercle, (r) => r.fanout.announced),
+    announcedBoard: pick(cercle, (r) => r.board.announced),
+    announcedTimers: pick(cercle, (r) => r.timers.announced),
+    baselineFanoutRoundP99Ms: base?.fanout.roundP99 ?? [],
     fanoutRatio: cercle && base ? round(cercle.fanout.summary.p99 / base.fanout.summary.p99, 3) : Number.NaN,
     postsOffered: plan.postRate,
     postsPerSec: pick(cercle, (r) => r.board.postsPerSec),

@@ -87,7 +87,15 @@ export type Window = {
 export type TargetResult = {
   target: Target;
   join: { summary: Summary; failures: Record<string, number>; seconds: number };
-  fanout: { summary: Summary; acks: Summary; missing: number; refused: Record<string, number> };
+  fanout: {
+    summary: Summary;
+    acks: Summary;
+    missing: number;
+    refused: Record<string, number>;
+    /** Each round's receipt p99 (ms): the whole p99 is the slowest round's tail. */
+    roundP99: number[];
+    announced: number;
+  };
   board: {
     summary: Summary;
     acks: Summary;
@@ -96,6 +104,7 @@ export type TargetResult = {
     accepted: number;
     missing: number;
     refused: Record<string, number>;
+    announced: number;
   };
   timers: {
     client: Summary;
@@ -104,6 +113,7 @@ export type TargetResult = {
     marginMs: number;
     missing: number;
     refused: Record<string, number>;
+    announced: number;
   };
   rssPerParticipantKB: number;
   heapPerParticipantKB: number;
@@ -207,6 +217,7 @@ export class TargetSession {
   private readonly windows: Record<string, Window> = {};
   private readonly setups: SetupResult[] = [];
   private readonly fanouts: SpreadResult[] = [];
+  private readonly fanoutRoundP99: number[] = [];
   private boards: SpreadResult[] = [];
   private timers: TimerResult[] = [];
   private joins: JoinResult[] = [];
@@ -540,6 +551,7 @@ export class TargetSession {
       Promise.all(this.workers.map((w) => w.call<SpreadResult>('fanout', { command, timeoutMs: 15_000 }))),
     );
     this.fanouts.push(...results);
+    this.fanoutRoundP99.push(summarize(concat(results.map((f) => f.latencies))).p99);
     await sleep(300);
   }
 
@@ -780,6 +792,8 @@ export class TargetSession {
         acks: summarize(concat(fanouts.map((f) => f.acks))),
         missing: fanouts.reduce((n, f) => n + f.missing, 0),
         refused: mergeCounts(fanouts.map((f) => f.refused)),
+        roundP99: this.fanoutRoundP99.map((p) => round(p)),
+        announced: fanouts.reduce((n, f) => n + f.announced, 0),
       },
       board: {
         summary: summarize(concat(boards.map((b) => b.latencies))),
@@ -788,6 +802,7 @@ export class TargetSession {
         sent: boards.reduce((n, b) => n + b.sent, 0),
         accepted: boardAccepted,
         missing: boards.reduce((n, b) => n + b.missing, 0),
+        announced: boards.reduce((n, b) => n + b.announced, 0),
         refused: mergeCounts(boards.map((b) => b.refused)),
       },
       timers: {
@@ -796,6 +811,7 @@ export class TargetSession {
         armed: timers.reduce((n, t) => n + t.armed, 0),
         marginMs: Math.min(...timers.map((t) => t.margin)),
         missing: timers.reduce((n, t) => n + t.missing, 0),
+        announced: timers.reduce((n, t) => n + t.announced, 0),
         refused: mergeCounts(timers.map((t) => t.refused)),
       },
       ...this.memory,

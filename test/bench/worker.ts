@@ -35,6 +35,8 @@ export type SpreadResult = {
   lastAck: number;
   /** Receipts at least SLOW_MS after their send: (send stamp, receipt stamp) pairs, for `--trace`. */
   slow: Float64Array;
+  /** `room:version` announcements received (SR-2): a page would ask for a snapshot on each one ahead of it. */
+  announced: number;
 };
 export type TimerResult = {
   /** Client receipt of "time is up" minus the deadline, ms, both on the machine's wall clock. */
@@ -47,6 +49,8 @@ export type TimerResult = {
   accepted: number;
   refused: Record<string, number>;
   missing: number;
+  /** `room:version` announcements received meanwhile (see SpreadResult). */
+  announced: number;
 };
 
 type Member = { index: number; socket: Socket | null; participantId: string | null; timeUpAt: number | null };
@@ -81,6 +85,8 @@ let rooms: RoomRun[] = [];
 let receiptCount = 0;
 let lastReceiptAt = 0;
 let timersAt: number | null = null;
+/** `room:version` announcements received since the scenario started. */
+let announced = 0;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const bump = (counts: Record<string, number>, key: string) => {
@@ -124,6 +130,9 @@ function connect(room: RoomRun, member: Member): Promise<{ latency?: number; fai
   });
   member.socket = socket;
   socket.on('room:patch', (patch: Patch) => onPatch(room, member, patch));
+  socket.on('room:version', () => {
+    announced++;
+  });
   return new Promise((resolveOnce) => {
     let settled = false;
     const resolve = (outcome: { latency?: number; failure?: string }) => {
@@ -256,6 +265,7 @@ function send(room: RoomRun, member: Member, command: WireCommand, tally: Tally)
 
 function resetScenario(): void {
   receiptCount = 0;
+  announced = 0;
   for (const room of rooms) {
     room.sends.clear();
     room.receipts = [];
@@ -310,6 +320,7 @@ function collect(tally: Tally): SpreadResult {
     firstSend: tally.firstSend,
     lastAck: tally.lastAck,
     slow: Float64Array.from(slow),
+    announced,
   };
 }
 
@@ -418,6 +429,7 @@ async function timers(params: { at: number; timeoutMs: number }): Promise<TimerR
     accepted: tally.accepted,
     refused: tally.refused,
     missing,
+    announced,
   };
 }
 

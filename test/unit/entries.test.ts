@@ -42,6 +42,34 @@ describe('[EN-2][EN-7] copy-on-write record edits with running tallies', () => {
     );
   });
 
+  it('[EN-7] an edit keeps what it knows on the copy out of sight, and never writes to a record it did not make', () => {
+    const given = Object.freeze({ a: 'one', b: 'two' }) as Record<string, string>;
+    const givenKeys = Reflect.ownKeys(given);
+    const chars = new Tally<string>((text) => text.length);
+    expect(chars.of(given)).toBe(6);
+    const copy = withEntry<string>(given, 'c', 'three', [chars]);
+    const shorter = without(copy, 'a', [chars]);
+    // The frozen input could not have been written to; nor is an unfrozen one (its own keys unchanged).
+    const loose: Record<string, string> = { x: 'x' };
+    withEntry(loose, 'y', 'y');
+    expect(Reflect.ownKeys(loose)).toEqual(['x']);
+    expect(Reflect.ownKeys(given)).toEqual(givenKeys);
+    for (const record of [copy, shorter]) {
+      // Nothing that lists, copies, encodes or compares a record sees the copy's bookkeeping.
+      expect(Object.keys(record)).toEqual(Object.getOwnPropertyNames(record));
+      expect(Object.getOwnPropertySymbols({ ...record })).toEqual([]);
+      expect(Object.getOwnPropertySymbols(structuredClone(record))).toEqual([]);
+      expect(JSON.parse(JSON.stringify(record))).toEqual({ ...record });
+      for (const symbol of Object.getOwnPropertySymbols(record))
+        expect(Object.getOwnPropertyDescriptor(record, symbol)?.enumerable).toBe(false);
+    }
+    expect({ ...copy }).toEqual({ a: 'one', b: 'two', c: 'three' });
+    expect(chars.of(copy)).toBe(11);
+    expect(chars.of(shorter)).toBe(8);
+    expect(editedKey(given, copy)).toBe('c');
+    expect(editedKey(copy, shorter)).toBe('a');
+  });
+
   it('[EN-7] a tally carried through edits equals a full recount, from a counted record or a fresh one', () => {
     fc.assert(
       fc.property(editsArb, fc.boolean(), (edits, countFirst) => {

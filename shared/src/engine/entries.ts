@@ -18,9 +18,9 @@ function emptyRecord<T>(): Record<string, T> {
 
 /**
  * What is known of one record object: a number naming it, the one edit it was made by (the record it
- * was made from, by that one's number, and the key), and its sums by tally. One entry per record in one
- * weak map, written once per edit: a copy never keeps the record it was made from alive, and an edit
- * costs one look-up and one insert, not one per tally (weak maps are costly to the collector as well).
+ * was made from, by that one's number, and the key), and its sums by tally. Written once per edit, on
+ * the copy itself (`META`): a copy never keeps the record it was made from alive, and an edit costs one
+ * property, not one per tally.
  */
 type Meta = {
   id: number;
@@ -41,11 +41,32 @@ type Meta = {
  * of the values too made the copy ~20 % quicker but held ~1.4 KB more per room of 100 cards.)
  */
 type List = { keys: string[]; length: number };
+
+/**
+ * Where a record's meta is kept. A record these edits make carries it on itself, under a symbol key
+ * that is not enumerable (no `for...in`, `Object.keys`, JSON, spread, `structuredClone` or schema sees
+ * it), set before the copy is handed out: a weak map's insert per edit was 1 % of a node's time on the
+ * board, and thousands of live entries cost the collector. A record made elsewhere (read back from
+ * JSON, made by a test) is never written to (EN-2): its meta goes in the weak map, once per chain.
+ */
+const META: unique symbol = Symbol('entries.meta');
+type Stamped = { [META]?: Meta };
 const metas = new WeakMap<object, Meta>();
+/** One descriptor, its value set for each stamp: no descriptor object made per edit. */
+const stamp: PropertyDescriptor & { value: Meta | undefined } = {
+  value: undefined,
+  enumerable: false,
+  writable: false,
+  configurable: false,
+};
 let lastId = 0;
 
+function knownMeta(record: object): Meta | undefined {
+  return (record as Stamped)[META] ?? metas.get(record);
+}
+
 function metaOf(record: object): Meta {
-  let meta = metas.get(record);
+  let meta = knownMeta(record);
   if (!meta) {
     meta = { id: ++lastId, from: 0, key: '', sums: [], list: undefined };
     metas.set(record, meta);
@@ -108,12 +129,15 @@ export function entryCount(record: Entries<unknown>): number {
  * store's fields, the patch) read that entry instead of walking both maps.
  */
 export function editedKey(record: object, next: object): string | undefined {
-  const made = metas.get(next);
+  const made = knownMeta(next);
   if (!made || made.from === 0) return undefined;
-  return metas.get(record)?.id === made.from ? made.key : undefined;
+  return knownMeta(record)?.id === made.from ? made.key : undefined;
 }
 
-/** `next`'s meta: `record` (its meta `was`) edited once at `key`, the tallies' sums carried over. */
+/**
+ * `next`'s meta: `record` (its meta `was`) edited once at `key`, the tallies' sums carried over. `next`
+ * is the edit's new record, not yet handed out: it takes the meta on itself.
+ */
 function remember<T>(
   record: Entries<T>,
   was: Meta,
@@ -133,7 +157,9 @@ function remember<T>(
       if (sum !== undefined) sums[tally.index] = sum;
     }
   }
-  metas.set(next, { id: ++lastId, from: was.id, key, sums, list });
+  stamp.value = { id: ++lastId, from: was.id, key, sums, list };
+  Object.defineProperty(next, META, stamp);
+  stamp.value = undefined;
 }
 
 /**

@@ -19,6 +19,7 @@ export {
   mayPost,
   mayRecord,
   postableKinds,
+  postsOnBoard,
   type RulesView,
   removalBlocker,
   roleCount,

@@ -80,8 +80,24 @@ export function mayHoldFloor(view: RulesView, role: Role): boolean {
   return currentPhase(view).floor.includes(role);
 }
 
+/**
+ * BD-1: the phase lets this role post this kind of card. Asked for every card command (by `decide` and
+ * the page): a loop over the phase's few board policies, with no array or closure made per call.
+ */
 export function mayPost(view: RulesView, role: Role, kind: CardKind): boolean {
-  return currentPhase(view).board.some((policy) => policy.kind === kind && policy.roles.includes(role));
+  const { board } = currentPhase(view);
+  for (let i = 0; i < board.length; i++) {
+    const policy = board[i]!;
+    if (policy.kind === kind && policy.roles.includes(role)) return true;
+  }
+  return false;
+}
+
+/** BD-1: the phase lets this role post some kind of card (what `postableKinds` is non-empty for, without the list). */
+export function postsOnBoard(view: RulesView, role: Role): boolean {
+  const { board } = currentPhase(view);
+  for (let i = 0; i < board.length; i++) if (board[i]!.roles.includes(role)) return true;
+  return false;
 }
 
 export function postableKinds(view: RulesView, role: Role): CardKind[] {

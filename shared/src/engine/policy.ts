@@ -8,7 +8,7 @@ import {
   mayHoldFloor,
   mayPost,
   mayRecord,
-  postableKinds,
+  postsOnBoard,
   type RulesView,
   removalBlocker,
 } from './permissions.js';
@@ -394,7 +394,7 @@ export const policy: Policy = {
     who: 'member',
     // BD-1, CD-1, CD-4: the phase says which role posts which kind.
     state: ({ view, seat }) =>
-      postableKinds(view, seat.role).length === 0
+      !postsOnBoard(view, seat.role)
         ? refuse('board_locked_in_phase', 'Your role does not write on the board in this phase.')
         : null,
     target: ({ view, seat }, c) => {
@@ -411,7 +411,7 @@ export const policy: Policy = {
     status: running,
     who: 'member',
     state: ({ view, seat }) =>
-      postableKinds(view, seat.role).length === 0
+      !postsOnBoard(view, seat.role)
         ? refuse('board_locked_in_phase', 'Your role does not write on the board in this phase.')
         : null,
     target: (ctx, c) => ownCardWritable(ctx, c.cardId, 'changed'),
@@ -421,7 +421,7 @@ export const policy: Policy = {
     who: 'member',
     // BD-2: the author while their role writes that kind; the driver any card (moderation).
     state: ({ view, seat, driver }) =>
-      driver || postableKinds(view, seat.role).length > 0
+      driver || postsOnBoard(view, seat.role)
         ? null
         : refuse('board_locked_in_phase', 'Your role does not write on the board in this phase.'),
     target: (ctx, c) => {

@@ -4,9 +4,9 @@ import { Redis } from 'ioredis';
 /**
  * Counts the Redis round trips of this process, by command name, by wrapping ioredis itself: every
  * client the server makes (store, timers, Socket.IO adapter) goes through these two methods. A pipeline
- * or MULTI is one round trip, counted once under `pipeline:<names>`; so are the calls one turn of the
- * event loop wrote in one go on a corked connection (the store's batched writes, cluster/connection.ts),
- * under `batch:<names>`; a lone command under its name.
+ * or MULTI is one round trip, counted once under `pipeline:<names>`; so are the calls written in one go
+ * on a corked connection (the store's batched writes, cluster/connection.ts: corked for the turn, then
+ * uncorked), under `batch:<names>`, counted when the connection is uncorked; a lone command under its name.
  *
  * It also counts the bytes this process wrote to Redis, at the socket (`bytesWritten` of every
  * connection a client ever had), per role: a connection that ever sent a pub/sub command (PUBLISH,
@@ -15,46 +15,74 @@ import { Redis } from 'ioredis';
 const counts = new Map<string, number>();
 let installed = false;
 
-type Connection = { streams: Set<Socket>; last: Socket | undefined; adapter: boolean };
-const connections = new Map<Redis, Connection>();
+/** A client's connections so far and its role; kept on the client itself (no lookup per command). */
+type Tracked = { streams: Set<Socket>; last: Socket | undefined; adapter: boolean; lastName: string };
+const TRACKED = Symbol('redisCounter.tracked');
+const tracked: [Redis, Tracked][] = [];
 const isPubSub = (name: string) => /publish|subscribe|^pubsub/i.test(name);
-/** `pipeline:<names>` keys by the name of a one-command pipeline (most are), built once each. */
+
+/** The names of the calls written to a corked connection since it was corked (kept on the socket). */
+type Batch = { names: string[] };
+const BATCH = Symbol('redisCounter.batch');
+type Counted = { [TRACKED]?: Tracked; stream?: Socket };
+type CountedSocket = Socket & { [BATCH]?: Batch };
+
+/** A count's key by the name of a one-command pipeline or batch (most are), built once each. */
 const singleKeys = new Map<string, string>();
+function singleKey(prefix: 'pipeline' | 'batch', name: string): string {
+  const lookup = `${prefix} ${name}`;
+  let key = singleKeys.get(lookup);
+  if (key === undefined) {
+    key = `${prefix}:${name}`;
+    singleKeys.set(lookup, key);
+  }
+  return key;
+}
+const bump = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
 
 type SendCommand = (this: Redis, command: { name: string }, stream?: unknown, node?: unknown) => unknown;
 type Exec = (this: { _queue?: { name: string }[] }, ...args: unknown[]) => unknown;
 
-// Kept lean: it runs in the measured server process, on every command (the baseline carries no such
-// wrapper), so it does as little as it can per call.
+// Kept lean: it runs in the measured server process, on every call (the baseline carries no such
+// wrapper), so a call costs a property read and a comparison or two; the regular expression runs when a
+// connection's command name changes, the batch's count once per write, not once per call.
 function track(client: Redis, name: string | undefined): void {
-  let c = connections.get(client);
-  if (!c) {
-    c = { streams: new Set(), last: undefined, adapter: false };
-    connections.set(client, c);
+  const holder = client as unknown as Counted;
+  let c = holder[TRACKED];
+  if (c === undefined) {
+    c = { streams: new Set(), last: undefined, adapter: false, lastName: '' };
+    holder[TRACKED] = c;
+    tracked.push([client, c]);
   }
-  if (!c.adapter && name !== undefined && isPubSub(name)) c.adapter = true;
-  const stream = (client as unknown as { stream?: Socket }).stream;
+  if (!c.adapter && name !== undefined && name !== c.lastName) {
+    c.lastName = name;
+    if (isPubSub(name)) c.adapter = true;
+  }
+  const stream = holder.stream;
   if (stream !== undefined && stream !== c.last) {
     c.streams.add(stream);
     c.last = stream;
   }
 }
 
-/** The names of the calls written to a corked connection in this turn, counted once the turn ends. */
-const batches = new Map<Socket, Set<string>>();
-function countBatched(socket: Socket, name: string): void {
-  let names = batches.get(socket);
-  if (!names) {
-    const batch = new Set<string>();
-    names = batch;
-    batches.set(socket, batch);
-    setImmediate(() => {
-      batches.delete(socket);
-      const key = `batch:${[...batch].join('+')}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    });
+/** A call written to a corked connection: part of the write its uncork makes. */
+function countBatched(socket: CountedSocket, name: string): void {
+  let batch = socket[BATCH];
+  if (batch === undefined) {
+    const made: Batch = { names: [] };
+    batch = made;
+    socket[BATCH] = made;
+    // The batch is one write: counted when the connection is uncorked (by the client's turn, or by `end`).
+    const uncork = socket.uncork;
+    socket.uncork = function (this: Socket) {
+      if (made.names.length > 0) {
+        bump(made.names.length === 1 ? singleKey('batch', made.names[0]!) : `batch:${made.names.join('+')}`);
+        made.names.length = 0;
+      }
+      uncork.call(this);
+    };
   }
-  names.add(name);
+  if (!batch.names.includes(name)) batch.names.push(name);
 }
 
 export function installRedisCounter(): void {
@@ -66,9 +94,9 @@ export function installRedisCounter(): void {
     const name = command?.name;
     // Commands of a pipeline come with the pipeline's write stream: those are counted by exec below.
     if (stream === undefined && name) {
-      const socket = (this as unknown as { stream?: Socket }).stream;
+      const socket = (this as unknown as Counted).stream;
       if (socket?.writableCorked) countBatched(socket, name);
-      else counts.set(name, (counts.get(name) ?? 0) + 1);
+      else bump(name);
     }
     track(this, name);
     return send.call(this, command, stream, node);
@@ -77,13 +105,11 @@ export function installRedisCounter(): void {
   const exec = pipelineProto.exec;
   pipelineProto.exec = function (this: { _queue?: { name: string }[] }, ...args: unknown[]) {
     const queue = this._queue ?? [];
-    let key: string;
-    if (queue.length === 1) {
-      const name = queue[0]!.name;
-      key = singleKeys.get(name) ?? `pipeline:${name}`;
-      singleKeys.set(name, key);
-    } else key = `pipeline:${[...new Set(queue.map((c) => c.name))].join('+')}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    bump(
+      queue.length === 1
+        ? singleKey('pipeline', queue[0]!.name)
+        : `pipeline:${[...new Set(queue.map((c) => c.name))].join('+')}`,
+    );
     return exec.apply(this, args);
   };
 }
@@ -95,7 +121,7 @@ export function redisCounts(): Record<string, number> {
 /** Bytes written to Redis so far, by the store's connections and by the adapter's. */
 export function redisBytes(): { store: number; adapter: number } {
   const out = { store: 0, adapter: 0 };
-  for (const [client, c] of connections) {
+  for (const [client, c] of tracked) {
     track(client, undefined);
     let bytes = 0;
     for (const s of c.streams) bytes += s.bytesWritten;

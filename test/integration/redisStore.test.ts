@@ -301,6 +301,30 @@ describe('RedisRoomStore', () => {
     }
   });
 
+  it('[SR-6] a write of thousands of fields (set in chunks with the version) is stored whole', async () => {
+    type Board = { code: string; version: number; cards: Record<string, { text: string }> };
+    const store = await RedisRoomStore.connect<Board, StepDecision<Board>>(server.url);
+    const other = await RedisRoomStore.connect<Board, StepDecision<Board>>(server.url);
+    opened.push(store as never, other as never);
+    await store.create({ code: 'WIDE', version: 0, cards: {} });
+    // 1,203 cards in one step: 2,406 fields (entry and place) and the version, past several chunks.
+    const cards = Object.fromEntries(
+      Array.from({ length: 1_203 }, (_, i) => [`k${i}`, { text: `card ${i}` }]),
+    );
+    const step = (r: Board): StepDecision<Board> => ({
+      ok: true,
+      room: { ...r, version: r.version + 1, cards },
+      effects: [],
+    });
+    expect((await store.apply('WIDE', 'c1', step)).status).toBe('applied');
+    expect(await admin.hget(keys.room('WIDE'), 'h:version')).toBe('1');
+    expect(await admin.hlen(keys.room('WIDE'))).toBe(2 * 1_203 + 4); // + h:gen, h:version, h:keys, f:code
+    const read = (await other.load('WIDE'))!;
+    expect(read.version).toBe(1);
+    expect(Object.keys(read.cards)).toEqual(Object.keys(cards));
+    expect(read.cards.k1202).toEqual({ text: 'card 1202' });
+  });
+
   it('falls back to EVAL when Redis has forgotten the scripts (NOSCRIPT)', async () => {
     const store = await open();
     await store.create({ code: 'NOSCRIPT', version: 0, text: [] });

@@ -95,10 +95,12 @@ local function settle(k, a, last, v, h)
   local s = tonumber(h[10])
   local d = tonumber(h[11])
   local first = a + 2
-  redis.call('HSET', KEYS[k + 1], 'h:version', h[7])
   local sets = first + 2 * n + m
   local dels = sets + 2 * s
-  each('HSET', KEYS[k + 1], sets, dels - 1)
+  -- The new version and the first 1,000 values (all of them, but in a big write) in one HSET.
+  local cut = math.min(sets + 999, dels - 1)
+  redis.call('HSET', KEYS[k + 1], 'h:version', h[7], unpack(ARGV, sets, cut))
+  each('HSET', KEYS[k + 1], cut + 1, dels - 1)
   each('HDEL', KEYS[k + 1], dels, dels + d - 1)
   redis.call('EXPIRE', KEYS[k + 1], h[4])
   if n > 0 then each('HSET', KEYS[k + 4], first, first + 2 * n - 1) end

@@ -63,6 +63,29 @@ describe('TimerPoller', () => {
     expect(most).toBeGreaterThan(1);
   });
 
+  it('[TM-11] keeps at most maxInFlight firings at once within one claim, starting the rest as places free', async () => {
+    // One claim hands out 200 (batchSize) while only 20 may be fired at once: the others wait in the
+    // order claimed, each starting as an earlier one's command settles.
+    const due = dueStore(200, Date.now());
+    const poller = new TimerPoller(due.store, { intervalMs: 10_000, batchSize: 200, maxInFlight: 20 });
+    let running = 0;
+    let most = 0;
+    const order: string[] = [];
+    poller.start(async (timer) => {
+      running++;
+      most = Math.max(most, running);
+      order.push(timer.code);
+      await new Promise((r) => setTimeout(r, 2));
+      running--;
+    });
+    await expect.poll(() => order.length, { timeout: 5_000, interval: 5 }).toBe(200);
+    await poller.stop();
+    expect(most).toBe(20);
+    expect(order).toEqual(Array.from({ length: 200 }, (_, i) => `R${i}`));
+    // The 200 came in one claim (and an empty one to learn none was left): no claim per free place.
+    expect(due.claims).toBeLessThanOrEqual(2);
+  });
+
   it('[TM-11] starts firings whose steps cost CPU in slices, giving the loop turns in between', async () => {
     // A firing's step runs at once on the room this node holds: here 1 ms of CPU each. Started all in
     // one go, 200 would hold the loop for 200 ms before any write went out or any patch left.

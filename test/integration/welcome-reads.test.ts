@@ -34,7 +34,8 @@ describe('the welcome and the room version (SC-8)', () => {
   });
 
   it('[SC-8] a join to a room its node already listens to is welcomed without reading the version', async () => {
-    const { code, facilitatorKey } = await createRoom(nodeA.url, { template: 'codev' });
+    // Made on node B: node A holds no copy of it, and listens to its channel only once a socket joined.
+    const { code, facilitatorKey } = await createRoom(nodeB.url, { template: 'codev' });
     const reads = countVersionReads(nodeA.app.rooms);
     const facilitator = await join(nodeA.url, { code, name: 'Fanny', facilitatorKey: facilitatorKey! });
     people.push(facilitator);
@@ -49,6 +50,27 @@ describe('the welcome and the room version (SC-8)', () => {
       await facilitator.reach(person.version);
     }
     expect(reads.reads).toBe(1);
+  });
+
+  it('[SC-8] the first join to a room its node holds open is welcomed without reading the version: the node listens from the handshake', async () => {
+    const { code, facilitatorKey } = await createRoom(nodeA.url, { template: 'codev' });
+    const reads = countVersionReads(nodeA.app.rooms);
+    const facilitator = await join(nodeA.url, { code, name: 'Fanny', facilitatorKey: facilitatorKey! });
+    people.push(facilitator);
+    const ana = await join(nodeA.url, { code, name: 'Ana' }, 'ana');
+    people.push(ana);
+    expect(Object.keys(ana.view!.participants)).toHaveLength(2);
+    await facilitator.reach(ana.version);
+    expect(reads.reads).toBe(0);
+  });
+
+  it('[SC-8] a login refused after its room was listened to ahead leaves the channel', async () => {
+    const { code } = await createRoom(nodeA.url, { template: 'codev' });
+    const adapter = nodeA.app.io.of('/').adapter as unknown as { stats: { channels: number } };
+    const before = adapter.stats.channels;
+    // A name the engine refuses: the seat is not stored, the login fails after the counts.
+    await expect(join(nodeA.url, { code, name: ' ' }, 'blank')).rejects.toThrow();
+    await expect.poll(() => adapter.stats.channels, { timeout: 5_000, interval: 10 }).toBe(before);
   });
 
   it('[SC-8] another node’s change stored between the seat and the welcome reaches the newcomer: in the welcome or as its patch', async () => {

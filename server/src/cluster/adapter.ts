@@ -37,6 +37,7 @@ export const HELLO_TIMEOUT_MS = 2_000;
  * reply of 1 means "this node only" only then.
  */
 type Listening = {
+  /** Its holders: the Socket.IO rooms of this Cercle room here, and the logins under way (listenAhead). */
   rooms: number;
   ready: Promise<void>;
   alone: boolean;
@@ -423,11 +424,40 @@ export class CercleAdapter extends ClusterAdapter {
 
   private roomCreated(room: string) {
     const code = this.channels.codeOf(room);
-    if (code === null || this.closed) return;
+    if (code !== null) this.hold(code);
+  }
+
+  private roomDeleted(room: string) {
+    const code = this.channels.codeOf(room);
+    if (code !== null) this.drop(code);
+  }
+
+  /**
+   * SC-8: a first login to room `code` is under way on this node: its channel is listened to from now,
+   * as if one of its sockets were here already, so that the subscription and the hello overlap the
+   * login's own round trips and are done before its seat is stored (then the welcome needs no read of
+   * the room's version). `release` once the login's socket joined its rooms (they hold the channel
+   * from then on) or the login failed; a channel nobody holds any more is left as usual.
+   */
+  listenAhead(code: string): { ready: Promise<void>; release: () => void } {
+    const entry = this.hold(code);
+    if (!entry) return { ready: DONE, release: () => {} };
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      this.drop(code);
+    };
+    return { ready: entry.ready, release };
+  }
+
+  /** One more holder of room `code`'s channel (a Socket.IO room of it, or a login under way). */
+  private hold(code: string): Listening | undefined {
+    if (this.closed) return undefined;
     const known = this.listening.get(code);
     if (known) {
       known.rooms++;
-      return;
+      return known;
     }
     const entry: Listening = {
       rooms: 1,
@@ -444,11 +474,11 @@ export class CercleAdapter extends ClusterAdapter {
     });
     this.listening.set(code, entry);
     this.stats.channels = this.listening.size;
+    return entry;
   }
 
-  private roomDeleted(room: string) {
-    const code = this.channels.codeOf(room);
-    if (code === null) return;
+  /** One holder of room `code`'s channel fewer: the last one gone, the channel is left. */
+  private drop(code: string) {
     const entry = this.listening.get(code);
     if (!entry) return;
     entry.rooms--;

@@ -57,6 +57,8 @@ const RATE_LIMITED = jsonObject({ ok: false, error: wireError('rate_limited') })
 const BAD_REQUEST = jsonObject({ ok: false, error: wireError('bad_request') });
 const WAITING_FOR_ADMISSION = { ok: false, error: wireError('waiting_for_admission') } as const;
 
+const noRelease = () => {};
+
 /**
  * Refusals for spent budgets one connection may collect before it is closed (HT-3): a page never comes
  * near; a flood stops costing anything once its connection is gone (and reconnecting is rate-limited).
@@ -117,15 +119,21 @@ export function attachRealtime({
     return work;
   };
 
+  /** The adapter's fan-out between nodes (cluster/adapter.ts), when there is one. */
+  const fanOut = io.of('/').adapter as {
+    quietMark?: (code: string) => number | null;
+    listenAhead?: (code: string) => { ready: Promise<void>; release: () => void };
+  };
   /** SC-8: what this node hears of a room's channel (null without a fan-out, or not listening to it). */
-  const quietMark = (code: string): number | null =>
-    (io.of('/').adapter as { quietMark?: (code: string) => number | null }).quietMark?.(code) ?? null;
+  const quietMark = (code: string): number | null => fanOut.quietMark?.(code) ?? null;
 
   /** HT-1: the same rule as HTTP's: the nearest address no trusted proxy added. */
   const addressOf = (socket: CercleSocket): string => clientAddress(socket.request, trust);
 
   io.use(async (socket, next) => {
     const address = addressOf(socket);
+    /** The room's channel listened to ahead of the socket (SC-8), released once the socket joined it. */
+    let ahead: { ready: Promise<void>; release: () => void } | null = null;
     // A connection closed while its login was in flight (HT-4): whatever seat it got is not left connected.
     let closed = false;
     socket.conn.once('close', () => {
@@ -133,6 +141,7 @@ export function attachRealtime({
       const pending = connectionSeats.get(socket.id);
       if (!pending) return;
       connectionSeats.delete(socket.id);
+      pending.release();
       void markAwayIfGone(pending.code, pending.seat.participantId);
     });
     try {
@@ -141,6 +150,14 @@ export function attachRealtime({
         throw new CodedError('origin_not_allowed');
       if (!joinsOverall.take(now())) throw new CodedError('rate_limited');
       const auth = handshakeAuthSchema.safeParse(socket.handshake.auth);
+      // SC-8: a first join to a room this node holds open listens to the room's channel from now: the
+      // subscription and its hello overlap the counts' round trip, the seat is stored once this node
+      // listens, and the welcome needs no read of the version (the first socket of a room on this
+      // node waited for both, then read it: three round trips more). A room not held (or a resume) as before.
+      if (auth.success && auth.data.name !== undefined && !auth.data.resumeToken) {
+        const { code } = auth.data;
+        if (fanOut.listenAhead && service.holdsOpen(code)) ahead = fanOut.listenAhead(code);
+      }
       // RM-10: an address removed from the room joins it again by name only with the key; a seat's
       // token still brings its holder back (colleagues behind one office address keep their seats).
       const barFrom =
@@ -153,6 +170,7 @@ export function attachRealtime({
       if (counted === 'barred') throw new CodedError('room_full');
       const { code, resumeToken, name, facilitatorKey, locale } = auth.data;
       // SC-8: taken before the seat is stored; the welcome compares it again.
+      if (ahead) await ahead.ready;
       const quiet = resumeToken ? null : quietMark(code);
       const outcome = resumeToken
         ? await tracked(service.resume(code, resumeToken))
@@ -188,10 +206,12 @@ export function attachRealtime({
         resumed: !!resumeToken,
         lean,
         quiet,
+        release: ahead?.release ?? noRelease,
       });
       observer.handshake(seat.admitted ? 'admitted' : 'waiting');
       next();
     } catch (error) {
+      ahead?.release();
       const coded = error instanceof CodedError ? error : new CodedError('internal');
       if (!(error instanceof CodedError))
         log.error({ event: 'handshake_error', error: errorName(error) }, 'handshake failed');
@@ -215,6 +235,8 @@ export function attachRealtime({
       lean: boolean;
       /** The room channel's mark before the seat was stored (SC-8), null for a resume. */
       quiet: number | null;
+      /** The channel listened to ahead of the socket (SC-8): let go once the socket joined its rooms. */
+      release: () => void;
     }
   >();
 
@@ -395,11 +417,21 @@ export function attachRealtime({
       resumed,
       lean,
       quiet,
-    }: { seat: Seat; resumeToken: string; resumed: boolean; lean: boolean; quiet: number | null },
+      release,
+    }: {
+      seat: Seat;
+      resumeToken: string;
+      resumed: boolean;
+      lean: boolean;
+      quiet: number | null;
+      release: () => void;
+    },
   ): Promise<void> {
     const { code, participantId } = socket.data;
     // Resolves once this node listens to the room's fan-out channel (SC-1): no broadcast is missed after.
-    await socket.join([everyoneChannel(code), seatChannel(code, participantId)]);
+    const joined = socket.join([everyoneChannel(code), seatChannel(code, participantId)]);
+    release(); // the socket's rooms hold the channel now
+    await joined;
     if (!socket.connected) return;
     if (resumed) await service.presence(code, participantId, 'connected');
     if (!seat.admitted) {

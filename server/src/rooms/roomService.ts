@@ -201,6 +201,16 @@ export class RoomService {
     };
   }
 
+  /**
+   * Whether this node holds a copy of the room, not ended (SR-8): a join to it is checked by its
+   * compare-and-set alone, and the room surely exists (the realtime layer listens to its channel ahead
+   * of the join then: SC-8).
+   */
+  holdsOpen(code: string): boolean {
+    const held = this.store.heldHeader?.(code) ?? null;
+    return held !== null && held.status !== 'ended';
+  }
+
   /** A first join: a fresh seat and resume token (only its hash is stored). */
   async join(
     code: string,

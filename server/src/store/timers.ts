@@ -7,8 +7,11 @@ export type TimerPollerOptions = {
   batchSize?: number;
   /**
    * Timers being fired at once, at most (their commands run concurrently: each is on its own room, and
-   * the store queues those on one room). The next claim does not wait for the previous timers' commands,
-   * only for a free place. Default 1,000.
+   * the store queues those on one room). A firing waits for a free place, also within one claim's
+   * batch; the next claim does not wait for the previous timers' commands, only for a free place.
+   * Default 256: enough for the store to write many rooms per script call (SR-9), few enough that a
+   * thousand deadlines at once are not all decided long before their patches can leave (what waits
+   * meanwhile is what each scavenge copies: docs/performance.md, "timers").
    */
   maxInFlight?: number;
   /**
@@ -61,7 +64,7 @@ export class TimerPoller {
   ) {
     this.intervalMs = options.intervalMs ?? 50;
     this.batchSize = Math.max(1, options.batchSize ?? 200);
-    this.maxInFlight = Math.max(1, options.maxInFlight ?? 1_000);
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 256);
     this.sliceMs = Math.max(0, options.sliceMs ?? 5);
     this.clock = options.clock ?? Date.now;
     this.onError = options.onError ?? (() => {});
@@ -121,29 +124,29 @@ export class TimerPoller {
   /**
    * Claims due timers and fires them, the next claim going out while the previous timers' commands run
    * (at most `maxInFlight` at once), until none is due and every command fired has settled. A thousand
-   * timers due together are so claimed in a few round trips and their commands all run at once, instead
-   * of one claim of `batchSize` after the other, each waiting for the previous batch's commands.
+   * timers due together are so claimed in a few round trips and their commands run concurrently,
+   * instead of one claim of `batchSize` after the other, each waiting for the previous batch's commands.
    *
    * A firing starts with its step (the engine's decision, run at once on the room this node holds):
    * started all in one go, a thousand steps would hold the loop for their whole CPU time before the
    * first write reaches Redis and the first patch leaves. So firings start in slices of `sliceMs`, the
    * loop getting a turn between two: the slice's writes go out, and the answers read meanwhile send
    * their patches, while the next slice runs. Each timer is then late by the work of those before it
-   * alone, with Redis working beside this node, and its stamp (`expiredAt`, taken by its step) is
-   * close to when its patch leaves.
+   * alone, with Redis working beside this node, and its stamp (`expiredAt`, taken by its step) is close
+   * to when its patch leaves. And no more than `maxInFlight` wait for their write and
+   * patch at once: steps far ahead of the patches only keep more alive through each scavenge.
    */
   private async drain() {
-    const firing = new Set<Promise<void>>();
+    const inFlight = new InFlight();
     let claim = true;
     while (claim) {
       this.pollAgain = false;
       const onDue = this.onDue;
       if (!onDue) break;
-      while (firing.size >= this.maxInFlight) await Promise.race(firing);
-      const limit = Math.min(this.batchSize, this.maxInFlight - firing.size);
+      while (inFlight.count >= this.maxInFlight) await inFlight.settled();
       let due: DueTimer[];
       try {
-        due = await this.store.claimDueTimers(this.clock(), limit);
+        due = await this.store.claimDueTimers(this.clock(), this.batchSize);
       } catch (error) {
         this.onError(error);
         break;
@@ -151,28 +154,31 @@ export class TimerPoller {
       let sliceStart = performance.now();
       for (const timer of due) {
         if (this.firingNow.has(timerMember(timer.code, timer.timerId))) continue;
-        if (performance.now() - sliceStart >= this.sliceMs) {
+        if (inFlight.count >= this.maxInFlight) {
+          while (inFlight.count >= this.maxInFlight) await inFlight.settled();
+          sliceStart = performance.now();
+        } else if (performance.now() - sliceStart >= this.sliceMs) {
           await nextTurn();
           sliceStart = performance.now();
         }
-        const fired: Promise<void> = this.fire(onDue, timer).finally(() => firing.delete(fired));
-        firing.add(fired);
+        inFlight.count++;
+        void this.fire(onDue, timer, inFlight.done);
       }
-      claim = due.length === limit || this.pollAgain;
-      if (!claim && firing.size > 0) {
+      claim = due.length === this.batchSize || this.pollAgain;
+      if (!claim && inFlight.count > 0) {
         // Wait for the commands, or for a poll asked for meanwhile (a new deadline), whichever first.
         const woken = new Promise<void>((resolve) => {
           this.wake = resolve;
         });
-        await Promise.race([Promise.all(firing), woken]);
+        while (inFlight.count > 0 && !this.pollAgain) await Promise.race([inFlight.settled(), woken]);
         this.wake = null;
         claim = this.pollAgain;
       }
     }
-    await Promise.all(firing);
+    while (inFlight.count > 0) await inFlight.settled();
   }
 
-  private async fire(onDue: (timer: DueTimer) => void | Promise<void>, timer: DueTimer) {
+  private async fire(onDue: (timer: DueTimer) => void | Promise<void>, timer: DueTimer, done: () => void) {
     const member = timerMember(timer.code, timer.timerId);
     this.firingNow.add(member);
     try {
@@ -181,6 +187,22 @@ export class TimerPoller {
       this.onError(error); // the timer stays in the store: claimed again when its lease ends
     } finally {
       this.firingNow.delete(member);
+      done();
     }
+  }
+}
+
+/** The firings of a drain still running; `settled` resolves at the next one to end. */
+class InFlight {
+  count = 0;
+  private waiters: (() => void)[] = [];
+  readonly done = () => {
+    this.count--;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  };
+  settled(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 }

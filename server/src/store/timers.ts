@@ -9,9 +9,8 @@ export type TimerPollerOptions = {
    * Timers being fired at once, at most (their commands run concurrently: each is on its own room, and
    * the store queues those on one room). A firing waits for a free place, also within one claim's
    * batch; the next claim does not wait for the previous timers' commands, only for a free place.
-   * Default 256: enough for the store to write many rooms per script call (SR-9), few enough that a
-   * thousand deadlines at once are not all decided long before their patches can leave (what waits
-   * meanwhile is what each scavenge copies: docs/performance.md, "timers").
+   * Default 1,000. A bound of 256 (the steps kept closer to their patches, less alive through each
+   * scavenge) did better in one process but worse in the whole bench (docs/performance.md, "timers").
    */
   maxInFlight?: number;
   /**
@@ -64,7 +63,7 @@ export class TimerPoller {
   ) {
     this.intervalMs = options.intervalMs ?? 50;
     this.batchSize = Math.max(1, options.batchSize ?? 200);
-    this.maxInFlight = Math.max(1, options.maxInFlight ?? 256);
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 1_000);
     this.sliceMs = Math.max(0, options.sliceMs ?? 5);
     this.clock = options.clock ?? Date.now;
     this.onError = options.onError ?? (() => {});
@@ -133,8 +132,7 @@ export class TimerPoller {
    * loop getting a turn between two: the slice's writes go out, and the answers read meanwhile send
    * their patches, while the next slice runs. Each timer is then late by the work of those before it
    * alone, with Redis working beside this node, and its stamp (`expiredAt`, taken by its step) is close
-   * to when its patch leaves. And no more than `maxInFlight` wait for their write and
-   * patch at once: steps far ahead of the patches only keep more alive through each scavenge.
+   * to when its patch leaves. No more than `maxInFlight` wait for their write and patch at once.
    */
   private async drain() {
     const inFlight = new InFlight();

@@ -301,7 +301,7 @@ describe('RedisRoomStore', () => {
     }
   });
 
-  it('[SR-6] a write of thousands of fields (set in chunks with the version) is stored whole', async () => {
+  it('[SR-6] a write of thousands of fields (set in chunks with the version, texts beyond ASCII) is stored whole', async () => {
     type Board = { code: string; version: number; cards: Record<string, { text: string }> };
     const store = await RedisRoomStore.connect<Board, StepDecision<Board>>(server.url);
     const other = await RedisRoomStore.connect<Board, StepDecision<Board>>(server.url);
@@ -309,7 +309,7 @@ describe('RedisRoomStore', () => {
     await store.create({ code: 'WIDE', version: 0, cards: {} });
     // 1,203 cards in one step: 2,406 fields (entry and place) and the version, past several chunks.
     const cards = Object.fromEntries(
-      Array.from({ length: 1_203 }, (_, i) => [`k${i}`, { text: `card ${i}` }]),
+      Array.from({ length: 1_203 }, (_, i) => [`k${i}`, { text: `card ${i} é ✓ 🙂` }]),
     );
     const step = (r: Board): StepDecision<Board> => ({
       ok: true,
@@ -322,7 +322,7 @@ describe('RedisRoomStore', () => {
     const read = (await other.load('WIDE'))!;
     expect(read.version).toBe(1);
     expect(Object.keys(read.cards)).toEqual(Object.keys(cards));
-    expect(read.cards.k1202).toEqual({ text: 'card 1202' });
+    expect(read.cards.k1202).toEqual({ text: 'card 1202 é ✓ 🙂' });
   });
 
   it('falls back to EVAL when Redis has forgotten the scripts (NOSCRIPT)', async () => {

@@ -619,7 +619,17 @@ export class RoomService {
   }
 }
 
-const hasEffects = (decision: Decision) => decision.ok && decision.effects.length > 0;
+/**
+ * Effects this service runs once a write is stored. A timer's scheduling and cancelling are the store's,
+ * in the write itself: a phase change or a "time is up" has nothing left to run, and its callers are
+ * answered without an effects pass.
+ */
+function hasEffects(decision: Decision): boolean {
+  if (!decision.ok) return false;
+  for (const effect of decision.effects)
+    if (effect.type !== 'schedule_timer' && effect.type !== 'cancel_timer') return true;
+  return false;
+}
 
 /** The store did not answer within the backstop: as unavailable as an error from it. */
 class StoreTimeout extends StoreUnavailableError {}

@@ -59,16 +59,29 @@ class PreEncodingEncoder extends Encoder {
     if (
       (packet.type === PacketType.EVENT || packet.type === PacketType.ACK) &&
       Array.isArray(data) &&
-      data.some((argument) => argument instanceof EncodedJson)
+      hasEncoded(data)
     ) {
       let out = String(packet.type);
       if (packet.nsp && packet.nsp !== '/') out += `${packet.nsp},`;
       if (packet.id !== undefined && packet.id !== null) out += packet.id;
-      const args = data.map((a) => (a instanceof EncodedJson ? a.text : (JSON.stringify(a) ?? 'null')));
-      return [`${out}[${args.join(',')}]`];
+      // Concatenated, not joined: `join` copies every argument's text (a welcome's 4 KB, every patch's)
+      // into a flat string once more before the frame copies it again.
+      out += '[';
+      for (let i = 0; i < data.length; i++) {
+        const argument: unknown = data[i];
+        if (i > 0) out += ',';
+        out += argument instanceof EncodedJson ? argument.text : (JSON.stringify(argument) ?? 'null');
+      }
+      return [`${out}]`];
     }
     return super.encode(packet);
   }
+}
+
+/** Whether one of the arguments is already text (no closure made per packet to find out). */
+function hasEncoded(data: unknown[]): boolean {
+  for (let i = 0; i < data.length; i++) if (data[i] instanceof EncodedJson) return true;
+  return false;
 }
 
 /** The `parser` option of the Socket.IO server. */

@@ -70,4 +70,65 @@ describe('room:version is said only when a patch of this node did not say it', (
     expect(announced).toEqual([0, second.version]);
     await store.close();
   });
+
+  it('[SR-2] a room written to during the look waits for the next look; a version still untold is said then', async () => {
+    const store = new MemoryRoomStore({ sweepIntervalMs: 0 });
+    const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+    const service = new RoomService({ store, logger, storeTimeoutMs: 1_000 });
+    const announced: number[] = [];
+    let duringWrite: (() => void) | null = null;
+    const publisher: RoomPublisher = {
+      patch: () => {
+        const hook = duringWrite;
+        duringWrite = null;
+        hook?.();
+      },
+      patchTo: () => {},
+      private: () => {},
+      admitted: () => {},
+      removed: () => {},
+      ended: () => {},
+      version: (_code, version) => announced.push(version),
+      lost: () => {},
+    };
+    service.publisher = publisher;
+    const opened = await service.createRoom({ templateId: 'codev' });
+    if (!opened.ok) throw new Error('room refused');
+    const { code, facilitatorKey } = opened;
+    const watch = new RoomWatch({
+      store,
+      localRooms: () => [code],
+      publisher: () => publisher,
+      logger,
+      toldHere: (room) => service.toldVersion(room),
+      writingHere: (room) => service.writingHere(room),
+    });
+    await watch.look();
+    expect(announced).toEqual([0]);
+    const joined = await service.join(code, { name: 'Fanny', facilitatorKey: facilitatorKey! });
+    if (!joined.ok) throw new Error('join refused');
+    const fanny = joined.value.participantId;
+
+    // A look that begins while this node's write is stored but not answered (a busy node reads the
+    // store's reply late), and whose patch then fails to go out: the version is not said by that look,
+    // as it may be the write's own, its patch still queued here...
+    let lookDuringWrite: Promise<void> | undefined;
+    duringWrite = () => {
+      expect(service.writingHere(code)).toBe(true);
+      lookDuringWrite = watch.look();
+      throw new Error('socket layer down');
+    };
+    const locked = await service.command(code, fanny, 'c1', { type: 'lock_room' });
+    if (!locked.ok) throw new Error('command refused');
+    expect(service.writingHere(code)).toBe(false);
+    expect(lookDuringWrite).toBeDefined();
+    await lookDuringWrite;
+    expect(announced).toEqual([0]);
+    // ...and the next look, with nothing in flight here, says it: the stored change still reaches everyone.
+    await watch.look();
+    expect(announced).toEqual([0, locked.version]);
+    await watch.look();
+    expect(announced).toEqual([0, locked.version]);
+    await store.close();
+  });
 });

@@ -107,6 +107,8 @@ export class RoomService {
   private readonly broadcaster: RoomBroadcaster;
   /** One encoded public view per room version for every snapshot of it (HT-8). */
   private readonly snapshots = new SnapshotCache();
+  /** Per room, this node's commands sent to the store whose outcome is not back yet (RoomWatch, SR-2). */
+  private readonly writing = new Map<string, number>();
   private readonly unsubscribe: () => void;
   private readonly store: EngineStore;
   private readonly log: FastifyBaseLogger;
@@ -151,6 +153,15 @@ export class RoomService {
   /** The last version of a room this node sent the patch of to its people (RoomWatch, SR-2). */
   toldVersion(code: string): number | undefined {
     return this.broadcaster.toldVersion(code);
+  }
+
+  /**
+   * Whether this node has a command for the room at the store, its outcome not back yet (RoomWatch,
+   * SR-2): a version the watch reads meanwhile may be that command's, stored but its patch still to go
+   * out from here.
+   */
+  writingHere(code: string): boolean {
+    return this.writing.has(code);
   }
 
   /**
@@ -436,6 +447,7 @@ export class RoomService {
     // already went out as store_unavailable; the answer waits for the decision's effects. The clock is
     // read by the step, when the engine decides (a command may wait its turn behind its room's others):
     // "time is up" is stamped when decided, just before its write and its patch go out.
+    this.writing.set(code, (this.writing.get(code) ?? 0) + 1); // before the store: it may tell at once
     const applying = this.store.apply(
       code,
       commandId,
@@ -456,6 +468,10 @@ export class RoomService {
         if (sender.patch) this.publisher.patchTo(sender.connection, sender.patch);
       }
       return this.failure(error, command.type);
+    } finally {
+      const left = (this.writing.get(code) ?? 1) - 1;
+      if (left > 0) this.writing.set(code, left);
+      else this.writing.delete(code);
     }
     switch (result.status) {
       case 'not_found':

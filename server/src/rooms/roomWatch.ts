@@ -11,6 +11,12 @@ export type RoomWatchOptions = {
    * again (they have it, or a snapshot as recent). Without it every changed version is announced.
    */
   toldHere?: (code: string) => number | undefined;
+  /**
+   * Whether this node has a command for the room at the store, its outcome not back yet: a version read
+   * meanwhile may be that command's, whose patch is still to go out from here (a busy node reads the
+   * store's reply late). Such a room is looked at again next time rather than announced.
+   */
+  writingHere?: (code: string) => boolean;
   /** How the watch reaches this node's people (read at each tick: the app sets it after start). */
   publisher: () => RoomPublisher;
   logger: FastifyBaseLogger;
@@ -29,8 +35,11 @@ const MISSING_POLLS = 2;
  * versions in one round trip, off the command path (`RoomStore.versions`), and
  * - announces a room's version to its people here (`room:version`) when it changed since the last look,
  *   unless this node sent that version's patch itself: a client behind it (a patch published by a node
- *   that died right after storing, or lost on the way) asks for a snapshot. So every stored change reaches every client within about 2 s, whatever became
- *   of the node that stored it;
+ *   that died right after storing, or lost on the way) asks for a snapshot. So every stored change
+ *   reaches every client within about 2 s, whatever became of the node that stored it. A room this node
+ *   was writing to during the look waits for the next look: the version read may be its own, its patch
+ *   still queued here, and announcing it would send every client there for a snapshot it does not
+ *   need (a later patch from here shows a client any gap; once the writes stop, the next look says it);
  * - tells the room's people here that it is lost (`session:ended { reason: 'lost' }`) when the room is
  *   missing from the store two looks in a row while they are connected (a store that came back empty, a
  *   flushed key), logs it at error level (a count, never a code) and makes /readyz answer `store_lost`
@@ -82,6 +91,9 @@ export class RoomWatch {
       this.missing.clear();
       return;
     }
+    // Rooms written to when the look began: their outcome may come back only after the read.
+    const writing = this.options.writingHere;
+    const wasWriting = new Set(writing ? codes.filter((code) => writing(code)) : []);
     let versions: (number | null)[];
     try {
       versions = await this.options.store.versions(codes);
@@ -107,9 +119,13 @@ export class RoomWatch {
       }
       this.missing.delete(code);
       if (this.told.get(code) === version) return;
-      this.told.set(code, version);
       // Each patch already carries its version: only a version this node did not send needs saying.
-      if (this.options.toldHere?.(code) === version) return;
+      if (this.options.toldHere?.(code) === version) {
+        this.told.set(code, version);
+        return;
+      }
+      if (writing && (writing(code) || wasWriting.has(code))) return; // said next time if still untold
+      this.told.set(code, version);
       publisher.version(code, version);
     });
     for (const code of this.told.keys()) if (!seen.has(code)) this.told.delete(code);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pairsOf, roomChanges, roomFromFields, VERSION_FIELD } from '../../server/src/store/roomFields.js';
 import { withEntry, without } from '../../shared/src/engine/entries.js';
+import { codevRoom, type Host } from './fixtures.js';
 
 /** A store of fields in memory: what a Redis hash or the SQLite rows hold after each write. */
 function fieldStore() {
@@ -163,5 +164,82 @@ describe('room fields (SR-6)', () => {
       }),
       { seed: 18, numRuns: 300 },
     );
+  });
+
+  /** Phase changes of a started codev room: forward, and back one phase every third change. */
+  function changePhase(host: Host, i: number) {
+    const { phaseIndex, phases } = host.room;
+    const back = phaseIndex > 0 && (i % 3 === 2 || phaseIndex === phases.length - 1);
+    host.advance(60_000);
+    host.ok('f', { type: back ? 'previous_phase' : 'next_phase', from: phaseIndex });
+  }
+  /** The characters a write sends: its fields' names and values, the names it deletes. */
+  const sizeOf = ({ set, del }: { set: string[]; del: string[] }) =>
+    [...set, ...del].reduce((sum, text) => sum + text.length, 0);
+
+  it('[SR-6] a phase change writes the same fields after 2 and after 20 phase changes: the run it closed and the one it opened', () => {
+    const host = codevRoom();
+    const store = fieldStore();
+    let room = { ...host.room, version: 1 };
+    store.write(null, room);
+    const sizes: number[] = [];
+    for (let i = 1; i <= 20; i++) {
+      changePhase(host, i);
+      const next = { ...host.room, version: room.version + 1 };
+      const write = store.write(room, next);
+      room = next;
+      const runs = [...pairsOf(write.set)].map(([field]) => field).filter((f) => f.includes('phaseHistory'));
+      const n = room.phaseHistory.length;
+      expect(runs).toEqual([`a:phaseHistory:${n - 2}`, `a:phaseHistory:${n - 1}`]);
+      expect(write.del).toEqual([]);
+      sizes[i] = sizeOf(write);
+    }
+    // The same fields, so about the same size: only numbers' digits and phase ids differ (the whole
+    // history written each time grew by about 115 characters per phase change).
+    expect(Math.abs(sizes[20]! - sizes[2]!)).toBeLessThan(40);
+    expect(room.phaseHistory).toHaveLength(21);
+  });
+
+  it('[SR-6] an engine room read back equals the room written after phase changes, back ones included', () => {
+    const host = codevRoom();
+    const store = fieldStore();
+    let room = { ...host.room, version: 1 };
+    store.write(null, room);
+    for (let i = 1; i <= 12; i++) {
+      changePhase(host, i);
+      const next = { ...host.room, version: room.version + 1 };
+      store.write(room, next);
+      room = next;
+      const read = store.read<typeof room>();
+      expect(read).toEqual(room);
+      expect(Object.keys(read)).toEqual(Object.keys(room));
+    }
+    expect(room.phaseHistory.map((run) => run.index)).toEqual([0, 1, 0, 1, 2, 1, 2, 3, 2, 3, 4, 3, 4]);
+  });
+
+  it('[SR-6] a list made shorter, emptied or replaced by another value leaves no element behind', () => {
+    type Runs = { code: string; version: number; phaseHistory: unknown };
+    const store = fieldStore();
+    const elements = () => [...store.fields.keys()].filter((field) => field.startsWith('a:')).sort();
+    const five = [1, 2, 3, 4, 5].map((n) => ({ n }));
+    const rooms: Runs[] = [
+      { code: 'R', version: 0, phaseHistory: five },
+      { code: 'R', version: 1, phaseHistory: [five[0], { n: 9 }] },
+      { code: 'R', version: 2, phaseHistory: [] },
+      { code: 'R', version: 3, phaseHistory: [null, 'x', undefined] },
+      { code: 'R', version: 4, phaseHistory: 'not a list' },
+      { code: 'R', version: 5, phaseHistory: [{ n: 1 }] },
+    ];
+    let before: Runs | null = null;
+    for (const room of rooms) {
+      store.write(before, room);
+      before = room;
+      const read = store.read<Runs>();
+      // As JSON keeps it: an undefined element is null.
+      expect(read).toEqual(JSON.parse(JSON.stringify(room)));
+      const list = room.phaseHistory;
+      expect(elements()).toEqual(Array.isArray(list) ? list.map((_, i) => `a:phaseHistory:${i}`).sort() : []);
+      expect(store.fields.has('f:phaseHistory')).toBe(!Array.isArray(list));
+    }
   });
 });

@@ -11,6 +11,9 @@ import type { RoomHeader } from './interface.js';
  * - `e:<map>:<id>` and `o:<map>:<id>`: one entry of an id-keyed map (`cards`, `participants`...: the
  *   room schema's records), and its place in the map's order (a number: the map is rebuilt in that
  *   order, so a room read back iterates its cards as the room that was written did).
+ * - `a:<list>:<i>`: element `i` of an append-mostly array (`LIST_FIELDS`: the phase history), so that a
+ *   phase change writes the run it closed and the run it opened, not the whole history again. The
+ *   array's length is its number of elements: a write that shortens it deletes the fields beyond.
  *
  * The one-letter prefixes keep the kinds apart whatever a client-chosen id holds (ids are data, EN-6):
  * no header field is ever an entry's field. The change is found by identity: the engine never mutates
@@ -24,6 +27,14 @@ export const ENTRY_MAPS: ReadonlySet<string> = new Set(
     .filter(([, schema]) => (schema as { _zod: { def: { type: string } } })._zod.def.type === 'record')
     .map(([key]) => key),
 );
+
+/**
+ * The top-level arrays stored one field per element: the phase history, which only grows (each phase
+ * change closes its last run and appends one). Not every array: `phases` is edited wholesale and read
+ * as one shared text (`SHARED_KEYS`), `done` is a few ids emptied at each phase change; as elements
+ * they would cost more fields for no smaller write.
+ */
+export const LIST_FIELDS: ReadonlySet<string> = new Set(['phaseHistory']);
 
 export const VERSION_FIELD = 'h:version';
 export const GEN_FIELD = 'h:gen';
@@ -41,6 +52,9 @@ type Fields = Record<string, unknown>;
 
 const isMap = (key: string, value: unknown): value is Fields =>
   ENTRY_MAPS.has(key) && typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isList = (key: string, value: unknown): value is readonly unknown[] =>
+  LIST_FIELDS.has(key) && Array.isArray(value);
 
 /** An own key that JavaScript orders first by itself (an array index): its place needs no record. */
 const isIndex = (key: string): boolean => /^(?:0|[1-9]\d{0,8})$/.test(key);
@@ -115,7 +129,9 @@ export function roomChanges(
   }
   for (const key of oldKeys) {
     if (key === 'version' || (Object.hasOwn(now, key) && now[key] !== undefined)) continue;
-    if (isMap(key, was[key])) mapChanges(key, was[key] as Fields, {}, version, set, del);
+    const old = was[key];
+    if (isMap(key, old)) mapChanges(key, old, {}, version, set, del);
+    else if (isList(key, old)) listChanges(key, old, [], set, del);
     else del.push(`f:${key}`);
   }
   return { set, del };
@@ -132,15 +148,42 @@ function changeField(
   steps?: readonly object[],
 ) {
   const oldIsMap = isMap(key, old);
-  if (isMap(key, value)) {
-    if (!oldIsMap && old !== undefined) del.push(`f:${key}`);
+  const oldIsList = isList(key, old);
+  if (isList(key, value)) {
+    if (oldIsMap) mapChanges(key, old, {}, version, set, del);
+    else if (!oldIsList && old !== undefined) del.push(`f:${key}`);
+    listChanges(key, oldIsList ? old : [], value, set, del);
+  } else if (isMap(key, value)) {
+    if (oldIsList) listChanges(key, old, [], set, del);
+    else if (!oldIsMap && old !== undefined) del.push(`f:${key}`);
     if (oldIsMap && steps && steps.length > 1 && chainChanges(key, old, value, version, steps, set, del))
       return;
     mapChanges(key, oldIsMap ? old : {}, value, version, set, del);
   } else {
     if (oldIsMap) mapChanges(key, old, {}, version, set, del);
+    else if (oldIsList) listChanges(key, old, [], set, del);
     set.push(`f:${key}`, JSON.stringify(value));
   }
+}
+
+/**
+ * One list's changed elements, by identity (the engine copies an array keeping the elements it does not
+ * change): a phase change sets the run it closed and the one it appended. Elements beyond the new
+ * length are deleted. An element JSON leaves out (undefined, a function) is stored as `null`, as
+ * `JSON.stringify` writes it in an array.
+ */
+function listChanges(
+  key: string,
+  was: readonly unknown[],
+  now: readonly unknown[],
+  set: string[],
+  del: string[],
+) {
+  for (let i = 0; i < now.length; i++) {
+    if (i < was.length && now[i] === was[i]) continue;
+    set.push(`a:${key}:${i}`, JSON.stringify(now[i]) ?? 'null');
+  }
+  for (let i = now.length; i < was.length; i++) del.push(`a:${key}:${i}`);
 }
 
 /** A map's entries as two arrays (bulk reads: a lookup by key in a big object costs far more). */
@@ -283,7 +326,7 @@ export function* pairsOf(flat: readonly string[]): Generator<readonly [string, s
 /**
  * The room stored in `fields`, a fresh object but for its phases and template, shared with the other
  * reads of the same text and frozen (`sharedValue`), its version from the header. Maps are rebuilt in
- * their recorded order; every object is built from own entries (`Object.fromEntries`), so no stored id
+ * their recorded order, lists by their elements' indexes; every object is built from own entries (`Object.fromEntries`), so no stored id
  * can reach a prototype.
  */
 export function roomFromFields<R>(pairs: FieldPairs): R {
@@ -291,6 +334,17 @@ export function roomFromFields<R>(pairs: FieldPairs): R {
   let version = 0;
   const plain = new Map<string, string>();
   const maps = new Map<string, Map<string, { json: string; order: number }>>();
+  const lists = new Map<string, string[]>();
+  const elementOf = (field: string, value: string) => {
+    const cut = field.indexOf(':', 2);
+    const list = field.slice(2, cut);
+    let elements = lists.get(list);
+    if (!elements) {
+      elements = [];
+      lists.set(list, elements);
+    }
+    elements[Number(field.slice(cut + 1))] = value;
+  };
   const entryOf = (field: string) => {
     const cut = field.indexOf(':', 2);
     const map = field.slice(2, cut);
@@ -313,11 +367,17 @@ export function roomFromFields<R>(pairs: FieldPairs): R {
     else if (field.startsWith('f:')) plain.set(field.slice(2), value);
     else if (field.startsWith('e:')) entryOf(field).json = value;
     else if (field.startsWith('o:')) entryOf(field).order = Number(value);
+    else if (field.startsWith('a:')) elementOf(field, value);
   }
   const room = keys.map((key): [string, unknown] => {
     if (key === 'version') return [key, version];
     const json = plain.get(key);
     if (json !== undefined) return [key, SHARED_KEYS.has(key) ? sharedValue(json) : JSON.parse(json)];
+    if (LIST_FIELDS.has(key)) {
+      // Elements 0 to n - 1, each written (a write that shortens a list deletes the rest): no holes.
+      const elements = lists.get(key) ?? [];
+      return [key, Array.from(elements, (element) => JSON.parse(element!))];
+    }
     const entries = [...(maps.get(key) ?? [])].filter(([, entry]) => entry.json !== '');
     entries.sort((a, b) => a[1].order - b[1].order);
     // Spread once more: V8 keeps an object of up to ~1,000 properties built by a spread in fast mode,

@@ -131,4 +131,61 @@ describe('room:version is said only when a patch of this node did not say it', (
     expect(announced).toEqual([0, locked.version]);
     await store.close();
   });
+
+  it('[SR-2] a version read below the last one told here is not announced', async () => {
+    const store = new MemoryRoomStore({ sweepIntervalMs: 0 });
+    const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+    const service = new RoomService({ store, logger, storeTimeoutMs: 1_000 });
+    const announced: number[] = [];
+    const publisher: RoomPublisher = {
+      patch: () => {},
+      patchTo: () => {},
+      private: () => {},
+      admitted: () => {},
+      removed: () => {},
+      ended: () => {},
+      version: (_code, version) => announced.push(version),
+      lost: () => {},
+    };
+    service.publisher = publisher;
+    const opened = await service.createRoom({ templateId: 'codev' });
+    if (!opened.ok) throw new Error('room refused');
+    const { code, facilitatorKey } = opened;
+    const joined = await service.join(code, { name: 'Fanny', facilitatorKey: facilitatorKey! });
+    if (!joined.ok) throw new Error('join refused');
+    const fanny = joined.value.participantId;
+    // The watch's read is answered by the store before this node's next write is stored, and its
+    // answer is read by the node after that write's (two connections, a busy node): the version it
+    // brings is older than the patch the room's people already have.
+    let writeAfterRead: (() => Promise<unknown>) | null = null;
+    const watch = new RoomWatch({
+      store: {
+        versions: async (codes) => {
+          const versions = await store.versions(codes);
+          const write = writeAfterRead;
+          writeAfterRead = null;
+          await write?.();
+          return versions;
+        },
+      },
+      localRooms: () => [code],
+      publisher: () => publisher,
+      logger,
+      toldHere: (room) => service.toldVersion(room),
+      writingHere: (room) => service.writingHere(room),
+    });
+    await watch.look();
+    expect(announced).toEqual([]); // the join's patch went out from here
+    const first = await service.command(code, fanny, 'c1', { type: 'lock_room' });
+    if (!first.ok) throw new Error('command refused');
+    let second: Awaited<ReturnType<typeof service.command>> | undefined;
+    writeAfterRead = async () => {
+      second = await service.command(code, fanny, 'c2', { type: 'unlock_room' });
+    };
+    await watch.look();
+    expect(second?.ok && second.version).toBe(first.version + 1);
+    expect(service.toldVersion(code)).toBe(first.version + 1);
+    expect(announced).toEqual([]);
+    await store.close();
+  });
 });

@@ -34,7 +34,7 @@ const MISSING_POLLS = 2;
  * Every node watches the rooms its people are in (SPEC SR-2, SR-3): once a second it reads their stored
  * versions in one round trip, off the command path (`RoomStore.versions`), and
  * - announces a room's version to its people here (`room:version`) when it changed since the last look,
- *   unless this node sent that version's patch itself: a client behind it (a patch published by a node
+ *   unless this node sent that version's patch itself, or a later one: a client behind it (a patch published by a node
  *   that died right after storing, or lost on the way) asks for a snapshot. So every stored change
  *   reaches every client within about 2 s, whatever became of the node that stored it. A room this node
  *   was writing to during the look waits for the next look: the version read may be its own, its patch
@@ -119,8 +119,11 @@ export class RoomWatch {
       }
       this.missing.delete(code);
       if (this.told.get(code) === version) return;
-      // Each patch already carries its version: only a version this node did not send needs saying.
-      if (this.options.toldHere?.(code) === version) {
+      // Each patch already carries its version: only a version above the last this node sent needs
+      // saying. One at or below it (read just before this node's next write was stored, its reply read
+      // after) is old news: this node's people have a later patch, which shows any gap before it.
+      const toldHere = this.options.toldHere?.(code);
+      if (toldHere !== undefined && version <= toldHere) {
         this.told.set(code, version);
         return;
       }

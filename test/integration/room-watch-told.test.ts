@@ -6,6 +6,35 @@ import { RoomService } from '../../server/src/rooms/roomService.js';
 import { RoomWatch } from '../../server/src/rooms/roomWatch.js';
 import { MemoryRoomStore } from '../../server/src/store/memory.js';
 
+/** A room on a node whose publisher records the versions announced; `patch` is how its patches go out. */
+async function roomOnNode(patch: RoomPublisher['patch']) {
+  const store = new MemoryRoomStore({ sweepIntervalMs: 0 });
+  const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+  const service = new RoomService({ store, logger, storeTimeoutMs: 1_000 });
+  const announced: number[] = [];
+  const publisher: RoomPublisher = {
+    patch,
+    patchTo: () => {},
+    private: () => {},
+    admitted: () => {},
+    removed: () => {},
+    ended: () => {},
+    version: (_code, version) => announced.push(version),
+    lost: () => {},
+  };
+  service.publisher = publisher;
+  const opened = await service.createRoom({ templateId: 'codev' });
+  if (!opened.ok) throw new Error('room refused');
+  const { code, facilitatorKey } = opened;
+  /** Fanny, the facilitator, joins; her participant id. */
+  const join = async () => {
+    const joined = await service.join(code, { name: 'Fanny', facilitatorKey: facilitatorKey! });
+    if (!joined.ok) throw new Error('join refused');
+    return joined.value.participantId;
+  };
+  return { store, logger, service, publisher, announced, code, join };
+}
+
 /**
  * SR-2 with the patches this node sent itself: the watch announces a room's stored version only when
  * this node did not send that version's patch to its people (they have it on their own connection), and
@@ -13,32 +42,17 @@ import { MemoryRoomStore } from '../../server/src/store/memory.js';
  */
 describe('room:version is said only when a patch of this node did not say it', () => {
   it('[SR-2] a version told here is not announced; one whose patch failed to go out is', async () => {
-    const store = new MemoryRoomStore({ sweepIntervalMs: 0 });
-    const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
-    const service = new RoomService({ store, logger, storeTimeoutMs: 1_000 });
-    const announced: number[] = [];
     const patched: number[] = [];
     let failNextPatch = false;
-    const publisher: RoomPublisher = {
-      patch: (_code, message) => {
+    const { store, logger, service, publisher, announced, code, join } = await roomOnNode(
+      (_code, message) => {
         if (failNextPatch) {
           failNextPatch = false;
           throw new Error('socket layer down');
         }
         patched.push(message.to);
       },
-      patchTo: () => {},
-      private: () => {},
-      admitted: () => {},
-      removed: () => {},
-      ended: () => {},
-      version: (_code, version) => announced.push(version),
-      lost: () => {},
-    };
-    service.publisher = publisher;
-    const opened = await service.createRoom({ templateId: 'codev' });
-    if (!opened.ok) throw new Error('room refused');
-    const { code, facilitatorKey } = opened;
+    );
     const watch = new RoomWatch({
       store,
       localRooms: () => [code],
@@ -51,9 +65,7 @@ describe('room:version is said only when a patch of this node did not say it', (
     await watch.look();
     expect(announced).toEqual([0]);
 
-    const joined = await service.join(code, { name: 'Fanny', facilitatorKey: facilitatorKey! });
-    if (!joined.ok) throw new Error('join refused');
-    const fanny = joined.value.participantId;
+    const fanny = await join();
     const first = await service.command(code, fanny, 'c1', { type: 'lock_room' });
     if (!first.ok) throw new Error('command refused');
     expect(patched.at(-1)).toBe(first.version);
@@ -72,29 +84,12 @@ describe('room:version is said only when a patch of this node did not say it', (
   });
 
   it('[SR-2] a room written to during the look waits for the next look; a version still untold is said then', async () => {
-    const store = new MemoryRoomStore({ sweepIntervalMs: 0 });
-    const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
-    const service = new RoomService({ store, logger, storeTimeoutMs: 1_000 });
-    const announced: number[] = [];
     let duringWrite: (() => void) | null = null;
-    const publisher: RoomPublisher = {
-      patch: () => {
-        const hook = duringWrite;
-        duringWrite = null;
-        hook?.();
-      },
-      patchTo: () => {},
-      private: () => {},
-      admitted: () => {},
-      removed: () => {},
-      ended: () => {},
-      version: (_code, version) => announced.push(version),
-      lost: () => {},
-    };
-    service.publisher = publisher;
-    const opened = await service.createRoom({ templateId: 'codev' });
-    if (!opened.ok) throw new Error('room refused');
-    const { code, facilitatorKey } = opened;
+    const { store, logger, service, publisher, announced, code, join } = await roomOnNode(() => {
+      const hook = duringWrite;
+      duringWrite = null;
+      hook?.();
+    });
     const watch = new RoomWatch({
       store,
       localRooms: () => [code],
@@ -105,9 +100,7 @@ describe('room:version is said only when a patch of this node did not say it', (
     });
     await watch.look();
     expect(announced).toEqual([0]);
-    const joined = await service.join(code, { name: 'Fanny', facilitatorKey: facilitatorKey! });
-    if (!joined.ok) throw new Error('join refused');
-    const fanny = joined.value.participantId;
+    const fanny = await join();
 
     // A look that begins while this node's write is stored but not answered (a busy node reads the
     // store's reply late), and whose patch then fails to go out: the version is not said by that look,
@@ -133,27 +126,8 @@ describe('room:version is said only when a patch of this node did not say it', (
   });
 
   it('[SR-2] a version read below the last one told here is not announced', async () => {
-    const store = new MemoryRoomStore({ sweepIntervalMs: 0 });
-    const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
-    const service = new RoomService({ store, logger, storeTimeoutMs: 1_000 });
-    const announced: number[] = [];
-    const publisher: RoomPublisher = {
-      patch: () => {},
-      patchTo: () => {},
-      private: () => {},
-      admitted: () => {},
-      removed: () => {},
-      ended: () => {},
-      version: (_code, version) => announced.push(version),
-      lost: () => {},
-    };
-    service.publisher = publisher;
-    const opened = await service.createRoom({ templateId: 'codev' });
-    if (!opened.ok) throw new Error('room refused');
-    const { code, facilitatorKey } = opened;
-    const joined = await service.join(code, { name: 'Fanny', facilitatorKey: facilitatorKey! });
-    if (!joined.ok) throw new Error('join refused');
-    const fanny = joined.value.participantId;
+    const { store, logger, service, publisher, announced, code, join } = await roomOnNode(() => {});
+    const fanny = await join();
     // The watch's read is answered by the store before this node's next write is stored, and its
     // answer is read by the node after that write's (two connections, a busy node): the version it
     // brings is older than the patch the room's people already have.

@@ -59,6 +59,20 @@ const WAITING_FOR_ADMISSION = { ok: false, error: wireError('waiting_for_admissi
 
 const noRelease = () => {};
 
+/** What a connection's handshake found, for its welcome. */
+type HandshakeSeat = {
+  code: string;
+  seat: Seat;
+  resumeToken: string;
+  resumed: boolean;
+  /** The connection holds the built-in texts: its snapshots leave them out (VW-10). */
+  lean: boolean;
+  /** The room channel's mark before the seat was stored (SC-8), null for a resume. */
+  quiet: number | null;
+  /** The channel listened to ahead of the socket (SC-8): let go once the socket joined its rooms. */
+  release: () => void;
+};
+
 /**
  * Refusals for spent budgets one connection may collect before it is closed (HT-3): a page never comes
  * near; a flood stops costing anything once its connection is gone (and reconnecting is rate-limited).
@@ -224,21 +238,7 @@ export function attachRealtime({
   });
 
   /** What the handshake found, for the connection handler (not kept on socket.data: it holds the token). */
-  const connectionSeats = new Map<
-    string,
-    {
-      code: string;
-      seat: Seat;
-      resumeToken: string;
-      resumed: boolean;
-      /** The connection holds the built-in texts: its snapshots leave them out (VW-10). */
-      lean: boolean;
-      /** The room channel's mark before the seat was stored (SC-8), null for a resume. */
-      quiet: number | null;
-      /** The channel listened to ahead of the socket (SC-8): let go once the socket joined its rooms. */
-      release: () => void;
-    }
-  >();
+  const connectionSeats = new Map<string, HandshakeSeat>();
 
   // What every connection's handlers share, made once here and not once per connection: a node holds
   // thousands of connections, and a closure per connection per helper is memory held for each.
@@ -411,21 +411,7 @@ export function attachRealtime({
 
   async function welcome(
     socket: CercleSocket,
-    {
-      seat,
-      resumeToken,
-      resumed,
-      lean,
-      quiet,
-      release,
-    }: {
-      seat: Seat;
-      resumeToken: string;
-      resumed: boolean;
-      lean: boolean;
-      quiet: number | null;
-      release: () => void;
-    },
+    { seat, resumeToken, resumed, lean, quiet, release }: Omit<HandshakeSeat, 'code'>,
   ): Promise<void> {
     const { code, participantId } = socket.data;
     // Resolves once this node listens to the room's fan-out channel (SC-1): no broadcast is missed after.

@@ -285,6 +285,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   /** A cluster client: the rooms of one compare-and-set call must share a slot. */
   private readonly cluster: boolean;
   private readonly ttlArg: string;
+  /** The compare-and-set head's constant words: ttl, node, turn (see `cas`). */
+  private readonly casHeadMiddle: string;
   /** The connection of `versions`: opened on first use, and ready before its first call. */
   private watch: Promise<{ redis: RedisClient; calls: RedisCalls }> | null = null;
   /** That connection's client, from the start of its opening: `close` ends it even while it opens. */
@@ -331,6 +333,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     this.cacheSize = options.cacheSize ?? 1000;
     this.cluster = (redis as { isCluster?: boolean }).isCluster === true;
     this.ttlArg = String(this.ttlSeconds);
+    this.casHeadMiddle = `${this.ttlArg} ${this.nodeId} ${TURN_MS}`;
     const logger = options.logger;
     // Connection state changes only, once each way: never keys, codes or room content.
     let lost = false;
@@ -889,21 +892,48 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     | { kind: 'seen'; ids: [string, string][] }
   > {
     const write = run !== null && run.accepted.length > 0;
-    // casRoomScript's call (lua.ts) built in one array: a slot for the SHA, the keys, then ARGV.
+    // casRoomScript's call (lua.ts) built in one array of its final length: a slot for the SHA, the keys,
+    // then ARGV.
     const keys = this.casKeys(code);
-    // The eleven small values in one argument (casRoomScript's `head`), then the lists.
-    const head = `${write ? 'w' : 'c'} ${doc.gen} ${doc.version} ${this.ttlArg} ${this.nodeId} ${TURN_MS} ${
-      run?.version ?? doc.version
-    } ${run?.acceptedIds.size ?? 0} ${write ? run.timers.cancel.size : 0} ${
-      write ? run.changes.set.length / 2 : 0
-    } ${write ? run.changes.del.length : 0}`;
-    const args: string[] = ['', '4', keys[0]!, keys[1]!, keys[2]!, keys[3]!, head];
-    if (run) for (const [id, fingerprint] of run.acceptedIds) args.push(id, fingerprint);
+    const ids = run === null ? 0 : run.acceptedIds.size;
+    const cancels = write ? run.timers.cancel.size : 0;
+    const sets = write ? run.changes.set.length : 0;
+    const dels = write ? run.changes.del.length : 0;
+    const schedules = write ? run.timers.schedule.size : 0;
+    const args: string[] = new Array(7 + 2 * ids + cancels + sets + dels + 2 * schedules);
+    args[0] = '';
+    args[1] = '4';
+    args[2] = keys[0]!;
+    args[3] = keys[1]!;
+    args[4] = keys[2]!;
+    args[5] = keys[3]!;
+    // The eleven small values in one argument (casRoomScript's `head`), joined once rather than a
+    // template's chain of partial strings; ttl, node and turn are one constant part.
+    args[6] = [
+      write ? 'w' : 'c',
+      doc.gen,
+      doc.version,
+      this.casHeadMiddle,
+      run?.version ?? doc.version,
+      ids,
+      cancels,
+      sets / 2,
+      dels,
+    ].join(' ');
+    let at = 7;
+    if (run)
+      for (const [id, fingerprint] of run.acceptedIds) {
+        args[at++] = id;
+        args[at++] = fingerprint;
+      }
     if (write) {
-      for (const member of run.timers.cancel) args.push(member);
-      for (const item of run.changes.set) args.push(item);
-      for (const field of run.changes.del) args.push(field);
-      for (const [member, at] of run.timers.schedule) args.push(String(at), member);
+      for (const member of run.timers.cancel) args[at++] = member;
+      for (const item of run.changes.set) args[at++] = item;
+      for (const field of run.changes.del) args[at++] = field;
+      for (const [member, due] of run.timers.schedule) {
+        args[at++] = String(due);
+        args[at++] = member;
+      }
     }
     const reply = (await this.sendCas(code, args)) as [number, string[]?];
     switch (reply[0]) {
@@ -982,12 +1012,18 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       });
       return;
     }
-    // casRoomsScript's call: every room's keys, then each room's ARGV after its length.
-    const body: string[] = ['', String(4 * calls.length)];
-    for (const call of calls) for (let i = 2; i < 6; i++) body.push(call.args[i]!);
+    // casRoomsScript's call: every room's keys, then each room's ARGV after its length (one array of
+    // its final length: no copies as it grows).
+    let length = 2;
+    for (const { args } of calls) length += args.length - 1;
+    const body: string[] = new Array(length);
+    body[0] = '';
+    body[1] = String(4 * calls.length);
+    let at = 2;
+    for (const { args } of calls) for (let i = 2; i < 6; i++) body[at++] = args[i]!;
     for (const { args } of calls) {
-      body.push(String(args.length - 6));
-      for (let i = 6; i < args.length; i++) body.push(args[i]!);
+      body[at++] = String(args.length - 6);
+      for (let i = 6; i < args.length; i++) body[at++] = args[i]!;
     }
     this.calls.evalScriptThen(casRoomsScript, body, (error, reply) => {
       if (error === undefined) {

@@ -173,12 +173,20 @@ class Pending<R extends StoredRoom, D extends StepDecision> implements Waiter {
   }
 }
 
+/** What a room's compare-and-set (or check) found (see `cas`). */
+type CasOutcome =
+  | { kind: 'done' | 'yield' | 'not_found' }
+  | { kind: 'conflict'; doc: CachedDoc }
+  | { kind: 'seen'; ids: [string, string][] };
+
 /** One room's compare-and-set waiting for the tick's call (see `sendCas`). */
 type CasCall = {
   code: string;
+  /** The copy the call compares with. */
+  doc: CachedDoc;
   /** casRoomScript's call: a free slot, '4', the room's four keys, its ARGV. */
   args: string[];
-  resolve: (reply: unknown) => void;
+  resolve: (outcome: CasOutcome) => void;
   reject: (error: unknown) => void;
 };
 
@@ -882,15 +890,11 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
    * One compare-and-set (or, with nothing accepted, a check) of the batch's outcome. Without a run, a
    * check of the copy alone (a probe): nothing is sent but the copy's gen and version.
    */
-  private async cas(
+  private cas(
     code: string,
     doc: CachedDoc,
     run: ReturnType<RedisRoomStore<R, D>['runSteps']> | null,
-  ): Promise<
-    | { kind: 'done' | 'yield' | 'not_found' }
-    | { kind: 'conflict'; doc: CachedDoc }
-    | { kind: 'seen'; ids: [string, string][] }
-  > {
+  ): Promise<CasOutcome> {
     const write = run !== null && run.accepted.length > 0;
     // casRoomScript's call (lua.ts) built in one array of its final length: a slot for the SHA, the keys,
     // then ARGV.
@@ -935,7 +939,12 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         args[at++] = member;
       }
     }
-    const reply = (await this.sendCas(code, args)) as [number, string[]?];
+    return this.sendCas(code, doc, args);
+  }
+
+  /** What the compare-and-set's reply says (read when it comes, in the call's callback: no promise more). */
+  private casOutcome(code: string, doc: CachedDoc, answer: unknown): CasOutcome {
+    const reply = answer as [number, string[]?];
     switch (reply[0]) {
       case 0:
         this.cache.delete(code);
@@ -971,11 +980,23 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
    * in one script call (`casRoomsScript`; one room: `casRoomScript`), per slot on a Redis Cluster (the
    * rooms of one shard). Each room gets its own reply, as from a call of its own.
    */
-  private sendCas(code: string, args: string[]): Promise<unknown> {
+  private sendCas(code: string, doc: CachedDoc, args: string[]): Promise<CasOutcome> {
     return new Promise((resolve, reject) => {
       if (this.casOutbox.length === 0) setImmediate(this.flushCas);
-      this.casOutbox.push({ code, args, resolve, reject });
+      this.casOutbox.push({ code, doc, args, resolve, reject });
     });
+  }
+
+  /** Hands a room its reply, as its outcome (a reply not understood rejects, as an error would). */
+  private answerCas(call: CasCall, reply: unknown): void {
+    let outcome: CasOutcome;
+    try {
+      outcome = this.casOutcome(call.code, call.doc, reply);
+    } catch (error) {
+      call.reject(error);
+      return;
+    }
+    call.resolve(outcome);
   }
 
   private readonly flushCas = (): void => {
@@ -1007,7 +1028,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     if (calls.length === 1) {
       const call = calls[0]!;
       this.calls.evalScriptThen(casRoomScript, call.args, (error, reply) => {
-        if (error === undefined) call.resolve(reply);
+        if (error === undefined) this.answerCas(call, reply);
         else call.reject(error);
       });
       return;
@@ -1028,7 +1049,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     this.calls.evalScriptThen(casRoomsScript, body, (error, reply) => {
       if (error === undefined) {
         const replies = reply as unknown[];
-        for (let i = 0; i < calls.length; i++) calls[i]!.resolve(replies[i]);
+        for (let i = 0; i < calls.length; i++) this.answerCas(calls[i]!, replies[i]);
       } else for (const call of calls) call.reject(error);
     });
   }

@@ -1,6 +1,6 @@
 import { ID_PATTERN, isWireId } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
-import { newId, newParticipantId } from '../../server/src/rooms/secrets.js';
+import { newId, newParticipantId, newSecret } from '../../server/src/rooms/secrets.js';
 
 describe('ids drawn from the pooled random source', () => {
   it('[EN-6][EN-8] every id is 72 bits in base64url: 12 characters of ID_PATTERN, never a built-in name', () => {
@@ -23,5 +23,17 @@ describe('ids drawn from the pooled random source', () => {
     for (const id of ids) for (const c of id) counts.set(c, (counts.get(c) ?? 0) + 1);
     expect(counts.size).toBe(64);
     for (const count of counts.values()) expect(count).toBeGreaterThan(700);
+  });
+
+  it('[CI-2] secrets (resume tokens, keys) are 192 bits, base64url, drawn from their own pool and never repeated', () => {
+    // 3,000 secrets span three refills of the 1,024-secret pool; no byte is handed out twice.
+    const secrets = Array.from({ length: 3_000 }, () => newSecret());
+    for (const secret of secrets) expect(secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(new Set(secrets).size).toBe(secrets.length);
+    // 96,000 base64url characters: about 1,500 on each of the 64 symbols when the bytes are random.
+    const counts = new Map<string, number>();
+    for (const secret of secrets) for (const c of secret) counts.set(c, (counts.get(c) ?? 0) + 1);
+    expect(counts.size).toBe(64);
+    for (const count of counts.values()) expect(count).toBeGreaterThan(1_200);
   });
 });

@@ -72,6 +72,8 @@ type CachedDoc = {
    */
   ids: Map<string, string>;
   room: StoredRoom | null;
+  /** The cache's clock when the room last moved to the end of its order (see `remember`). */
+  movedAt: number;
 };
 
 /** The copy a read hands back: the room's header and its fields; null when the hash is empty. */
@@ -85,7 +87,7 @@ function docOf(pairs: FieldPairs): CachedDoc | null {
   }
   if (gen === undefined) return null;
   if (!Number.isInteger(version)) throw new Error('not a room hash');
-  return { gen, version, pairs: all, ids: new Map(), room: null };
+  return { gen, version, pairs: all, ids: new Map(), room: null, movedAt: 0 };
 }
 
 /** Enough of a pino logger; the store logs connection state only, never room content or codes. */
@@ -268,6 +270,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private readonly leaseMs: number;
   private readonly cacheSize: number;
   private readonly cache = new Map<string, CachedDoc>();
+  /** Moves to the end of the cache's order so far (see `remember`). */
+  private cacheClock = 0;
   /** Commands waiting for their room's drain on this node, in arrival order. */
   private readonly waiting = new Map<string, Pending<R, D>[]>();
   private readonly draining = new Set<string>();
@@ -801,7 +805,14 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         const ids = doc.ids;
         for (const [id, fingerprint] of run.acceptedIds) ids.set(id, fingerprint);
         while (ids.size > this.idCacheSize) ids.delete(ids.keys().next().value!);
-        this.remember(code, { gen: doc.gen, version: run.version, pairs: null, ids, room: run.room });
+        this.remember(code, {
+          gen: doc.gen,
+          version: run.version,
+          pairs: null,
+          ids,
+          room: run.room,
+          movedAt: 0,
+        });
         for (const [member, at] of run.timers.schedule) {
           this.rememberFolded(member, at);
           this.notifyTimer(at);
@@ -1112,7 +1123,21 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     if (this.contended.size > this.cacheSize) this.contended.delete(this.contended.keys().next().value!);
   }
 
+  /**
+   * The room's copy now. The cache drops the least recently used rooms first, near enough: a room moved
+   * to the end of the order less than half the cache's size of moves ago keeps its place (it cannot
+   * reach the front before it moves again if it is written at least that often), and its copy is
+   * replaced in place; otherwise it moves to the end. So a busy room's write costs one map write, not a
+   * delete and a set (which leave holes the map rehashes away).
+   */
   private remember(code: string, doc: CachedDoc) {
+    const kept = this.cache.get(code);
+    if (kept !== undefined && this.cacheClock - kept.movedAt < this.cacheSize / 2) {
+      doc.movedAt = kept.movedAt;
+      this.cache.set(code, doc);
+      return;
+    }
+    doc.movedAt = ++this.cacheClock;
     this.cache.delete(code);
     this.cache.set(code, doc);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);

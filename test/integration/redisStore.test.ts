@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { keyNames } from '../../server/src/cluster/keys.js';
+import { keyNames, shardOf, TIMER_SHARDS } from '../../server/src/cluster/keys.js';
 import { type StepDecision, StoreUnavailableError } from '../../server/src/store/interface.js';
 import { RedisRoomStore, type StoreLogger } from '../../server/src/store/redis.js';
 import { freePort, type RedisServer, startRedisServer } from '../support/redisServer.js';
@@ -147,6 +147,29 @@ describe('RedisRoomStore', () => {
     expect(results.map((r) => r.status)).toEqual(['applied', 'applied']);
     expect(await admin.hget(keys.room('WAITA'), 'h:version')).toBe('2');
     expect(await admin.hget(keys.room('WAITB'), 'h:version')).toBe('2');
+  });
+
+  it('[TM-10] on one Redis, a claim over every shard is one call that leases the due timer of each', async () => {
+    const store = await open();
+    const other = await open();
+    // Rooms until every shard has one: each shard's timers set gets a due timer.
+    const byShard = new Map<number, string>();
+    for (let i = 0; byShard.size < TIMER_SHARDS; i++) {
+      const code = `CLAIM${i}`;
+      if (!byShard.has(shardOf(code))) byShard.set(shardOf(code), code);
+    }
+    const codes = [...byShard.values()];
+    for (const code of codes) {
+      await store.create({ code, version: 0, text: [] });
+      await store.scheduleTimer(code, 't', 1_000);
+    }
+    await store.claimDueTimers(0, 100); // loads the script into Redis (NOSCRIPT, then EVAL)
+    const before = store.stats.redisCalls;
+    const due = await store.claimDueTimers(1_000, 100);
+    expect(store.stats.redisCalls - before).toBe(1);
+    expect(due.map((timer) => timer.code).sort()).toEqual([...codes].sort());
+    // Leased (TM-10): another node gets none of them within the lease.
+    expect(await other.claimDueTimers(1_000, 100)).toEqual([]);
   });
 
   it('a command waiting behind others while Redis answers is not failed: only a silent Redis fails it', async () => {

@@ -225,29 +225,33 @@ return 1
 );
 
 /**
- * KEYS: timers set. ARGV: now, limit, lease end, room key prefix in the set's own slot
- * ('cercle:{tag}:room:'). Leases the due members in one step (TM-10): each one's score becomes the lease's end, so no other caller claims it
- * before; the firing's write removes it (cancel), and one not fired is due again when the lease ends.
- * A member whose room key is gone (expired, flushed) is removed instead. Reply: flat [member, score, …]
- * of the leased members with their score before the claim.
+ * KEYS: timers sets (one, or every shard's on one Redis). ARGV: now, limit, lease end, then for each set
+ * in KEYS's order the room key prefix in that set's slot ('cercle:{tag}:room:'). Leases the due members
+ * of each set, at most `limit` per set, in one step (TM-10): each one's score becomes the lease's end, so
+ * no other caller claims it before; the firing's write removes it (cancel), and one not fired is due
+ * again when the lease ends. A member whose room key is gone (expired, flushed) is removed instead.
+ * Reply: flat [member, score, …] of the leased members with their score before the claim.
  * The room keys are not declared in KEYS (they are known only once the members are read): each timers
- * set holds only the timers of rooms in its own slot (cluster/keys.ts), so on a Redis Cluster they are
- * on the node running the script.
+ * set holds only the timers of rooms in its own slot (cluster/keys.ts), so on a Redis Cluster, where a
+ * call names one set, they are on the node running the script.
  */
 export const claimTimersScript = script(
   'claimTimers',
   `
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
 local out = {}
-for i = 1, #due, 2 do
-  local member = due[i]
-  local bar = string.find(member, '|', 1, true)
-  if bar and redis.call('EXISTS', ARGV[4] .. string.sub(member, 1, bar - 1)) == 1 then
-    redis.call('ZADD', KEYS[1], 'XX', ARGV[3], member)
-    out[#out + 1] = member
-    out[#out + 1] = due[i + 1]
-  else
-    redis.call('ZREM', KEYS[1], member)
+for k = 1, #KEYS do
+  local prefix = ARGV[3 + k]
+  local due = redis.call('ZRANGEBYSCORE', KEYS[k], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+  for i = 1, #due, 2 do
+    local member = due[i]
+    local bar = string.find(member, '|', 1, true)
+    if bar and redis.call('EXISTS', prefix .. string.sub(member, 1, bar - 1)) == 1 then
+      redis.call('ZADD', KEYS[k], 'XX', ARGV[3], member)
+      out[#out + 1] = member
+      out[#out + 1] = due[i + 1]
+    else
+      redis.call('ZREM', KEYS[k], member)
+    end
   end
 end
 return out

@@ -173,12 +173,20 @@ class Pending<R extends StoredRoom, D extends StepDecision> implements Waiter {
   }
 }
 
+/** What a room's compare-and-set (or check) found (see `cas`). */
+type CasOutcome =
+  | { kind: 'done' | 'yield' | 'not_found' }
+  | { kind: 'conflict'; doc: CachedDoc }
+  | { kind: 'seen'; ids: [string, string][] };
+
 /** One room's compare-and-set waiting for the tick's call (see `sendCas`). */
 type CasCall = {
   code: string;
+  /** The copy the call compares with. */
+  doc: CachedDoc;
   /** casRoomScript's call: a free slot, '4', the room's four keys, its ARGV. */
   args: string[];
-  resolve: (reply: unknown) => void;
+  resolve: (outcome: CasOutcome) => void;
   reject: (error: unknown) => void;
 };
 
@@ -268,6 +276,9 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private readonly calls: RedisCalls;
   /** Timers already added by an apply script, so a following scheduleTimer costs no round trip. */
   private readonly folded = new Map<string, number>();
+  /** Every shard's timers set, and the room key prefix in each one's slot (`claimDueTimers`). */
+  private readonly timerSets: readonly string[];
+  private readonly timerRoomPrefixes: readonly string[];
   /** Timers claimed by this node beyond what a claim handed out (see `claimDueTimers`), by deadline. */
   private leased: { timer: DueTimer; until: number }[] = [];
   /** When this node last met another node's write on a room (see `applyBatch`). */
@@ -285,6 +296,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   /** A cluster client: the rooms of one compare-and-set call must share a slot. */
   private readonly cluster: boolean;
   private readonly ttlArg: string;
+  /** The compare-and-set head's constant words: ttl, node, turn (see `cas`). */
+  private readonly casHeadMiddle: string;
   /** The connection of `versions`: opened on first use, and ready before its first call. */
   private watch: Promise<{ redis: RedisClient; calls: RedisCalls }> | null = null;
   /** That connection's client, from the start of its opening: `close` ends it even while it opens. */
@@ -319,6 +332,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   ) {
     this.ttlSeconds = options.ttlSeconds ?? 86_400;
     this.keys = keyNames(options.keyPrefix);
+    this.timerSets = this.keys.timerSets();
+    this.timerRoomPrefixes = this.timerSets.map((set) => this.keys.roomPrefixOfSet(set));
     this.callTimeoutMs = options.callTimeoutMs ?? 1500;
     this.maxWaitMs = options.maxWaitMs ?? MAX_STORE_WAIT_MS;
     this.calls = new RedisCalls(redis, { callTimeoutMs: this.callTimeoutMs, maxWaitMs: this.maxWaitMs });
@@ -331,6 +346,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     this.cacheSize = options.cacheSize ?? 1000;
     this.cluster = (redis as { isCluster?: boolean }).isCluster === true;
     this.ttlArg = String(this.ttlSeconds);
+    this.casHeadMiddle = `${this.ttlArg} ${this.nodeId} ${TURN_MS}`;
     const logger = options.logger;
     // Connection state changes only, once each way: never keys, codes or room content.
     let lost = false;
@@ -544,9 +560,9 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   }
 
   /**
-   * Claims from every shard's timers set at once (one script each, in that set's slot: SC-3). Each shard
-   * may lease up to `limit`; what is beyond `limit` is kept, leased to this node, and handed out first
-   * by the next call (the poller calls again at once when it got `limit`). One kept past its lease is
+   * Claims from every shard's timers set at once: in one script call on one Redis, one script per set (in
+   * that set's slot: SC-3) on a cluster. Each shard may lease up to `limit`; what is beyond `limit` is
+   * kept, leased to this node, and handed out first by the next call (the poller calls again at once when it got `limit`). One kept past its lease is
    * dropped: another node may have claimed it since.
    */
   async claimDueTimers(now: number, limit: number): Promise<DueTimer[]> {
@@ -554,17 +570,14 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     const wanted = Math.floor(limit);
     this.leased = this.leased.filter((timer) => timer.until > now);
     if (this.leased.length < wanted) {
-      const sets = this.keys.timerSets();
+      const head = [String(now), String(wanted), String(now + this.leaseMs)];
+      // One Redis: every set in one script call, a round trip and one command per poll instead of 16.
+      // A cluster: one call per set, in that set's slot.
+      const claims: [string[], string[]][] = this.cluster
+        ? this.timerSets.map((set, i) => [[set], [...head, this.timerRoomPrefixes[i]!]])
+        : [[[...this.timerSets], [...head, ...this.timerRoomPrefixes]]];
       const replies = await this.calls.bounded(
-        Promise.all(
-          sets.map((set) =>
-            this.calls.evalScript(
-              claimTimersScript,
-              [set],
-              [String(now), String(wanted), String(now + this.leaseMs), this.keys.roomPrefixOfSet(set)],
-            ),
-          ),
-        ),
+        Promise.all(claims.map(([sets, args]) => this.calls.evalScript(claimTimersScript, sets, args))),
       );
       for (const reply of replies) {
         const flat = reply as string[];
@@ -879,33 +892,61 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
    * One compare-and-set (or, with nothing accepted, a check) of the batch's outcome. Without a run, a
    * check of the copy alone (a probe): nothing is sent but the copy's gen and version.
    */
-  private async cas(
+  private cas(
     code: string,
     doc: CachedDoc,
     run: ReturnType<RedisRoomStore<R, D>['runSteps']> | null,
-  ): Promise<
-    | { kind: 'done' | 'yield' | 'not_found' }
-    | { kind: 'conflict'; doc: CachedDoc }
-    | { kind: 'seen'; ids: [string, string][] }
-  > {
+  ): Promise<CasOutcome> {
     const write = run !== null && run.accepted.length > 0;
-    // casRoomScript's call (lua.ts) built in one array: a slot for the SHA, the keys, then ARGV.
+    // casRoomScript's call (lua.ts) built in one array of its final length: a slot for the SHA, the keys,
+    // then ARGV.
     const keys = this.casKeys(code);
-    // The eleven small values in one argument (casRoomScript's `head`), then the lists.
-    const head = `${write ? 'w' : 'c'} ${doc.gen} ${doc.version} ${this.ttlArg} ${this.nodeId} ${TURN_MS} ${
-      run?.version ?? doc.version
-    } ${run?.acceptedIds.size ?? 0} ${write ? run.timers.cancel.size : 0} ${
-      write ? run.changes.set.length / 2 : 0
-    } ${write ? run.changes.del.length : 0}`;
-    const args: string[] = ['', '4', keys[0]!, keys[1]!, keys[2]!, keys[3]!, head];
-    if (run) for (const [id, fingerprint] of run.acceptedIds) args.push(id, fingerprint);
+    const ids = run === null ? 0 : run.acceptedIds.size;
+    const cancels = write ? run.timers.cancel.size : 0;
+    const sets = write ? run.changes.set.length : 0;
+    const dels = write ? run.changes.del.length : 0;
+    const schedules = write ? run.timers.schedule.size : 0;
+    const args: string[] = new Array(7 + 2 * ids + cancels + sets + dels + 2 * schedules);
+    args[0] = '';
+    args[1] = '4';
+    args[2] = keys[0]!;
+    args[3] = keys[1]!;
+    args[4] = keys[2]!;
+    args[5] = keys[3]!;
+    // The eleven small values in one argument (casRoomScript's `head`), joined once rather than a
+    // template's chain of partial strings; ttl, node and turn are one constant part.
+    args[6] = [
+      write ? 'w' : 'c',
+      doc.gen,
+      doc.version,
+      this.casHeadMiddle,
+      run?.version ?? doc.version,
+      ids,
+      cancels,
+      sets / 2,
+      dels,
+    ].join(' ');
+    let at = 7;
+    if (run)
+      for (const [id, fingerprint] of run.acceptedIds) {
+        args[at++] = id;
+        args[at++] = fingerprint;
+      }
     if (write) {
-      for (const member of run.timers.cancel) args.push(member);
-      for (const item of run.changes.set) args.push(item);
-      for (const field of run.changes.del) args.push(field);
-      for (const [member, at] of run.timers.schedule) args.push(String(at), member);
+      for (const member of run.timers.cancel) args[at++] = member;
+      for (const item of run.changes.set) args[at++] = item;
+      for (const field of run.changes.del) args[at++] = field;
+      for (const [member, due] of run.timers.schedule) {
+        args[at++] = String(due);
+        args[at++] = member;
+      }
     }
-    const reply = (await this.sendCas(code, args)) as [number, string[]?];
+    return this.sendCas(code, doc, args);
+  }
+
+  /** What the compare-and-set's reply says (read when it comes, in the call's callback: no promise more). */
+  private casOutcome(code: string, doc: CachedDoc, answer: unknown): CasOutcome {
+    const reply = answer as [number, string[]?];
     switch (reply[0]) {
       case 0:
         this.cache.delete(code);
@@ -941,11 +982,23 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
    * in one script call (`casRoomsScript`; one room: `casRoomScript`), per slot on a Redis Cluster (the
    * rooms of one shard). Each room gets its own reply, as from a call of its own.
    */
-  private sendCas(code: string, args: string[]): Promise<unknown> {
+  private sendCas(code: string, doc: CachedDoc, args: string[]): Promise<CasOutcome> {
     return new Promise((resolve, reject) => {
       if (this.casOutbox.length === 0) setImmediate(this.flushCas);
-      this.casOutbox.push({ code, args, resolve, reject });
+      this.casOutbox.push({ code, doc, args, resolve, reject });
     });
+  }
+
+  /** Hands a room its reply, as its outcome (a reply not understood rejects, as an error would). */
+  private answerCas(call: CasCall, reply: unknown): void {
+    let outcome: CasOutcome;
+    try {
+      outcome = this.casOutcome(call.code, call.doc, reply);
+    } catch (error) {
+      call.reject(error);
+      return;
+    }
+    call.resolve(outcome);
   }
 
   private readonly flushCas = (): void => {
@@ -977,22 +1030,28 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     if (calls.length === 1) {
       const call = calls[0]!;
       this.calls.evalScriptThen(casRoomScript, call.args, (error, reply) => {
-        if (error === undefined) call.resolve(reply);
+        if (error === undefined) this.answerCas(call, reply);
         else call.reject(error);
       });
       return;
     }
-    // casRoomsScript's call: every room's keys, then each room's ARGV after its length.
-    const body: string[] = ['', String(4 * calls.length)];
-    for (const call of calls) for (let i = 2; i < 6; i++) body.push(call.args[i]!);
+    // casRoomsScript's call: every room's keys, then each room's ARGV after its length (one array of
+    // its final length: no copies as it grows).
+    let length = 2;
+    for (const { args } of calls) length += args.length - 1;
+    const body: string[] = new Array(length);
+    body[0] = '';
+    body[1] = String(4 * calls.length);
+    let at = 2;
+    for (const { args } of calls) for (let i = 2; i < 6; i++) body[at++] = args[i]!;
     for (const { args } of calls) {
-      body.push(String(args.length - 6));
-      for (let i = 6; i < args.length; i++) body.push(args[i]!);
+      body[at++] = String(args.length - 6);
+      for (let i = 6; i < args.length; i++) body[at++] = args[i]!;
     }
     this.calls.evalScriptThen(casRoomsScript, body, (error, reply) => {
       if (error === undefined) {
         const replies = reply as unknown[];
-        for (let i = 0; i < calls.length; i++) calls[i]!.resolve(replies[i]);
+        for (let i = 0; i < calls.length; i++) this.answerCas(calls[i]!, replies[i]);
       } else for (const call of calls) call.reject(error);
     });
   }

@@ -7,6 +7,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
     include: ['test/**/*.test.ts'],
+    // The engine's card map compares as the plain record it stands for (toEqual on rooms).
+    setupFiles: ['test/support/cardMapEquality.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -21,8 +21,11 @@ const TRACKED = Symbol('redisCounter.tracked');
 const tracked: [Redis, Tracked][] = [];
 const isPubSub = (name: string) => /publish|subscribe|^pubsub/i.test(name);
 
-/** The names of the calls written to a corked connection since it was corked (kept on the socket). */
-type Batch = { names: string[] };
+/**
+ * The names of the calls written to a corked connection since it was corked (kept on the socket), and
+ * the count's key of the last one-name batch (most batches: the store's tick of compare-and-sets).
+ */
+type Batch = { names: string[]; lastName: string; lastKey: string };
 const BATCH = Symbol('redisCounter.batch');
 type Counted = { [TRACKED]?: Tracked; stream?: Socket };
 type CountedSocket = Socket & { [BATCH]?: Batch };
@@ -69,15 +72,24 @@ function track(client: Redis, name: string | undefined): void {
 function countBatched(socket: CountedSocket, name: string): void {
   let batch = socket[BATCH];
   if (batch === undefined) {
-    const made: Batch = { names: [] };
+    const made: Batch = { names: [], lastName: '', lastKey: '' };
     batch = made;
     socket[BATCH] = made;
     // The batch is one write: counted when the connection is uncorked (by the client's turn, or by `end`).
     const uncork = socket.uncork;
     socket.uncork = function (this: Socket) {
-      if (made.names.length > 0) {
-        bump(made.names.length === 1 ? singleKey('batch', made.names[0]!) : `batch:${made.names.join('+')}`);
-        made.names.length = 0;
+      const names = made.names;
+      if (names.length === 1) {
+        const name = names[0]!;
+        if (name !== made.lastName) {
+          made.lastName = name;
+          made.lastKey = singleKey('batch', name);
+        }
+        bump(made.lastKey);
+        names.length = 0;
+      } else if (names.length > 1) {
+        bump(`batch:${names.join('+')}`);
+        names.length = 0;
       }
       uncork.call(this);
     };

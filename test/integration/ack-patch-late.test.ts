@@ -33,6 +33,9 @@ describe('a stored write whose sender was answered store_unavailable [SC-7]', ()
       }
       return new Promise((resolve) => setTimeout(() => resolve(store.apply(...args)), LATE_MS));
     }) as MemoryRoomStore['apply'];
+    // Fake from the start: the backstop's one timer, armed by the setup's calls, runs on the fake clock
+    // (it is not cleared when a call settles, only at a tick with nothing waiting: SR-11).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const service = new RoomService({ store: late, logger, storeTimeoutMs: 100 });
     const broadcasts: { to: number; except: readonly string[] }[] = [];
     const direct: { connection: string; to: number }[] = [];
@@ -57,7 +60,6 @@ describe('a stored write whose sender was answered store_unavailable [SC-7]', ()
     const written = new Promise<void>((resolve) => {
       broadcast = resolve;
     });
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const fast = () => {
       slow = false;
     };

@@ -51,6 +51,24 @@ describe('RedisRoomStore', () => {
     expect(calls / 200).toBe(1);
   });
 
+  it('[SR-8] the copies kept are of the rooms used last, near enough: a busy room stays while new rooms come, an unused one goes', async () => {
+    const store = await open({ cacheSize: 4 });
+    await store.create({ code: 'BUSY', version: 0, text: [] });
+    await store.apply('BUSY', 'warm-up', write('loads the script into Redis'));
+    for (let i = 0; i < 8; i++) {
+      // Each new room's copy is kept; beyond four, the least recently used is dropped.
+      await store.create({ code: `NEW${i}`, version: 0, text: [] });
+      const before = store.stats.redisCalls;
+      expect((await store.apply('BUSY', `b${i}`, write(`b${i}`))).status).toBe('applied');
+      expect(store.stats.redisCalls - before).toBe(1); // its copy still held: the compare-and-set alone
+    }
+    // A room made early and not used since was dropped: its next command reads it first.
+    const before = store.stats.redisCalls;
+    expect((await store.apply('NEW0', 'n', write('n'))).status).toBe('applied');
+    expect(store.stats.redisCalls - before).toBe(2);
+    expect((await store.load('BUSY'))!.text).toHaveLength(9);
+  });
+
   it('commands queued on one room share a round trip (fewer than one per command)', async () => {
     const store = await open();
     await store.create({ code: 'BURST', version: 0, text: [] });

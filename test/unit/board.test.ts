@@ -1,4 +1,5 @@
 import {
+  cardOf,
   MAX_ACTION_ITEMS,
   MAX_CARDS,
   MAX_LEARNINGS,
@@ -25,13 +26,13 @@ describe('board', () => {
     const host = codevRoom();
     goToPhase(host, 'consultation');
     const id = postedId(host, 'a', '  Une idée  ');
-    expect(host.room.cards[id]).toMatchObject({
+    expect(cardOf(host.room.cards, id)).toMatchObject({
       kind: 'suggestion',
       text: 'Une idée',
       authorId: 'a',
       status: 'open',
     });
-    expect(host.room.cards[id]?.phaseId).toBe('consultation');
+    expect(cardOf(host.room.cards, id)?.phaseId).toBe('consultation');
     const tooLong = 'x'.repeat(TEXT_LIMITS.card + 1);
     host.refused('a', { type: 'post_card', kind: 'suggestion', text: tooLong }, 'text_too_long');
     host.refused('a', { type: 'post_card', kind: 'suggestion', text: '   ' }, 'invalid');
@@ -53,9 +54,9 @@ describe('board', () => {
     host.refused('a', { type: 'edit_card', cardId: 'nope', text: 'Autre' }, 'invalid');
     host.refused('a', { type: 'edit_card', cardId: id, text: 'x'.repeat(501) }, 'text_too_long');
     host.ok('a', { type: 'edit_card', cardId: id, text: 'Idée précisée' });
-    expect(host.room.cards[id]).toMatchObject({ text: 'Idée précisée', editedAt: host.now });
+    expect(cardOf(host.room.cards, id)).toMatchObject({ text: 'Idée précisée', editedAt: host.now });
     host.ok('f', { type: 'withdraw_card', cardId: id });
-    expect(host.room.cards[id]).toBeUndefined();
+    expect(cardOf(host.room.cards, id)).toBeUndefined();
     host.refused('f', { type: 'withdraw_card', cardId: id }, 'invalid');
     const own = postedId(host, 'b', 'La mienne');
     host.ok('b', { type: 'withdraw_card', cardId: own });
@@ -65,8 +66,8 @@ describe('board', () => {
     const host = codevRoom(true, { allowAnonymousCards: true });
     goToPhase(host, 'consultation');
     const id = postedId(host, 'a', 'Sans nom', true);
-    expect(host.room.cards[id]).not.toHaveProperty('authorId');
-    expect(host.room.cards[id]?.anonymous).toBe(true);
+    expect(cardOf(host.room.cards, id)).not.toHaveProperty('authorId');
+    expect(cardOf(host.room.cards, id)?.anonymous).toBe(true);
     expect(privateView(host.room, 'a').seat?.anonymousCardIds).toEqual([id]);
     expect(publicView(host.room).participants.a).not.toHaveProperty('anonymousCardIds');
     host.refused('b', { type: 'edit_card', cardId: id, text: 'x' }, 'not_your_card');

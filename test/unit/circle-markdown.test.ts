@@ -1,5 +1,6 @@
 import {
   addMember,
+  type Card,
   type Circle,
   captureSession,
   circleMarkdown,
@@ -61,7 +62,7 @@ describe('circle Markdown export (MD-1, CI-10)', () => {
         stars: [],
       };
     }
-    const cards: Room['cards'] = {};
+    const cards: Record<string, Card> = {};
     texts.forEach((text, i) => {
       cards[`k${i}`] = {
         id: `k${i}`,

@@ -3,6 +3,7 @@ import {
   type CarriedAction,
   type Circle,
   captureSession,
+  cardsInOrder,
   circleView,
   createCircle,
   openSession,
@@ -169,7 +170,7 @@ describe('the closing room and the framing', () => {
       objectives: ['Déléguer davantage'],
       indicators: ['Deux dossiers délégués'],
     });
-    const seeded = Object.values(host.room.cards).map((c) => [c.id, c.kind, c.text, c.seeded]);
+    const seeded = cardsInOrder(host.room.cards).map((c) => [c.id, c.kind, c.text, c.seeded]);
     expect(seeded).toEqual([
       ['seed-1', 'indicator', 'Deux dossiers délégués', true],
       ['seed-o1', 'objective', 'Déléguer davantage', true],

@@ -1,4 +1,4 @@
-import { allowedCommands, publicView, roleCount } from '@cercle/shared';
+import { allowedCommands, cardOf, publicView, roleCount } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
 import { sealedOf } from '../support/sealed.js';
 import { codevRoom, goToPhase } from './fixtures.js';
@@ -84,10 +84,10 @@ describe('co-development', () => {
     goToPhase(host, 'synthesis');
     host.refused('a', { type: 'keep_card', cardId }, 'board_locked_in_phase');
     host.ok('c', { type: 'keep_card', cardId });
-    expect(host.room.cards[cardId]?.status).toBe('kept');
+    expect(cardOf(host.room.cards, cardId)?.status).toBe('kept');
     host.refused('c', { type: 'keep_card', cardId }, 'invalid');
     host.ok('c', { type: 'set_aside_card', cardId });
-    expect(host.room.cards[cardId]?.status).toBe('set_aside');
+    expect(cardOf(host.room.cards, cardId)?.status).toBe('set_aside');
     host.refused('c', { type: 'keep_card', cardId: 'missing' }, 'invalid');
     host.refused('a', { type: 'set_confidence', value: 8 }, 'board_locked_in_phase');
     host.ok('c', { type: 'set_confidence', value: 7 });

@@ -1,7 +1,9 @@
 import {
   type Command,
+  cardOf,
   decide,
   type EngineCommand,
+  keysOf,
   MAX_PARTICIPANTS,
   permits,
   postableKinds,
@@ -10,7 +12,7 @@ import {
   remainingMs,
 } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
-import { codevRoom, goToPhase, Host, pairRoom } from './fixtures.js';
+import { cloneRoom, codevRoom, goToPhase, Host, pairRoom } from './fixtures.js';
 
 const MIN = 60_000;
 
@@ -26,7 +28,7 @@ describe('one move per intent', () => {
     const host = codevRoom();
     const from = host.room.phaseIndex;
     host.ok('f', { type: 'next_phase', from });
-    const after = structuredClone(host.room);
+    const after = cloneRoom(host.room);
     host.refused('f', { type: 'next_phase', from }, 'stale_move');
     expect(host.room).toEqual(after);
     expect(host.room.phaseIndex).toBe(from + 1);
@@ -62,7 +64,7 @@ describe('one move per intent', () => {
     host.refused('o', { type: 'next_phase', from }, 'stale_move');
     host.ok('e', { type: 'jump_phase', from: host.room.phaseIndex, index: host.room.phases.length - 1 });
     host.ok('o', { type: 'swap_roles', round: 1 });
-    const swapped = structuredClone(host.room);
+    const swapped = cloneRoom(host.room);
     host.refused('e', { type: 'swap_roles', round: 1 }, 'stale_move');
     expect(host.room).toEqual(swapped);
     expect(host.room.coachingRound).toBe(2);
@@ -146,7 +148,7 @@ describe('one policy for the page and the engine', () => {
         }
       }
     }
-    expect(Object.keys(host.room.cards).length).toBeGreaterThan(5);
+    expect(keysOf(host.room.cards).length).toBeGreaterThan(5);
     let offered = 0;
     for (let index = 0; index < host.room.phases.length; index++) {
       if (host.room.phaseIndex !== index)
@@ -173,9 +175,9 @@ describe('one policy for the page and the engine', () => {
     const host = codevRoom();
     goToPhase(host, 'clarification');
     host.ok('a', { type: 'post_card', kind: 'question', text: 'Qui décide ?' });
-    const question = host.room.cards.id4 ? 'id4' : Object.keys(host.room.cards).at(-1)!;
+    const question = cardOf(host.room.cards, 'id4') ? 'id4' : keysOf(host.room.cards).at(-1)!;
     host.ok('c', { type: 'post_card', kind: 'answer', text: 'Ma directrice.' });
-    const answerId = Object.keys(host.room.cards).at(-1)!;
+    const answerId = keysOf(host.room.cards).at(-1)!;
     goToPhase(host, 'consultation');
     const shown = publicView(host.room);
     expect(permits(shown, 'c', { type: 'edit_card', cardId: answerId, text: 'x' })?.code).toBe(
@@ -207,12 +209,12 @@ describe('one policy for the page and the engine', () => {
     const host = codevRoom();
     goToPhase(host, 'consultation');
     host.ok('a', { type: 'post_card', kind: 'suggestion', text: 'Parler à Paul' });
-    const cardId = Object.keys(host.room.cards).at(-1)!;
+    const cardId = keysOf(host.room.cards).at(-1)!;
     goToPhase(host, 'synthesis');
     host.refused('c', { type: 'reopen_card', cardId }, 'invalid');
     host.ok('c', { type: 'keep_card', cardId });
     host.ok('c', { type: 'reopen_card', cardId });
-    expect(host.room.cards[cardId]?.status).toBe('open');
+    expect(cardOf(host.room.cards, cardId)?.status).toBe('open');
     host.refused('a', { type: 'reopen_card', cardId }, 'board_locked_in_phase');
   });
 });

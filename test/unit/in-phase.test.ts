@@ -1,6 +1,9 @@
 import {
+  cardOf,
+  cardsInOrder,
   checkRecipe,
   diffView,
+  keysOf,
   phasesFromSpecs,
   privateView,
   publicView,
@@ -55,7 +58,7 @@ describe('silent writing', () => {
     expect(privateView(host.room, 'a').hiddenTexts[cardId]).toBe('second thought');
     host.refused('b', { type: 'edit_card', cardId, text: 'mine now' }, 'not_your_card');
     host.ok('a', { type: 'withdraw_card', cardId });
-    expect(host.room.cards[cardId]).toBeUndefined();
+    expect(cardOf(host.room.cards, cardId)).toBeUndefined();
     expect(privateView(host.room, 'a').hiddenTexts).toEqual({});
   });
 
@@ -68,7 +71,7 @@ describe('silent writing', () => {
     expect(revealed.events[0]).toMatchObject({ type: 'cards_revealed' });
     const texts = Object.values(publicView(host.room).cards).map((card) => card.text);
     expect(texts.sort()).toEqual(['idea A', 'idea B']);
-    expect(Object.values(host.room.cards).every((card) => !card.hidden)).toBe(true);
+    expect(cardsInOrder(host.room.cards).every((card) => !card.hidden)).toBe(true);
     host.refused('f', { type: 'reveal_cards' }, 'invalid');
     host.ok('d', { type: 'post_card', kind: 'suggestion', text: 'late idea' });
     expect(JSON.stringify(publicView(host.room))).toContain('late idea');
@@ -93,7 +96,7 @@ describe('silent writing', () => {
     host.ok('a', { type: 'post_card', kind: 'suggestion', text: 'gone with me' });
     host.ok('f', { type: 'remove_participant', participantId: 'a' });
     host.ok('f', { type: 'reveal_cards' });
-    expect(Object.keys(host.room.cards)).toEqual([]);
+    expect(keysOf(host.room.cards)).toEqual([]);
   });
 
   it('[SW-1] silent is a phase field: set at creation (CU-2) and in a custom lobby (CU-1)', () => {

@@ -2,7 +2,7 @@ import { commandSchema, type EngineCommand, systemCommandSchema } from '@cercle/
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sealedOf } from '../support/sealed.js';
-import { codevRoom, goToPhase, Host, pairRoom } from './fixtures.js';
+import { cloneRoom, codevRoom, goToPhase, Host, pairRoom } from './fixtures.js';
 
 /** SPEC EN-6: names of built-in object members, tried in every id field of every command. */
 const BUILT_IN_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
@@ -103,7 +103,7 @@ describe('[EN-6] ids that name built-in members', () => {
           const host = hosts[h]!;
           const who = actors(host);
           const actor = who[a % who.length]!;
-          const before = structuredClone(host.room);
+          const before = cloneRoom(host.room);
           const decision = host.try(actor, hostile(type, field, name));
           expect(decision.ok, `${type}.${field}=${name} by ${actor}`).toBe(false);
           expect(host.room).toEqual(before);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
+  cardsInOrder,
   publicView,
   type RoomRecord,
   roomRecord,
@@ -35,7 +36,7 @@ function hostileCodev(endIt = true): { host: Host; cards: string[]; statement: s
   goToPhase(host, 'consultation');
   for (let i = 5; i < texts.length; i++) post(['a', 'b', 'd'][i % 3]!, 'suggestion', pick(i), i === 7);
   goToPhase(host, 'synthesis');
-  const suggestions = Object.values(host.room.cards).filter((c) => c.kind === 'suggestion');
+  const suggestions = cardsInOrder(host.room.cards).filter((c) => c.kind === 'suggestion');
   suggestions.forEach((card, i) => {
     if (i % 3 === 0) host.ok('c', { type: 'keep_card', cardId: card.id });
     if (i % 3 === 1) host.ok('c', { type: 'set_aside_card', cardId: card.id });

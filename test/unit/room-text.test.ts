@@ -1,4 +1,4 @@
-import { MAX_ROOM_TEXT, roomTextLength } from '@cercle/shared';
+import { cardsInOrder, MAX_ROOM_TEXT, roomTextLength } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
 import { codevRoom, goToPhase } from './fixtures.js';
 
@@ -20,7 +20,7 @@ describe('[EN-7] a room holds at most MAX_ROOM_TEXT characters of text', () => {
     expect(posted).toBe(Math.floor(MAX_ROOM_TEXT / 500));
     expect(roomTextLength(host.room)).toBeLessThanOrEqual(MAX_ROOM_TEXT);
     // A shorter edit still passes (it does not grow the room's text).
-    const mine = Object.values(host.room.cards).find((c) => c.authorId === 'a')!;
+    const mine = cardsInOrder(host.room.cards).find((c) => c.authorId === 'a')!;
     host.ok('a', { type: 'edit_card', cardId: mine.id, text: 'shorter' });
     host.ok('b', { type: 'post_card', kind: 'question', text });
     // Growing it back would pass the bound now.

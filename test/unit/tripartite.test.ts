@@ -1,4 +1,4 @@
-import { publicView } from '@cercle/shared';
+import { cardsInOrder, publicView } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
 import { goToPhase, Host } from './fixtures.js';
 
@@ -54,7 +54,7 @@ describe('tripartite meetings', () => {
     host.join('e', 'Léa');
     host.join('s', 'Marc');
     host.ok('k', { type: 'start' });
-    const seeded = Object.values(host.room.cards);
+    const seeded = cardsInOrder(host.room.cards);
     expect(seeded.map((card) => [card.kind, card.text, card.seeded])).toEqual([
       ['indicator', 'Comité tenu en 45 min', true],
       ['indicator', 'Équipe réorganisée', true],

@@ -15,10 +15,13 @@ export type TrustFunction = (address: string, hop: number) => boolean;
  * One rule for HTTP and WebSocket: Fastify is given this function as its `trustProxy`, and the live
  * transport asks proxy-addr with the same one, so both name the same client (HT-1).
  */
+/** TRUST_PROXY unset: no proxy may tell the client's address. */
+const trustNobody: TrustFunction = () => false;
+
 export function trustFunction(setting: TrustProxy): TrustFunction {
   switch (setting?.kind) {
     case undefined:
-      return () => false;
+      return trustNobody;
     case 'hops':
       return (_address, hop) => hop < setting.hops;
     case 'list':
@@ -26,8 +29,13 @@ export function trustFunction(setting: TrustProxy): TrustFunction {
   }
 }
 
-/** The client's address: the nearest one in X-Forwarded-For that no trusted proxy added. */
+/**
+ * The client's address: the nearest one in X-Forwarded-For that no trusted proxy added. Trusting
+ * nobody, that is the connection's peer, proxy-addr's own answer then, read without parsing the
+ * header (a connection's address is asked three times before its login: door, upgrade, handshake).
+ */
 export function clientAddress(req: IncomingMessage, trust: TrustFunction): string {
+  if (trust === trustNobody) return req.socket.remoteAddress as string;
   return proxyAddr(req, trust);
 }
 

@@ -5,7 +5,7 @@ import { clientAddress, type TrustFunction } from '../http/clientAddress.js';
 type RawConnection = {
   request: IncomingMessage;
   close(): void;
-  once(event: 'close', listener: () => void): unknown;
+  on(event: 'close', listener: (this: RawConnection) => void): unknown;
 };
 
 /** The part of the engine.io server the door listens to. */
@@ -64,15 +64,24 @@ export class ConnectionDoor {
       timer.unref();
       this.waitingLogin.set(raw, timer);
       // The timer is looked up, not held: once logged in, it is dropped with its closure (no memory
-      // kept per connection for a timeout that can no longer fire).
-      raw.once('close', () => {
-        clearTimeout(this.waitingLogin.get(raw));
-        const n = (this.held.get(address) ?? 1) - 1;
-        if (n <= 0) this.held.delete(address);
-        else this.held.set(address, n);
-      });
+      // kept per connection for a timeout that can no longer fire). The close listener is one function
+      // for every connection (a connection closes once): no closure per connection held for its life.
+      raw.on('close', this.onClose);
     });
   }
+
+  /** A raw connection closed, whatever state it was in: its slot is freed (`this` is the connection). */
+  private readonly onClose = (() => {
+    const door = this;
+    return function (this: RawConnection) {
+      clearTimeout(door.waitingLogin.get(this));
+      // The same address as at the door: the request and the trust do not change.
+      const address = clientAddress(this.request, door.options.trust);
+      const n = (door.held.get(address) ?? 1) - 1;
+      if (n <= 0) door.held.delete(address);
+      else door.held.set(address, n);
+    };
+  })();
 
   /** The connection logged in to a room: it may stay. */
   loggedIn(raw: object): void {

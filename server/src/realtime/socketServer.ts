@@ -71,6 +71,11 @@ type HandshakeSeat = {
   quiet: number | null;
   /** The channel listened to ahead of the socket (SC-8): let go once the socket joined its rooms. */
   release: () => void;
+  /**
+   * The login's own close listener: dropped once connected (the disconnect handler takes over), not
+   * held with its closure for the connection's whole life.
+   */
+  onClose: () => void;
 };
 
 /**
@@ -150,14 +155,15 @@ export function attachRealtime({
     let ahead: { ready: Promise<void>; release: () => void } | null = null;
     // A connection closed while its login was in flight (HT-4): whatever seat it got is not left connected.
     let closed = false;
-    socket.conn.once('close', () => {
+    const onClose = () => {
       closed = true;
       const pending = connectionSeats.get(socket.id);
       if (!pending) return;
       connectionSeats.delete(socket.id);
       pending.release();
       void markAwayIfGone(pending.code, pending.seat.participantId);
-    });
+    };
+    socket.conn.once('close', onClose);
     try {
       if (stopping) throw new CodedError('internal');
       if (!isOriginAllowed(socket.handshake.headers, originPolicy))
@@ -221,6 +227,7 @@ export function attachRealtime({
         lean,
         quiet,
         release: ahead?.release ?? noRelease,
+        onClose,
       });
       observer.handshake(seat.admitted ? 'admitted' : 'waiting');
       next();
@@ -397,6 +404,7 @@ export function attachRealtime({
       socket.disconnect(true);
       return;
     }
+    socket.conn.off('close', handshake.onClose);
     door?.loggedIn(socket.conn);
     budgets.open(code, socket.data.seatKey);
 

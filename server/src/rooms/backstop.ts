@@ -2,7 +2,9 @@
  * The service's backstop over store calls (`RoomService.guard`): a call not settled after `ms` is failed,
  * so an answer always comes even from a store that never settles. One timer for every call, not one per
  * call: a command costs an entry in a set instead of a timer armed and cleared. The timer ticks every
- * `ms / 64` while anything waits (and is cleared when nothing does), and a call fails on the first tick at least `ms` after it came: within
+ * `ms / 64` while anything waits, and stops at the first tick that finds nothing waiting (not cleared when
+ * the last call settles: under load that is most calls, and each would arm it again); a call fails on
+ * the first tick at least `ms` after it came: within
  * `ms` to `ms * 65 / 64`. Time is counted in ticks, so it is the same clock as any other timer's (a loop
  * blocked for a while counts as one tick: the node's own lateness is not the store's).
  */
@@ -33,11 +35,6 @@ export class Backstop {
 
   release(held: Held): void {
     this.waiting.delete(held);
-    // Nothing left to watch: no timer either (a busy node seldom gets here; an idle one keeps none).
-    if (this.waiting.size === 0 && this.timer !== null) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
   }
 
   private readonly onTick = () => {
@@ -49,6 +46,7 @@ export class Backstop {
       this.waiting.delete(held);
       held.fail(this.timeout());
     }
+    // Nothing left to watch: no timer either, until the next call (an idle node keeps none).
     if (this.waiting.size > 0) this.timer = setTimeout(this.onTick, this.tickMs);
   };
 }

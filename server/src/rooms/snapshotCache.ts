@@ -24,11 +24,20 @@ export class SnapshotCache {
   /** Public views encoded so far (one per room version however many snapshots of it: HT-8 tests it). */
   encodedViews = 0;
 
-  /** A version of the room, stored or read by this node: kept unless an older one than the kept one. */
+  /**
+   * A version of the room, stored or read by this node: kept unless an older one than the kept one. A
+   * room already kept is updated in place (every write comes here): rooms are forgotten in the order
+   * first kept, and a busy room forgotten is kept again at its next write.
+   */
   remember(room: Room): void {
     const kept = this.rooms.get(room.code);
-    if (kept && kept.room.version >= room.version) return;
-    this.rooms.delete(room.code);
+    if (kept) {
+      if (kept.room.version >= room.version) return;
+      kept.room = room;
+      kept.view = null;
+      kept.lean = null;
+      return;
+    }
     this.rooms.set(room.code, { room, view: null, lean: null });
     if (this.rooms.size > ROOMS) this.rooms.delete(this.rooms.keys().next().value!);
   }

@@ -72,6 +72,8 @@ type CachedDoc = {
    */
   ids: Map<string, string>;
   room: StoredRoom | null;
+  /** The cache's clock when the room last moved to the end of its order (see `remember`). */
+  movedAt: number;
 };
 
 /** The copy a read hands back: the room's header and its fields; null when the hash is empty. */
@@ -85,7 +87,7 @@ function docOf(pairs: FieldPairs): CachedDoc | null {
   }
   if (gen === undefined) return null;
   if (!Number.isInteger(version)) throw new Error('not a room hash');
-  return { gen, version, pairs: all, ids: new Map(), room: null };
+  return { gen, version, pairs: all, ids: new Map(), room: null, movedAt: 0 };
 }
 
 /** Enough of a pino logger; the store logs connection state only, never room content or codes. */
@@ -173,12 +175,20 @@ class Pending<R extends StoredRoom, D extends StepDecision> implements Waiter {
   }
 }
 
+/** What a room's compare-and-set (or check) found (see `cas`). */
+type CasOutcome =
+  | { kind: 'done' | 'yield' | 'not_found' }
+  | { kind: 'conflict'; doc: CachedDoc }
+  | { kind: 'seen'; ids: [string, string][] };
+
 /** One room's compare-and-set waiting for the tick's call (see `sendCas`). */
 type CasCall = {
   code: string;
+  /** The copy the call compares with. */
+  doc: CachedDoc;
   /** casRoomScript's call: a free slot, '4', the room's four keys, its ARGV. */
   args: string[];
-  resolve: (reply: unknown) => void;
+  resolve: (outcome: CasOutcome) => void;
   reject: (error: unknown) => void;
 };
 
@@ -260,6 +270,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private readonly leaseMs: number;
   private readonly cacheSize: number;
   private readonly cache = new Map<string, CachedDoc>();
+  /** Moves to the end of the cache's order so far (see `remember`). */
+  private cacheClock = 0;
   /** Commands waiting for their room's drain on this node, in arrival order. */
   private readonly waiting = new Map<string, Pending<R, D>[]>();
   private readonly draining = new Set<string>();
@@ -288,6 +300,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   /** A cluster client: the rooms of one compare-and-set call must share a slot. */
   private readonly cluster: boolean;
   private readonly ttlArg: string;
+  /** The compare-and-set head's constant words: ttl, node, turn (see `cas`). */
+  private readonly casHeadMiddle: string;
   /** The connection of `versions`: opened on first use, and ready before its first call. */
   private watch: Promise<{ redis: RedisClient; calls: RedisCalls }> | null = null;
   /** That connection's client, from the start of its opening: `close` ends it even while it opens. */
@@ -336,6 +350,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     this.cacheSize = options.cacheSize ?? 1000;
     this.cluster = (redis as { isCluster?: boolean }).isCluster === true;
     this.ttlArg = String(this.ttlSeconds);
+    this.casHeadMiddle = `${this.ttlArg} ${this.nodeId} ${TURN_MS}`;
     const logger = options.logger;
     // Connection state changes only, once each way: never keys, codes or room content.
     let lost = false;
@@ -790,7 +805,14 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         const ids = doc.ids;
         for (const [id, fingerprint] of run.acceptedIds) ids.set(id, fingerprint);
         while (ids.size > this.idCacheSize) ids.delete(ids.keys().next().value!);
-        this.remember(code, { gen: doc.gen, version: run.version, pairs: null, ids, room: run.room });
+        this.remember(code, {
+          gen: doc.gen,
+          version: run.version,
+          pairs: null,
+          ids,
+          room: run.room,
+          movedAt: 0,
+        });
         for (const [member, at] of run.timers.schedule) {
           this.rememberFolded(member, at);
           this.notifyTimer(at);
@@ -881,33 +903,61 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
    * One compare-and-set (or, with nothing accepted, a check) of the batch's outcome. Without a run, a
    * check of the copy alone (a probe): nothing is sent but the copy's gen and version.
    */
-  private async cas(
+  private cas(
     code: string,
     doc: CachedDoc,
     run: ReturnType<RedisRoomStore<R, D>['runSteps']> | null,
-  ): Promise<
-    | { kind: 'done' | 'yield' | 'not_found' }
-    | { kind: 'conflict'; doc: CachedDoc }
-    | { kind: 'seen'; ids: [string, string][] }
-  > {
+  ): Promise<CasOutcome> {
     const write = run !== null && run.accepted.length > 0;
-    // casRoomScript's call (lua.ts) built in one array: a slot for the SHA, the keys, then ARGV.
+    // casRoomScript's call (lua.ts) built in one array of its final length: a slot for the SHA, the keys,
+    // then ARGV.
     const keys = this.casKeys(code);
-    // The eleven small values in one argument (casRoomScript's `head`), then the lists.
-    const head = `${write ? 'w' : 'c'} ${doc.gen} ${doc.version} ${this.ttlArg} ${this.nodeId} ${TURN_MS} ${
-      run?.version ?? doc.version
-    } ${run?.acceptedIds.size ?? 0} ${write ? run.timers.cancel.size : 0} ${
-      write ? run.changes.set.length / 2 : 0
-    } ${write ? run.changes.del.length : 0}`;
-    const args: string[] = ['', '4', keys[0]!, keys[1]!, keys[2]!, keys[3]!, head];
-    if (run) for (const [id, fingerprint] of run.acceptedIds) args.push(id, fingerprint);
+    const ids = run === null ? 0 : run.acceptedIds.size;
+    const cancels = write ? run.timers.cancel.size : 0;
+    const sets = write ? run.changes.set.length : 0;
+    const dels = write ? run.changes.del.length : 0;
+    const schedules = write ? run.timers.schedule.size : 0;
+    const args: string[] = new Array(7 + 2 * ids + cancels + sets + dels + 2 * schedules);
+    args[0] = '';
+    args[1] = '4';
+    args[2] = keys[0]!;
+    args[3] = keys[1]!;
+    args[4] = keys[2]!;
+    args[5] = keys[3]!;
+    // The eleven small values in one argument (casRoomScript's `head`), joined once rather than a
+    // template's chain of partial strings; ttl, node and turn are one constant part.
+    args[6] = [
+      write ? 'w' : 'c',
+      doc.gen,
+      doc.version,
+      this.casHeadMiddle,
+      run?.version ?? doc.version,
+      ids,
+      cancels,
+      sets / 2,
+      dels,
+    ].join(' ');
+    let at = 7;
+    if (run)
+      for (const [id, fingerprint] of run.acceptedIds) {
+        args[at++] = id;
+        args[at++] = fingerprint;
+      }
     if (write) {
-      for (const member of run.timers.cancel) args.push(member);
-      for (const item of run.changes.set) args.push(item);
-      for (const field of run.changes.del) args.push(field);
-      for (const [member, at] of run.timers.schedule) args.push(String(at), member);
+      for (const member of run.timers.cancel) args[at++] = member;
+      for (const item of run.changes.set) args[at++] = item;
+      for (const field of run.changes.del) args[at++] = field;
+      for (const [member, due] of run.timers.schedule) {
+        args[at++] = String(due);
+        args[at++] = member;
+      }
     }
-    const reply = (await this.sendCas(code, args)) as [number, string[]?];
+    return this.sendCas(code, doc, args);
+  }
+
+  /** What the compare-and-set's reply says (read when it comes, in the call's callback: no promise more). */
+  private casOutcome(code: string, doc: CachedDoc, answer: unknown): CasOutcome {
+    const reply = answer as [number, string[]?];
     switch (reply[0]) {
       case 0:
         this.cache.delete(code);
@@ -943,11 +993,23 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
    * in one script call (`casRoomsScript`; one room: `casRoomScript`), per slot on a Redis Cluster (the
    * rooms of one shard). Each room gets its own reply, as from a call of its own.
    */
-  private sendCas(code: string, args: string[]): Promise<unknown> {
+  private sendCas(code: string, doc: CachedDoc, args: string[]): Promise<CasOutcome> {
     return new Promise((resolve, reject) => {
       if (this.casOutbox.length === 0) setImmediate(this.flushCas);
-      this.casOutbox.push({ code, args, resolve, reject });
+      this.casOutbox.push({ code, doc, args, resolve, reject });
     });
+  }
+
+  /** Hands a room its reply, as its outcome (a reply not understood rejects, as an error would). */
+  private answerCas(call: CasCall, reply: unknown): void {
+    let outcome: CasOutcome;
+    try {
+      outcome = this.casOutcome(call.code, call.doc, reply);
+    } catch (error) {
+      call.reject(error);
+      return;
+    }
+    call.resolve(outcome);
   }
 
   private readonly flushCas = (): void => {
@@ -979,22 +1041,28 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     if (calls.length === 1) {
       const call = calls[0]!;
       this.calls.evalScriptThen(casRoomScript, call.args, (error, reply) => {
-        if (error === undefined) call.resolve(reply);
+        if (error === undefined) this.answerCas(call, reply);
         else call.reject(error);
       });
       return;
     }
-    // casRoomsScript's call: every room's keys, then each room's ARGV after its length.
-    const body: string[] = ['', String(4 * calls.length)];
-    for (const call of calls) for (let i = 2; i < 6; i++) body.push(call.args[i]!);
+    // casRoomsScript's call: every room's keys, then each room's ARGV after its length (one array of
+    // its final length: no copies as it grows).
+    let length = 2;
+    for (const { args } of calls) length += args.length - 1;
+    const body: string[] = new Array(length);
+    body[0] = '';
+    body[1] = String(4 * calls.length);
+    let at = 2;
+    for (const { args } of calls) for (let i = 2; i < 6; i++) body[at++] = args[i]!;
     for (const { args } of calls) {
-      body.push(String(args.length - 6));
-      for (let i = 6; i < args.length; i++) body.push(args[i]!);
+      body[at++] = String(args.length - 6);
+      for (let i = 6; i < args.length; i++) body[at++] = args[i]!;
     }
     this.calls.evalScriptThen(casRoomsScript, body, (error, reply) => {
       if (error === undefined) {
         const replies = reply as unknown[];
-        for (let i = 0; i < calls.length; i++) calls[i]!.resolve(replies[i]);
+        for (let i = 0; i < calls.length; i++) this.answerCas(calls[i]!, replies[i]);
       } else for (const call of calls) call.reject(error);
     });
   }
@@ -1055,7 +1123,21 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     if (this.contended.size > this.cacheSize) this.contended.delete(this.contended.keys().next().value!);
   }
 
+  /**
+   * The room's copy now. The cache drops the least recently used rooms first, near enough: a room moved
+   * to the end of the order less than half the cache's size of moves ago keeps its place (it cannot
+   * reach the front before it moves again if it is written at least that often), and its copy is
+   * replaced in place; otherwise it moves to the end. So a busy room's write costs one map write, not a
+   * delete and a set (which leave holes the map rehashes away).
+   */
   private remember(code: string, doc: CachedDoc) {
+    const kept = this.cache.get(code);
+    if (kept !== undefined && this.cacheClock - kept.movedAt < this.cacheSize / 2) {
+      doc.movedAt = kept.movedAt;
+      this.cache.set(code, doc);
+      return;
+    }
+    doc.movedAt = ++this.cacheClock;
     this.cache.delete(code);
     this.cache.set(code, doc);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);

@@ -1,4 +1,4 @@
-import { editedKey, roomSchema } from '@cercle/shared';
+import { editedKey, entryIn, hasEntry, keysOf, roomSchema, valuesOf } from '@cercle/shared';
 import type { RoomHeader } from './interface.js';
 
 /**
@@ -186,10 +186,14 @@ function listChanges(
   for (let i = now.length; i < was.length; i++) del.push(`a:${key}:${i}`);
 }
 
-/** A map's entries as two arrays (bulk reads: a lookup by key in a big object costs far more). */
+/**
+ * A map's entries as two arrays (bulk reads: a lookup by key in a big object costs far more). A map is a
+ * plain record or the engine's chunked card map: both are read through `keysOf`/`valuesOf`/`entryIn`,
+ * which list them in the same order and give the same entries.
+ */
 function entriesOf(map: Fields): { ids: string[]; values: unknown[] } {
-  let ids = Object.keys(map);
-  let values = Object.values(map);
+  let ids = keysOf(map);
+  let values = valuesOf(map);
   if (values.some((value) => value === undefined || typeof value === 'function')) {
     const kept = values.map((value) => value !== undefined && typeof value !== 'function');
     ids = ids.filter((_, i) => kept[i]);
@@ -200,7 +204,7 @@ function entriesOf(map: Fields): { ids: string[]; values: unknown[] } {
 
 /** The entry `id` of `map` as JSON stores it: undefined when absent or left out (undefined, a function). */
 function storedEntry(map: Fields, id: string): unknown {
-  const value = Object.hasOwn(map, id) ? map[id] : undefined;
+  const value = entryIn(map, id);
   return isDropped(value) ? undefined : value;
 }
 
@@ -229,11 +233,11 @@ function chainChanges(
     if (!isMap(key, map)) return false;
     const id = editedKey(prev, map);
     if (id === undefined || isIndex(id)) return false;
-    const had = Object.hasOwn(prev, id);
-    const has = Object.hasOwn(map, id);
-    if ((had && isDropped(prev[id])) || (has && isDropped(map[id]))) return false;
+    const had = hasEntry(prev, id);
+    const has = hasEntry(map, id);
+    if ((had && isDropped(entryIn(prev, id))) || (has && isDropped(entryIn(map, id)))) return false;
     if (!had && has) {
-      if (Object.hasOwn(was, id)) return false; // an entry of `was` moved to the end
+      if (hasEntry(was, id)) return false; // an entry of `was` moved to the end
       named.set(id, i);
     } else if (!named.has(id)) named.set(id, -1);
     prev = map;
@@ -381,8 +385,8 @@ export function roomFromFields<R>(pairs: FieldPairs): R {
     const entries = [...(maps.get(key) ?? [])].filter(([, entry]) => entry.json !== '');
     entries.sort((a, b) => a[1].order - b[1].order);
     // Spread once more: V8 keeps an object of up to ~1,000 properties built by a spread in fast mode,
-    // where one built key by key is a dictionary, ten times slower to list and copy (the engine's next
-    // step copies the map, and the next write compares it: roomChanges).
+    // where one built key by key is a dictionary, ten times slower to list and copy (the engine's first
+    // edit reads the map whole, into its chunked card map or a copy, and the next write compares it).
     return [key, { ...Object.fromEntries(entries.map(([id, entry]) => [id, JSON.parse(entry.json)])) }];
   });
   return Object.fromEntries(room) as R;

@@ -1,3 +1,4 @@
+import { cardsInOrder } from '../engine/cards.js';
 import type { Room } from '../engine/room.js';
 import {
   type CarriedEntry,
@@ -34,7 +35,7 @@ export function recordOfRoom(session: Session, room: Room, now: number): Session
   const client = seats.find((p) => p.role === 'client') ?? null;
   // Peer coaching swaps roles for round two: the first coachee is then the one coaching.
   const firstRoundCoachee = seats.find((p) => p.role === (room.coachingRound === 2 ? 'coach' : 'coachee'));
-  const cards = Object.values(room.cards)
+  const cards = cardsInOrder(room.cards)
     .filter((c) => c.status !== 'set_aside')
     .sort((a, b) => a.createdAt - b.createdAt);
   const request =

@@ -8,6 +8,10 @@
  * array: ~2 ms per write at 1,000 cards. A null-prototype object is a plain hash table from the start
  * (dictionary mode), so a copy into one is a loop of hash inserts, about ten times cheaper, and no key
  * can reach a prototype (EN-6). Records stay immutable: a copy is filled before anyone sees it.
+ *
+ * The card map goes further (`ChunkedMap`, below): even a loop of hash inserts over 40 cards was the
+ * engine's largest allocation per post and its largest survivor of a scavenge; chunked, a post copies
+ * one of 32 buckets.
  */
 
 type Entries<T> = Readonly<Record<string, T>>;
@@ -88,7 +92,8 @@ export class Tally<T> {
 
   constructor(private readonly measure: (value: T) => number) {}
 
-  of(record: Entries<T>): number {
+  of(record: EntryMap<T>): number {
+    if (record instanceof ChunkedMap) return record.sum(this.slot, this.measure);
     const meta = metaOf(record);
     let sum = meta.sums[this.slot];
     if (sum === undefined) {
@@ -112,6 +117,15 @@ export class Tally<T> {
     return sum - before + (value === undefined ? 0 : this.measure(value));
   }
 
+  /** `sum` with one entry gone from `before` to `after` (undefined: absent). */
+  step(sum: number, before: T | undefined, after: T | undefined): number {
+    return (
+      sum -
+      (before === undefined ? 0 : this.measure(before)) +
+      (after === undefined ? 0 : this.measure(after))
+    );
+  }
+
   get index(): number {
     return this.slot;
   }
@@ -120,8 +134,8 @@ export class Tally<T> {
 /** How many entries a record holds (BD: the board's MAX_CARDS) without listing its keys each time. */
 const counts = new Tally<unknown>(() => 1);
 
-export function entryCount(record: Entries<unknown>): number {
-  return counts.of(record);
+export function entryCount(record: EntryMap<unknown>): number {
+  return record instanceof ChunkedMap ? record.size : counts.of(record);
 }
 
 /**
@@ -129,6 +143,7 @@ export function entryCount(record: Entries<unknown>): number {
  * store's fields, the patch) read that entry instead of walking both maps.
  */
 export function editedKey(record: object, next: object): string | undefined {
+  if (next instanceof ChunkedMap) return next.editedFrom(record);
   const made = knownMeta(next);
   if (!made || made.from === 0) return undefined;
   return knownMeta(record)?.id === made.from ? made.key : undefined;
@@ -260,4 +275,284 @@ export function without<T>(
   }
   remember(record, was, next, key, undefined, tallies, list);
   return next;
+}
+
+/**
+ * The order of a chunked map's keys, as JavaScript would enumerate a plain record holding them: the
+ * array-index keys first (`indexes` of them, ascending), then the others in insertion order. Shared
+ * along a chain of edits as `List` is: the first `length` items are this map's, and a post appends in
+ * place when no other copy did.
+ */
+type Order = { keys: string[]; length: number; indexes: number };
+
+/** Buckets of a chunked map (a power of two): a post copies the bucket array and one bucket. */
+const BUCKETS = 32;
+
+/** A key's bucket: FNV-1a over its UTF-16 units, folded (ids are data: any string spreads). */
+function bucketOf(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h ^ (h >>> 15)) & (BUCKETS - 1);
+}
+
+/** The empty bucket every map shares until an entry lands in it (never written to). */
+const EMPTY_BUCKET: Record<string, never> = Object.freeze(emptyRecord<never>());
+
+/** Where an index key goes among the first `indexes` keys (ascending by number). */
+function indexPlace(keys: readonly string[], indexes: number, key: string): number {
+  const n = Number(key);
+  let at = 0;
+  while (at < indexes && Number(keys[at]) < n) at++;
+  return at;
+}
+
+/** `order` with `key` added where a plain record would enumerate it. */
+function orderWith(order: Order, key: string): Order {
+  const { keys, length, indexes } = order;
+  if (isIndexKey(key)) {
+    const next = keys.slice(0, length);
+    next.splice(indexPlace(next, indexes, key), 0, key);
+    return { keys: next, length: length + 1, indexes: indexes + 1 };
+  }
+  // Pushed in place when this map's keys are the whole array (no other copy pushed yet).
+  const next = keys.length === length ? keys : keys.slice(0, length);
+  next.push(key);
+  return { keys: next, length: length + 1, indexes };
+}
+
+/** `order` without `key` (which it holds). */
+function orderWithout(order: Order, key: string): Order {
+  const { keys, length, indexes } = order;
+  const at = keys.indexOf(key);
+  const next = keys.slice(0, length);
+  next.splice(at, 1);
+  return { keys: next, length: length - 1, indexes: at < indexes ? indexes - 1 : indexes };
+}
+
+/**
+ * A persistent map of entries by id for the one record that grows to 1,000 entries, the room's cards
+ * (EN-7): the entries sit in `BUCKETS` prototype-less records by a hash of their id, so an edit copies
+ * the bucket array and the one bucket it changes (O(n / 32) entries) instead of the whole map, and
+ * shares every other bucket with the map it was made from. The keys' order is kept aside (`Order`), so
+ * the map lists, and stores, its entries in the order a plain record holding them would. Never
+ * mutated once made (but for the sums a tally counts on first asking). Its state is private: no
+ * listing, spread, clone or schema sees it; JSON sees the plain record (`toJSON`).
+ */
+export class ChunkedMap<T> {
+  readonly #buckets: readonly Entries<T>[];
+  readonly #order: Order;
+  /** Tallies' sums by slot (see `Tally`), carried by the edits. */
+  readonly #sums: (number | undefined)[];
+  /** Names this map for `editedKey`; `#from` names the map (or record) an edit made it from, 0: none. */
+  readonly #id: number;
+  readonly #from: number;
+  readonly #key: string;
+
+  private constructor(
+    buckets: readonly Entries<T>[],
+    order: Order,
+    sums: (number | undefined)[],
+    from: number,
+    key: string,
+  ) {
+    this.#buckets = buckets;
+    this.#order = order;
+    this.#sums = sums;
+    this.#id = ++lastId;
+    this.#from = from;
+    this.#key = key;
+  }
+
+  /** A map of `record`'s own entries, in its order; `record` is only read (EN-2). */
+  static of<T>(record: Entries<T>): ChunkedMap<T> {
+    return ChunkedMap.build(record, 0, '');
+  }
+
+  /** A map of the pairs, as a plain record filled in that order would hold them (a key twice: the last). */
+  static fromEntries<T>(pairs: Iterable<readonly [string, T]>): ChunkedMap<T> {
+    const record = emptyRecord<T>();
+    for (const [key, value] of pairs) record[key] = value;
+    return ChunkedMap.build(record, 0, '');
+  }
+
+  private static build<T>(record: Entries<T>, from: number, key: string): ChunkedMap<T> {
+    const buckets: Record<string, T>[] = [];
+    for (let b = 0; b < BUCKETS; b++) buckets.push(EMPTY_BUCKET);
+    const keys: string[] = [];
+    let indexes = 0;
+    const own = Object.getPrototypeOf(record) === null;
+    for (const k in record) {
+      if (!(own || Object.hasOwn(record, k))) continue;
+      const b = bucketOf(k);
+      if (buckets[b] === EMPTY_BUCKET) buckets[b] = emptyRecord<T>();
+      buckets[b]![k] = record[k]!;
+      keys.push(k);
+      if (isIndexKey(k)) indexes++;
+    }
+    const known = knownMeta(record);
+    return new ChunkedMap(
+      buckets,
+      { keys, length: keys.length, indexes },
+      known ? known.sums.slice() : [],
+      from,
+      key,
+    );
+  }
+
+  get size(): number {
+    return this.#order.length;
+  }
+
+  /** The entry at `key`, own entries only (EN-6). */
+  get(key: string): T | undefined {
+    const bucket = this.#buckets[bucketOf(key)]!;
+    return Object.hasOwn(bucket, key) ? bucket[key] : undefined;
+  }
+
+  has(key: string): boolean {
+    return Object.hasOwn(this.#buckets[bucketOf(key)]!, key);
+  }
+
+  /** The keys in order (a new array). */
+  keys(): string[] {
+    return this.#order.keys.slice(0, this.#order.length);
+  }
+
+  /** The entries' values in the keys' order (a new array). */
+  values(): T[] {
+    const { keys, length } = this.#order;
+    const values = new Array<T>(length);
+    for (let i = 0; i < length; i++) values[i] = this.get(keys[i]!)!;
+    return values;
+  }
+
+  /** The plain record of the same entries in the same order, without a prototype (EN-6). */
+  toRecord(): Record<string, T> {
+    const { keys, length } = this.#order;
+    const record = emptyRecord<T>();
+    for (let i = 0; i < length; i++) {
+      const k = keys[i]!;
+      record[k] = this.get(k)!;
+    }
+    return record;
+  }
+
+  /** JSON writes the map as the plain record it stands for: the same text, in the same order. */
+  toJSON(): Record<string, T> {
+    return this.toRecord();
+  }
+
+  /** Which one key the edit that made this map changed, when it was made from the map or record `from`. */
+  editedFrom(from: object): string | undefined {
+    if (this.#from === 0) return undefined;
+    const id = from instanceof ChunkedMap ? from.#id : knownMeta(from)?.id;
+    return id === this.#from ? this.#key : undefined;
+  }
+
+  /** A tally's sum over this map's entries, counted once on first asking. */
+  sum<V>(slot: number, measure: (value: V) => number): number {
+    let sum = this.#sums[slot];
+    if (sum === undefined) {
+      sum = 0;
+      const { keys, length } = this.#order;
+      for (let i = 0; i < length; i++) sum += measure(this.get(keys[i]!) as unknown as V);
+      this.#sums[slot] = sum;
+    }
+    return sum;
+  }
+
+  /** A copy with `key` set to `value` (deleted when undefined): one bucket copied, the rest shared. */
+  edit(
+    key: string,
+    value: T | undefined,
+    tallies: readonly Tally<T>[] | undefined,
+    from: number,
+  ): ChunkedMap<T> {
+    const b = bucketOf(key);
+    const bucket = this.#buckets[b]!;
+    const had = Object.hasOwn(bucket, key);
+    const before = had ? bucket[key] : undefined;
+    let order = this.#order;
+    const nextBucket = emptyRecord<T>();
+    for (const k in bucket) if (k !== key) nextBucket[k] = bucket[k]!;
+    if (value !== undefined) nextBucket[key] = value;
+    if (value !== undefined && !had) order = orderWith(order, key);
+    else if (value === undefined && had) order = orderWithout(order, key);
+    const buckets = this.#buckets.slice();
+    buckets[b] = nextBucket;
+    const sums: (number | undefined)[] = [];
+    const was = this.#sums;
+    if (tallies !== undefined) {
+      for (let i = 0; i < tallies.length; i++) {
+        const slot = tallies[i]!.index;
+        const sum = was[slot];
+        if (sum !== undefined) sums[slot] = tallies[i]!.step(sum, before, value);
+      }
+    }
+    return new ChunkedMap(buckets, order, sums, from === 0 ? this.#id : from, key);
+  }
+
+  /** How many of its buckets this map shares, the same objects, with `other` (tests: an edit copies one). */
+  sharedBuckets(other: ChunkedMap<T>): number {
+    let n = 0;
+    for (let b = 0; b < BUCKETS; b++) if (this.#buckets[b] === other.#buckets[b]) n++;
+    return n;
+  }
+
+  /** Internal: a plain record's first edit makes its chunked map and edits it, naming the record. */
+  static editRecord<T>(
+    record: Entries<T>,
+    key: string,
+    value: T | undefined,
+    tallies: readonly Tally<T>[] | undefined,
+  ): ChunkedMap<T> {
+    return ChunkedMap.of(record).edit(key, value, tallies, metaOf(record).id);
+  }
+}
+
+/** A record of entries by id, plain or chunked: what readers of the card map accept. */
+export type EntryMap<T> = Entries<T> | ChunkedMap<T>;
+
+/** The entry of `map` at `key`, own entries only (EN-6). */
+export function entryIn<T>(map: EntryMap<T>, key: string): T | undefined {
+  if (map instanceof ChunkedMap) return map.get(key);
+  return Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
+export function hasEntry(map: EntryMap<unknown>, key: string): boolean {
+  return map instanceof ChunkedMap ? map.has(key) : Object.hasOwn(map, key);
+}
+
+/** The keys of `map` in order (`Object.keys` of a plain record). */
+export function keysOf(map: EntryMap<unknown>): string[] {
+  return map instanceof ChunkedMap ? map.keys() : Object.keys(map);
+}
+
+/** The values of `map` in order (`Object.values` of a plain record). */
+export function valuesOf<T>(map: EntryMap<T>): T[] {
+  return map instanceof ChunkedMap ? map.values() : Object.values(map);
+}
+
+/** `map` as a plain record (itself when it is one). */
+export function recordOf<T>(map: EntryMap<T>): Entries<T> {
+  return map instanceof ChunkedMap ? map.toRecord() : map;
+}
+
+/** A chunked copy of `map` with `key` set to `value`; a plain record is read, never written (EN-2). */
+export function withChunk<T>(
+  map: EntryMap<T>,
+  key: string,
+  value: T,
+  tallies?: readonly Tally<T>[],
+): ChunkedMap<T> {
+  return map instanceof ChunkedMap
+    ? map.edit(key, value, tallies, 0)
+    : ChunkedMap.editRecord(map, key, value, tallies);
+}
+
+/** A chunked copy of `map` without `key`. */
+export function withoutChunk<T>(map: EntryMap<T>, key: string, tallies?: readonly Tally<T>[]): ChunkedMap<T> {
+  return map instanceof ChunkedMap
+    ? map.edit(key, undefined, tallies, 0)
+    : ChunkedMap.editRecord(map, key, undefined, tallies);
 }

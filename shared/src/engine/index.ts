@@ -1,7 +1,17 @@
+export { type CardMap, cardCount, cardOf, cardsInOrder, hasCard } from './cards.js';
 export * from './circle-steps.js';
 export { pendingTimerIds, withTimerCancels } from './commands/timing.js';
 export * from './decide.js';
-export { editedKey } from './entries.js';
+export {
+  ChunkedMap,
+  type EntryMap,
+  editedKey,
+  entryIn,
+  hasEntry,
+  keysOf,
+  recordOf,
+  valuesOf,
+} from './entries.js';
 export * from './events.js';
 export { type FloorNow, floorNow } from './floor-now.js';
 export * from './limits.js';

@@ -4,7 +4,7 @@
  * as `'cards.<id>'`, so one new card sends one card, not the board. A list whose first items are kept
  * (the phase history grows by one run per phase change) travels as its tail: `{ keep, add }`.
  */
-import { editedKey } from './entries.js';
+import { type EntryMap, editedKey, entryIn, keysOf, valuesOf } from './entries.js';
 
 export type ArrayTail = { keep: number; add: unknown[] };
 export type ViewPatch = { set: Record<string, unknown>; del: string[]; tail?: Record<string, ArrayTail> };
@@ -44,10 +44,6 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 const has = (record: Record<string, unknown>, key: string) =>
   Object.hasOwn(record, key) && record[key] !== undefined;
 
-/** The value of an own key, or undefined (never one inherited from Object.prototype, such as `constructor`). */
-const own = (record: Record<string, unknown>, key: string): unknown =>
-  Object.hasOwn(record, key) ? record[key] : undefined;
-
 /** What a view shows of one entry of a record (the entry itself when not given). */
 export type EntryView = (entry: unknown) => unknown;
 
@@ -62,25 +58,25 @@ export type EntryView = (entry: unknown) => unknown;
  */
 export function diffRecord(
   key: string,
-  a: Record<string, unknown>,
-  b: Record<string, unknown>,
+  a: EntryMap<unknown>,
+  b: EntryMap<unknown>,
   patch: ViewPatch,
   view?: EntryView,
 ) {
   const edited = editedKey(a, b);
   if (edited !== undefined) {
     // `b` is `a` with one entry set or removed (entries.ts): that entry is the whole difference.
-    const prev = own(a, edited);
-    const next = own(b, edited);
+    const prev = entryIn(a, edited);
+    const next = entryIn(b, edited);
     if (prev === next) return;
     if (next === undefined) patch.del.push(`${key}.${edited}`);
     else changedEntry(patch, view, key, edited, prev, next);
     return;
   }
-  const keysA = Object.keys(a);
-  const keysB = Object.keys(b);
-  const valuesA = Object.values(a);
-  const valuesB = Object.values(b);
+  const keysA = keysOf(a);
+  const keysB = keysOf(b);
+  const valuesA = valuesOf(a);
+  const valuesB = valuesOf(b);
   // Side by side while the ids are in step; an id of one side missing from the other (a removal, an
   // insertion) costs one lookup and the walk goes on in step.
   let i = 0;
@@ -93,10 +89,10 @@ export function diffRecord(
       if (prev === next) continue;
       if (next === undefined) patch.del.push(`${key}.${id}`);
       else changedEntry(patch, view, key, id, prev, next);
-    } else if (own(b, id) === undefined) {
+    } else if (entryIn(b, id) === undefined) {
       if (valuesA[i] !== undefined) patch.del.push(`${key}.${id}`);
       i++;
-    } else if (own(a, keysB[j]!) === undefined) {
+    } else if (entryIn(a, keysB[j]!) === undefined) {
       const next = valuesB[j];
       if (next !== undefined) changedEntry(patch, view, key, keysB[j]!, undefined, next);
       j++;
@@ -107,13 +103,13 @@ export function diffRecord(
   // Past the walk, no id left in one side is among the ids walked in the other (ids are unique).
   for (; i < keysA.length; i++) {
     const id = keysA[i]!;
-    if (valuesA[i] !== undefined && own(b, id) === undefined) patch.del.push(`${key}.${id}`);
+    if (valuesA[i] !== undefined && entryIn(b, id) === undefined) patch.del.push(`${key}.${id}`);
   }
   for (; j < keysB.length; j++) {
     const next = valuesB[j];
     if (next === undefined) continue;
     const id = keysB[j]!;
-    const prev = own(a, id);
+    const prev = entryIn(a, id);
     if (prev === next) continue;
     changedEntry(patch, view, key, id, prev, next);
   }

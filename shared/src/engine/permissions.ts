@@ -1,7 +1,8 @@
+import type { CardMap } from './cards.js';
 import { own } from './own.js';
 import type { ParticipantId } from './room.js';
 import type { CardKind, Phase, RecordKind, Role } from './template.js';
-import type { ParticipantView, RoomView, TopicRoundView } from './views.js';
+import type { CardView, ParticipantView, RoomView, TopicRoundView } from './views.js';
 
 /**
  * What the rules read of a room, all of it in the public view: both `decide` (on the room) and the page
@@ -19,12 +20,13 @@ export type RulesView = Pick<
   | 'timer'
   | 'floor'
   | 'allowAnonymousCards'
-  | 'cards'
   | 'actionPlan'
   | 'followUp'
   | 'done'
   | 'revealed'
 > & {
+  /** The room's card map or the view's plain record: read through `cardOf` and the like (cards.ts). */
+  cards: CardMap<CardView>;
   /** The topic round's cases and choice: public in both the room and its view (the votes are not, CS-4). */
   topicRound: Pick<TopicRoundView, 'cases' | 'chosenId'> | null;
 };

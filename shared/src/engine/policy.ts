@@ -1,5 +1,6 @@
 import { type Command, type CommandType, commandTypes } from '../protocol/commands.js';
 import type { RefusalCode } from '../protocol/errors.js';
+import { cardOf } from './cards.js';
 import { TOPIC_ROUND_PHASE_ID } from './circle-steps.js';
 import {
   currentPhase,
@@ -87,7 +88,7 @@ function staleFrom(ctx: GateContext, from: number): Refusal | null {
 
 /** BD-1, BD-2: the card exists, is not seeded, and the phase lets the sender's role write its kind. */
 function ownCardWritable(ctx: GateContext, cardId: string, verb: string): Refusal | null {
-  const card = Object.hasOwn(ctx.view.cards, cardId) ? ctx.view.cards[cardId] : undefined;
+  const card = cardOf(ctx.view.cards, cardId);
   if (!card) return refuse('invalid', 'No such card.');
   if (card.seeded) return refuse('invalid', `Indicators from the framing cannot be ${verb} (TR-2).`);
   if (!ownsCard(ctx, card)) return refuse('not_your_card', `Only the author may do this to a card.`);
@@ -99,7 +100,7 @@ function ownCardWritable(ctx: GateContext, cardId: string, verb: string): Refusa
 
 /** A card on the board whose text everyone can read: not one still hidden by silent writing (SW-1). */
 function shownCard(ctx: GateContext, cardId: string): CardView | Refusal {
-  const card = Object.hasOwn(ctx.view.cards, cardId) ? ctx.view.cards[cardId] : undefined;
+  const card = cardOf(ctx.view.cards, cardId);
   if (!card) return refuse('invalid', 'No such card.');
   if (card.hidden) return refuse('invalid', 'This card is not revealed yet.');
   return card;
@@ -426,7 +427,7 @@ export const policy: Policy = {
         : refuse('board_locked_in_phase', 'Your role does not write on the board in this phase.'),
     target: (ctx, c) => {
       if (!ctx.driver) return ownCardWritable(ctx, c.cardId, 'withdrawn');
-      const card = Object.hasOwn(ctx.view.cards, c.cardId) ? ctx.view.cards[c.cardId] : undefined;
+      const card = cardOf(ctx.view.cards, c.cardId);
       if (!card) return refuse('invalid', 'No such card.');
       if (card.seeded) return refuse('invalid', 'Indicators from the framing cannot be withdrawn (TR-2).');
       return null;
@@ -502,7 +503,7 @@ export const policy: Policy = {
     who: 'member',
     record: 'indicator_review',
     target: ({ view }, c) => {
-      const card = Object.hasOwn(view.cards, c.cardId) ? view.cards[c.cardId] : undefined;
+      const card = cardOf(view.cards, c.cardId);
       return card?.kind === 'indicator' ? null : refuse('invalid', 'No such indicator.');
     },
   },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CardMap } from './cards.js';
 import { circleSteps } from './circle-steps.js';
 import {
   DEFAULT_WARNING_MS,
@@ -270,7 +271,11 @@ export const roomSchema = z.object({
   /** sha-256 hex of the facilitator key; null when the method has no key seat (peer coaching). */
   facilitatorKeyHash: z.string().nullable(),
 });
-export type Room = z.infer<typeof roomSchema>;
+/**
+ * A room as the engine holds it: the schema's, but for its cards, which the engine's edits keep as a
+ * chunked map (a read-back room's plain record is converted on its first edit: `cards.ts`).
+ */
+export type Room = Omit<z.infer<typeof roomSchema>, 'cards'> & { cards: CardMap };
 
 export const createRoomInputSchema = z.strictObject({
   code: z.string().min(1).max(32),
@@ -324,7 +329,7 @@ export function buildRoom(input: CreateRoomInput, now: number): RoomCreation {
     if (phases.length + steps.length > MAX_PHASES) return refuse('invalid', 'Too many phases.');
     phases = [...steps, ...phases];
   }
-  const cards: Room['cards'] = {};
+  const cards: Record<string, Card> = {};
   // TR-2, TR-4: the framing's indicators, then its objectives (ids `seed-<n>`, then `seed-o<n>`).
   const seeds = [
     ...(input.indicators ?? []).map((text, i) => ({ id: `seed-${i + 1}`, kind: 'indicator' as const, text })),

@@ -1,3 +1,4 @@
+import { recordOf } from './entries.js';
 import { deepEqual, diffKey, diffRecord, emptyPatch, type ViewPatch } from './patch.js';
 import type { Card, LogbookEntry, Participant, ParticipantId, Room, TopicRound } from './room.js';
 
@@ -48,7 +49,7 @@ export type PrivateView = {
 // Views are rebuilt for every broadcast; caching per state object keeps unchanged entries identical by
 // reference across versions, so diffs stay cheap and patches small.
 const participantViews = new WeakMap<Participant, ParticipantView>();
-const cardsViews = new WeakMap<Room['cards'], Record<string, CardView>>();
+const cardsViews = new WeakMap<object, Record<string, CardView>>();
 const participantsViews = new WeakMap<Room['participants'], Record<ParticipantId, ParticipantView>>();
 const topicRoundViews = new WeakMap<Room['participants'], { round: TopicRound; view: TopicRoundView }>();
 
@@ -100,14 +101,15 @@ function cardView(card: Card): CardView {
 function cardsView(cards: Room['cards']): Record<string, CardView> {
   let view = cardsViews.get(cards);
   if (view === undefined) {
-    // Nearly always every card is its own view: then the record is the view, with no copy (a room holds
-    // up to 1,000 cards and this runs for every change of them).
-    view = cards;
-    for (const id in cards) {
-      const card = cards[id]!;
+    // Nearly always every card is its own view: then the plain record of the cards (the record itself
+    // when the cards are one) is the view, with no copy of the cards.
+    const record = recordOf(cards);
+    view = record;
+    for (const id in record) {
+      const card = record[id]!;
       if (cardView(card) === card) continue;
       view = {};
-      for (const [key, each] of Object.entries(cards)) view[key] = cardView(each);
+      for (const [key, each] of Object.entries(record)) view[key] = cardView(each);
       break;
     }
     cardsViews.set(cards, view);

@@ -1,7 +1,7 @@
 import type { Command } from '../../protocol/commands.js';
-import { entryCount, withEntry, without } from '../entries.js';
+import { cardCount, cardOf, hasCard } from '../cards.js';
+import { withChunk, withEntry, without, withoutChunk } from '../entries.js';
 import { MAX_CARDS, TEXT_LIMITS } from '../limits.js';
-import { own } from '../own.js';
 import { currentPhase } from '../permissions.js';
 import { refuse } from '../refusal.js';
 import type { Card, CardStatus, Room } from '../room.js';
@@ -20,11 +20,11 @@ export function postCard(room: Room, cmd: Cmd<'post_card'>, ctx: DecideContext):
   const seat = room.participants[ctx.actor!]!;
   const textRefusal = checkText(cmd.text, TEXT_LIMITS.card, 'card');
   if (textRefusal) return textRefusal;
-  if (entryCount(room.cards) >= MAX_CARDS) return refuse('board_full', 'The board is full.');
+  if (cardCount(room.cards) >= MAX_CARDS) return refuse('board_full', 'The board is full.');
   const anonymous = cmd.anonymous === true;
   const hidden = postsHidden(room);
   const id = ctx.newId();
-  if (Object.hasOwn(room.cards, id)) return refuse('invalid', 'Card id already in use.');
+  if (hasCard(room.cards, id)) return refuse('invalid', 'Card id already in use.');
   const text = cmd.text.trim();
   const phaseId = currentPhase(room).id;
   // Two literals rather than a spread of `authorId` into one: the same keys in the same order (the
@@ -55,7 +55,7 @@ export function postCard(room: Room, cmd: Cmd<'post_card'>, ctx: DecideContext):
         createdAt: ctx.now,
         editedAt: null,
       };
-  const withCard: Room = { ...room, cards: withEntry(room.cards, id, card, CARD_TALLIES) };
+  const withCard: Room = { ...room, cards: withChunk(room.cards, id, card, CARD_TALLIES) };
   const next =
     anonymous || hidden
       ? withParticipant(withCard, {
@@ -69,7 +69,7 @@ export function postCard(room: Room, cmd: Cmd<'post_card'>, ctx: DecideContext):
 
 /** BD-2: the policy checked it is the author's, while the phase still lets their role post that kind. */
 export function editCard(room: Room, cmd: Cmd<'edit_card'>, ctx: DecideContext): Outcome {
-  const card = own(room.cards, cmd.cardId);
+  const card = cardOf(room.cards, cmd.cardId);
   if (!card) return refuse('invalid', 'No such card.');
   const textRefusal = checkText(cmd.text, TEXT_LIMITS.card, 'card');
   if (textRefusal) return textRefusal;
@@ -81,22 +81,22 @@ export function editCard(room: Room, cmd: Cmd<'edit_card'>, ctx: DecideContext):
       ...seat,
       hiddenTexts: withEntry(seat.hiddenTexts, card.id, text, HIDDEN_TALLIES),
     });
-    const cards = withEntry<Card>(room.cards, card.id, { ...card, editedAt: ctx.now }, CARD_TALLIES);
+    const cards = withChunk<Card>(room.cards, card.id, { ...card, editedAt: ctx.now }, CARD_TALLIES);
     return accept({ ...withText, cards }, [{ type: 'card_edited', cardId: card.id }]);
   }
   const edited: Card = { ...card, text, editedAt: ctx.now };
-  return accept({ ...room, cards: withEntry(room.cards, card.id, edited, CARD_TALLIES) }, [
+  return accept({ ...room, cards: withChunk(room.cards, card.id, edited, CARD_TALLIES) }, [
     { type: 'card_edited', cardId: card.id },
   ]);
 }
 
 /** BD-2: the author while the phase lets them post, or the facilitator (moderation): the policy checked. */
 export function withdrawCard(room: Room, cmd: Cmd<'withdraw_card'>, _ctx: DecideContext): Outcome {
-  const card = own(room.cards, cmd.cardId);
+  const card = cardOf(room.cards, cmd.cardId);
   if (!card) return refuse('invalid', 'No such card.');
   let next: Room = {
     ...room,
-    cards: without(room.cards, card.id, CARD_TALLIES),
+    cards: withoutChunk(room.cards, card.id, CARD_TALLIES),
     indicatorReviews: room.indicatorReviews[card.id]
       ? without(room.indicatorReviews, card.id)
       : room.indicatorReviews,
@@ -123,9 +123,9 @@ export function withdrawCard(room: Room, cmd: Cmd<'withdraw_card'>, _ctx: Decide
  * the role, the card and that its status changes).
  */
 export function sortCard(room: Room, cardId: string, status: CardStatus): Outcome {
-  const card = own(room.cards, cardId);
+  const card = cardOf(room.cards, cardId);
   if (!card) return refuse('invalid', 'No such card.');
-  return accept({ ...room, cards: withEntry<Card>(room.cards, card.id, { ...card, status }, CARD_TALLIES) }, [
+  return accept({ ...room, cards: withChunk<Card>(room.cards, card.id, { ...card, status }, CARD_TALLIES) }, [
     { type: 'card_sorted', cardId: card.id, status },
   ]);
 }

@@ -1,4 +1,5 @@
 import type { Command } from '../../protocol/commands.js';
+import { cardOf } from '../cards.js';
 import { MAX_ACTION_ITEMS, MAX_LEARNINGS, TEXT_LIMITS } from '../limits.js';
 import { own } from '../own.js';
 import { refuse } from '../refusal.js';
@@ -139,7 +140,7 @@ export function submitEvaluation(room: Room, cmd: Cmd<'submit_evaluation'>, ctx:
  * reviewer's own: it replaces their earlier one, never another person's.
  */
 export function reviewIndicator(room: Room, cmd: Cmd<'review_indicator'>, ctx: DecideContext): Outcome {
-  const card = own(room.cards, cmd.cardId);
+  const card = cardOf(room.cards, cmd.cardId);
   if (!card) return refuse('invalid', 'No such card.');
   const refusal = checkOptionalText(cmd.note, TEXT_LIMITS.indicatorNote, 'note');
   if (refusal) return refusal;

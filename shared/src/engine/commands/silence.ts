@@ -1,3 +1,5 @@
+import { cardOf, cardsInOrder } from '../cards.js';
+import { ChunkedMap, keysOf } from '../entries.js';
 import { currentPhase } from '../permissions.js';
 import type { Card, Participant, Room } from '../room.js';
 import { hiddenCards } from '../roomText.js';
@@ -22,7 +24,7 @@ export function revealAll(room: Room): { room: Room; cardIds: string[] } {
   // Every phase change asks: a board with no hidden card (the count is carried by the card edits) is
   // answered without a look at each card.
   if (hiddenCards.of(room.cards) === 0) return { room, cardIds: [] };
-  const hidden = Object.values(room.cards).filter((card) => card.hidden);
+  const hidden = cardsInOrder(room.cards).filter((card) => card.hidden);
   if (hidden.length === 0) return { room, cardIds: [] };
   const texts = new Map<string, string>();
   const participants: Record<string, Participant> = { ...room.participants };
@@ -32,18 +34,24 @@ export function revealAll(room: Room): { room: Room; cardIds: string[] } {
     for (const [cardId, text] of entries) texts.set(cardId, text);
     participants[seat.id] = { ...seat, hiddenTexts: {} };
   }
-  const cards: Record<string, Card> = { ...room.cards };
+  // The cards in their order, each hidden one shown or dropped: one new map for the whole reveal.
+  const shown = new Map<string, Card | null>();
   const cardIds: string[] = [];
   for (const card of hidden) {
     const text = texts.get(card.id);
     if (text === undefined) {
-      delete cards[card.id];
+      shown.set(card.id, null);
       continue;
     }
-    cards[card.id] = { ...card, text, hidden: false };
+    shown.set(card.id, { ...card, text, hidden: false });
     cardIds.push(card.id);
   }
-  return { room: { ...room, cards, participants }, cardIds };
+  const pairs: [string, Card][] = [];
+  for (const id of keysOf(room.cards)) {
+    const card = shown.has(id) ? shown.get(id) : cardOf(room.cards, id);
+    if (card) pairs.push([id, card]);
+  }
+  return { room: { ...room, cards: ChunkedMap.fromEntries(pairs), participants }, cardIds };
 }
 
 /** SW-2: the driver shows the phase's cards all at once; later cards of the phase are posted visible. */

@@ -421,6 +421,20 @@ export function registerRoomStoreContract(name: string, create: () => Promise<St
       });
     });
 
+    it("[SR-2] the versions of many rooms at once: each room's stored version in order, null for none", async () => {
+      // Enough rooms to spread over every shard of a Redis Cluster (each read in its slot).
+      const codes = Array.from({ length: 40 }, () => newCode());
+      for (const [i, code] of codes.entries()) {
+        await store.create(room(code));
+        for (let k = 0; k < i % 3; k++) await store.apply(code, `v${k}`, append(`v${k}`));
+      }
+      const missing = newCode();
+      const asked = [codes[5]!, missing, ...codes];
+      const versions = await store.versions(asked);
+      expect(versions).toEqual([5 % 3, null, ...codes.map((_, i) => i % 3)]);
+      expect(await store.versions([])).toEqual([]);
+    });
+
     describe('timers', () => {
       it('[TM-10] a due timer is leased to one claimer; not fired within the lease, it is claimed again', async () => {
         const code = newCode();

@@ -204,6 +204,19 @@ return {2, redis.call('HGETALL', KEYS[1])}
 `,
 );
 
+/**
+ * KEYS: room keys (in one slot on a Redis Cluster). Reply: each room's `h:version` in KEYS's order, nil
+ * for a room that is not there. The room watch's read (SR-2): one command for many rooms, not one each.
+ */
+export const roomVersionsScript = script(
+  'roomVersions',
+  `
+local out = {}
+for i = 1, #KEYS do out[i] = redis.call('HGET', KEYS[i], 'h:version') end
+return out
+`,
+);
+
 /** KEYS: room key, command ids hash. ARGV: ttl seconds. Refreshes both TTLs; 0 when the room is gone. */
 export const touchRoomScript = script(
   'touchRoom',

@@ -69,6 +69,25 @@ describe('RedisRoomStore', () => {
     expect((await store.load('BUSY'))!.text).toHaveLength(9);
   });
 
+  it('[SR-1] an id sent twice within one batch is applied once: the retry answers duplicate, another payload reused', async () => {
+    const store = await open();
+    await store.create({ code: 'TWICE', version: 0, text: [] });
+    await store.apply('TWICE', 'warm-up', write('cached'));
+    // The first goes at once; the four queued behind it run as one batch, one compare-and-set.
+    const before = store.stats.redisCalls;
+    const results = await Promise.all([
+      store.apply('TWICE', 'w', write('w'), 'fp-w'),
+      store.apply('TWICE', 'x', write('x'), 'fp-x'),
+      store.apply('TWICE', 'y', write('y'), 'fp-y'),
+      store.apply('TWICE', 'x', write('x'), 'fp-x'),
+      store.apply('TWICE', 'y', write('other'), 'fp-other'),
+    ]);
+    expect(store.stats.redisCalls - before).toBe(2);
+    expect(results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied', 'duplicate', 'reused']);
+    expect(results[3]).toEqual({ status: 'duplicate', version: 4 });
+    expect((await store.load('TWICE'))!.text).toEqual(['cached', 'w', 'x', 'y']);
+  });
+
   it('commands queued on one room share a round trip (fewer than one per command)', async () => {
     const store = await open();
     await store.create({ code: 'BURST', version: 0, text: [] });

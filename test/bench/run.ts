@@ -329,6 +329,7 @@ function report(
     const problems = {
       joinFailures: r.join.failures,
       setupRefused: r.setupRefused,
+      pairJoinFailures: r.pairJoinFailures,
       fanoutRefused: r.fanout.refused,
       boardRefused: r.board.refused,
       timerRefused: r.timers.refused,

@@ -133,6 +133,7 @@ export type TargetResult = {
   windows: Record<string, Window>;
   serverLog: Record<string, number>;
   setupRefused: Record<string, number>;
+  pairJoinFailures: Record<string, number>;
   /** The noisy-neighbour scenario (Cercle only): the normal rooms' board, quiet then beside the noise. */
   noisy: {
     quiet: Summary;
@@ -216,6 +217,8 @@ export class TargetSession {
   private workers: RpcChild[] = [];
   private readonly windows: Record<string, Window> = {};
   private readonly setups: SetupResult[] = [];
+  /** Why pairs of the timers scenario failed to join (not measured, but a failure leaves a timer out). */
+  private pairJoinFailures: Record<string, number> = {};
   private readonly fanouts: SpreadResult[] = [];
   private readonly fanoutRoundP99: number[] = [];
   private boards: SpreadResult[] = [];
@@ -716,13 +719,14 @@ export class TargetSession {
     const { pairs, joinRate, workers, timers } = this.plan;
     if (pairs > 0) {
       this.step(`timers: ${pairs} pairs join and start`);
-      await this.all<JoinResult>(
+      const joined = await this.all<JoinResult>(
         'join',
         // Not measured: the pairs only bring the count of timers up, so they come in twice as fast.
         { layout: 'pair', ratePerSec: (2 * joinRate) / workers },
         'pairs joining',
         pairs * 2,
       );
+      this.pairJoinFailures = mergeCounts(joined.map((r) => r.failures));
       this.setups.push(
         ...(await Promise.all(this.workers.map((w) => w.call<SetupResult>('setup', { layout: 'pair' })))),
       );
@@ -834,6 +838,7 @@ export class TargetSession {
       windows,
       serverLog: this.server.logEvents,
       setupRefused: mergeCounts(this.setups.map((s) => s.refused)),
+      pairJoinFailures: this.pairJoinFailures,
       noisy: this.noisy,
       capacity: this.capacity,
       scale:

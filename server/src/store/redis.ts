@@ -73,8 +73,6 @@ type CachedDoc = {
    */
   ids: Map<string, string>;
   room: StoredRoom | null;
-  /** The cache's clock when the room last moved to the end of its order (see `remember`). */
-  movedAt: number;
 };
 
 /** The copy a read hands back: the room's header and its fields; null when the hash is empty. */
@@ -88,7 +86,7 @@ function docOf(pairs: FieldPairs): CachedDoc | null {
   }
   if (gen === undefined) return null;
   if (!Number.isInteger(version)) throw new Error('not a room hash');
-  return { gen, version, pairs: all, ids: new Map(), room: null, movedAt: 0 };
+  return { gen, version, pairs: all, ids: new Map(), room: null };
 }
 
 /** Enough of a pino logger; the store logs connection state only, never room content or codes. */
@@ -193,12 +191,6 @@ type CasCall = {
   reject: (error: unknown) => void;
 };
 
-/** The fingerprint of `id` among a batch's accepted ids (`pairs`: id, fingerprint, ...), if it is there. */
-function fingerprintIn(pairs: readonly string[], id: string): string | undefined {
-  for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === id) return pairs[i + 1];
-  return undefined;
-}
-
 /** Answers a run's callers: each its step's outcome, an applied one with the write's `handled` if any. */
 function settleRun<R extends StoredRoom, D extends StepDecision>(
   outcomes: readonly { pending: Pending<R, D>; outcome: Outcome<R, D> }[],
@@ -280,8 +272,6 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private readonly leaseMs: number;
   private readonly cacheSize: number;
   private readonly cache = new Map<string, CachedDoc>();
-  /** Moves to the end of the cache's order so far (see `remember`). */
-  private cacheClock = 0;
   /** Commands waiting for their room's drain on this node, in arrival order. */
   private readonly waiting = new Map<string, Pending<R, D>[]>();
   private readonly draining = new Set<string>();
@@ -846,24 +836,14 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       let handled: Promise<void> | undefined;
       if (run.accepted.length > 0) {
         const ids = doc.ids;
-        const acceptedIds = run.acceptedIds;
-        for (let i = 0; i < acceptedIds.length; i += 2) ids.set(acceptedIds[i]!, acceptedIds[i + 1]!);
+        for (const [id, fingerprint] of run.acceptedIds) ids.set(id, fingerprint);
         while (ids.size > this.idCacheSize) ids.delete(ids.keys().next().value!);
-        this.remember(code, {
-          gen: doc.gen,
-          version: run.version,
-          pairs: null,
-          ids,
-          room: run.room,
-          movedAt: 0,
-        });
-        // The usual write schedules and cancels nothing: no iterator made to find out.
-        if (run.timers.schedule.size > 0)
-          for (const [member, at] of run.timers.schedule) {
-            this.rememberFolded(member, at);
-            this.notifyTimer(at);
-          }
-        if (run.timers.cancel.size > 0) for (const member of run.timers.cancel) this.folded.delete(member);
+        this.remember(code, { gen: doc.gen, version: run.version, pairs: null, ids, room: run.room });
+        for (const [member, at] of run.timers.schedule) {
+          this.rememberFolded(member, at);
+          this.notifyTimer(at);
+        }
+        for (const member of run.timers.cancel) this.folded.delete(member);
         // Stored: told before any caller is answered, and whether or not its callers still wait.
         handled = tellApplied(this.appliedListeners, code, { before: run.first, decisions: run.accepted });
       }
@@ -876,21 +856,18 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private runSteps(code: string, doc: CachedDoc, batch: Pending<R, D>[]) {
     const outcomes: { pending: Pending<R, D>; outcome: Outcome<R, D> }[] = [];
     const accepted: Extract<D, { ok: true }>[] = [];
-    // The accepted commands' ids and fingerprints, in pairs (a batch is usually one command: no Map).
-    const acceptedIds: string[] = [];
+    const acceptedIds = new Map<string, string>();
     let refusals = 0;
     const first = this.built(doc);
     let room = first;
     let version = doc.version;
-    // The budget matters only from a second step on: a batch of one reads no clock.
-    const started = batch.length > 1 ? performance.now() : 0;
+    const started = performance.now();
     for (const pending of batch) {
       // At least one step, then as many as fit in the budget: the steps run synchronously, and at 1,000
       // cards one costs about half a millisecond, so a long batch would hold up every other room.
       if (outcomes.length > 0 && performance.now() - started > this.batchBudgetMs) break;
       const { commandId, fingerprint } = pending;
-      const seen =
-        commandId === null ? undefined : (fingerprintIn(acceptedIds, commandId) ?? doc.ids.get(commandId));
+      const seen = commandId === null ? undefined : (acceptedIds.get(commandId) ?? doc.ids.get(commandId));
       if (seen !== undefined) {
         outcomes.push({
           pending,
@@ -918,7 +895,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       const ok = decision as Extract<D, { ok: true }>;
       outcomes.push({ pending, outcome: { status: 'applied', before: room, decision: ok } });
       accepted.push(ok);
-      if (commandId !== null) acceptedIds.push(commandId, fingerprint);
+      if (commandId !== null) acceptedIds.set(commandId, fingerprint);
       room = ok.room as R; // the step maps R to R: D is only constrained to a StoredRoom
       version = ok.room.version;
     }
@@ -961,7 +938,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     // casRoomScript's call (lua.ts) built in one array of its final length: a slot for the SHA, the keys,
     // then ARGV.
     const keys = this.casKeys(code);
-    const ids = run === null ? 0 : run.acceptedIds.length / 2;
+    const ids = run === null ? 0 : run.acceptedIds.size;
     const cancels = write ? run.timers.cancel.size : 0;
     const sets = write ? run.changes.set.length : 0;
     const dels = write ? run.changes.del.length : 0;
@@ -987,16 +964,19 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       dels,
     ].join(' ');
     let at = 7;
-    if (run) for (let i = 0; i < run.acceptedIds.length; i++) args[at++] = run.acceptedIds[i]!;
+    if (run)
+      for (const [id, fingerprint] of run.acceptedIds) {
+        args[at++] = id;
+        args[at++] = fingerprint;
+      }
     if (write) {
-      if (cancels > 0) for (const member of run.timers.cancel) args[at++] = member;
+      for (const member of run.timers.cancel) args[at++] = member;
       for (const item of run.changes.set) args[at++] = item;
       for (const field of run.changes.del) args[at++] = field;
-      if (schedules > 0)
-        for (const [member, due] of run.timers.schedule) {
-          args[at++] = String(due);
-          args[at++] = member;
-        }
+      for (const [member, due] of run.timers.schedule) {
+        args[at++] = String(due);
+        args[at++] = member;
+      }
     }
     return this.sendCas(code, doc, args);
   }
@@ -1169,21 +1149,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     if (this.contended.size > this.cacheSize) this.contended.delete(this.contended.keys().next().value!);
   }
 
-  /**
-   * The room's copy now. The cache drops the least recently used rooms first, near enough: a room moved
-   * to the end of the order less than half the cache's size of moves ago keeps its place (it cannot
-   * reach the front before it moves again if it is written at least that often), and its copy is
-   * replaced in place; otherwise it moves to the end. So a busy room's write costs one map write, not a
-   * delete and a set (which leave holes the map rehashes away).
-   */
   private remember(code: string, doc: CachedDoc) {
-    const kept = this.cache.get(code);
-    if (kept !== undefined && this.cacheClock - kept.movedAt < this.cacheSize / 2) {
-      doc.movedAt = kept.movedAt;
-      this.cache.set(code, doc);
-      return;
-    }
-    doc.movedAt = ++this.cacheClock;
     this.cache.delete(code);
     this.cache.set(code, doc);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);

@@ -20,8 +20,8 @@ describe('a handshake asks its per-address counts together', () => {
   beforeAll(async () => {
     redis = await startRedisServer();
     admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-    // The client app.ts gives the limits (cluster/seam.ts): one write per turn.
-    client = redisClient(redis.url, { batchWrites: true });
+    // The client app.ts gives the limits (cluster/seam.ts): pipelined.
+    client = redisClient(redis.url, { autoPipelining: true });
     await connectClient(client);
     limits = new AddressLimits(
       { joinsPerMinute: 2, failuresPerMinute: 5, apiPerMinute: 100, removalBarSeconds: 60 },
@@ -113,7 +113,7 @@ describe('a handshake asks its per-address counts together', () => {
   });
 
   it("[HT-2][RM-10] Redis unreachable: the counts and the bar hold in this node's memory", async () => {
-    const gone = redisClient(redis.url, { batchWrites: true });
+    const gone = redisClient(redis.url, { autoPipelining: true });
     await connectClient(gone);
     const alone = new AddressLimits(
       { joinsPerMinute: 2, failuresPerMinute: 5, apiPerMinute: 100, removalBarSeconds: 60 },
@@ -128,7 +128,7 @@ describe('a handshake asks its per-address counts together', () => {
   });
 
   it("[HT-2] Redis too slow: the handshake's counts are taken in this node's memory, within the bound", async () => {
-    const slow = redisClient(redis.url, { batchWrites: true });
+    const slow = redisClient(redis.url, { autoPipelining: true });
     await connectClient(slow);
     const settings = { joinsPerMinute: 2, failuresPerMinute: 5, apiPerMinute: 100, removalBarSeconds: 60 };
     const paused = new AddressLimits(settings, slow);

@@ -126,7 +126,7 @@ export class AddressLimits {
   /**
    * Whether `address` is barred from room `code` (a removal, RM-10). With Redis, one GET of the key the
    * library blocked (its `getKey`: prefix, colon, key; the value is the points, 2 once blocked), which
-   * the client sends with the handshake's counts: the library's own read is a MULTI, a write of its
+   * the client pipelines with the handshake's counts: the library's own read is a MULTI, a write of its
    * own. Slow or failed, it asks the library, which falls back to this node's memory like the counts.
    */
   async barred(code: string, address: string): Promise<boolean> {
@@ -151,7 +151,7 @@ export class AddressLimits {
    * The counts a WebSocket handshake starts with (HT-2): one handshake and one guess taken from the
    * address's allowances, and, for `room` when given, whether the address is barred from it (RM-10).
    * They are asked together, in one turn of the event loop, so that with Redis they leave in one write
-   * (the client writes one turn's calls together) rather than in three round trips one after the
+   * (the client pipelines what is sent in one turn) rather than in three round trips one after the
    * other. A handshake over its own allowance is no guess: the guess taken with it is given back, so the
    * counts end as if it had not been asked (the node's overall join bucket, checked first, bounds what
    * that costs a flood).

@@ -29,26 +29,6 @@ const LIMIT_PREFIX = 'cercle:limit:';
 export const FORGIVE_WITHIN_MS = 50;
 /** The removal bars' keys (RM-10). */
 const BAR_PREFIX = `${LIMIT_PREFIX}bar`;
-/** Every count's window: the allowances are per minute. */
-const LIMIT_SECONDS = 60;
-
-/**
- * A count the handshake asks of Redis directly: the key rate-limiter-flexible keeps for it (its prefix, a
- * colon, the address), the allowance, and the library's memory count this node falls back to.
- */
-type DirectCount = { prefix: string; points: number; memory: RateLimiterMemory };
-type CountCommand = (key: string, points: number, seconds: number) => Promise<unknown>;
-const COUNT_COMMAND = 'cercleLimitCount';
-/**
- * A count within its window, as rate-limiter-flexible keeps it (an integer under the key, expiring at
- * the end of the window its first point opened): adds ARGV[1] (negative: given back), sets the window
- * on a key that has none, answers the count.
- */
-const COUNT_SCRIPT = `
-local count = redis.call('INCRBY', KEYS[1], ARGV[1])
-if redis.call('PTTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
-return count
-`;
 
 /** The answer, or undefined when it failed or took longer than `ms`. */
 async function answerWithin<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
@@ -75,9 +55,6 @@ export class AddressLimits {
   private readonly api: RateLimiterAbstract;
   private readonly bars: RateLimiterAbstract;
   private readonly barSeconds: number;
-  /** The handshake's two counts, asked of Redis directly (`handshake`). */
-  private readonly joinCount: DirectCount;
-  private readonly failureCount: DirectCount;
   /** Addresses whose login's guess is to be given back (`forgiveSoon`), not sent yet. */
   private toForgive: string[] = [];
   private forgiveTimer: NodeJS.Timeout | null = null;
@@ -86,36 +63,22 @@ export class AddressLimits {
     settings: AddressLimitSettings,
     private readonly redis: Redis | null,
   ) {
-    const make = (name: string, points: number): [RateLimiterAbstract, RateLimiterMemory] => {
-      const options = { keyPrefix: `${LIMIT_PREFIX}${name}`, points, duration: LIMIT_SECONDS };
+    const make = (name: string, points: number): RateLimiterAbstract => {
+      const options = { keyPrefix: `${LIMIT_PREFIX}${name}`, points, duration: 60 };
       const memory = new RateLimiterMemory(options);
-      if (!redis) return [memory, memory];
+      if (!redis) return memory;
       const shared = new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory });
-      const bounded = new RLWrapperTimeouts({
+      return new RLWrapperTimeouts({
         limiter: shared,
         timeoutMs: REDIS_LIMIT_TIMEOUT_MS,
         insuranceLimiter: new RateLimiterMemory({ ...options, keyPrefix: `${options.keyPrefix}:t` }),
       }) as unknown as RateLimiterAbstract;
-      return [bounded, memory];
     };
-    let joinsMemory: RateLimiterMemory;
-    let failuresMemory: RateLimiterMemory;
-    [this.joins, joinsMemory] = make('join', settings.joinsPerMinute);
-    [this.failures, failuresMemory] = make('fail', settings.failuresPerMinute);
-    [this.api] = make('api', settings.apiPerMinute);
-    [this.bars] = make(BAR_PREFIX.slice(LIMIT_PREFIX.length), 1);
+    this.joins = make('join', settings.joinsPerMinute);
+    this.failures = make('fail', settings.failuresPerMinute);
+    this.api = make('api', settings.apiPerMinute);
+    this.bars = make(BAR_PREFIX.slice(LIMIT_PREFIX.length), 1);
     this.barSeconds = settings.removalBarSeconds;
-    this.joinCount = {
-      prefix: `${LIMIT_PREFIX}join:`,
-      points: settings.joinsPerMinute,
-      memory: joinsMemory,
-    };
-    this.failureCount = {
-      prefix: `${LIMIT_PREFIX}fail:`,
-      points: settings.failuresPerMinute,
-      memory: failuresMemory,
-    };
-    redis?.defineCommand(COUNT_COMMAND, { numberOfKeys: 1, lua: COUNT_SCRIPT });
   }
 
   /** RM-10: `address` was removed from room `code`: it may not join it again for a while. */
@@ -135,10 +98,6 @@ export class AddressLimits {
       const held = await answerWithin(this.redis.get(`${BAR_PREFIX}:${key}`), REDIS_LIMIT_TIMEOUT_MS);
       if (held !== undefined) return held !== null && Number(held) > 1;
     }
-    return this.barredByLibrary(key);
-  }
-
-  private async barredByLibrary(key: string): Promise<boolean> {
     try {
       const held = await this.bars.get(key);
       return held !== null && held.consumedPoints > 1;
@@ -155,40 +114,9 @@ export class AddressLimits {
    * other. A handshake over its own allowance is no guess: the guess taken with it is given back, so the
    * counts end as if it had not been asked (the node's overall join bucket, checked first, bounds what
    * that costs a flood).
-   *
-   * With Redis, the two counts are one call each of the same counter the library keeps (`COUNT_SCRIPT`:
-   * same keys, same values, same minute) and the whole handshake is bounded by one timer: every answer
-   * not in within REDIS_LIMIT_TIMEOUT_MS, or failed, is counted in this node's memory instead, as the
-   * library does. The library's layers (a timer, a race and several promises per count) cost some 15 us
-   * of CPU of the ~125 us a handshake's counts took (in-process A/B, docs/performance.md).
    */
   async handshake(address: string, room: string | null): Promise<'ok' | 'rate_limited' | 'barred'> {
-    if (!this.redis) return this.handshakeIn(address, room);
     void this.sendForgiven(); // first, in the same write: these counts see the guesses given back
-    const barKey = room === null ? null : `${BAR_PREFIX}:${room}|${address}`;
-    const asked = Promise.all([
-      this.countIn(this.redis, this.joinCount, address, 1),
-      this.countIn(this.redis, this.failureCount, address, 1),
-      barKey === null ? null : this.redis.get(barKey).catch(() => undefined),
-    ]);
-    const [joins, guesses, bar] = (await answerWithin(asked, REDIS_LIMIT_TIMEOUT_MS)) ?? [];
-    const joined = await this.within(this.joinCount, address, joins);
-    const guessed = await this.within(this.failureCount, address, guesses);
-    if (!joined) {
-      // Counted over the limit too: given back all the same, where it was taken.
-      if (guesses === undefined) await this.failureCount.memory.reward(address, 1).catch(() => {});
-      else await this.countIn(this.redis, this.failureCount, address, -1);
-      return 'rate_limited';
-    }
-    if (!guessed) return 'rate_limited';
-    if (room === null || bar === null) return 'ok'; // no room, or not barred from it
-    // No answer in time: the library's own read, bounded like the counts, then this node's memory.
-    const barred = bar === undefined ? await this.barredByLibrary(`${room}|${address}`) : Number(bar) > 1;
-    return barred ? 'barred' : 'ok';
-  }
-
-  /** `handshake` without Redis: the counts in this process's memory. */
-  private async handshakeIn(address: string, room: string | null): Promise<'ok' | 'rate_limited' | 'barred'> {
     const [joined, guessed, barred] = await Promise.all([
       take(this.joins, address),
       take(this.failures, address),
@@ -202,23 +130,6 @@ export class AddressLimits {
     return barred ? 'barred' : 'ok';
   }
 
-  /** One count changed in Redis by `points`: the count after, or undefined when the call failed. */
-  private countIn(
-    redis: Redis,
-    count: DirectCount,
-    address: string,
-    points: number,
-  ): Promise<number | undefined> {
-    const call = (redis as unknown as Record<string, CountCommand>)[COUNT_COMMAND]!;
-    return call.call(redis, `${count.prefix}${address}`, points, LIMIT_SECONDS).then(Number, () => undefined);
-  }
-
-  /** Whether a count taken is within its allowance; taken in this node's memory when Redis gave none. */
-  private within(count: DirectCount, address: string, taken: number | undefined): Promise<boolean> | boolean {
-    if (taken === undefined) return take(count.memory, address);
-    return taken <= count.points;
-  }
-
   /**
    * A guess is counted before it is tried (HT-2): one failure is taken first, so handshakes in flight
    * cannot outrun the limit; `forgive` gives it back once the handshake succeeded.
@@ -229,15 +140,6 @@ export class AddressLimits {
 
   async forgive(address: string): Promise<void> {
     await this.failures.reward(address, 1).catch(() => {});
-  }
-
-  /**
-   * `forgive` for a handshake's guess: the same count as the handshake's (`countIn`), so that it leaves in
-   * the next handshake's write; failed, given back in this node's memory.
-   */
-  private async forgiveGuess(redis: Redis, address: string): Promise<void> {
-    const after = await this.countIn(redis, this.failureCount, address, -1);
-    if (after === undefined) await this.failureCount.memory.reward(address, 1).catch(() => {});
   }
 
   /**
@@ -271,9 +173,7 @@ export class AddressLimits {
     if (this.toForgive.length === 0) return Promise.resolve();
     const addresses = this.toForgive;
     this.toForgive = [];
-    const redis = this.redis;
-    if (!redis) return Promise.all(addresses.map((address) => this.forgive(address)));
-    return Promise.all(addresses.map((address) => this.forgiveGuess(redis, address)));
+    return Promise.all(addresses.map((address) => this.forgive(address)));
   }
 
   /** One request to an API (`rooms`, `circles`: each its own allowance). */

@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/src/log.js';
-import type { RoomPublisher } from '../../server/src/rooms/publisher.js';
 import { RoomService } from '../../server/src/rooms/roomService.js';
 import { RoomWatch } from '../../server/src/rooms/roomWatch.js';
 import { RedisRoomStore } from '../../server/src/store/redis.js';
 import { type RedisServer, startRedisServer } from '../support/redisServer.js';
+import { announcingPublisher } from '../support/roomPublisher.js';
 
 /**
  * SR-2 from a node's first look: the watch's Redis connection is ready before its first read, so a node
@@ -36,17 +36,7 @@ describe("the room watch's first look (one Redis)", () => {
     if (!locked.ok) throw new Error('command refused');
 
     const store = await RedisRoomStore.connect(redis.url);
-    const announced: number[] = [];
-    const publisher: RoomPublisher = {
-      patch: () => {},
-      patchTo: () => {},
-      private: () => {},
-      admitted: () => {},
-      removed: () => {},
-      ended: () => {},
-      version: (_code, version) => announced.push(version),
-      lost: () => {},
-    };
+    const { publisher, announced } = announcingPublisher();
     const watch = new RoomWatch({
       store,
       localRooms: () => [opened.code],

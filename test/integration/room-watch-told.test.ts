@@ -3,25 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/src/log.js';
 import type { RoomPublisher } from '../../server/src/rooms/publisher.js';
 import { RoomService } from '../../server/src/rooms/roomService.js';
-import { RoomWatch } from '../../server/src/rooms/roomWatch.js';
+import { RoomWatch, type RoomWatchOptions } from '../../server/src/rooms/roomWatch.js';
 import { MemoryRoomStore } from '../../server/src/store/memory.js';
+import { announcingPublisher } from '../support/roomPublisher.js';
 
 /** A room on a node whose publisher records the versions announced; `patch` is how its patches go out. */
 async function roomOnNode(patch: RoomPublisher['patch']) {
   const store = new MemoryRoomStore({ sweepIntervalMs: 0 });
   const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
   const service = new RoomService({ store, logger, storeTimeoutMs: 1_000 });
-  const announced: number[] = [];
-  const publisher: RoomPublisher = {
-    patch,
-    patchTo: () => {},
-    private: () => {},
-    admitted: () => {},
-    removed: () => {},
-    ended: () => {},
-    version: (_code, version) => announced.push(version),
-    lost: () => {},
-  };
+  const { publisher, announced } = announcingPublisher(patch);
   service.publisher = publisher;
   const opened = await service.createRoom({ templateId: 'codev' });
   if (!opened.ok) throw new Error('room refused');
@@ -32,7 +23,17 @@ async function roomOnNode(patch: RoomPublisher['patch']) {
     if (!joined.ok) throw new Error('join refused');
     return joined.value.participantId;
   };
-  return { store, logger, service, publisher, announced, code, join };
+  /** The room watch of this node over `watched` (the store, or a stand-in around it). */
+  const watchOver = (watched: RoomWatchOptions['store']) =>
+    new RoomWatch({
+      store: watched,
+      localRooms: () => [code],
+      publisher: () => publisher,
+      logger,
+      toldHere: (room) => service.toldVersion(room),
+      writingHere: (room) => service.writingHere(room),
+    });
+  return { store, service, announced, code, join, watchOver };
 }
 
 /**
@@ -44,22 +45,14 @@ describe('room:version is said only when a patch of this node did not say it', (
   it('[SR-2] a version told here is not announced; one whose patch failed to go out is', async () => {
     const patched: number[] = [];
     let failNextPatch = false;
-    const { store, logger, service, publisher, announced, code, join } = await roomOnNode(
-      (_code, message) => {
-        if (failNextPatch) {
-          failNextPatch = false;
-          throw new Error('socket layer down');
-        }
-        patched.push(message.to);
-      },
-    );
-    const watch = new RoomWatch({
-      store,
-      localRooms: () => [code],
-      publisher: () => publisher,
-      logger,
-      toldHere: (room) => service.toldVersion(room),
+    const { store, service, announced, code, join, watchOver } = await roomOnNode((_code, message) => {
+      if (failNextPatch) {
+        failNextPatch = false;
+        throw new Error('socket layer down');
+      }
+      patched.push(message.to);
     });
+    const watch = watchOver(store);
 
     // Version 0, written at creation, was never patched from here: announced once.
     await watch.look();
@@ -85,19 +78,12 @@ describe('room:version is said only when a patch of this node did not say it', (
 
   it('[SR-2] a room written to during the look waits for the next look; a version still untold is said then', async () => {
     let duringWrite: (() => void) | null = null;
-    const { store, logger, service, publisher, announced, code, join } = await roomOnNode(() => {
+    const { store, service, announced, code, join, watchOver } = await roomOnNode(() => {
       const hook = duringWrite;
       duringWrite = null;
       hook?.();
     });
-    const watch = new RoomWatch({
-      store,
-      localRooms: () => [code],
-      publisher: () => publisher,
-      logger,
-      toldHere: (room) => service.toldVersion(room),
-      writingHere: (room) => service.writingHere(room),
-    });
+    const watch = watchOver(store);
     await watch.look();
     expect(announced).toEqual([0]);
     const fanny = await join();
@@ -126,27 +112,20 @@ describe('room:version is said only when a patch of this node did not say it', (
   });
 
   it('[SR-2] a version read below the last one told here is not announced', async () => {
-    const { store, logger, service, publisher, announced, code, join } = await roomOnNode(() => {});
+    const { store, service, announced, code, join, watchOver } = await roomOnNode(() => {});
     const fanny = await join();
     // The watch's read is answered by the store before this node's next write is stored, and its
     // answer is read by the node after that write's (two connections, a busy node): the version it
     // brings is older than the patch the room's people already have.
     let writeAfterRead: (() => Promise<unknown>) | null = null;
-    const watch = new RoomWatch({
-      store: {
-        versions: async (codes) => {
-          const versions = await store.versions(codes);
-          const write = writeAfterRead;
-          writeAfterRead = null;
-          await write?.();
-          return versions;
-        },
+    const watch = watchOver({
+      versions: async (codes) => {
+        const versions = await store.versions(codes);
+        const write = writeAfterRead;
+        writeAfterRead = null;
+        await write?.();
+        return versions;
       },
-      localRooms: () => [code],
-      publisher: () => publisher,
-      logger,
-      toldHere: (room) => service.toldVersion(room),
-      writingHere: (room) => service.writingHere(room),
     });
     await watch.look();
     expect(announced).toEqual([]); // the join's patch went out from here

@@ -440,17 +440,36 @@ export class ChunkedMap<T> {
   values(): T[] {
     const { keys, length } = this.#order;
     const values = new Array<T>(length);
-    for (let i = 0; i < length; i++) values[i] = this.get(keys[i]!)!;
+    const next = new Array<number>(BUCKETS).fill(0);
+    for (let i = 0; i < length; i++) values[i] = this.#nextInOrder(keys[i]!, next);
     return values;
+  }
+
+  /**
+   * The entry at `key`, the next of the map's keys in order: a bucket holds its pairs in the order its
+   * keys were added (an edit appends a new key, keeps a replaced one's place, closes the gap of a removed
+   * one), which is the map's order but for array-index keys, so a walk in order finds each key at its
+   * bucket's cursor (`next`, by bucket) without a scan; anywhere else, it is looked up.
+   */
+  #nextInOrder(key: string, next: number[]): T {
+    const b = bucketOf(key);
+    const bucket = this.#buckets[b]!;
+    const at = next[b]!;
+    if (bucket[at] === key) {
+      next[b] = at + 2;
+      return bucket[at + 1] as T;
+    }
+    return this.get(key)!;
   }
 
   /** The plain record of the same entries in the same order, without a prototype (EN-6). */
   toRecord(): Record<string, T> {
     const { keys, length } = this.#order;
     const record = emptyRecord<T>();
+    const next = new Array<number>(BUCKETS).fill(0);
     for (let i = 0; i < length; i++) {
       const k = keys[i]!;
-      record[k] = this.get(k)!;
+      record[k] = this.#nextInOrder(k, next);
     }
     return record;
   }
@@ -473,7 +492,8 @@ export class ChunkedMap<T> {
     if (sum === undefined) {
       sum = 0;
       const { keys, length } = this.#order;
-      for (let i = 0; i < length; i++) sum += measure(this.get(keys[i]!) as unknown as V);
+      const next = new Array<number>(BUCKETS).fill(0);
+      for (let i = 0; i < length; i++) sum += measure(this.#nextInOrder(keys[i]!, next) as unknown as V);
       this.#sums[slot] = sum;
     }
     return sum;

@@ -109,7 +109,10 @@ export type RedisRoomStoreOptions = {
   callTimeoutMs?: number;
   /** However Redis answers, a call fails once it has waited this long (a backstop). Default 15,000 ms. */
   maxWaitMs?: number;
-  /** ioredis commandTimeout: a sent command without a reply rejects after this. Default `maxWaitMs`. */
+  /**
+   * ioredis commandTimeout: a sent command without a reply rejects after this. Default `maxWaitMs`. The
+   * compare-and-sets have no timer of their own: the call watchdog gives them up after `maxWaitMs`.
+   */
   commandTimeoutMs?: number;
   /** Compare-and-set attempts per batch before giving up (contention); the deadline bounds it too. Default 1,000. */
   maxAttempts?: number;

@@ -186,6 +186,24 @@ describe('RedisRoomStore', () => {
     expect(await admin.hget(keys.room('WAITB'), 'h:version')).toBe('2');
   });
 
+  it("[SR-11] a compare-and-set Redis leaves unanswered is given up after maxWaitMs: the room's next command is sent, not held behind it", async () => {
+    // Redis silent for the calls' own bound only (maxWaitMs), not judged silent as a whole meanwhile.
+    const store = await open({ maxWaitMs: 300, callTimeoutMs: 10_000 });
+    await store.create({ code: 'HUNG', version: 0, text: [] });
+    await store.apply('HUNG', 'w1', write('loads the script into Redis'));
+    // Every write (scripts included) held far beyond the test: the call is never answered meanwhile.
+    await admin.call('CLIENT', 'PAUSE', '30000', 'WRITE');
+    try {
+      await expect(store.apply('HUNG', 'w2', write('a'))).rejects.toBeInstanceOf(StoreUnavailableError);
+      const sent = store.stats.redisCalls;
+      // The room's drain awaited w2's reply: given up, it moves on, and w3's compare-and-set is sent.
+      await expect(store.apply('HUNG', 'w3', write('b'))).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(store.stats.redisCalls).toBe(sent + 1);
+    } finally {
+      await admin.call('CLIENT', 'UNPAUSE');
+    }
+  });
+
   it('[TM-10] on one Redis, a claim over every shard is one call that leases the due timer of each', async () => {
     const store = await open();
     const other = await open();

@@ -220,6 +220,7 @@ export async function buildApp({
     localRooms: () => localRoomCodes(io),
     publisher: () => rooms.publisher,
     toldHere: (code) => rooms.toldVersion(code),
+    forgetTold: (local) => rooms.forgetToldBut(local),
     writingHere: (code) => rooms.writingHere(code),
     logger: logger.child({ component: 'rooms' }),
   });

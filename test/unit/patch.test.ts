@@ -1,6 +1,7 @@
-import { applyPatch, deepEqual, diffView } from '@cercle/shared';
+import { applyPatch, deepEqual, diffView, publicPatch, publicView, type Room } from '@cercle/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { codevRoom, goToPhase } from './fixtures.js';
 
 const json = fc.jsonValue({ maxDepth: 3 });
 const entries = fc.dictionary(fc.constantFrom('a', 'b', 'c', 'x.y', 'd'), json, { maxKeys: 5 });
@@ -86,5 +87,32 @@ describe('patches', () => {
       del: [],
       tail: { phaseHistory: { keep: 2, add: [run('c', 4), run('d', null)] } },
     });
+  });
+
+  it("[VW-9] the patch from two rooms whose keys differ (a key added, gone, moved) is the views' patch", () => {
+    const host = codevRoom();
+    goToPhase(host, 'clarification');
+    host.ok('a', { type: 'post_card', kind: 'question', text: 'A question' });
+    const room = host.room;
+    const { title, ...untitled } = room;
+    const shapes: [Room, Room][] = [
+      // The same keys, another order: the values are compared by key, not by place.
+      [room, { ...untitled, title: 'Moved', version: room.version + 1 } as Room],
+      // A key gone (undefined, or absent), then back.
+      [room, { ...room, title: undefined } as unknown as Room],
+      [room, untitled as Room],
+      [untitled as Room, { ...room, version: room.version + 1 }],
+      // A key the schema does not know.
+      [room, { ...room, extra: 1 } as unknown as Room],
+    ];
+    for (const [before, after] of shapes) {
+      const fromRooms = publicPatch(before, after);
+      const fromViews = diffView(publicView(before), publicView(after));
+      expect({ ...fromRooms, del: [...fromRooms.del].sort() }).toEqual({
+        ...fromViews,
+        del: [...fromViews.del].sort(),
+      });
+    }
+    expect(title).toBeDefined();
   });
 });

@@ -10,9 +10,6 @@ import {
 } from '@cercle/shared';
 import { type RoomPublisher, silentPublisher } from './publisher.js';
 
-/** Rooms whose last version told is remembered (RoomWatch asks, SR-2): the oldest are forgotten. */
-const TOLD_ROOMS = 1_000;
-
 /**
  * Tells people what a stored write changed: one public patch to the room, and to each participant
  * whose own data changed their private view (or, newly admitted, a whole snapshot). The patch is made
@@ -21,7 +18,11 @@ const TOLD_ROOMS = 1_000;
  */
 export class RoomBroadcaster {
   publisher: RoomPublisher = silentPublisher;
-  /** Per room, the last version whose patch this node sent out. */
+  /**
+   * Per room, the last version whose patch this node sent out. Kept for every room with people here,
+   * whatever their number (the room watch forgets the others at each look, `forgetToldBut`): a room
+   * forgotten while its people are here would be told a version they have (SR-2).
+   */
   private readonly told = new Map<string, number>();
 
   constructor(private readonly now: () => number) {}
@@ -40,11 +41,7 @@ export class RoomBroadcaster {
     };
     const sent = this.publisher.patch(after.code, message, except) ?? message;
     // Only once sent: a patch that failed to go out is still announced by the room watch (SR-2).
-    // Forgotten in the order first told (one map write per patch, not a delete and a set): a room
-    // forgotten while still busy is remembered again at its next patch; meanwhile the watch announces
-    // its version (SR-2), as it does for any room it does not remember.
     this.told.set(after.code, after.version);
-    if (this.told.size > TOLD_ROOMS) this.told.delete(this.told.keys().next().value!);
     // A private view is made of the participant's record and logbook only, and the engine keeps every
     // record it did not change (same object): only those whose record or logbook changed are looked at.
     if (before.participants === after.participants && before.logbooks === after.logbooks) return sent;
@@ -79,6 +76,11 @@ export class RoomBroadcaster {
    */
   toldVersion(code: string): number | undefined {
     return this.told.get(code);
+  }
+
+  /** Forgets what was told of every room but `rooms` (those with people here: the room watch's look). */
+  forgetToldBut(rooms: ReadonlySet<string>): void {
+    for (const code of this.told.keys()) if (!rooms.has(code)) this.told.delete(code);
   }
 
   /** The room is gone: what is remembered of it with it. */

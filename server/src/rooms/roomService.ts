@@ -155,6 +155,11 @@ export class RoomService {
     return this.broadcaster.toldVersion(code);
   }
 
+  /** Forgets the versions told of rooms but `rooms`, those with people here (RoomWatch, SR-2). */
+  forgetToldBut(rooms: ReadonlySet<string>): void {
+    this.broadcaster.forgetToldBut(rooms);
+  }
+
   /**
    * Whether this node has a command for the room at the store, its outcome not back yet (RoomWatch,
    * SR-2): a version the watch reads meanwhile may be that command's, stored but its patch still to go

@@ -12,6 +12,11 @@ export type RoomWatchOptions = {
    */
   toldHere?: (code: string) => number | undefined;
   /**
+   * Forgets what `toldHere` remembers of every room but these (the rooms with people here, taken at the
+   * start of each look): that memory is kept for all of them, whatever their number, and no other.
+   */
+  forgetTold?: (local: ReadonlySet<string>) => void;
+  /**
    * Whether this node has a command for the room at the store, its outcome not back yet: a version read
    * meanwhile may be that command's, whose patch is still to go out from here (a busy node reads the
    * store's reply late). Such a room is looked at again next time rather than announced.
@@ -86,6 +91,9 @@ export class RoomWatch {
   /** One look at every local room (exposed for tests). */
   async look(): Promise<void> {
     const codes = this.options.localRooms();
+    const seen = new Set(codes);
+    // Before the read: a room whose first person comes meanwhile keeps the version its join told.
+    this.options.forgetTold?.(seen);
     if (codes.length === 0) {
       this.told.clear();
       this.missing.clear();
@@ -101,7 +109,6 @@ export class RoomWatch {
       return; // unavailable: nothing known, nothing judged
     }
     const publisher = this.options.publisher();
-    const seen = new Set(codes);
     let lost = 0;
     codes.forEach((code, i) => {
       const version = versions[i];

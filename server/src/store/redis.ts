@@ -109,7 +109,10 @@ export type RedisRoomStoreOptions = {
   callTimeoutMs?: number;
   /** However Redis answers, a call fails once it has waited this long (a backstop). Default 15,000 ms. */
   maxWaitMs?: number;
-  /** ioredis commandTimeout: a sent command without a reply rejects after this. Default `maxWaitMs`. */
+  /**
+   * ioredis commandTimeout: a sent command without a reply rejects after this. Default `maxWaitMs`. The
+   * compare-and-sets have no timer of their own: the call watchdog gives them up after `maxWaitMs`.
+   */
   commandTimeoutMs?: number;
   /** Compare-and-set attempts per batch before giving up (contention); the deadline bounds it too. Default 1,000. */
   maxAttempts?: number;
@@ -191,16 +194,28 @@ type CasCall = {
   reject: (error: unknown) => void;
 };
 
-/** Answers a run's callers: each its step's outcome, an applied one with the write's `handled` if any. */
+/**
+ * Answers a run's callers: each its step's outcome, an applied one with the write's `handled` if any.
+ * `outcomes[i]` is `batch[i]`'s (the batch as the run ran it: see `applyBatch`).
+ */
 function settleRun<R extends StoredRoom, D extends StepDecision>(
-  outcomes: readonly { pending: Pending<R, D>; outcome: Outcome<R, D> }[],
+  batch: readonly Pending<R, D>[],
+  outcomes: readonly Outcome<R, D>[],
   handled?: Promise<void>,
 ): void {
-  for (const { pending, outcome } of outcomes) {
+  for (let i = 0; i < outcomes.length; i++) {
+    const pending = batch[i]!;
+    const outcome = outcomes[i]!;
     if ('error' in outcome) pending.reject(outcome.error);
     else if (handled !== undefined && outcome.status === 'applied') pending.resolve({ ...outcome, handled });
     else pending.resolve(outcome);
   }
+}
+
+/** The value paired with `key` in flat (key, value) pairs, if any. */
+function pairedWith(pairs: readonly string[], key: string): string | undefined {
+  for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === key) return pairs[i + 1];
+  return undefined;
 }
 
 /** The compare-and-set's replies that carry nothing more: one object each, not one per reply. */
@@ -805,7 +820,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         if (run.ran < batch.length) this.requeue(code, batch.splice(run.ran));
       }
       if (run.accepted.length === 0 && !run.refusals) {
-        settleRun(run.outcomes); // only duplicates (or steps that threw): nothing to store or confirm
+        settleRun(batch, run.outcomes); // only duplicates (or steps that threw): nothing to store or confirm
         return;
       }
       const reply = await this.cas(code, doc, run);
@@ -836,43 +851,50 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       let handled: Promise<void> | undefined;
       if (run.accepted.length > 0) {
         const ids = doc.ids;
-        for (const [id, fingerprint] of run.acceptedIds) ids.set(id, fingerprint);
+        const accepted = run.acceptedIds;
+        for (let i = 0; i < accepted.length; i += 2) ids.set(accepted[i]!, accepted[i + 1]!);
         while (ids.size > this.idCacheSize) ids.delete(ids.keys().next().value!);
         this.remember(code, { gen: doc.gen, version: run.version, pairs: null, ids, room: run.room });
-        for (const [member, at] of run.timers.schedule) {
-          this.rememberFolded(member, at);
-          this.notifyTimer(at);
-        }
-        for (const member of run.timers.cancel) this.folded.delete(member);
+        // Guarded: the usual write has no timers, and a loop over an empty Map still makes its iterator.
+        if (run.timers.schedule.size > 0)
+          for (const [member, at] of run.timers.schedule) {
+            this.rememberFolded(member, at);
+            this.notifyTimer(at);
+          }
+        if (run.timers.cancel.size > 0) for (const member of run.timers.cancel) this.folded.delete(member);
         // Stored: told before any caller is answered, and whether or not its callers still wait.
         handled = tellApplied(this.appliedListeners, code, { before: run.first, decisions: run.accepted });
       }
-      settleRun(run.outcomes, handled);
+      settleRun(batch, run.outcomes, handled);
       return;
     }
   }
 
   /** The batch's steps in order on a fresh copy of `doc`; nothing is settled until `settleRun`. */
   private runSteps(code: string, doc: CachedDoc, batch: Pending<R, D>[]) {
-    const outcomes: { pending: Pending<R, D>; outcome: Outcome<R, D> }[] = [];
+    // `outcomes[i]` is `batch[i]`'s. The batch keeps that order while the run is used: what does not run
+    // leaves its tail, and a command dropped from it (answered meanwhile) drops the run (`applyBatch`).
+    const outcomes: Outcome<R, D>[] = [];
     const accepted: Extract<D, { ok: true }>[] = [];
-    const acceptedIds = new Map<string, string>();
+    // (id, fingerprint) pairs, flat: no Map, nor its iterator and entry arrays, per batch (a batch is
+    // usually one command; a repeat inside a batch is found by a scan, at most `maxBatch` pairs).
+    const acceptedIds: string[] = [];
     let refusals = 0;
     const first = this.built(doc);
     let room = first;
     let version = doc.version;
-    const started = performance.now();
-    for (const pending of batch) {
+    // A clock read only for a batch of several (the usual one is one command).
+    const started = batch.length > 1 ? performance.now() : 0;
+    for (let i = 0; i < batch.length; i++) {
+      const pending = batch[i]!;
       // At least one step, then as many as fit in the budget: the steps run synchronously, and at 1,000
       // cards one costs about half a millisecond, so a long batch would hold up every other room.
-      if (outcomes.length > 0 && performance.now() - started > this.batchBudgetMs) break;
+      if (i > 0 && performance.now() - started > this.batchBudgetMs) break;
       const { commandId, fingerprint } = pending;
-      const seen = commandId === null ? undefined : (acceptedIds.get(commandId) ?? doc.ids.get(commandId));
+      const seen =
+        commandId === null ? undefined : (pairedWith(acceptedIds, commandId) ?? doc.ids.get(commandId));
       if (seen !== undefined) {
-        outcomes.push({
-          pending,
-          outcome: seen === fingerprint ? { status: 'duplicate', version } : { status: 'reused' },
-        });
+        outcomes.push(seen === fingerprint ? { status: 'duplicate', version } : { status: 'reused' });
         continue;
       }
       let decision: D;
@@ -880,22 +902,19 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         decision = pending.step(room);
         if (decision.ok) checkStepResult(room, decision.room);
       } catch (error) {
-        outcomes.push({ pending, outcome: { error } }); // a bug in this step: the others go on
+        outcomes.push({ error }); // a bug in this step: the others go on
         continue;
       }
       if (!decision.ok) {
         refusals++;
         const refusal = decision as Extract<D, { ok: false }>;
-        outcomes.push({
-          pending,
-          outcome: { status: 'refused', code: refusal.code, message: refusal.message },
-        });
+        outcomes.push({ status: 'refused', code: refusal.code, message: refusal.message });
         continue;
       }
       const ok = decision as Extract<D, { ok: true }>;
-      outcomes.push({ pending, outcome: { status: 'applied', before: room, decision: ok } });
+      outcomes.push({ status: 'applied', before: room, decision: ok });
       accepted.push(ok);
-      if (commandId !== null) acceptedIds.set(commandId, fingerprint);
+      if (commandId !== null) acceptedIds.push(commandId, fingerprint);
       room = ok.room as R; // the step maps R to R: D is only constrained to a StoredRoom
       version = ok.room.version;
     }
@@ -938,7 +957,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     // casRoomScript's call (lua.ts) built in one array of its final length: a slot for the SHA, the keys,
     // then ARGV.
     const keys = this.casKeys(code);
-    const ids = run === null ? 0 : run.acceptedIds.size;
+    const ids = run === null ? 0 : run.acceptedIds.length / 2;
     const cancels = write ? run.timers.cancel.size : 0;
     const sets = write ? run.changes.set.length : 0;
     const dels = write ? run.changes.del.length : 0;
@@ -964,19 +983,16 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       dels,
     ].join(' ');
     let at = 7;
-    if (run)
-      for (const [id, fingerprint] of run.acceptedIds) {
-        args[at++] = id;
-        args[at++] = fingerprint;
-      }
+    if (run) for (let i = 0; i < run.acceptedIds.length; i++) args[at++] = run.acceptedIds[i]!;
     if (write) {
-      for (const member of run.timers.cancel) args[at++] = member;
+      if (cancels > 0) for (const member of run.timers.cancel) args[at++] = member;
       for (const item of run.changes.set) args[at++] = item;
       for (const field of run.changes.del) args[at++] = field;
-      for (const [member, due] of run.timers.schedule) {
-        args[at++] = String(due);
-        args[at++] = member;
-      }
+      if (schedules > 0)
+        for (const [member, due] of run.timers.schedule) {
+          args[at++] = String(due);
+          args[at++] = member;
+        }
     }
     return this.sendCas(code, doc, args);
   }

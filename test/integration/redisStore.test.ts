@@ -88,6 +88,30 @@ describe('RedisRoomStore', () => {
     expect((await store.load('TWICE'))!.text).toEqual(['cached', 'w', 'x', 'y']);
   });
 
+  it('each command of one batch gets its own outcome: applied, refused, a step that throws, applied', async () => {
+    const store = await open();
+    await store.create({ code: 'MIXED', version: 0, text: [] });
+    await store.apply('MIXED', 'warm-up', write('cached'));
+    const refuse = (): StepDecision<Note> => ({ ok: false, code: 'nope', message: 'refused' });
+    const broken = (): StepDecision<Note> => {
+      throw new Error('a bug in this step');
+    };
+    // The first goes at once; the four queued behind it run as one batch, one compare-and-set.
+    const results = await Promise.allSettled([
+      store.apply('MIXED', 'a', write('a')),
+      store.apply('MIXED', 'b', write('b')),
+      store.apply('MIXED', 'c', refuse),
+      store.apply('MIXED', 'd', broken),
+      store.apply('MIXED', 'e', write('e')),
+    ]);
+    const outcomes = results.map((r) =>
+      r.status === 'fulfilled' ? r.value.status : (r.reason as Error).message,
+    );
+    expect(outcomes).toEqual(['applied', 'applied', 'refused', 'a bug in this step', 'applied']);
+    expect(results[4]).toMatchObject({ value: { decision: { room: { version: 4 } } } });
+    expect((await store.load('MIXED'))!.text).toEqual(['cached', 'a', 'b', 'e']);
+  });
+
   it('commands queued on one room share a round trip (fewer than one per command)', async () => {
     const store = await open();
     await store.create({ code: 'BURST', version: 0, text: [] });

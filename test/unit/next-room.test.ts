@@ -1,5 +1,6 @@
-import { decide, type EngineCommand, type Room } from '@cercle/shared';
+import { decide, type EngineCommand, publicView, type Room } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
+import { hasRoomKeys } from '../../shared/src/engine/roomShape.js';
 import { codevRoom, goToPhase } from './fixtures.js';
 
 /** The frequent commands of a running codev room (actor, command). */
@@ -35,6 +36,31 @@ describe('[EN-1] the next room', () => {
         room = decision.room;
       }
       expect(Object.keys(room).at(-1)).toBe(Object.keys(start).at(-1));
+    }
+  });
+
+  it("[VW-1] a room's public view is the same, key for key and in order, whichever way it is made", () => {
+    const rooms: Room[] = [];
+    const host = codevRoom();
+    goToPhase(host, 'clarification');
+    host.ok('a', { type: 'post_card', kind: 'question', text: 'What did you try?' });
+    host.ok('b', { type: 'raise_hand' });
+    rooms.push(host.room);
+    // CS-4: a topic round with votes (its view counts them).
+    const circle = codevRoom(true, { topicRound: true });
+    circle.ok('a', { type: 'post_topic', text: 'A colleague who drops out' });
+    circle.ok('b', { type: 'vote_topic', participantId: 'a' });
+    rooms.push(circle.room, codevRoom(false).room);
+    for (const room of rooms) {
+      // The engine's rooms have the room's own keys, in order: their view is the literal.
+      expect(hasRoomKeys(Object.keys(room))).toBe(true);
+      // A room with one more key (undefined: JSON leaves it out) takes the rest copy.
+      const other = publicView({ ...room, extra: undefined } as unknown as Room);
+      const view = publicView(room);
+      expect(Object.keys(view)).toEqual(Object.keys(other).filter((key) => key !== 'extra'));
+      expect(JSON.stringify(view)).toBe(JSON.stringify(other));
+      expect(view).not.toHaveProperty('logbooks');
+      expect(view).not.toHaveProperty('facilitatorKeyHash');
     }
   });
 });

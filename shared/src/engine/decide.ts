@@ -45,6 +45,7 @@ import { idsWellFormed } from './own.js';
 import { permits } from './policy.js';
 import { refuse } from './refusal.js';
 import type { Room } from './room.js';
+import { hasRoomKeys, roomLiteral } from './roomShape.js';
 import { MAX_ROOM_TEXT, roomTextLength, TEXT_COMMANDS } from './roomText.js';
 
 export type { DecideContext };
@@ -171,17 +172,7 @@ export function decide(room: Room, command: EngineCommand, ctx: DecideContext): 
  */
 function nextRoom(next: Room, room: Room, now: number): Room {
   const version = room.version + 1;
-  const keys = Object.keys(next);
-  if (keys.length === ROOM_KEYS.length) {
-    let same = true;
-    for (let i = 0; i < keys.length; i++) {
-      if (keys[i] !== ROOM_KEYS[i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return roomLiteral(next, version, now);
-  }
+  if (hasRoomKeys(Object.keys(next))) return roomLiteral(next, version, now);
   // A room the handler made is new and no one else has seen it yet: it takes its version in place. A
   // handler that kept the room as it was (the same object, the caller's) gets a copy.
   if (next === room) return { ...next, version, lastActivityAt: now };
@@ -189,48 +180,5 @@ function nextRoom(next: Room, room: Room, now: number): Room {
   next.lastActivityAt = now;
   return next;
 }
-
-/** One literal of every field of a room (the compiler checks none is missing or extra). */
-function roomLiteral(r: Room, version: number, now: number): Room {
-  return {
-    code: r.code,
-    version,
-    status: r.status,
-    locked: r.locked,
-    createdAt: r.createdAt,
-    lastActivityAt: now,
-    title: r.title,
-    locale: r.locale,
-    template: r.template,
-    phases: r.phases,
-    phaseIndex: r.phaseIndex,
-    coachingRound: r.coachingRound,
-    participants: r.participants,
-    timer: r.timer,
-    phaseClocks: r.phaseClocks,
-    warnBeforeMs: r.warnBeforeMs,
-    autoAdvance: r.autoAdvance,
-    advanceWhenDone: r.advanceWhenDone,
-    done: r.done,
-    revealed: r.revealed,
-    allowAnonymousCards: r.allowAnonymousCards,
-    floor: r.floor,
-    cards: r.cards,
-    statements: r.statements,
-    actionPlan: r.actionPlan,
-    confidence: r.confidence,
-    learnings: r.learnings,
-    evaluations: r.evaluations,
-    indicatorReviews: r.indicatorReviews,
-    followUp: r.followUp,
-    topicRound: r.topicRound,
-    logbooks: r.logbooks,
-    phaseHistory: r.phaseHistory,
-    facilitatorKeyHash: r.facilitatorKeyHash,
-  };
-}
-
-/** The literal's keys, in its order. */
-const ROOM_KEYS: readonly string[] = Object.keys(roomLiteral({} as Room, 0, 0));
 
 export { advanceRound };

@@ -88,6 +88,30 @@ describe('RedisRoomStore', () => {
     expect((await store.load('TWICE'))!.text).toEqual(['cached', 'w', 'x', 'y']);
   });
 
+  it('each command of one batch gets its own outcome: applied, refused, a step that throws, applied', async () => {
+    const store = await open();
+    await store.create({ code: 'MIXED', version: 0, text: [] });
+    await store.apply('MIXED', 'warm-up', write('cached'));
+    const refuse = (): StepDecision<Note> => ({ ok: false, code: 'nope', message: 'refused' });
+    const broken = (): StepDecision<Note> => {
+      throw new Error('a bug in this step');
+    };
+    // The first goes at once; the four queued behind it run as one batch, one compare-and-set.
+    const results = await Promise.allSettled([
+      store.apply('MIXED', 'a', write('a')),
+      store.apply('MIXED', 'b', write('b')),
+      store.apply('MIXED', 'c', refuse),
+      store.apply('MIXED', 'd', broken),
+      store.apply('MIXED', 'e', write('e')),
+    ]);
+    const outcomes = results.map((r) =>
+      r.status === 'fulfilled' ? r.value.status : (r.reason as Error).message,
+    );
+    expect(outcomes).toEqual(['applied', 'applied', 'refused', 'a bug in this step', 'applied']);
+    expect(results[4]).toMatchObject({ value: { decision: { room: { version: 4 } } } });
+    expect((await store.load('MIXED'))!.text).toEqual(['cached', 'a', 'b', 'e']);
+  });
+
   it('commands queued on one room share a round trip (fewer than one per command)', async () => {
     const store = await open();
     await store.create({ code: 'BURST', version: 0, text: [] });
@@ -184,6 +208,24 @@ describe('RedisRoomStore', () => {
     expect(results.map((r) => r.status)).toEqual(['applied', 'applied']);
     expect(await admin.hget(keys.room('WAITA'), 'h:version')).toBe('2');
     expect(await admin.hget(keys.room('WAITB'), 'h:version')).toBe('2');
+  });
+
+  it("[SR-11] a compare-and-set Redis leaves unanswered is given up after maxWaitMs: the room's next command is sent, not held behind it", async () => {
+    // Redis silent for the calls' own bound only (maxWaitMs), not judged silent as a whole meanwhile.
+    const store = await open({ maxWaitMs: 300, callTimeoutMs: 10_000 });
+    await store.create({ code: 'HUNG', version: 0, text: [] });
+    await store.apply('HUNG', 'w1', write('loads the script into Redis'));
+    // Every write (scripts included) held far beyond the test: the call is never answered meanwhile.
+    await admin.call('CLIENT', 'PAUSE', '30000', 'WRITE');
+    try {
+      await expect(store.apply('HUNG', 'w2', write('a'))).rejects.toBeInstanceOf(StoreUnavailableError);
+      const sent = store.stats.redisCalls;
+      // The room's drain awaited w2's reply: given up, it moves on, and w3's compare-and-set is sent.
+      await expect(store.apply('HUNG', 'w3', write('b'))).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(store.stats.redisCalls).toBe(sent + 1);
+    } finally {
+      await admin.call('CLIENT', 'UNPAUSE');
+    }
   });
 
   it('[TM-10] on one Redis, a claim over every shard is one call that leases the due timer of each', async () => {

@@ -19,10 +19,14 @@ import { codevRoom, goToPhase, type Host } from './fixtures.js';
 /** Edits drawn from a small id domain (array-index ids and built-in names among them, EN-6). */
 const editsArb = fc.array(
   fc.record({
-    key: fc.constantFrom('a', 'b', 'c', '7', '12', '0', 'constructor', '__proto__', 'toString', 'k-1', 'k_2'),
+    // Two-character ids too: enough keys that buckets hold several entries (a bucket is scanned, EN-7).
+    key: fc.oneof(
+      fc.constantFrom('a', 'b', 'c', '7', '12', '0', 'constructor', '__proto__', 'toString', 'k-1', 'k_2'),
+      fc.stringMatching(/^[a-z0-9]{2}$/),
+    ),
     text: fc.option(fc.string({ maxLength: 8 }), { nil: undefined }),
   }),
-  { maxLength: 60 },
+  { maxLength: 200 },
 );
 
 /** A field store as Redis holds a room (SR-6): the fields `roomChanges` sets and deletes. */

@@ -1,6 +1,7 @@
-import { applyPatch, deepEqual, diffView } from '@cercle/shared';
+import { applyPatch, deepEqual, diffView, publicPatch, publicView, type Room } from '@cercle/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { codevRoom, goToPhase } from './fixtures.js';
 
 const json = fc.jsonValue({ maxDepth: 3 });
 const entries = fc.dictionary(fc.constantFrom('a', 'b', 'c', 'x.y', 'd'), json, { maxKeys: 5 });
@@ -86,5 +87,66 @@ describe('patches', () => {
       del: [],
       tail: { phaseHistory: { keep: 2, add: [run('c', 4), run('d', null)] } },
     });
+  });
+
+  it("[VW-9] the patch from two rooms whose keys differ (a key added, gone, moved) is the views' patch", () => {
+    const host = codevRoom();
+    goToPhase(host, 'clarification');
+    host.ok('a', { type: 'post_card', kind: 'question', text: 'A question' });
+    const room = host.room;
+    const { title, ...untitled } = room;
+    const shapes: [Room, Room][] = [
+      // The same keys, another order: the values are compared by key, not by place.
+      [room, { ...untitled, title: 'Moved', version: room.version + 1 } as Room],
+      // A key gone (undefined, or absent), then back.
+      [room, { ...room, title: undefined } as unknown as Room],
+      [room, untitled as Room],
+      [untitled as Room, { ...room, version: room.version + 1 }],
+      // A key the schema does not know.
+      [room, { ...room, extra: 1 } as unknown as Room],
+    ];
+    for (const [before, after] of shapes) {
+      const fromRooms = publicPatch(before, after);
+      const fromViews = diffView(publicView(before), publicView(after));
+      expect({ ...fromRooms, del: [...fromRooms.del].sort() }).toEqual({
+        ...fromViews,
+        del: [...fromViews.del].sort(),
+      });
+    }
+    expect(title).toBeDefined();
+  });
+
+  it('[VW-6] deepEqual agrees with a comparison by listed keys, undefined values counted as absent', () => {
+    // The reference: own keys listed, those holding undefined left out, compared item by item.
+    const reference = (a: unknown, b: unknown): boolean => {
+      if (a === b) return true;
+      if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+      if (Array.isArray(a) !== Array.isArray(b)) return false;
+      if (Array.isArray(a) && Array.isArray(b))
+        return a.length === b.length && a.every((item, i) => reference(item, b[i]));
+      const ra = a as Record<string, unknown>;
+      const rb = b as Record<string, unknown>;
+      const keysA = Object.keys(ra).filter((k) => ra[k] !== undefined);
+      const keysB = Object.keys(rb).filter((k) => rb[k] !== undefined);
+      return (
+        keysA.length === keysB.length && keysA.every((k) => Object.hasOwn(rb, k) && reference(ra[k], rb[k]))
+      );
+    };
+    const leaf = fc.oneof(fc.constantFrom(undefined, null, 0, 1, 'a', true), fc.integer({ min: 0, max: 2 }));
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('v'), { maxLength: 3 }),
+        fc.dictionary(fc.constantFrom('a', 'b', 'c'), tie('v'), { maxKeys: 3 }),
+      ),
+    })).v;
+    fc.assert(
+      fc.property(value, value, (a, b) => {
+        expect(deepEqual(a, b)).toBe(reference(a, b));
+        expect(deepEqual(a, structuredClone(a))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -1,7 +1,6 @@
 import {
   type CommandAck,
   clientEventSchemas,
-  commandRequestSchema,
   type ErrorCode,
   handshakeAuthSchema,
   pingRequestSchema,
@@ -25,6 +24,7 @@ import {
   everyoneChannel,
   seatChannel,
 } from './channels.js';
+import { parseCommandRequest } from './commandRequest.js';
 import type { ConnectionDoor } from './door.js';
 import { ackWithPatch, jsonObject, wirePayload } from './encodedJson.js';
 import { isOriginAllowed } from './origin.js';
@@ -318,7 +318,7 @@ export function attachRealtime({
     const answer = ack as (response: CommandAck) => void;
     if (!isAdmitted(this))
       return answerCommand(answer, WAITING_FOR_ADMISSION, 'unparsed', received, participantId);
-    const request = commandRequestSchema.safeParse(payload);
+    const request = parseCommandRequest(payload);
     if (!request.success) {
       const refusal = { ok: false, error: wireError(payloadError(request.error)) } as const;
       return answerCommand(answer, refusal, 'unparsed', received, participantId);

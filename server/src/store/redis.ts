@@ -109,7 +109,10 @@ export type RedisRoomStoreOptions = {
   callTimeoutMs?: number;
   /** However Redis answers, a call fails once it has waited this long (a backstop). Default 15,000 ms. */
   maxWaitMs?: number;
-  /** ioredis commandTimeout: a sent command without a reply rejects after this. Default `maxWaitMs`. */
+  /**
+   * ioredis commandTimeout: a sent command without a reply rejects after this. Default `maxWaitMs`. The
+   * compare-and-sets have no timer of their own: the call watchdog gives them up after `maxWaitMs`.
+   */
   commandTimeoutMs?: number;
   /** Compare-and-set attempts per batch before giving up (contention); the deadline bounds it too. Default 1,000. */
   maxAttempts?: number;
@@ -191,12 +194,18 @@ type CasCall = {
   reject: (error: unknown) => void;
 };
 
-/** Answers a run's callers: each its step's outcome, an applied one with the write's `handled` if any. */
+/**
+ * Answers a run's callers: each its step's outcome, an applied one with the write's `handled` if any.
+ * `outcomes[i]` is `batch[i]`'s (the batch as the run ran it: see `applyBatch`).
+ */
 function settleRun<R extends StoredRoom, D extends StepDecision>(
-  outcomes: readonly { pending: Pending<R, D>; outcome: Outcome<R, D> }[],
+  batch: readonly Pending<R, D>[],
+  outcomes: readonly Outcome<R, D>[],
   handled?: Promise<void>,
 ): void {
-  for (const { pending, outcome } of outcomes) {
+  for (let i = 0; i < outcomes.length; i++) {
+    const pending = batch[i]!;
+    const outcome = outcomes[i]!;
     if ('error' in outcome) pending.reject(outcome.error);
     else if (handled !== undefined && outcome.status === 'applied') pending.resolve({ ...outcome, handled });
     else pending.resolve(outcome);
@@ -811,7 +820,7 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         if (run.ran < batch.length) this.requeue(code, batch.splice(run.ran));
       }
       if (run.accepted.length === 0 && !run.refusals) {
-        settleRun(run.outcomes); // only duplicates (or steps that threw): nothing to store or confirm
+        settleRun(batch, run.outcomes); // only duplicates (or steps that threw): nothing to store or confirm
         return;
       }
       const reply = await this.cas(code, doc, run);
@@ -856,14 +865,16 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         // Stored: told before any caller is answered, and whether or not its callers still wait.
         handled = tellApplied(this.appliedListeners, code, { before: run.first, decisions: run.accepted });
       }
-      settleRun(run.outcomes, handled);
+      settleRun(batch, run.outcomes, handled);
       return;
     }
   }
 
   /** The batch's steps in order on a fresh copy of `doc`; nothing is settled until `settleRun`. */
   private runSteps(code: string, doc: CachedDoc, batch: Pending<R, D>[]) {
-    const outcomes: { pending: Pending<R, D>; outcome: Outcome<R, D> }[] = [];
+    // `outcomes[i]` is `batch[i]`'s. The batch keeps that order while the run is used: what does not run
+    // leaves its tail, and a command dropped from it (answered meanwhile) drops the run (`applyBatch`).
+    const outcomes: Outcome<R, D>[] = [];
     const accepted: Extract<D, { ok: true }>[] = [];
     // (id, fingerprint) pairs, flat: no Map, nor its iterator and entry arrays, per batch (a batch is
     // usually one command; a repeat inside a batch is found by a scan, at most `maxBatch` pairs).
@@ -872,19 +883,18 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     const first = this.built(doc);
     let room = first;
     let version = doc.version;
-    const started = performance.now();
-    for (const pending of batch) {
+    // A clock read only for a batch of several (the usual one is one command).
+    const started = batch.length > 1 ? performance.now() : 0;
+    for (let i = 0; i < batch.length; i++) {
+      const pending = batch[i]!;
       // At least one step, then as many as fit in the budget: the steps run synchronously, and at 1,000
       // cards one costs about half a millisecond, so a long batch would hold up every other room.
-      if (outcomes.length > 0 && performance.now() - started > this.batchBudgetMs) break;
+      if (i > 0 && performance.now() - started > this.batchBudgetMs) break;
       const { commandId, fingerprint } = pending;
       const seen =
         commandId === null ? undefined : (pairedWith(acceptedIds, commandId) ?? doc.ids.get(commandId));
       if (seen !== undefined) {
-        outcomes.push({
-          pending,
-          outcome: seen === fingerprint ? { status: 'duplicate', version } : { status: 'reused' },
-        });
+        outcomes.push(seen === fingerprint ? { status: 'duplicate', version } : { status: 'reused' });
         continue;
       }
       let decision: D;
@@ -892,20 +902,17 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         decision = pending.step(room);
         if (decision.ok) checkStepResult(room, decision.room);
       } catch (error) {
-        outcomes.push({ pending, outcome: { error } }); // a bug in this step: the others go on
+        outcomes.push({ error }); // a bug in this step: the others go on
         continue;
       }
       if (!decision.ok) {
         refusals++;
         const refusal = decision as Extract<D, { ok: false }>;
-        outcomes.push({
-          pending,
-          outcome: { status: 'refused', code: refusal.code, message: refusal.message },
-        });
+        outcomes.push({ status: 'refused', code: refusal.code, message: refusal.message });
         continue;
       }
       const ok = decision as Extract<D, { ok: true }>;
-      outcomes.push({ pending, outcome: { status: 'applied', before: room, decision: ok } });
+      outcomes.push({ status: 'applied', before: room, decision: ok });
       accepted.push(ok);
       if (commandId !== null) acceptedIds.push(commandId, fingerprint);
       room = ok.room as R; // the step maps R to R: D is only constrained to a StoredRoom

@@ -17,6 +17,7 @@ const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDO
 /** A script's reply as strings (never changed by ioredis: one object for every command). */
 const SCRIPT_REPLY = { replyEncoding: 'utf8' } as const;
 const NO_ARGS: string[] = [];
+const noTimeout = () => {};
 
 /**
  * ioredis's Command for a script call, whose arguments are `body` itself (all strings: nothing for ioredis
@@ -90,6 +91,12 @@ export class RedisCalls {
   private readonly waiters = new Set<Waiter>();
   /** Calls sent and not answered yet, by call number: when each was sent (oldest first). */
   private readonly outstanding = new Map<number, number>();
+  /**
+   * The compare-and-set commands in flight (`evalScriptThen`), by call number: the watchdog rejects one
+   * unanswered after `maxWaitMs`, as ioredis's commandTimeout would, without a timer set and cleared per
+   * call (see `sweepCommands`).
+   */
+  private readonly timed = new Map<number, Command>();
   private callNumber = 0;
   /** When Redis last answered a call of this node (a reply, or a reply error). */
   private lastReplyAt = 0;
@@ -181,22 +188,30 @@ export class RedisCalls {
     const number = this.callNumber++;
     this.outstanding.set(number, Date.now());
     body[0] = script.sha;
+    const sent = scriptCommand('evalsha', body);
+    // No timer of ioredis's own (commandTimeout: a setTimeout and a clearTimeout per call): the watchdog,
+    // which runs while anyone waits, rejects it once it has waited maxWaitMs (`sweepCommands`).
+    (sent as unknown as { setTimeout: (ms: number) => void }).setTimeout = noTimeout;
     let command: Promise<unknown>;
     try {
-      command = this.redis.sendCommand(scriptCommand('evalsha', body)) as Promise<unknown>;
+      command = this.redis.sendCommand(sent) as Promise<unknown>;
     } catch (error) {
       this.outstanding.delete(number);
       done(error);
       return;
     }
+    this.timed.set(number, sent);
+    this.watch();
     command.then(
       (reply) => {
         this.outstanding.delete(number);
+        this.timed.delete(number);
         this.lastReplyAt = Date.now();
         done(undefined, reply);
       },
       (error: unknown) => {
         this.outstanding.delete(number);
+        this.timed.delete(number);
         if (error instanceof RedisReplyError && error.message.startsWith('NOSCRIPT')) {
           this.lastReplyAt = Date.now();
           // First use, or Redis restarted: the source this once (ioredis copied `body` into its command).
@@ -269,12 +284,19 @@ export class RedisCalls {
   }
 
   private checkWaiters() {
-    if (this.waiters.size === 0) {
+    if (this.waiters.size === 0 && this.timed.size === 0) {
       if (this.watchdog) clearInterval(this.watchdog);
       this.watchdog = null;
       return;
     }
     const now = Date.now();
+    if (this.timed.size > 0) this.sweepCommands(now);
+    if (this.waiters.size === 0) {
+      // Only commands to time: Redis's silence counted afresh once someone waits, as a new watch would.
+      this.lastTickAt = now;
+      this.silenceMs = 0;
+      return;
+    }
     const previousTick = this.lastTickAt;
     this.lastTickAt = now;
     // This node's own loop was blocked: what Redis sent meanwhile may not be read yet (nor what this node
@@ -296,6 +318,21 @@ export class RedisCalls {
       if (now - waiter.since < this.options.maxWaitMs) continue;
       this.waiters.delete(waiter);
       waiter.fail(new StoreUnavailableError('waited too long for Redis'));
+    }
+  }
+
+  /**
+   * Rejects the compare-and-sets sent `maxWaitMs` ago or more and still unanswered ("Command timed out",
+   * as ioredis's own timer would): their callers were answered by the watchdog already; this frees the
+   * room's queue behind them (its drain awaits the reply), where Redis will never answer (a connection
+   * dead without a reset). Sent in order, so the oldest come first.
+   */
+  private sweepCommands(now: number) {
+    for (const [number, command] of this.timed) {
+      const since = this.outstanding.get(number);
+      if (since !== undefined && now - since < this.options.maxWaitMs) break;
+      this.timed.delete(number);
+      command.reject(new Error('Command timed out'));
     }
   }
 

@@ -148,21 +148,89 @@ export function decide(room: Room, command: EngineCommand, ctx: DecideContext): 
       return refuse('limit_reached', 'This room holds as much text as it can.');
     }
   }
-  // EN-1: the room the handler made is new and no one else has seen it yet: it takes its version in
-  // place, rather than through a second copy of its 34 fields. A handler that kept the room as it was
-  // (the same object, the caller's) gets a copy.
-  const next = outcome.room;
-  if (next === room) {
-    return {
-      ok: true,
-      room: { ...next, version: room.version + 1, lastActivityAt: ctx.now },
-      events: outcome.events,
-      effects: outcome.effects,
-    };
-  }
-  next.version = room.version + 1;
-  next.lastActivityAt = ctx.now;
-  return outcome;
+  // EN-1: the next room, its version one higher.
+  return {
+    ok: true,
+    room: nextRoom(outcome.room, room, ctx.now),
+    events: outcome.events,
+    effects: outcome.effects,
+  };
 }
+
+/**
+ * The room a handler made (or kept) with its version and last activity set, as a new object made by one
+ * literal of the room's fields, in their order, when the room has exactly those keys in that order (every
+ * room the engine or the schema builds).
+ *
+ * Why: V8 copies an object spread (`{ ...room, floor }`, how every handler writes) quickly only from an
+ * object whose fields are all inside it; the spread's own result keeps 4 of the room's 34 fields inside
+ * and the other 30 in a separate array, and a spread of that takes the slow path: ~0.8 us per command
+ * against ~0.1 us for a spread and this copy together (in one process). So each decision hands out a room
+ * whose next spread is quick. Any other room (keys missing, extra or in another order) takes its version
+ * as before: its key order is what the store and the JSON keep.
+ */
+function nextRoom(next: Room, room: Room, now: number): Room {
+  const version = room.version + 1;
+  const keys = Object.keys(next);
+  if (keys.length === ROOM_KEYS.length) {
+    let same = true;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] !== ROOM_KEYS[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return roomLiteral(next, version, now);
+  }
+  // A room the handler made is new and no one else has seen it yet: it takes its version in place. A
+  // handler that kept the room as it was (the same object, the caller's) gets a copy.
+  if (next === room) return { ...next, version, lastActivityAt: now };
+  next.version = version;
+  next.lastActivityAt = now;
+  return next;
+}
+
+/** One literal of every field of a room (the compiler checks none is missing or extra). */
+function roomLiteral(r: Room, version: number, now: number): Room {
+  return {
+    code: r.code,
+    version,
+    status: r.status,
+    locked: r.locked,
+    createdAt: r.createdAt,
+    lastActivityAt: now,
+    title: r.title,
+    locale: r.locale,
+    template: r.template,
+    phases: r.phases,
+    phaseIndex: r.phaseIndex,
+    coachingRound: r.coachingRound,
+    participants: r.participants,
+    timer: r.timer,
+    phaseClocks: r.phaseClocks,
+    warnBeforeMs: r.warnBeforeMs,
+    autoAdvance: r.autoAdvance,
+    advanceWhenDone: r.advanceWhenDone,
+    done: r.done,
+    revealed: r.revealed,
+    allowAnonymousCards: r.allowAnonymousCards,
+    floor: r.floor,
+    cards: r.cards,
+    statements: r.statements,
+    actionPlan: r.actionPlan,
+    confidence: r.confidence,
+    learnings: r.learnings,
+    evaluations: r.evaluations,
+    indicatorReviews: r.indicatorReviews,
+    followUp: r.followUp,
+    topicRound: r.topicRound,
+    logbooks: r.logbooks,
+    phaseHistory: r.phaseHistory,
+    facilitatorKeyHash: r.facilitatorKeyHash,
+  };
+}
+
+/** The literal's keys, in its order. */
+const ROOM_KEYS: readonly string[] = Object.keys(roomLiteral({} as Room, 0, 0));
 
 export { advanceRound };

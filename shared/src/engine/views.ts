@@ -152,9 +152,31 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * record that changed: VW-9).
  */
 export function publicPatch(before: Room, after: Room): ViewPatch {
+  const patch = emptyPatch();
+  // The usual write: the same keys in the same order (the engine's copies keep the room's shape). Then
+  // the two rooms' values are read as two arrays, in one call each, rather than key by key: a keyed
+  // read of one of a room's 34 fields by a variable name took ~40 ns, most of this function's time.
+  const keys = Object.keys(after);
+  const keysBefore = Object.keys(before);
+  if (sameKeys(keys, keysBefore)) {
+    const a = Object.values(before);
+    const b = Object.values(after);
+    // Removed keys first, as below: the top-level removals come before any entry's in `del`.
+    for (let i = 0; i < keys.length; i++) {
+      if (a[i] !== undefined && b[i] === undefined && !PRIVATE_ROOM_KEYS.has(keys[i]!))
+        patch.del.push(keys[i]!);
+    }
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const x = a[i];
+      const y = b[i];
+      if ((x === y && key !== 'topicRound') || y === undefined || PRIVATE_ROOM_KEYS.has(key)) continue;
+      changedKey(patch, before, after, key, x, y, x !== undefined);
+    }
+    return patch;
+  }
   const a = before as unknown as Record<string, unknown>;
   const b = after as unknown as Record<string, unknown>;
-  const patch = emptyPatch();
   // Most keys are kept by the engine (the same value): passed over before any other look.
   for (const key in a) {
     if (a[key] === undefined || b[key] !== undefined) continue;
@@ -163,25 +185,44 @@ export function publicPatch(before: Room, after: Room): ViewPatch {
   for (const key in b) {
     const x = a[key];
     const y = b[key];
-    // CS-4: the topic round's view counts the votes kept on the seats: it follows the seats as well.
     if ((x === y && key !== 'topicRound') || y === undefined) continue;
     if (!Object.hasOwn(b, key) || PRIVATE_ROOM_KEYS.has(key)) continue;
-    const hadKey = x !== undefined && Object.hasOwn(a, key);
-    if (key === 'topicRound') {
-      if (x === y && before.participants === after.participants) continue;
-      const shown = topicRoundView(after.topicRound, after.participants);
-      diffKey(patch, key, topicRoundView(before.topicRound, before.participants), shown, hadKey);
-      continue;
-    }
-    if (key === 'cards' || key === 'participants') {
-      const view = (key === 'cards' ? cardView : participantView) as (entry: unknown) => unknown;
-      if (hadKey && isRecord(x) && isRecord(y)) diffRecord(key, x, y, patch, view);
-      else patch.set[key] = key === 'cards' ? cardsView(after.cards) : participantsView(after.participants);
-      continue;
-    }
-    diffKey(patch, key, x, y, hadKey);
+    changedKey(patch, before, after, key, x, y, x !== undefined && Object.hasOwn(a, key));
   }
   return patch;
+}
+
+/** Same keys in the same order (both lists as `Object.keys` gives them). */
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Adds to `patch` what the public view shows of room key `key` going from `x` to `y` (VW-6, VW-9). */
+function changedKey(
+  patch: ViewPatch,
+  before: Room,
+  after: Room,
+  key: string,
+  x: unknown,
+  y: unknown,
+  hadKey: boolean,
+): void {
+  // CS-4: the topic round's view counts the votes kept on the seats: it follows the seats as well.
+  if (key === 'topicRound') {
+    if (x === y && before.participants === after.participants) return;
+    const shown = topicRoundView(after.topicRound, after.participants);
+    diffKey(patch, key, topicRoundView(before.topicRound, before.participants), shown, hadKey);
+    return;
+  }
+  if (key === 'cards' || key === 'participants') {
+    const view = (key === 'cards' ? cardView : participantView) as (entry: unknown) => unknown;
+    if (hadKey && isRecord(x) && isRecord(y)) diffRecord(key, x, y, patch, view);
+    else patch.set[key] = key === 'cards' ? cardsView(after.cards) : participantsView(after.participants);
+    return;
+  }
+  diffKey(patch, key, x, y, hadKey);
 }
 
 /** One participant's own data: their seat and logbook, nobody else's (LG-1). */

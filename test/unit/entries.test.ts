@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { roomChanges } from '../../server/src/store/roomFields.js';
-import { editedKey, entryCount, Tally, withEntry, without } from '../../shared/src/engine/entries.js';
+import {
+  editedKey,
+  entryCount,
+  Tally,
+  withChunk,
+  withEntry,
+  without,
+  withoutChunk,
+} from '../../shared/src/engine/entries.js';
 import { diffRecord, type ViewPatch } from '../../shared/src/engine/patch.js';
 
 /** Record edits drawn from a small id domain, so that sets, replacements and deletions all happen. */
@@ -88,6 +96,41 @@ describe('[EN-2][EN-7] copy-on-write record edits with running tallies', () => {
       }),
       { numRuns: 200, seed: 18 },
     );
+  });
+
+  it('[EN-7] once counted, an edit carries every tally to its copy, in a record or a chunked map: only the edited entry is measured', () => {
+    // Several tallies, so that sums sit at several slots of each copy's sums (kept at the length of
+    // the sums they were carried from): a slot lost on the way would recount the whole record.
+    let measured = 0;
+    const chars = new Tally<string>((text) => {
+      measured++;
+      return text.length;
+    });
+    const empties = new Tally<string>((text) => {
+      measured++;
+      return text === '' ? 1 : 0;
+    });
+    const tallies = [chars, empties];
+    let record: Record<string, string> = { x: 'hello', y: '' };
+    chars.of(record);
+    empties.of(record);
+    let map = withChunk<string>({ x: 'hello', y: '' }, 'z', 'zz', tallies);
+    chars.of(map);
+    empties.of(map);
+    for (let i = 0; i < 60; i++) {
+      const key = `k${i % 25}`;
+      const text = i % 7 === 3 ? undefined : 'ab'.repeat(i % 4);
+      record = text === undefined ? without(record, key, tallies) : withEntry(record, key, text, tallies);
+      map = text === undefined ? withoutChunk(map, key, tallies) : withChunk(map, key, text, tallies);
+      measured = 0;
+      expect([chars.of(record), empties.of(record), chars.of(map), empties.of(map)]).toEqual([
+        fullSum(record),
+        Object.values(record).filter((t) => t === '').length,
+        fullSum(map.toRecord()),
+        Object.values(map.toRecord()).filter((t) => t === '').length,
+      ]);
+      expect(measured).toBe(0);
+    }
   });
 
   it('[EN-2] edits branching from any earlier copy (a step run again on the room it started from) keep every copy whole, in order', () => {

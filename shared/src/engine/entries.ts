@@ -162,7 +162,9 @@ function remember<T>(
   withTallies: readonly Tally<T>[] | undefined,
   list: List | undefined,
 ): void {
-  const sums: (number | undefined)[] = [];
+  // Of the old sums' length: a slot is carried only where a sum was known. A store at index k of an
+  // empty array reserves ~k + 17 slots, promoted with the record it stays with (~150 B per edit).
+  const sums = new Array<number | undefined>(was.sums.length);
   const count = counts.carried(record, was.sums, key, value);
   if (count !== undefined) sums[counts.index] = count;
   if (withTallies !== undefined) {
@@ -531,8 +533,9 @@ export class ChunkedMap<T> {
     else if (value === undefined && had) order = orderWithout(order, key);
     const buckets = this.#buckets.slice();
     buckets[b] = nextBucket;
-    const sums: (number | undefined)[] = [];
     const was = this.#sums;
+    // Exactly the old sums' length (see `remember`): the copy lives as long as the room's version.
+    const sums = new Array<number | undefined>(was.length);
     if (tallies !== undefined) {
       for (let i = 0; i < tallies.length; i++) {
         const slot = tallies[i]!.index;

@@ -661,7 +661,11 @@ class StoreTimeout extends StoreUnavailableError {}
  */
 export function commandFingerprint(actor: string | null, command: EngineCommand): string {
   // The one-shot hash: the same SHA-256 as a Hash object, without building one per command.
-  return hash('sha256', `${actor ?? ''}\n${JSON.stringify(command)}`, 'base64url').slice(0, 22);
+  const digest = hash('sha256', `${actor ?? ''}\n${JSON.stringify(command)}`, 'base64url');
+  // Joined from two short slices, not one slice of the digest: V8 makes a slice of 13 characters or more
+  // a view that keeps its 43-character parent alive, and the store's id cache keeps a fingerprint for
+  // the room's last 64 commands (SR-1), past scavenges: a flat copy is 40 B there instead of ~100 B.
+  return [digest.slice(0, 11), digest.slice(11, 22)].join('');
 }
 
 /** Only the class of an error reaches the log: messages may quote stored data. */

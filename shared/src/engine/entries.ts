@@ -289,6 +289,15 @@ type Order = { keys: string[]; length: number; indexes: number };
 
 /** Buckets of a chunked map (a power of two): a post copies the bucket array and one bucket. */
 const BUCKETS = 32;
+/**
+ * The buckets sit in 4 groups of 8 (bucket b: group b >> 3, place b & 7): an edit copies the group list
+ * and one group, 4 + 8 slots, not a list of 32. Each map's copy lives as long as the room's version, past
+ * a scavenge under load: ~190 B per edit instead of ~300 B (without pointer compression, 8 B a slot).
+ */
+const GROUP_BITS = 3;
+const GROUP_SIZE = 1 << GROUP_BITS;
+const GROUPS = BUCKETS / GROUP_SIZE;
+type Groups<T> = readonly (readonly Bucket<T>[])[];
 
 /** A key's bucket: FNV-1a over its UTF-16 units, folded (ids are data: any string spreads). */
 function bucketOf(key: string): number {
@@ -350,14 +359,14 @@ function orderWithout(order: Order, key: string): Order {
 /**
  * A persistent map of entries by id for the one record that grows to 1,000 entries, the room's cards
  * (EN-7): the entries sit in `BUCKETS` buckets (flat arrays of pairs) by a hash of their id, so an edit copies
- * the bucket array and the one bucket it changes (O(n / 32) entries) instead of the whole map, and
+ * the bucket table (two levels: `GROUPS`) and the one bucket it changes (O(n / 32) entries) instead of the whole map, and
  * shares every other bucket with the map it was made from. The keys' order is kept aside (`Order`), so
  * the map lists, and stores, its entries in the order a plain record holding them would. Never
  * mutated once made (but for the sums a tally counts on first asking). Its state is private: no
  * listing, spread, clone or schema sees it; JSON sees the plain record (`toJSON`).
  */
 export class ChunkedMap<T> {
-  readonly #buckets: readonly Bucket<T>[];
+  readonly #groups: Groups<T>;
   readonly #order: Order;
   /** Tallies' sums by slot (see `Tally`), carried by the edits. */
   readonly #sums: (number | undefined)[];
@@ -367,13 +376,13 @@ export class ChunkedMap<T> {
   readonly #key: string;
 
   private constructor(
-    buckets: readonly Bucket<T>[],
+    groups: Groups<T>,
     order: Order,
     sums: (number | undefined)[],
     from: number,
     key: string,
   ) {
-    this.#buckets = buckets;
+    this.#groups = groups;
     this.#order = order;
     this.#sums = sums;
     this.#id = ++lastId;
@@ -409,8 +418,10 @@ export class ChunkedMap<T> {
       if (isIndexKey(k)) indexes++;
     }
     const known = knownMeta(record);
+    const groups: Bucket<T>[][] = [];
+    for (let g = 0; g < GROUPS; g++) groups.push(buckets.slice(g * GROUP_SIZE, (g + 1) * GROUP_SIZE));
     return new ChunkedMap(
-      buckets,
+      groups,
       { keys, length: keys.length, indexes },
       known ? known.sums.slice() : [],
       from,
@@ -424,13 +435,17 @@ export class ChunkedMap<T> {
 
   /** The entry at `key`, own entries only (EN-6). */
   get(key: string): T | undefined {
-    const bucket = this.#buckets[bucketOf(key)]!;
+    const bucket = this.#bucket(bucketOf(key));
     const at = placeIn(bucket, key);
     return at < 0 ? undefined : (bucket[at + 1] as T);
   }
 
   has(key: string): boolean {
-    return placeIn(this.#buckets[bucketOf(key)]!, key) >= 0;
+    return placeIn(this.#bucket(bucketOf(key)), key) >= 0;
+  }
+
+  #bucket(b: number): Bucket<T> {
+    return this.#groups[b >> GROUP_BITS]![b & (GROUP_SIZE - 1)]!;
   }
 
   /** The keys in order (a new array). */
@@ -455,7 +470,7 @@ export class ChunkedMap<T> {
    */
   #nextInOrder(key: string, next: number[]): T {
     const b = bucketOf(key);
-    const bucket = this.#buckets[b]!;
+    const bucket = this.#bucket(b);
     const at = next[b]!;
     if (bucket[at] === key) {
       next[b] = at + 2;
@@ -509,7 +524,7 @@ export class ChunkedMap<T> {
     from: number,
   ): ChunkedMap<T> {
     const b = bucketOf(key);
-    const bucket = this.#buckets[b]!;
+    const bucket = this.#bucket(b);
     const at = placeIn(bucket, key);
     const had = at >= 0;
     const before = had ? (bucket[at + 1] as T) : undefined;
@@ -531,8 +546,10 @@ export class ChunkedMap<T> {
     }
     if (value !== undefined && !had) order = orderWith(order, key);
     else if (value === undefined && had) order = orderWithout(order, key);
-    const buckets = this.#buckets.slice();
-    buckets[b] = nextBucket;
+    const groups = this.#groups.slice();
+    const group = groups[b >> GROUP_BITS]!.slice();
+    group[b & (GROUP_SIZE - 1)] = nextBucket;
+    groups[b >> GROUP_BITS] = group;
     const was = this.#sums;
     // Exactly the old sums' length (see `remember`): the copy lives as long as the room's version.
     const sums = new Array<number | undefined>(was.length);
@@ -543,13 +560,13 @@ export class ChunkedMap<T> {
         if (sum !== undefined) sums[slot] = tallies[i]!.step(sum, before, value);
       }
     }
-    return new ChunkedMap(buckets, order, sums, from === 0 ? this.#id : from, key);
+    return new ChunkedMap(groups, order, sums, from === 0 ? this.#id : from, key);
   }
 
   /** How many of its buckets this map shares, the same objects, with `other` (tests: an edit copies one). */
   sharedBuckets(other: ChunkedMap<T>): number {
     let n = 0;
-    for (let b = 0; b < BUCKETS; b++) if (this.#buckets[b] === other.#buckets[b]) n++;
+    for (let b = 0; b < BUCKETS; b++) if (this.#bucket(b) === other.#bucket(b)) n++;
     return n;
   }
 

@@ -1,7 +1,8 @@
 import { decide, type EngineCommand, publicView, type Room } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
+import { pairsOf, roomChanges, roomFromFields } from '../../server/src/store/roomFields.js';
 import { hasRoomKeys } from '../../shared/src/engine/roomShape.js';
-import { codevRoom, goToPhase } from './fixtures.js';
+import { codevRoom, goToPhase, Host } from './fixtures.js';
 
 /** The frequent commands of a running codev room (actor, command). */
 const commands: [string | null, EngineCommand][] = [
@@ -51,6 +52,13 @@ describe('[EN-1] the next room', () => {
     circle.ok('a', { type: 'post_topic', text: 'A colleague who drops out' });
     circle.ok('b', { type: 'vote_topic', participantId: 'a' });
     rooms.push(circle.room, codevRoom(false).room);
+    // A room as created has the room's own keys in their order too, so the engine's first copy of it is
+    // already the literal (a field added to one and not the other would lose that, not break a rule).
+    for (const template of ['codev', 'peer-coaching'] as const)
+      expect(hasRoomKeys(Object.keys(new Host(template).room))).toBe(true);
+    // And as read back from the store's fields (SR-6), which keep the stored order.
+    const stored = roomFromFields<Room>(pairsOf(roomChanges(null, host.room, host.room.version).set));
+    expect(hasRoomKeys(Object.keys(stored))).toBe(true);
     for (const room of rooms) {
       // The engine's rooms have the room's own keys, in order: their view is the literal.
       expect(hasRoomKeys(Object.keys(room))).toBe(true);

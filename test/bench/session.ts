@@ -38,6 +38,8 @@ export type Plan = {
   boardMs: number;
   rounds: number;
   timers: number;
+  /** Times every deadline is moved to one instant (`--timer-rounds`); each round one burst. */
+  timerRounds: number;
   cpuProf: boolean;
   /** Noisy neighbour: seconds of each of its two board runs, and tabs per noisy seat. */
   noisyMs: number;
@@ -109,6 +111,9 @@ export type TargetResult = {
   timers: {
     client: Summary;
     server: Summary;
+    /** Client and server-stamp p99 of each round, in order. */
+    roundP99: number[];
+    serverRoundP99: number[];
     armed: number;
     marginMs: number;
     missing: number;
@@ -223,6 +228,8 @@ export class TargetSession {
   private readonly fanoutRoundP99: number[] = [];
   private boards: SpreadResult[] = [];
   private timers: TimerResult[] = [];
+  private timerRoundP99: number[] = [];
+  private timerServerRoundP99: number[] = [];
   private joins: JoinResult[] = [];
   private memory = { rssPerParticipantKB: Number.NaN, heapPerParticipantKB: Number.NaN };
   private before: MemorySample | null = null;
@@ -716,7 +723,7 @@ export class TargetSession {
 
   /** (4) timers: the pairs join and start, then every room's deadline is moved to one instant. */
   async timersScenario(): Promise<void> {
-    const { pairs, joinRate, workers, timers } = this.plan;
+    const { pairs, joinRate, workers } = this.plan;
     if (pairs > 0) {
       this.step(`timers: ${pairs} pairs join and start`);
       const joined = await this.all<JoinResult>(
@@ -732,13 +739,26 @@ export class TargetSession {
       );
       await sleep(500);
     }
+    await this.timerRound(0);
+  }
+
+  /**
+   * One round of the timers scenario: every room's deadline moved to one instant (a timer that expired
+   * in the round before is made due again: SPEC TM-3), then everyone waits for "time is up".
+   */
+  async timerRound(r: number): Promise<void> {
+    const { timers, timerRounds } = this.plan;
     // Long enough for every room's timer command to be stored before the common deadline.
     const leadMs = Math.max(1500, timers * 5);
     const at = Math.ceil(epochMs() + leadMs);
-    this.step(`timers: ${timers} deadlines at +${leadMs} ms`);
-    this.timers = await this.measure('timers', () =>
+    const which = timerRounds > 1 ? ` (round ${r + 1}/${timerRounds})` : '';
+    this.step(`timers: ${timers} deadlines at +${leadMs} ms${which}`);
+    const results = await this.measure('timers', () =>
       Promise.all(this.workers.map((w) => w.call<TimerResult>('timers', { at, timeoutMs: 10_000 }))),
     );
+    this.timers.push(...results);
+    this.timerRoundP99.push(summarize(concat(results.map((t) => t.clientLateness))).p99);
+    this.timerServerRoundP99.push(summarize(concat(results.map((t) => t.serverLateness))).p99);
   }
 
   async stop(): Promise<void> {
@@ -812,6 +832,8 @@ export class TargetSession {
       timers: {
         client: summarize(concat(timers.map((t) => t.clientLateness))),
         server: summarize(concat(timers.map((t) => t.serverLateness))),
+        roundP99: this.timerRoundP99.map((p) => round(p)),
+        serverRoundP99: this.timerServerRoundP99.map((p) => round(p)),
         armed: timers.reduce((n, t) => n + t.armed, 0),
         marginMs: Math.min(...timers.map((t) => t.margin)),
         missing: timers.reduce((n, t) => n + t.missing, 0),

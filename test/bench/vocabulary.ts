@@ -38,10 +38,13 @@ export const vocabulary = {
     role: 'client',
   }),
   start: { type: 'start' },
-  /** Moves a running timer's deadline to `at` (epoch ms of the server's clock). */
+  /**
+   * Moves a timer's deadline to `at` (epoch ms of the server's clock). One that expired (the round
+   * before, `--timer-rounds`) is made due again by the same `add_time` (SPEC TM-3).
+   */
   timerAt(target: Target, timer: ViewTimer | null, at: number): WireCommand | null {
     if (target === 'baseline') return { type: 'bench_timer', deadline: at };
-    if (!timer || timer.expiredAt !== null || timer.pausedAt) return null;
+    if (!timer || timer.pausedAt) return null;
     const ms = Math.round(at - deadlineOf(timer));
     return ms === 0 ? null : { type: 'add_time', ms };
   },

@@ -92,7 +92,7 @@ describe('reconnection, removal and admission, across two nodes on one Redis', (
     expect(received).toEqual([]);
     socket.close();
     expect(
-      await refusedHandshake(nodeA.url, { code, resumeToken: facilitator.resumeToken.slice(0, -2) + 'xx' }),
+      await refusedHandshake(nodeA.url, { code, resumeToken: `${facilitator.resumeToken.slice(0, -2)}xx` }),
     ).toBe('room_not_found');
   });
 

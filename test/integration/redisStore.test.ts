@@ -112,6 +112,27 @@ describe('RedisRoomStore', () => {
     expect((await store.load('MIXED'))!.text).toEqual(['cached', 'a', 'b', 'e']);
   });
 
+  it("[SR-1] a retry of one of the room's last commands is answered from the node's ids, no round trip; an older one by the compare-and-set's check", async () => {
+    // A cache of the last 8 ids of the room.
+    const store = await open({ idCacheSize: 8 });
+    await store.create({ code: 'RETRY', version: 0, text: [] });
+    for (let i = 0; i < 20; i++) await store.apply('RETRY', `c${i}`, write(`t${i}`), `fp${i}`);
+    const before = store.stats.redisCalls;
+    for (let i = 12; i < 20; i++)
+      expect(await store.apply('RETRY', `c${i}`, write(`t${i}`), `fp${i}`)).toEqual({
+        status: 'duplicate',
+        version: 20,
+      });
+    expect(store.stats.redisCalls - before).toBe(0);
+    // Beyond the cache: Redis's ids hash answers it (SR-1), one round trip more, nothing applied again.
+    expect(await store.apply('RETRY', 'c0', write('t0'), 'fp0')).toEqual({
+      status: 'duplicate',
+      version: 20,
+    });
+    expect(store.stats.redisCalls - before).toBe(1);
+    expect((await store.load('RETRY'))!.text).toHaveLength(20);
+  });
+
   it('commands queued on one room share a round trip (fewer than one per command)', async () => {
     const store = await open();
     await store.create({ code: 'BURST', version: 0, text: [] });

@@ -5,8 +5,7 @@ import { type App, buildApp } from '../../server/src/app.js';
 import { clusterSeam } from '../../server/src/cluster/seam.js';
 import { loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/log.js';
-import { type EngineStore, RoomService } from '../../server/src/rooms/roomService.js';
-import { type DueTimer, StoreUnavailableError } from '../../server/src/store/interface.js';
+import type { DueTimer } from '../../server/src/store/interface.js';
 import { createRoom, join, type TestParticipant } from '../support/clients.js';
 import { type RedisServer, startRedisServer } from '../support/redisServer.js';
 

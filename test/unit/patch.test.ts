@@ -115,4 +115,38 @@ describe('patches', () => {
     }
     expect(title).toBeDefined();
   });
+
+  it('[VW-6] deepEqual agrees with a comparison by listed keys, undefined values counted as absent', () => {
+    // The reference: own keys listed, those holding undefined left out, compared item by item.
+    const reference = (a: unknown, b: unknown): boolean => {
+      if (a === b) return true;
+      if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+      if (Array.isArray(a) !== Array.isArray(b)) return false;
+      if (Array.isArray(a) && Array.isArray(b))
+        return a.length === b.length && a.every((item, i) => reference(item, b[i]));
+      const ra = a as Record<string, unknown>;
+      const rb = b as Record<string, unknown>;
+      const keysA = Object.keys(ra).filter((k) => ra[k] !== undefined);
+      const keysB = Object.keys(rb).filter((k) => rb[k] !== undefined);
+      return (
+        keysA.length === keysB.length && keysA.every((k) => Object.hasOwn(rb, k) && reference(ra[k], rb[k]))
+      );
+    };
+    const leaf = fc.oneof(fc.constantFrom(undefined, null, 0, 1, 'a', true), fc.integer({ min: 0, max: 2 }));
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('v'), { maxLength: 3 }),
+        fc.dictionary(fc.constantFrom('a', 'b', 'c'), tie('v'), { maxKeys: 3 }),
+      ),
+    })).v;
+    fc.assert(
+      fc.property(value, value, (a, b) => {
+        expect(deepEqual(a, b)).toBe(reference(a, b));
+        expect(deepEqual(a, structuredClone(a))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });

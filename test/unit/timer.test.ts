@@ -3,12 +3,14 @@ import {
   type EngineCommand,
   pauseTimer,
   pendingTimerIds,
+  type Room,
   remainingMs,
   resumeTimer,
   startTimer,
   timerDeadline,
   withTimerCancels,
 } from '@cercle/shared';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codevRoom, goToPhase, type Host } from './fixtures.js';
 
@@ -219,5 +221,82 @@ describe('timers the host forgets', () => {
     expect(set.size).toBe(1);
     hostTimers(host, 'f', { type: 'end', purge: false }, set);
     expect(set.size).toBe(0);
+  });
+
+  it('[TM-9] the cancels are those of the pending ids before and after, for any sequence of commands', () => {
+    // The definition: every id pending before and not after, in the order `pendingTimerIds` lists them.
+    const reference = (before: Room, after: Room): string[] => {
+      const now = pendingTimerIds(after);
+      return [...pendingTimerIds(before)].filter((id) => !now.has(id));
+    };
+    const step = fc.constantFrom(
+      'add_time',
+      'pause',
+      'resume',
+      'next',
+      'previous',
+      'fire',
+      'hand',
+      'floor',
+      'round',
+      'speaker',
+      'fire_round',
+      'away',
+      'back',
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const host = codevRoom();
+        goToPhase(host, 'clarification');
+        for (const name of steps) {
+          const room = host.room;
+          const at = (
+            timer: { startedAt: number; durationMs: number; pausedTotalMs: number } | null | undefined,
+          ) => (timer ? timer.startedAt + timer.durationMs + timer.pausedTotalMs : host.now);
+          const [actor, command]: [string | null, EngineCommand] =
+            name === 'add_time'
+              ? ['f', { type: 'add_time', ms: 60_000 }]
+              : name === 'pause'
+                ? ['f', { type: 'pause_timer' }]
+                : name === 'resume'
+                  ? ['f', { type: 'resume_timer' }]
+                  : name === 'next'
+                    ? ['f', { type: 'next_phase', from: room.phaseIndex }]
+                    : name === 'previous'
+                      ? ['f', { type: 'previous_phase', from: room.phaseIndex }]
+                      : name === 'fire'
+                        ? [null, { type: 'time_up', timerId: room.timer?.timerId ?? 'none' }]
+                        : name === 'hand'
+                          ? ['a', { type: 'raise_hand' }]
+                          : name === 'floor'
+                            ? ['f', { type: 'give_floor' }]
+                            : name === 'round'
+                              ? ['f', { type: 'start_round', order: ['a', 'b'], perSpeakerMs: 60_000 }]
+                              : name === 'speaker'
+                                ? ['f', { type: 'next_speaker' }]
+                                : name === 'fire_round'
+                                  ? [
+                                      null,
+                                      { type: 'time_up', timerId: room.floor.round?.timer.timerId ?? 'none' },
+                                    ]
+                                  : name === 'away'
+                                    ? [null, { type: 'presence', participantId: 'b', presence: 'away' }]
+                                    : [null, { type: 'presence', participantId: 'b', presence: 'connected' }];
+          const firing =
+            name === 'fire' ? at(room.timer) : name === 'fire_round' ? at(room.floor.round?.timer) : host.now;
+          const saved = host.now;
+          host.now = Math.max(host.now, firing);
+          const decision = host.try(actor, command);
+          if (decision.ok) {
+            const cancels = withTimerCancels(room, decision)
+              .effects.filter((effect) => effect.type === 'cancel_timer')
+              .map((effect) => (effect as { timerId: string }).timerId);
+            expect(cancels).toEqual(reference(room, decision.room));
+          }
+          host.now = Math.max(saved, host.now) + 1_000;
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

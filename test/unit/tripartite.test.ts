@@ -86,12 +86,12 @@ describe('tripartite meetings', () => {
     host.refused('s', { type: 'review_indicator', cardId: 'nope', verdict: 'met', note: '' }, 'invalid');
     host.ok('e', { type: 'review_indicator', cardId: 'seed-1', verdict: 'met', note: 'Tous les lundis' });
     // TR-3: the second review sits beside the first, which keeps its verdict and comment.
-    expect(host.room.indicatorReviews['seed-1']?.['s']).toMatchObject({
+    expect(host.room.indicatorReviews['seed-1']?.s).toMatchObject({
       verdict: 'partly_met',
       note: 'Une fois sur deux',
       reviewerId: 's',
     });
-    expect(host.room.indicatorReviews['seed-1']?.['e']).toMatchObject({ verdict: 'met', reviewerId: 'e' });
+    expect(host.room.indicatorReviews['seed-1']?.e).toMatchObject({ verdict: 'met', reviewerId: 'e' });
     host.refused(
       'e',
       { type: 'review_indicator', cardId: 'seed-1', verdict: 'met', note: 'x'.repeat(501) },

@@ -45,6 +45,7 @@ import { idsWellFormed } from './own.js';
 import { permits } from './policy.js';
 import { refuse } from './refusal.js';
 import type { Room } from './room.js';
+import { hasRoomKeys, roomLiteral } from './roomShape.js';
 import { MAX_ROOM_TEXT, roomTextLength, TEXT_COMMANDS } from './roomText.js';
 
 export type { DecideContext };
@@ -148,21 +149,36 @@ export function decide(room: Room, command: EngineCommand, ctx: DecideContext): 
       return refuse('limit_reached', 'This room holds as much text as it can.');
     }
   }
-  // EN-1: the room the handler made is new and no one else has seen it yet: it takes its version in
-  // place, rather than through a second copy of its 34 fields. A handler that kept the room as it was
-  // (the same object, the caller's) gets a copy.
-  const next = outcome.room;
-  if (next === room) {
-    return {
-      ok: true,
-      room: { ...next, version: room.version + 1, lastActivityAt: ctx.now },
-      events: outcome.events,
-      effects: outcome.effects,
-    };
-  }
-  next.version = room.version + 1;
-  next.lastActivityAt = ctx.now;
-  return outcome;
+  // EN-1: the next room, its version one higher.
+  return {
+    ok: true,
+    room: nextRoom(outcome.room, room, ctx.now),
+    events: outcome.events,
+    effects: outcome.effects,
+  };
+}
+
+/**
+ * The room a handler made (or kept) with its version and last activity set, as a new object made by one
+ * literal of the room's fields, in their order, when the room has exactly those keys in that order (every
+ * room the engine or the schema builds).
+ *
+ * Why: V8 copies an object spread (`{ ...room, floor }`, how every handler writes) quickly only from an
+ * object whose fields are all inside it; the spread's own result keeps 4 of the room's 34 fields inside
+ * and the other 30 in a separate array, and a spread of that takes the slow path: ~0.8 us per command
+ * against ~0.1 us for a spread and this copy together (in one process). So each decision hands out a room
+ * whose next spread is quick. Any other room (keys missing, extra or in another order) takes its version
+ * as before: its key order is what the store and the JSON keep.
+ */
+function nextRoom(next: Room, room: Room, now: number): Room {
+  const version = room.version + 1;
+  if (hasRoomKeys(Object.keys(next))) return roomLiteral(next, version, now);
+  // A room the handler made is new and no one else has seen it yet: it takes its version in place. A
+  // handler that kept the room as it was (the same object, the caller's) gets a copy.
+  if (next === room) return { ...next, version, lastActivityAt: now };
+  next.version = version;
+  next.lastActivityAt = now;
+  return next;
 }
 
 export { advanceRound };

@@ -512,11 +512,21 @@ export class ChunkedMap<T> {
     const had = at >= 0;
     const before = had ? (bucket[at + 1] as T) : undefined;
     let order = this.#order;
-    const nextBucket = bucket.slice();
-    if (value === undefined) {
-      if (had) nextBucket.splice(at, 2);
-    } else if (had) nextBucket[at + 1] = value;
-    else nextBucket.push(key, value);
+    let nextBucket: (string | T)[];
+    if (value !== undefined && !had) {
+      // A new key (a post): the pairs and the new one, copied into an array of the final length (a copy
+      // and a push grow it twice, ~3x slower).
+      const n = bucket.length;
+      nextBucket = new Array<string | T>(n + 2);
+      for (let i = 0; i < n; i++) nextBucket[i] = bucket[i]!;
+      nextBucket[n] = key;
+      nextBucket[n + 1] = value;
+    } else {
+      nextBucket = bucket.slice();
+      if (value === undefined) {
+        if (had) nextBucket.splice(at, 2);
+      } else nextBucket[at + 1] = value;
+    }
     if (value !== undefined && !had) order = orderWith(order, key);
     else if (value === undefined && had) order = orderWithout(order, key);
     const buckets = this.#buckets.slice();

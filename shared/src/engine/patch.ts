@@ -27,18 +27,40 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Equal in content: the same primitive, or arrays and records whose items are, a record's keys holding
+ * undefined counted as absent. Walked with loops, without listing keys into arrays or making closures:
+ * a changed timer, floor or phase run is compared on every command that replaces it.
+ */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
+  const aIsArray = Array.isArray(a);
+  if (aIsArray !== Array.isArray(b)) return false;
+  if (aIsArray) {
+    const la = a as unknown[];
+    const lb = b as unknown[];
+    if (la.length !== lb.length) return false;
+    for (let i = 0; i < la.length; i++) {
+      const item = la[i];
+      // A hole is passed over, as `every` would.
+      if (item === undefined && !(i in la)) continue;
+      if (!deepEqual(item, lb[i])) return false;
+    }
+    return true;
   }
   const ra = a as Record<string, unknown>;
   const rb = b as Record<string, unknown>;
-  const keysA = Object.keys(ra).filter((k) => ra[k] !== undefined);
-  const keysB = Object.keys(rb).filter((k) => rb[k] !== undefined);
-  return keysA.length === keysB.length && keysA.every((k) => Object.hasOwn(rb, k) && deepEqual(ra[k], rb[k]));
+  let count = 0;
+  for (const k in ra) {
+    if (!Object.hasOwn(ra, k)) continue;
+    const value = ra[k];
+    if (value === undefined) continue;
+    count++;
+    if (!Object.hasOwn(rb, k) || !deepEqual(value, rb[k])) return false;
+  }
+  for (const k in rb) if (Object.hasOwn(rb, k) && rb[k] !== undefined) count--;
+  return count === 0;
 }
 
 const has = (record: Record<string, unknown>, key: string) =>

@@ -1,6 +1,7 @@
 import { recordOf } from './entries.js';
 import { deepEqual, diffKey, diffRecord, emptyPatch, type ViewPatch } from './patch.js';
 import type { Card, LogbookEntry, Participant, ParticipantId, Room, TopicRound } from './room.js';
+import { hasRoomKeys } from './roomShape.js';
 
 /**
  * A seat as everyone sees it: no token hash, no list of anonymous cards (VW-2, VW-3), no hidden card
@@ -129,12 +130,57 @@ function participantsView(participants: Room['participants']): Record<Participan
 
 /** The room as every admitted participant sees it (VW-1). */
 export function publicView(room: Room): RoomView {
+  // A room of the room's own fields in their order (every room the engine hands out): one literal, the
+  // same keys in the same order as the rest copy below gives (roomShape.ts says why).
+  if (hasRoomKeys(Object.keys(room))) return publicViewLiteral(room);
   const { participants, cards, logbooks: _logbooks, facilitatorKeyHash: _key, topicRound, ...rest } = room;
   return {
     ...rest,
     participants: participantsView(participants),
     cards: cardsView(cards),
     topicRound: topicRoundView(topicRound, participants),
+  };
+}
+
+/**
+ * `publicView` of a room with `hasRoomKeys`: its fields but the private ones (VW-1: the logbooks, the
+ * facilitator's key), in its order, then the three whose view differs, last (as the rest copy orders
+ * them). The compiler checks the literal holds exactly `RoomView`'s keys; a test checks the order.
+ */
+function publicViewLiteral(r: Room): RoomView {
+  return {
+    code: r.code,
+    version: r.version,
+    status: r.status,
+    locked: r.locked,
+    createdAt: r.createdAt,
+    lastActivityAt: r.lastActivityAt,
+    title: r.title,
+    locale: r.locale,
+    template: r.template,
+    phases: r.phases,
+    phaseIndex: r.phaseIndex,
+    coachingRound: r.coachingRound,
+    timer: r.timer,
+    phaseClocks: r.phaseClocks,
+    warnBeforeMs: r.warnBeforeMs,
+    autoAdvance: r.autoAdvance,
+    advanceWhenDone: r.advanceWhenDone,
+    done: r.done,
+    revealed: r.revealed,
+    allowAnonymousCards: r.allowAnonymousCards,
+    floor: r.floor,
+    statements: r.statements,
+    actionPlan: r.actionPlan,
+    confidence: r.confidence,
+    learnings: r.learnings,
+    evaluations: r.evaluations,
+    indicatorReviews: r.indicatorReviews,
+    followUp: r.followUp,
+    phaseHistory: r.phaseHistory,
+    participants: participantsView(r.participants),
+    cards: cardsView(r.cards),
+    topicRound: topicRoundView(r.topicRound, r.participants),
   };
 }
 

@@ -55,7 +55,8 @@ export function enterPhase(
   const phase = leaving.phases[index]!;
   // SW-2: leaving a silent phase shows what was written in it; DN-1: "done" is per phase.
   const revealed = revealAll(leaving);
-  const room: Room = { ...revealed.room, done: leaving.done.length > 0 ? [] : leaving.done, revealed: false };
+  // One copy of the room, at the end (a room has 34 fields): `done` and `revealed` change nothing read here.
+  const room = revealed.room;
   const revealEvents: RoomEvent[] =
     revealed.cardIds.length > 0 ? [{ type: 'cards_revealed', cardIds: revealed.cardIds }] : [];
   const timerId = ctx.newId();
@@ -84,7 +85,17 @@ export function enterPhase(
     },
   ];
   return {
-    room: { ...room, phaseIndex: index, coachingRound, timer, phaseClocks, floor: emptyFloor, phaseHistory },
+    room: {
+      ...room,
+      done: leaving.done.length > 0 ? [] : leaving.done,
+      revealed: false,
+      phaseIndex: index,
+      coachingRound,
+      timer,
+      phaseClocks,
+      floor: emptyFloor,
+      phaseHistory,
+    },
     events: [...revealEvents, { type: 'phase_changed', phaseIndex: index, coachingRound }],
     effects: timer.timerId ? [{ type: 'schedule_timer', timerId, at: fireAt(timer, ctx.now) }] : [],
   };

@@ -93,6 +93,19 @@ export function pendingTimerIds(room: Room): Set<string> {
   return ids;
 }
 
+/** TM-9: `timerId` is not among `room`'s pending timer ids (`pendingTimerIds`), without building them. */
+function goneTimer(timerId: string, room: Room): boolean {
+  if (room.status === 'running') {
+    if (room.timer?.timerId === timerId) return false;
+    if (room.floor.round?.timer.timerId === timerId) return false;
+  }
+  for (const id in room.participants) {
+    if (Object.hasOwn(room.participants, id) && room.participants[id]!.grace?.timerId === timerId)
+      return false;
+  }
+  return true;
+}
+
 /**
  * TM-9: the decision with a `cancel_timer` for each timer pending before it and not after (fired,
  * replaced by add_time or resume, paused, its phase or round over, its seat back), so the host's set of
@@ -113,6 +126,20 @@ export function withTimerCancels<D extends { ok: true; room: Room; effects: Effe
     after.floor === before.floor
   )
     return decision;
+  // The seats kept (a phase move, time added, a timer fired, a round): only the phase timer and the
+  // round's can have gone, and they are looked at alone, without the two sets (same effects, same order).
+  if (after.participants === before.participants && after.status === before.status) {
+    if (before.status !== 'running') return decision;
+    const phase = before.timer?.timerId;
+    const round = before.floor.round?.timer.timerId;
+    const goneA = phase ? goneTimer(phase, after) : false;
+    const goneB = round && round !== phase ? goneTimer(round, after) : false;
+    if (!goneA && !goneB) return decision;
+    const cancels: Effect[] = [];
+    if (goneA) cancels.push({ type: 'cancel_timer', timerId: phase! });
+    if (goneB) cancels.push({ type: 'cancel_timer', timerId: round! });
+    return { ...decision, effects: [...decision.effects, ...cancels] };
+  }
   const was = pendingTimerIds(before);
   if (was.size === 0) return decision;
   const now = pendingTimerIds(decision.room);

@@ -1,10 +1,9 @@
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../server/src/log.js';
 import { type RoomPublisher, silentPublisher } from '../../server/src/rooms/publisher.js';
 import { RoomService } from '../../server/src/rooms/roomService.js';
 import { MAX_STORE_WAIT_MS } from '../../server/src/store/interface.js';
 import { MemoryRoomStore } from '../../server/src/store/memory.js';
+import { silentLogger } from '../support/silentLogger.js';
 
 /** Past the service's backstop (the store's longest wait, and a second more). */
 const LATE_MS = MAX_STORE_WAIT_MS + 1_500;
@@ -21,7 +20,7 @@ describe('a stored write whose sender was answered store_unavailable [SC-7]', ()
 
   async function setUp(delay: 'answer' | 'write') {
     const store = new MemoryRoomStore({ sweepIntervalMs: 0 });
-    const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+    const logger = silentLogger();
     // The store's apply: its answer held past the backstop, or the write itself made after it.
     const late = Object.create(store) as MemoryRoomStore;
     let slow = false;

@@ -1,11 +1,10 @@
-import { Writable } from 'node:stream';
 import { type Card, createRoom, type Room } from '@cercle/shared';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../server/src/log.js';
 import { RoomService } from '../../server/src/rooms/roomService.js';
 import { RedisRoomStore } from '../../server/src/store/redis.js';
 import { type RedisServer, startRedisServer } from '../support/redisServer.js';
+import { silentLogger } from '../support/silentLogger.js';
 
 /**
  * HT-5, SR-7: a closed door (a wrong code, an ended room, a locked room for the HTTP facts) is answered
@@ -59,7 +58,7 @@ beforeAll(async () => {
     reads.apply++;
     return apply(...args);
   };
-  const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+  const logger = silentLogger();
   service = new RoomService({ store, logger, storeTimeoutMs: 1_000 });
   await store.create(bigRoom('OPENDOOR'));
   await store.create(bigRoom('ENDEDDOOR', { status: 'ended' }));

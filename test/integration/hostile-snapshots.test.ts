@@ -1,7 +1,5 @@
-import { Writable } from 'node:stream';
 import { Encoder, PacketType } from 'socket.io-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../server/src/log.js';
 import { type EngineStore, RoomService } from '../../server/src/rooms/roomService.js';
 import { MemoryRoomStore } from '../../server/src/store/memory.js';
 import {
@@ -11,6 +9,7 @@ import {
   openSocket,
   type TestParticipant,
 } from '../support/clients.js';
+import { silentLogger } from '../support/silentLogger.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 
 /** The raw Socket.IO packets (as text) a client receives from now on. */
@@ -160,7 +159,7 @@ describe('snapshots of the version a node stored need no read of the room (HT-8)
         return typeof value === 'function' ? value.bind(target) : value;
       },
     }) as unknown as EngineStore;
-    const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+    const logger = silentLogger();
     const service = new RoomService({ store, logger, storeTimeoutMs: 1_000 });
     const opened = await service.createRoom({ templateId: 'codev' });
     if (!opened.ok) throw new Error('room refused');

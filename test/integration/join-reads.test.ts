@@ -1,10 +1,9 @@
-import { Writable } from 'node:stream';
 import { createRoom, type Decision, type Room } from '@cercle/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../server/src/log.js';
 import { RoomService } from '../../server/src/rooms/roomService.js';
 import { RedisRoomStore } from '../../server/src/store/redis.js';
 import { type RedisServer, startRedisServer } from '../support/redisServer.js';
+import { silentLogger } from '../support/silentLogger.js';
 
 /**
  * What a join asks Redis: a node holding an open copy of the room sends the join's compare-and-set
@@ -18,7 +17,7 @@ let serial = 0;
 const newCode = () => `JOINREAD${serial++}`;
 
 function node(store: RedisRoomStore): RoomService {
-  const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+  const logger = silentLogger();
   const service = new RoomService({ store, logger, storeTimeoutMs: 1_000 });
   stores.push(store);
   services.push(service);

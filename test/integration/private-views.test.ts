@@ -1,11 +1,10 @@
-import { Writable } from 'node:stream';
 import { type Command, type Decision, privateView, type Room, type Snapshot } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../server/src/log.js';
 import type { RoomPublisher } from '../../server/src/rooms/publisher.js';
 import { type EngineStore, RoomService } from '../../server/src/rooms/roomService.js';
 import type { AppliedBatch } from '../../server/src/store/interface.js';
 import { sealedOf } from '../support/sealed.js';
+import { silentLogger } from '../support/silentLogger.js';
 
 /**
  * RoomService computes private views only for the participants whose record or logbook the engine
@@ -85,7 +84,7 @@ describe('private views are told to exactly those whose own data changed', () =>
       version: () => {},
       lost: () => {},
     };
-    const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+    const logger = silentLogger();
     const service = new RoomService({ store, logger, storeTimeoutMs: 1_000 });
     service.publisher = publisher;
     // The patch goes out first, then the private messages of the same write: close each write's list.

@@ -1,11 +1,10 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../server/src/log.js';
 import { RoomService } from '../../server/src/rooms/roomService.js';
 import { RoomWatch } from '../../server/src/rooms/roomWatch.js';
 import { RedisRoomStore } from '../../server/src/store/redis.js';
 import { type RedisServer, startRedisServer } from '../support/redisServer.js';
 import { announcingPublisher } from '../support/roomPublisher.js';
+import { silentLogger } from '../support/silentLogger.js';
 
 /**
  * SR-2 from a node's first look: the watch's Redis connection is ready before its first read, so a node
@@ -22,7 +21,7 @@ describe("the room watch's first look (one Redis)", () => {
   });
 
   it('[SR-2] a fresh node reads the stored versions at its first look and announces them', async () => {
-    const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+    const logger = silentLogger();
     // Another node stores the room and a change whose patch never reached this node's people.
     const other = await RedisRoomStore.connect(redis.url);
     const service = new RoomService({ store: other, logger, storeTimeoutMs: 1_000 });

@@ -1,11 +1,10 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../server/src/log.js';
 import { RoomService } from '../../server/src/rooms/roomService.js';
 import { RoomWatch } from '../../server/src/rooms/roomWatch.js';
 import { RedisRoomStore } from '../../server/src/store/redis.js';
 import { type RedisServer, startRedisServer } from '../support/redisServer.js';
 import { announcingPublisher } from '../support/roomPublisher.js';
+import { silentLogger } from '../support/silentLogger.js';
 
 /** More rooms with people on this node than the node once remembered told versions for (1,000). */
 const ROOMS = 1_200;
@@ -25,7 +24,7 @@ describe('the room watch on a node with many rooms (one Redis)', () => {
   });
 
   it('[SR-2] no room is told a version its patch told, however many rooms; rooms left are forgotten', async () => {
-    const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+    const logger = silentLogger();
     const store = await RedisRoomStore.connect(redis.url);
     const service = new RoomService({ store, logger, storeTimeoutMs: 5_000 });
     const { publisher, announced } = announcingPublisher();

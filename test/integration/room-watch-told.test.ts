@@ -1,16 +1,15 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../server/src/log.js';
 import type { RoomPublisher } from '../../server/src/rooms/publisher.js';
 import { RoomService } from '../../server/src/rooms/roomService.js';
 import { RoomWatch, type RoomWatchOptions } from '../../server/src/rooms/roomWatch.js';
 import { MemoryRoomStore } from '../../server/src/store/memory.js';
 import { announcingPublisher } from '../support/roomPublisher.js';
+import { silentLogger } from '../support/silentLogger.js';
 
 /** A room on a node whose publisher records the versions announced; `patch` is how its patches go out. */
 async function roomOnNode(patch: RoomPublisher['patch']) {
   const store = new MemoryRoomStore({ sweepIntervalMs: 0 });
-  const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+  const logger = silentLogger();
   const service = new RoomService({ store, logger, storeTimeoutMs: 1_000 });
   const { publisher, announced } = announcingPublisher(patch);
   service.publisher = publisher;

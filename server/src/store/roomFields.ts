@@ -1,4 +1,4 @@
-import { editedKey, entryIn, hasEntry, keysOf, roomSchema, valuesOf } from '@cercle/shared';
+import { editedKey, entryIn, hasEntry, keysOf, roomSchema, sameKeys, valuesOf } from '@cercle/shared';
 import type { RoomHeader } from './interface.js';
 
 /**
@@ -69,13 +69,6 @@ function storedKeys(object: Fields): string[] {
     if (isDropped(object[keys[i]!])) return keys.filter((key) => !isDropped(object[key]));
   }
   return keys;
-}
-
-/** Same keys in the same order (both lists as `Object.keys` gives them). */
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**

@@ -54,9 +54,14 @@ export function roomLiteral(r: Room, version: number, now: number): Room {
 /** The literal's keys, in its order. */
 export const ROOM_KEYS: readonly string[] = Object.keys(roomLiteral({} as Room, 0, 0));
 
+/** Same keys in the same order (both lists as `Object.keys` gives them). */
+export function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** `keys` (as `Object.keys` gives them) are exactly `ROOM_KEYS`, in that order. */
 export function hasRoomKeys(keys: readonly string[]): boolean {
-  if (keys.length !== ROOM_KEYS.length) return false;
-  for (let i = 0; i < keys.length; i++) if (keys[i] !== ROOM_KEYS[i]) return false;
-  return true;
+  return sameKeys(keys, ROOM_KEYS);
 }

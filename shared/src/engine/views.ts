@@ -1,7 +1,7 @@
 import { recordOf } from './entries.js';
 import { deepEqual, diffKey, diffRecord, emptyPatch, type ViewPatch } from './patch.js';
 import type { Card, LogbookEntry, Participant, ParticipantId, Room, TopicRound } from './room.js';
-import { hasRoomKeys } from './roomShape.js';
+import { hasRoomKeys, sameKeys } from './roomShape.js';
 
 /**
  * A seat as everyone sees it: no token hash, no list of anonymous cards (VW-2, VW-3), no hidden card
@@ -236,13 +236,6 @@ export function publicPatch(before: Room, after: Room): ViewPatch {
     changedKey(patch, before, after, key, x, y, x !== undefined && Object.hasOwn(a, key));
   }
   return patch;
-}
-
-/** Same keys in the same order (both lists as `Object.keys` gives them). */
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Adds to `patch` what the public view shows of room key `key` going from `x` to `y` (VW-6, VW-9). */

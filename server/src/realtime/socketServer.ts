@@ -300,6 +300,7 @@ export function attachRealtime({
   // The connection's handlers, made once: Socket.IO calls them with the connection as `this`, and what
   // they need of it is on `socket.data` (a closure per connection per handler is memory held for each).
   function onDisconnect(this: CercleSocket, reason: string) {
+    observer.connectionClosed(reason);
     const { code, participantId, seatKey } = this.data;
     budgets.close(code, seatKey);
     log.debug({ event: 'disconnected', participantId, reason }, 'disconnected');
@@ -406,6 +407,8 @@ export function attachRealtime({
     }
     socket.conn.off('close', handshake.onClose);
     door?.loggedIn(socket.conn);
+    // A connection that opened (its handshake gave it a seat) until it closes (onDisconnect).
+    observer.connectionOpened();
     budgets.open(code, socket.data.seatKey);
 
     socket.on('disconnect', onDisconnect);

@@ -121,7 +121,9 @@ function cardsView(cards: Room['cards']): Record<string, CardView> {
 function participantsView(participants: Room['participants']): Record<ParticipantId, ParticipantView> {
   let view = participantsViews.get(participants);
   if (view === undefined) {
-    view = {};
+    // Keyed by ids: a plain `{}` would be given a hidden class per id added, kept while the view lives
+    // (eight per room of eight); a record with no prototype holds its keys itself, as the room's do.
+    view = Object.create(null) as Record<ParticipantId, ParticipantView>;
     for (const [id, participant] of Object.entries(participants)) view[id] = participantView(participant);
     participantsViews.set(participants, view);
   }

@@ -36,7 +36,13 @@ export function checkOptionalText(text: string, limit: number, what: string): Re
 
 /** Replace one seat, sharing every other one by reference. */
 export function withParticipant(room: Room, participant: Participant): Room {
-  return { ...room, participants: { ...room.participants, [participant.id]: participant } };
+  // A record with no prototype, in the same order: a `{ ...seats, [id]: seat }` copy keyed by ids was
+  // given a hidden class per id added (eight per room of eight), kept while the room lives.
+  const seats = room.participants;
+  const participants = Object.create(null) as Room['participants'];
+  for (const id in seats) if (Object.hasOwn(seats, id)) participants[id] = seats[id]!;
+  participants[participant.id] = participant;
+  return { ...room, participants };
 }
 
 export { without } from '../entries.js';

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, redisClient } from '../../server/src/cluster/connection.js';
 import { AddressLimits, FORGIVE_WITHIN_MS } from '../../server/src/http/addressLimits.js';
@@ -125,5 +126,53 @@ describe('a handshake asks its per-address counts together', () => {
     const answers = [];
     for (const room of ['VWXYZAB', 'CDEFGHI', 'CDEFGHI']) answers.push(await alone.handshake(address, room));
     expect(answers).toEqual(['barred', 'ok', 'rate_limited']); // two joins a minute
+  });
+
+  it("[HT-2] a handshake's counts are rate-limiter-flexible's: same keys, values and window, added to the library's own", async () => {
+    const settings = { joinsPerMinute: 100, failuresPerMinute: 3, apiPerMinute: 100, removalBarSeconds: 60 };
+    const shared = new AddressLimits(settings, client);
+    const address = '198.51.100.10';
+    // A guess of an HTTP route (the library's count) and the handshakes' (this module's) on one key.
+    expect(await shared.guess(address)).toBe(true);
+    expect(await shared.handshake(address, null)).toBe('ok');
+    expect(await shared.guess(address)).toBe(true);
+    expect(await shared.handshake(address, null)).toBe('rate_limited'); // the fourth guess of three
+    // The library reads the counts as its own: two handshakes, four guesses, within one minute.
+    const read = (prefix: string) =>
+      new RateLimiterRedis({
+        storeClient: admin,
+        keyPrefix: `cercle:limit:${prefix}`,
+        points: 1,
+        duration: 60,
+      }).get(address);
+    const [joins, guesses] = await Promise.all([read('join'), read('fail')]);
+    expect(joins?.consumedPoints).toBe(2);
+    expect(guesses?.consumedPoints).toBe(4);
+    for (const count of [joins, guesses]) {
+      expect(count?.msBeforeNext).toBeGreaterThan(50_000);
+      expect(count?.msBeforeNext).toBeLessThanOrEqual(60_000);
+    }
+  });
+
+  it("[HT-2] Redis too slow: a handshake's counts are taken in this node's memory, within the bound", async () => {
+    const slow = redisClient(redis.url, { autoPipelining: true });
+    await connectClient(slow);
+    const settings = { joinsPerMinute: 2, failuresPerMinute: 5, apiPerMinute: 100, removalBarSeconds: 60 };
+    const paused = new AddressLimits(settings, slow);
+    const address = '198.51.100.9';
+    expect(await paused.handshake(address, null)).toBe('ok'); // one join counted in Redis
+    // Redis holds every write (the counts) until unpaused: each handshake's counts are given up.
+    await admin.client('PAUSE', 5_000, 'WRITE');
+    const answers = [];
+    const started = Date.now();
+    try {
+      for (let i = 0; i < 3; i++) answers.push(await paused.handshake(address, null));
+    } finally {
+      await admin.client('UNPAUSE');
+      slow.disconnect();
+    }
+    // This node's own count: two joins a minute, whatever Redis held (one) or will count late.
+    expect(answers).toEqual(['ok', 'ok', 'rate_limited']);
+    expect(Date.now() - started).toBeLessThan(3 * 1_000); // three bounds of 200 ms, not Redis's pause
   });
 });

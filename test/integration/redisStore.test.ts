@@ -69,6 +69,30 @@ describe('RedisRoomStore', () => {
     expect((await store.load('BUSY'))!.text).toHaveLength(9);
   });
 
+  it("[SR-8] a read answered after this node's write keeps the copy that write left, not the read's older view", async () => {
+    const store = await open();
+    await store.create({ code: 'STRADDLE', version: 0, text: [] });
+    await store.apply('STRADDLE', 'warm-up', write('cached'));
+    // The write leaves first; the read, sent with the copy's version before the write's reply, finds
+    // the room moved on and gets its fields back after the write was answered.
+    const writing = store.apply('STRADDLE', 'w', write('w'));
+    await new Promise((resolve) => setImmediate(resolve)); // the turn's compare-and-set has left
+    const reading = store.load('STRADDLE');
+    const written = await writing;
+    expect((await reading)?.version).toBe(2);
+    if (written.status !== 'applied') throw new Error(written.status);
+    // The next write runs on the very room the write left (the copy kept), one round trip.
+    let before: Note | undefined;
+    const stop = store.onApplied((_code, applied) => {
+      before = applied.before;
+    });
+    const calls = store.stats.redisCalls;
+    expect((await store.apply('STRADDLE', 'n', write('n'))).status).toBe('applied');
+    stop();
+    expect(store.stats.redisCalls - calls).toBe(1);
+    expect(before).toBe(written.decision.room);
+  });
+
   it('[SR-1] an id sent twice within one batch is applied once: the retry answers duplicate, another payload reused', async () => {
     const store = await open();
     await store.create({ code: 'TWICE', version: 0, text: [] });

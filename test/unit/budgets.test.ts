@@ -19,6 +19,24 @@ describe('budgets per seat and per room (HT-3, HT-9)', () => {
     expect(budgets.take('S', 'S|q', 'sync', t)).toBe(true);
   });
 
+  it('[HT-3] a seat is its room and its participant id: the same id in another room is another seat; tabs share it', () => {
+    const budgets = new SeatBudgets(sizes);
+    const t = 1_500_000;
+    budgets.open('R', 'p');
+    budgets.open('R', 'p'); // a second tab of the seat
+    budgets.open('S', 'p');
+    for (let i = 0; i < FIXED_BUDGETS.ping.burst; i++) expect(budgets.take('R', 'p', 'ping', t)).toBe(true);
+    expect(budgets.take('R', 'p', 'ping', t)).toBe(false);
+    expect(budgets.take('S', 'p', 'ping', t)).toBe(true);
+    // One tab closed: the other still draws from the spent bucket; the last one closed forgets the seat.
+    budgets.close('R', 'p');
+    expect(budgets.take('R', 'p', 'ping', t)).toBe(false);
+    budgets.close('R', 'p');
+    expect(budgets.take('R', 'p', 'ping', t)).toBe(false); // no connection of the seat here: refused
+    budgets.open('R', 'p');
+    expect(budgets.take('R', 'p', 'ping', t)).toBe(true); // a new connection: a new, full bucket
+  });
+
   it('[HT-9] a room is sent so many snapshot characters a second, welcomes included, whatever the sync count', () => {
     const budgets = new SeatBudgets(sizes);
     const t = 2_000_000;

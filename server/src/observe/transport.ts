@@ -6,16 +6,12 @@ import type { Observers } from './observer.js';
 export type CircleOfRoom = (code: string) => Promise<string | null>;
 
 /**
- * Connections, active rooms and active circles, read from Socket.IO itself: a connection that opened
- * (its handshake gave it a seat) until it closes; a room is active on this node while one of its
- * channels of everyone has a socket here; a circle is active while one of its sessions' rooms is.
- * Call once the adapter is in place (setting an adapter makes a new one).
+ * Active rooms and active circles, read from Socket.IO itself: a room is active on this node while one
+ * of its channels of everyone has a socket here; a circle is active while one of its sessions' rooms is.
+ * (Connections are told by the realtime layer's own handlers: a listener here per connection would be
+ * memory held for each.) Call once the adapter is in place (setting an adapter makes a new one).
  */
 export function observeTransport(io: CercleServer, observer: Observers, circleOfRoom?: CircleOfRoom): void {
-  io.on('connection', (socket) => {
-    observer.connectionOpened();
-    socket.once('disconnect', (reason) => observer.connectionClosed(reason));
-  });
   const prefix = everyoneChannel('');
   let rooms = 0;
   const adapter = io.of('/').adapter;

@@ -38,50 +38,70 @@ export function roomBudgets(command: { burst: number; perSecond: number }): Part
  */
 export const SNAPSHOT_BUDGET = { burst: 2 * 1024 * 1024, perSecond: 512 * 1024 } as const;
 
-type Held = {
-  /** Made at the first event of their kind: a bucket not made yet is a full one (it would have refilled). */
-  buckets: Partial<Record<BudgetKind, TokenBucket>>;
-  connections: number;
-  /** Rooms only: the snapshot budget, and the size of the room's last snapshot (HT-9). */
-  snapshots?: { bucket: TokenBucket; lastChars: number };
-};
+/**
+ * A seat's buckets on this node, one object (no record of buckets beside it): each bucket is made at the
+ * first event of its kind, a bucket not made yet being a full one (it would have refilled).
+ */
+class Held {
+  connections = 1;
+  command: TokenBucket | undefined = undefined;
+  sync: TokenBucket | undefined = undefined;
+  ping: TokenBucket | undefined = undefined;
+  other: TokenBucket | undefined = undefined;
+}
+
+/** A room's: its own buckets, its seats' by participant id, its snapshot budget and last snapshot's size (HT-9). */
+class RoomHeld extends Held {
+  readonly seats = new Map<string, Held>();
+  snapshots: { bucket: TokenBucket; lastChars: number } | undefined = undefined;
+}
 
 /**
  * HT-3: budgets per seat and per room: every connection of one seat on this node draws from the seat's
  * buckets, so a seat opened in 30 tabs sends no more than one; commands and syncs also draw from the
  * room's, so a room full of such seats costs no more than a busy meeting. Buckets live while a
  * connection of theirs is here, and are made full at the first event of their kind (most seats never
- * sync nor send an unknown event: no bucket is kept for them). Token buckets are hand-made
- * (tokenBucket.ts): a few arithmetic operations on every inbound event, where a library's
- * promise-based limiter would allocate per call.
+ * sync nor send an unknown event: no bucket is kept for them). A seat is found in its room by its
+ * participant id (no key string per connection). Token buckets are hand-made (tokenBucket.ts): a few
+ * arithmetic operations on every inbound event, where a library's promise-based limiter would allocate
+ * per call.
  */
 export class SeatBudgets {
-  private readonly seats = new Map<string, Held>();
-  private readonly rooms = new Map<string, Held>();
+  private readonly rooms = new Map<string, RoomHeld>();
   private readonly roomSizes: Partial<BudgetSizes>;
 
   constructor(private readonly sizes: BudgetSizes) {
     this.roomSizes = roomBudgets(sizes.command);
   }
 
-  /** A connection of `seat` in room `code` opened: it shares the seat's and the room's buckets. */
+  /** A connection of `seat` (a participant id) in room `code` opened: it shares the seat's and the room's buckets. */
   open(code: string, seat: string): void {
-    hold(this.seats, seat);
-    hold(this.rooms, code);
+    let room = this.rooms.get(code);
+    if (room) room.connections++;
+    else {
+      room = new RoomHeld();
+      this.rooms.set(code, room);
+    }
+    const mine = room.seats.get(seat);
+    if (mine) mine.connections++;
+    else room.seats.set(seat, new Held());
   }
 
   close(code: string, seat: string): void {
-    release(this.seats, seat);
-    release(this.rooms, code);
+    const room = this.rooms.get(code);
+    if (!room) return;
+    const mine = room.seats.get(seat);
+    if (mine && --mine.connections <= 0) room.seats.delete(seat);
+    if (--room.connections <= 0) this.rooms.delete(code);
   }
 
   /** Takes one from the seat's budget of this kind (and the room's, if it has one); false when spent. */
   take(code: string, seat: string, kind: BudgetKind, now: number): boolean {
-    const mine = this.seats.get(seat);
-    if (!mine || !bucketOf(mine, kind, this.sizes[kind], now).take(now)) return false;
+    const room = this.rooms.get(code);
+    const mine = room?.seats.get(seat);
+    if (!room || !mine || !bucketOf(mine, kind, this.sizes[kind], now).take(now)) return false;
     const size = this.roomSizes[kind];
-    const room = size && this.rooms.get(code);
-    return room ? bucketOf(room, kind, size, now).take(now) : true;
+    return size ? bucketOf(room, kind, size, now).take(now) : true;
   }
 
   /**
@@ -115,30 +135,19 @@ function bucketOf(
   size: { burst: number; perSecond: number },
   now: number,
 ): TokenBucket {
-  let bucket = held.buckets[kind];
+  let bucket = held[kind];
   if (!bucket) {
     bucket = new TokenBucket(size.burst, size.perSecond, now);
-    held.buckets[kind] = bucket;
+    held[kind] = bucket;
   }
   return bucket;
 }
 
-function snapshotsOf(room: Held | undefined, now: number): Held['snapshots'] {
+function snapshotsOf(room: RoomHeld | undefined, now: number): RoomHeld['snapshots'] {
   if (room && !room.snapshots)
     room.snapshots = {
       bucket: new TokenBucket(SNAPSHOT_BUDGET.burst, SNAPSHOT_BUDGET.perSecond, now),
       lastChars: 0,
     };
   return room?.snapshots;
-}
-
-function hold(map: Map<string, Held>, key: string): void {
-  const held = map.get(key);
-  if (held) held.connections++;
-  else map.set(key, { buckets: {}, connections: 1 });
-}
-
-function release(map: Map<string, Held>, key: string): void {
-  const held = map.get(key);
-  if (held && --held.connections <= 0) map.delete(key);
 }

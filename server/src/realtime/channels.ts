@@ -13,8 +13,6 @@ export type SocketData = {
   participantId: string;
   /** The client address the limits count against. */
   address: string;
-  /** The seat's budgets' key (budgets.ts): `code|participantId`. */
-  seatKey: string;
   /** The connection holds the built-in texts: its snapshots leave them out (VW-10). */
   lean: boolean;
   /** In the room's admitted channel (set by the adapter's join-room event: socketServer.ts). */

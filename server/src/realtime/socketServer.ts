@@ -215,7 +215,6 @@ export function attachRealtime({
         code,
         participantId: seat.participantId,
         address,
-        seatKey: `${code}|${seat.participantId}`,
         lean,
         admitted: false,
       };
@@ -278,8 +277,8 @@ export function attachRealtime({
     socket.disconnect(true);
   };
   /** True when this event of the seat's connection is over its budget (refused). */
-  const spent = (socket: CercleSocket, seatKey: string, kind: BudgetKind): boolean => {
-    if (budgets.take(socket.data.code, seatKey, kind, now())) return false;
+  const spent = (socket: CercleSocket, kind: BudgetKind): boolean => {
+    if (budgets.take(socket.data.code, socket.data.participantId, kind, now())) return false;
     strike(socket, kind);
     return true;
   };
@@ -300,16 +299,17 @@ export function attachRealtime({
   // The connection's handlers, made once: Socket.IO calls them with the connection as `this`, and what
   // they need of it is on `socket.data` (a closure per connection per handler is memory held for each).
   function onDisconnect(this: CercleSocket, reason: string) {
-    const { code, participantId, seatKey } = this.data;
-    budgets.close(code, seatKey);
+    observer.connectionClosed(reason);
+    const { code, participantId } = this.data;
+    budgets.close(code, participantId);
     log.debug({ event: 'disconnected', participantId, reason }, 'disconnected');
     // A shutdown's disconnections too (RM-7): the seat's grace starts now; `settle` waits for it.
     void markAwayIfGone(code, participantId);
   }
 
   function onCommand(this: CercleSocket, payload: unknown, ack: unknown) {
-    const { code, participantId, seatKey } = this.data;
-    if (spent(this, seatKey, 'command')) {
+    const { code, participantId } = this.data;
+    if (spent(this, 'command')) {
       if (typeof ack === 'function') ack(RATE_LIMITED);
       return;
     }
@@ -333,8 +333,8 @@ export function attachRealtime({
   }
 
   async function onSync(this: CercleSocket, payload: unknown, ack: unknown) {
-    const { code, participantId, seatKey, lean } = this.data;
-    if (spent(this, seatKey, 'sync')) {
+    const { code, participantId, lean } = this.data;
+    if (spent(this, 'sync')) {
       if (typeof ack === 'function') ack(RATE_LIMITED);
       return;
     }
@@ -375,8 +375,7 @@ export function attachRealtime({
   }
 
   function onPing(this: CercleSocket, payload: unknown, ack: unknown) {
-    const { seatKey } = this.data;
-    if (spent(this, seatKey, 'ping')) {
+    if (spent(this, 'ping')) {
       if (typeof ack === 'function') ack(RATE_LIMITED);
       return;
     }
@@ -388,11 +387,10 @@ export function attachRealtime({
 
   // Events nobody listens to are dropped by Socket.IO; one that asks for an answer gets `bad_request`.
   function onOther(this: CercleSocket, event: unknown, ...args: unknown[]) {
-    const { seatKey } = this.data;
     // Own keys only: `toString` or `__proto__` is no event of ours (HT-6).
     if (typeof event === 'string' && Object.hasOwn(clientEventSchemas, event)) return;
     const last = args.at(-1);
-    const refused = spent(this, seatKey, 'other');
+    const refused = spent(this, 'other');
     if (typeof last === 'function') last(refused ? RATE_LIMITED : BAD_REQUEST);
   }
 
@@ -406,7 +404,9 @@ export function attachRealtime({
     }
     socket.conn.off('close', handshake.onClose);
     door?.loggedIn(socket.conn);
-    budgets.open(code, socket.data.seatKey);
+    // A connection that opened (its handshake gave it a seat) until it closes (onDisconnect).
+    observer.connectionOpened();
+    budgets.open(code, socket.data.participantId);
 
     socket.on('disconnect', onDisconnect);
     socket.on('room:command', onCommand);

@@ -73,6 +73,8 @@ type CachedDoc = {
    */
   ids: Map<string, string>;
   room: StoredRoom | null;
+  /** When this node last used the copy (`RedisRoomStore.uses`): the least recently used is dropped. */
+  used: number;
 };
 
 /** The copy a read hands back: the room's header and its fields; null when the hash is empty. */
@@ -86,7 +88,7 @@ function docOf(pairs: FieldPairs): CachedDoc | null {
   }
   if (gen === undefined) return null;
   if (!Number.isInteger(version)) throw new Error('not a room hash');
-  return { gen, version, pairs: all, ids: new Map(), room: null };
+  return { gen, version, pairs: all, ids: new Map(), room: null, used: 0 };
 }
 
 /** Enough of a pino logger; the store logs connection state only, never room content or codes. */
@@ -287,6 +289,8 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
   private readonly leaseMs: number;
   private readonly cacheSize: number;
   private readonly cache = new Map<string, CachedDoc>();
+  /** Counts the uses of the copies (`CachedDoc.used`). */
+  private uses = 0;
   /** Commands waiting for their room's drain on this node, in arrival order. */
   private readonly waiting = new Map<string, Pending<R, D>[]>();
   private readonly draining = new Set<string>();
@@ -435,13 +439,15 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
       const doc = await this.calls.bounded(this.fetch(code));
       return doc ? this.built(doc) : null;
     }
+    const version = cached.version;
     const reply = (await this.calls.bounded(
-      this.calls.evalScript(readRoomScript, [this.roomKey(code)], [cached.gen, String(cached.version)]),
+      this.calls.evalScript(readRoomScript, [this.roomKey(code)], [cached.gen, String(version)]),
     )) as [number, string[]?];
+    // The copy is the stored room (or, moved on by a write of this node meanwhile, a newer stored one).
     if (reply[0] === 1) return this.built(cached);
     const doc = reply[0] === 2 ? docOf(pairsOf(reply[1] ?? [])) : null;
-    // Unless a write of this node replaced the copy meanwhile (a newer one: keep it).
-    const replace = this.cache.get(code) === cached;
+    // Unless a write of this node replaced the copy or moved it on meanwhile (a newer one: keep it).
+    const replace = this.cache.get(code) === cached && cached.version === version;
     if (!doc) {
       if (replace) this.cache.delete(code);
       return null;
@@ -854,7 +860,22 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
         const accepted = run.acceptedIds;
         for (let i = 0; i < accepted.length; i += 2) ids.set(accepted[i]!, accepted[i + 1]!);
         while (ids.size > this.idCacheSize) ids.delete(ids.keys().next().value!);
-        this.remember(code, { gen: doc.gen, version: run.version, pairs: null, ids, room: run.room });
+        if (this.cache.get(code) === doc) {
+          // The copy moves on in place: no new copy, nor a cache entry deleted and set again, per write
+          // (both outlived the young generation: a room version's 64 bytes, and the cache's table
+          // rebuilt once its deleted entries filled it, ~55 bytes a write).
+          doc.version = run.version;
+          doc.room = run.room;
+          doc.used = ++this.uses;
+        } else
+          this.remember(code, {
+            gen: doc.gen,
+            version: run.version,
+            pairs: null,
+            ids,
+            room: run.room,
+            used: 0,
+          });
         // Guarded: the usual write has no timers, and a loop over an empty Map still makes its iterator.
         if (run.timers.schedule.size > 0)
           for (const [member, at] of run.timers.schedule) {
@@ -1165,10 +1186,25 @@ export class RedisRoomStore<R extends StoredRoom = Room, D extends StepDecision 
     if (this.contended.size > this.cacheSize) this.contended.delete(this.contended.keys().next().value!);
   }
 
+  /** Keeps `doc` as the room's copy; beyond `cacheSize` copies, the least recently used is dropped. */
   private remember(code: string, doc: CachedDoc) {
-    this.cache.delete(code);
+    doc.used = ++this.uses;
+    const held = this.cache.size;
     this.cache.set(code, doc);
-    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+    if (this.cache.size > held && this.cache.size > this.cacheSize) this.dropLeastUsed();
+  }
+
+  /** A scan, made only when a room not held comes in over the limit (not per write). */
+  private dropLeastUsed() {
+    let oldest: string | undefined;
+    let least = Number.POSITIVE_INFINITY;
+    this.cache.forEach((doc, code) => {
+      if (doc.used < least) {
+        least = doc.used;
+        oldest = code;
+      }
+    });
+    if (oldest !== undefined) this.cache.delete(oldest);
   }
 
   private rememberFolded(member: string, at: number) {

@@ -10,6 +10,13 @@ import type { Role } from '../template.js';
 import { leaveFloor } from './floor.js';
 import { accept, checkText, type DecideContext, type Outcome, without, withParticipant } from './outcome.js';
 
+/**
+ * A new seat's empty lists and record, one frozen each for every seat: rooms are never mutated (every
+ * step copies), and a node holds thousands of seats, most of which never fill them.
+ */
+const NO_IDS = Object.freeze([]) as unknown as string[];
+const NO_TEXTS = Object.freeze(Object.create(null)) as Record<string, string>;
+
 type Cmd<T extends (Command | SystemCommand)['type']> = Extract<Command | SystemCommand, { type: T }>;
 
 function slotOf(room: Room, role: Role) {
@@ -151,9 +158,9 @@ export function join(room: Room, cmd: Cmd<'join'>, ctx: DecideContext): Outcome 
     grace: null,
     tokenHash: cmd.tokenHash,
     joinedAt: ctx.now,
-    anonymousCardIds: [],
-    hiddenTexts: {},
-    stars: [],
+    anonymousCardIds: NO_IDS,
+    hiddenTexts: NO_TEXTS,
+    stars: NO_IDS,
   };
   const next = withParticipant(base, participant);
   const eventType = admission === 'admitted' ? 'participant_joined' : 'participant_waiting';

@@ -1,7 +1,7 @@
 import { decide, type EngineCommand, publicView, type Room } from '@cercle/shared';
 import { describe, expect, it } from 'vitest';
 import { pairsOf, roomChanges, roomFromFields } from '../../server/src/store/roomFields.js';
-import { hasRoomKeys } from '../../shared/src/engine/roomShape.js';
+import { hasRoomKeys, isRoomLiteral, roomValuesInto } from '../../shared/src/engine/roomShape.js';
 import { codevRoom, goToPhase, Host } from './fixtures.js';
 
 /** The frequent commands of a running codev room (actor, command). */
@@ -70,5 +70,36 @@ describe('[EN-1] the next room', () => {
       expect(view).not.toHaveProperty('logbooks');
       expect(view).not.toHaveProperty('facilitatorKeyHash');
     }
+  });
+
+  it('[EN-1][VW-9] the room literal is told without a list of keys: the same answer as Object.keys, the same values', () => {
+    const host = codevRoom();
+    goToPhase(host, 'clarification');
+    host.ok('a', { type: 'post_card', kind: 'question', text: 'What did you try?' });
+    const room = host.room;
+    const { title, ...untitled } = room;
+    const { facilitatorKeyHash, ...keyless } = room;
+    const inherited = Object.create({ facilitatorKeyHash }) as Record<string, unknown>;
+    Object.assign(inherited, keyless);
+    const withIndex = { 0: 'x', ...room };
+    const shapes: object[] = [
+      room,
+      { ...room },
+      { ...untitled, title },
+      untitled,
+      { ...room, extra: 1 },
+      keyless,
+      // Every key but the last own, the last one inherited: for...in lists all 34 in order.
+      inherited,
+      withIndex,
+      {},
+      JSON.parse(JSON.stringify(room)),
+    ];
+    for (const shape of shapes) {
+      expect(isRoomLiteral(shape)).toBe(hasRoomKeys(Object.keys(shape)));
+      if (isRoomLiteral(shape)) expect(roomValuesInto(shape as Room, [])).toEqual(Object.values(shape));
+    }
+    expect(isRoomLiteral(room)).toBe(true);
+    expect(isRoomLiteral(inherited)).toBe(false);
   });
 });

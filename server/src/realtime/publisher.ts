@@ -35,6 +35,12 @@ export function socketPublisher(
   const nsp = io.of('/');
   io.on('seat:removed', removeLocal);
   io.on('room:ended', endLocal);
+  // A patch's rooms and excepted connections, one pair of sets for every patch rather than two new sets
+  // each: the adapter reads them only while `broadcast` runs (its local part, and the message to the other
+  // nodes, copied from them: cluster/adapter.ts `wire`), and they are emptied before it returns.
+  const patchRooms = new Set<string>();
+  const patchExcept = new Set<string>();
+  const noFlags = Object.freeze({});
 
   return {
     patch: (code, message, except) => {
@@ -43,10 +49,19 @@ export function socketPublisher(
       const encoded = wirePayload<typeof message>(new EncodedJson(JSON.stringify(message)));
       // What `io.to(room).except(except).emit(...)` hands the adapter, without the three broadcast
       // operators and the copies of their room sets that chain makes per patch.
-      void nsp.adapter.broadcast(
-        { type: PacketType.EVENT, data: ['room:patch', encoded] },
-        { rooms: new Set([admittedChannel(code)]), except: new Set(except), flags: {} },
-      );
+      const room = admittedChannel(code);
+      patchRooms.add(room);
+      for (const connection of except) patchExcept.add(connection);
+      try {
+        void nsp.adapter.broadcast(
+          { type: PacketType.EVENT, data: ['room:patch', encoded] },
+          { rooms: patchRooms, except: patchExcept, flags: noFlags },
+        );
+      } finally {
+        // Deleted, not cleared: `clear` makes the set a new table each time.
+        patchRooms.delete(room);
+        for (const connection of except) patchExcept.delete(connection);
+      }
       return encoded;
     },
     patchTo: (connection, message) => {

@@ -45,7 +45,7 @@ import { idsWellFormed } from './own.js';
 import { permits } from './policy.js';
 import { refuse } from './refusal.js';
 import type { Room } from './room.js';
-import { hasRoomKeys, roomLiteral } from './roomShape.js';
+import { isRoomLiteral, roomLiteral } from './roomShape.js';
 import { MAX_ROOM_TEXT, roomTextLength, TEXT_COMMANDS } from './roomText.js';
 
 export type { DecideContext };
@@ -172,7 +172,7 @@ export function decide(room: Room, command: EngineCommand, ctx: DecideContext): 
  */
 function nextRoom(next: Room, room: Room, now: number): Room {
   const version = room.version + 1;
-  if (hasRoomKeys(Object.keys(next))) return roomLiteral(next, version, now);
+  if (isRoomLiteral(next)) return roomLiteral(next, version, now);
   // A room the handler made is new and no one else has seen it yet: it takes its version in place. A
   // handler that kept the room as it was (the same object, the caller's) gets a copy.
   if (next === room) return { ...next, version, lastActivityAt: now };

@@ -48,7 +48,7 @@ export {
 } from './policy.js';
 export { type Refusal, refuse } from './refusal.js';
 export * from './room.js';
-export { sameKeys } from './roomShape.js';
+export { isRoomLiteral, ROOM_KEYS, roomValuesInto, sameKeys } from './roomShape.js';
 export { MAX_ROOM_TEXT, roomTextLength } from './roomText.js';
 export * from './template.js';
 export * from './templates/index.js';

@@ -1,7 +1,7 @@
 import { recordOf } from './entries.js';
 import { deepEqual, diffKey, diffRecord, emptyPatch, type ViewPatch } from './patch.js';
 import type { Card, LogbookEntry, Participant, ParticipantId, Room, TopicRound } from './room.js';
-import { hasRoomKeys, sameKeys } from './roomShape.js';
+import { isRoomLiteral, ROOM_KEYS, roomValuesInto, sameKeys } from './roomShape.js';
 
 /**
  * A seat as everyone sees it: no token hash, no list of anonymous cards (VW-2, VW-3), no hidden card
@@ -134,7 +134,7 @@ function participantsView(participants: Room['participants']): Record<Participan
 export function publicView(room: Room): RoomView {
   // A room of the room's own fields in their order (every room the engine hands out): one literal, the
   // same keys in the same order as the rest copy below gives (roomShape.ts says why).
-  if (hasRoomKeys(Object.keys(room))) return publicViewLiteral(room);
+  if (isRoomLiteral(room)) return publicViewLiteral(room);
   const { participants, cards, logbooks: _logbooks, facilitatorKeyHash: _key, topicRound, ...rest } = room;
   return {
     ...rest,
@@ -200,29 +200,27 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * record that changed: VW-9).
  */
 export function publicPatch(before: Room, after: Room): ViewPatch {
-  const patch = emptyPatch();
-  // The usual write: the same keys in the same order (the engine's copies keep the room's shape). Then
-  // the two rooms' values are read as two arrays, in one call each, rather than key by key: a keyed
-  // read of one of a room's 34 fields by a variable name took ~40 ns, most of this function's time.
-  const keys = Object.keys(after);
-  const keysBefore = Object.keys(before);
-  if (sameKeys(keys, keysBefore)) {
-    const a = Object.values(before);
-    const b = Object.values(after);
-    // Removed keys first, as below: the top-level removals come before any entry's in `del`.
-    for (let i = 0; i < keys.length; i++) {
-      if (a[i] !== undefined && b[i] === undefined && !PRIVATE_ROOM_KEYS.has(keys[i]!))
-        patch.del.push(keys[i]!);
-    }
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      const x = a[i];
-      const y = b[i];
-      if ((x === y && key !== 'topicRound') || y === undefined || PRIVATE_ROOM_KEYS.has(key)) continue;
-      changedKey(patch, before, after, key, x, y, x !== undefined);
-    }
+  // The usual write: both rooms of the room literal's shape (every room the engine hands out). Their
+  // values are read into two scratch arrays by named reads: no array of keys or values made per write.
+  if (isRoomLiteral(after) && isRoomLiteral(before)) {
+    const patch = samePlacePatch(
+      before,
+      after,
+      ROOM_KEYS,
+      roomValuesInto(before, valuesBefore),
+      roomValuesInto(after, valuesAfter),
+    );
+    // Not kept until the next write: the old room's values would stay reachable from here.
+    valuesBefore.fill(undefined);
+    valuesAfter.fill(undefined);
     return patch;
   }
+  // The same keys in the same order otherwise: the two rooms' values are read as two arrays, in one call
+  // each, rather than key by key (a keyed read of one of a room's 34 fields by a variable name took ~40 ns).
+  const keys = Object.keys(after);
+  if (sameKeys(keys, Object.keys(before)))
+    return samePlacePatch(before, after, keys, Object.values(before), Object.values(after));
+  const patch = emptyPatch();
   const a = before as unknown as Record<string, unknown>;
   const b = after as unknown as Record<string, unknown>;
   // Most keys are kept by the engine (the same value): passed over before any other look.
@@ -236,6 +234,34 @@ export function publicPatch(before: Room, after: Room): ViewPatch {
     if ((x === y && key !== 'topicRound') || y === undefined) continue;
     if (!Object.hasOwn(b, key) || PRIVATE_ROOM_KEYS.has(key)) continue;
     changedKey(patch, before, after, key, x, y, x !== undefined && Object.hasOwn(a, key));
+  }
+  return patch;
+}
+
+/** `publicPatch`'s scratch arrays for the values of the two rooms of the room literal's shape. */
+const valuesBefore: unknown[] = Array.from(ROOM_KEYS, () => undefined);
+const valuesAfter: unknown[] = Array.from(ROOM_KEYS, () => undefined);
+
+/** `publicPatch` of two rooms with the same `keys` in the same order, `a` and `b` their values. */
+function samePlacePatch(
+  before: Room,
+  after: Room,
+  keys: readonly string[],
+  a: readonly unknown[],
+  b: readonly unknown[],
+): ViewPatch {
+  const patch = emptyPatch();
+  // Removed keys first, as in the general walk: the top-level removals come before any entry's in `del`.
+  for (let i = 0; i < keys.length; i++) {
+    if (a[i] !== undefined && b[i] === undefined && !PRIVATE_ROOM_KEYS.has(keys[i]!))
+      patch.del.push(keys[i]!);
+  }
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const x = a[i];
+    const y = b[i];
+    if ((x === y && key !== 'topicRound') || y === undefined || PRIVATE_ROOM_KEYS.has(key)) continue;
+    changedKey(patch, before, after, key, x, y, x !== undefined);
   }
   return patch;
 }

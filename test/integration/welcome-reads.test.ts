@@ -102,4 +102,20 @@ describe('the welcome and the room version (SC-8)', () => {
     expect(newcomer.seat?.admission).toBe('admitted');
     expect(syncs).toBe(0);
   });
+
+  it('[SC-1] a socket joining a room whose channel its node listens to waits for nothing; the first one waits for the subscription', async () => {
+    const { code } = await createRoom(nodeB.url, { template: 'codev' });
+    const adapter = nodeA.app.io.of('/').adapter;
+    const rooms = (id: string) => new Set([`all:${code}`, `seat:${code}:${id}`]);
+    // The first socket of the room on node A: its join resolves once the channel is listened to.
+    const first = adapter.addAll('first-socket', rooms('p1'));
+    expect(first).toBeInstanceOf(Promise);
+    await first;
+    expect(nodeA.app.fanOut!.stats().channels).toBeGreaterThan(0);
+    // Later sockets of the room: no promise at all, the channel is listened to already.
+    expect(adapter.addAll('second-socket', rooms('p2'))).toBeUndefined();
+    expect(adapter.addAll('second-socket', new Set([`room:${code}`]))).toBeUndefined();
+    adapter.delAll('first-socket');
+    adapter.delAll('second-socket');
+  });
 });

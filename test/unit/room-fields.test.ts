@@ -126,6 +126,30 @@ describe('room fields (SR-6)', () => {
     );
   });
 
+  it('[SR-6] a batch that adds an entry, removes it and adds it again after another stores the order the steps left', () => {
+    const store = fieldStore();
+    store.write(null, base);
+    const steps: Board[] = [];
+    let cards = base.cards;
+    for (const edit of [
+      (c: Board['cards']) => withEntry(c, 'x', { text: 'x' }),
+      (c: Board['cards']) => without(c, 'x'),
+      (c: Board['cards']) => withEntry(c, 'y', { text: 'y' }),
+      (c: Board['cards']) => withEntry(c, 'x', { text: 'x again' }),
+    ]) {
+      cards = edit(cards);
+      steps.push({ ...base, version: steps.length + 1, cards });
+    }
+    const last = steps[steps.length - 1]!;
+    const { set, del } = roomChanges(base, last, last.version, steps);
+    for (const [field, value] of pairsOf(set)) store.fields.set(field, value);
+    for (const field of del) store.fields.delete(field);
+    store.fields.set(VERSION_FIELD, String(last.version));
+    const read = store.read<Board>();
+    expect(Object.keys(read.cards)).toEqual(['a', 'b', 'y', 'x']);
+    expect(read).toEqual(last);
+  });
+
   it('[SR-6] any sequence of map edits reads back deep-equal, in the same order (seeded)', () => {
     const op = fc.oneof(
       fc.record({

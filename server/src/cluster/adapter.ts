@@ -40,6 +40,8 @@ type Listening = {
   /** Its holders: the Socket.IO rooms of this Cercle room here, and the logins under way (listenAhead). */
   rooms: number;
   ready: Promise<void>;
+  /** `ready` has resolved: a socket joining now need not wait (`addAll`). */
+  settled: boolean;
   alone: boolean;
   hellos: number;
   subscribed: boolean;
@@ -161,13 +163,15 @@ export class CercleAdapter extends ClusterAdapter {
   /** Adds the socket to the rooms; resolves once this node listens to their Cercle rooms' channels. */
   override addAll(id: string, rooms: Set<string>): Promise<void> | void {
     super.addAll(id, rooms);
-    const waits: Promise<void>[] = [];
+    // Usually every channel is listened to already (the room's other members came first): nothing to
+    // wait for, no promise made (a Promise.all and its array per join otherwise).
+    let waits: Promise<void>[] | undefined;
     for (const room of rooms) {
       const code = this.channels.codeOf(room);
       const entry = code === null ? undefined : this.listening.get(code);
-      if (entry) waits.push(entry.ready);
+      if (entry && !entry.settled) (waits ??= []).push(entry.ready);
     }
-    if (waits.length > 0) return Promise.all(waits).then(() => {});
+    if (waits) return Promise.all(waits).then(() => {});
   }
 
   // Local first (synchronously: no await in these), then published without waiting: ClusterAdapter waits for Redis before it acts on this
@@ -462,6 +466,7 @@ export class CercleAdapter extends ClusterAdapter {
     const entry: Listening = {
       rooms: 1,
       ready: Promise.resolve(),
+      settled: false,
       alone: false,
       hellos: 0,
       subscribed: false,
@@ -471,6 +476,7 @@ export class CercleAdapter extends ClusterAdapter {
     entry.ready = this.subscribe(this.channels.room(code)).then(async (ok) => {
       entry.subscribed = ok;
       entry.acked = await this.hello(code, entry);
+      entry.settled = true;
     });
     this.listening.set(code, entry);
     this.stats.channels = this.listening.size;

@@ -243,8 +243,9 @@ function chainChanges(
   set: string[],
   del: string[],
 ): boolean {
-  /** Entry id -> the step that last added it (-1: there before, or only replaced). */
-  const named = new Map<string, number>();
+  // (entry id, the step that last added it: -1 when there before, or only replaced) as flat pairs, in
+  // the order first named: a batch names a few entries, found by a scan, without a Map and its table.
+  const named: (string | number)[] = [];
   let prev = was;
   for (let i = 0; i < steps.length; i++) {
     const map = (steps[i] as Fields)[key];
@@ -255,27 +256,42 @@ function chainChanges(
     const had = hasEntry(prev, id);
     const has = hasEntry(map, id);
     if ((had && isDropped(entryIn(prev, id))) || (has && isDropped(entryIn(map, id)))) return false;
+    let at = 0;
+    while (at < named.length && named[at] !== id) at += 2;
     if (!had && has) {
       if (hasEntry(was, id)) return false; // an entry of `was` moved to the end
-      named.set(id, i);
-    } else if (!named.has(id)) named.set(id, -1);
+      named[at] = id;
+      named[at + 1] = i;
+    } else if (at === named.length) named.push(id, -1);
     prev = map;
   }
   if (prev !== now) return false;
-  const added: [string, number][] = [];
-  for (const [id, at] of named) {
+  // The added entries' (id, step) pairs, put in step order as they come (a batch adds a few).
+  const added: (string | number)[] = [];
+  for (let k = 0; k < named.length; k += 2) {
+    const id = named[k] as string;
     const before = storedEntry(was, id);
     const after = storedEntry(now, id);
     if (before === after) continue;
     if (after === undefined) del.push(`e:${key}:${id}`, `o:${key}:${id}`);
     else {
       set.push(`e:${key}:${id}`, JSON.stringify(after));
-      if (before === undefined) added.push([id, at]);
+      if (before === undefined) {
+        const step = named[k + 1] as number;
+        let j = added.length;
+        added.push(id, step);
+        while (j > 0 && (added[j - 1] as number) > step) {
+          added[j] = added[j - 2]!;
+          added[j + 1] = added[j - 1]!;
+          j -= 2;
+        }
+        added[j] = id;
+        added[j + 1] = step;
+      }
     }
   }
-  added.sort((a, b) => a[1] - b[1]);
   let order = version * ORDER_STEP;
-  for (const [id] of added) set.push(`o:${key}:${id}`, String(order++));
+  for (let k = 0; k < added.length; k += 2) set.push(`o:${key}:${added[k] as string}`, String(order++));
   return true;
 }
 

@@ -61,21 +61,45 @@ class PreEncodingEncoder extends Encoder {
       Array.isArray(data) &&
       hasEncoded(data)
     ) {
-      let out = String(packet.type);
-      if (packet.nsp && packet.nsp !== '/') out += `${packet.nsp},`;
-      if (packet.id !== undefined && packet.id !== null) out += packet.id;
+      const hasId = packet.id !== undefined && packet.id !== null;
+      const plain = !hasId && (!packet.nsp || packet.nsp === '/');
+      // An event's head (type, its name as JSON) is the same text for every packet of that event: made
+      // once (a patch's `2["room:patch",`), not four concatenations and a stringify per packet.
+      const first: unknown = data[0];
+      let start = 0;
+      let out: string;
+      if (plain && packet.type === PacketType.EVENT && typeof first === 'string' && data.length > 1) {
+        out = eventHead(first);
+        start = 1;
+      } else {
+        out = String(packet.type);
+        if (packet.nsp && packet.nsp !== '/') out += `${packet.nsp},`;
+        if (hasId) out += packet.id;
+        out += '[';
+      }
       // Concatenated, not joined: `join` copies every argument's text (a welcome's 4 KB, every patch's)
       // into a flat string once more before the frame copies it again.
-      out += '[';
-      for (let i = 0; i < data.length; i++) {
+      for (let i = start; i < data.length; i++) {
         const argument: unknown = data[i];
-        if (i > 0) out += ',';
+        if (i > start) out += ',';
         out += argument instanceof EncodedJson ? argument.text : (JSON.stringify(argument) ?? 'null');
       }
       return [`${out}]`];
     }
     return super.encode(packet);
   }
+}
+
+/** An event packet's text up to its first argument, `2["<name>",`, per event name, made once. */
+const eventHeads = new Map<string, string>();
+function eventHead(name: string): string {
+  let head = eventHeads.get(name);
+  if (head === undefined) {
+    head = `${PacketType.EVENT}[${JSON.stringify(name)},`;
+    // Bounded: event names are the server's own few, but a bound costs nothing.
+    if (eventHeads.size < 64) eventHeads.set(name, head);
+  }
+  return head;
 }
 
 /** Whether one of the arguments is already text (no closure made per packet to find out). */

@@ -172,6 +172,9 @@ export function decide(room: Room, command: EngineCommand, ctx: DecideContext): 
  */
 function nextRoom(next: Room, room: Room, now: number): Room {
   const version = room.version + 1;
+  // Made by its handler as the next room already (a literal at this version and time: a post).
+  if (next !== room && next.version === version && next.lastActivityAt === now && isRoomLiteral(next))
+    return next;
   if (isRoomLiteral(next)) return roomLiteral(next, version, now);
   // A room the handler made is new and no one else has seen it yet: it takes its version in place. A
   // handler that kept the room as it was (the same object, the caller's) gets a copy.

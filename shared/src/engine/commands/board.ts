@@ -5,6 +5,7 @@ import { MAX_CARDS, TEXT_LIMITS } from '../limits.js';
 import { currentPhase } from '../permissions.js';
 import { refuse } from '../refusal.js';
 import type { Card, CardStatus, Room } from '../room.js';
+import { isRoomLiteral, roomLiteral } from '../roomShape.js';
 import { CARD_TALLIES, HIDDEN_TALLIES } from '../roomText.js';
 import { accept, checkText, type DecideContext, type Outcome, withParticipant } from './outcome.js';
 import { postsHidden } from './silence.js';
@@ -55,7 +56,15 @@ export function postCard(room: Room, cmd: Cmd<'post_card'>, ctx: DecideContext):
         createdAt: ctx.now,
         editedAt: null,
       };
-  const withCard: Room = { ...room, cards: withChunk(room.cards, id, card, CARD_TALLIES) };
+  const cards = withChunk(room.cards, id, card, CARD_TALLIES);
+  if (!anonymous && !hidden && isRoomLiteral(room)) {
+    // The usual post: the next room made at once, at its version and time (`nextRoom` keeps it as it
+    // is), rather than a spread of the room that `nextRoom` then copies again: one room copy, not two.
+    const next = roomLiteral(room, room.version + 1, ctx.now);
+    next.cards = cards;
+    return accept(next, [{ type: 'card_posted', cardId: id }]);
+  }
+  const withCard: Room = { ...room, cards };
   const next =
     anonymous || hidden
       ? withParticipant(withCard, {

@@ -394,6 +394,9 @@ export function attachRealtime({
     if (typeof last === 'function') last(refused ? RATE_LIMITED : BAD_REQUEST);
   }
 
+  /** Every connection's catch-all listeners (Socket.IO's `onAny` list): `onOther` alone. */
+  const catchAll = Object.freeze([onOther]);
+
   io.on('connection', (socket) => {
     const handshake = connectionSeats.get(socket.id);
     connectionSeats.delete(socket.id);
@@ -412,7 +415,10 @@ export function attachRealtime({
     socket.on('room:command', onCommand);
     socket.on('room:sync', onSync);
     socket.on('time:ping', onPing);
-    socket.onAny(onOther);
+    // Not `socket.onAny(onOther)`: that gives every connection a list of its own (grown to 17 slots at
+    // its first push, and a property added to the socket: ~250 B a connection). Socket.IO only reads the
+    // list, once per event; this one is shared and frozen, so that nothing can add to everyone's.
+    (socket as unknown as { _anyListeners: readonly unknown[] })._anyListeners = catchAll;
 
     void welcome(socket, handshake);
   });

@@ -70,7 +70,12 @@ export class SnapshotCache {
     const held = lean ? current?.lean : current?.view;
     if (held) return held;
     const full = publicView(room);
-    const view = new EncodedJson(JSON.stringify(lean ? withoutBuiltInTexts(full) : full));
+    const text = JSON.stringify(lean ? withoutBuiltInTexts(full) : full);
+    // Kept while the room's version is: V8 hands a long text out as a tree of its parts, which reading
+    // a character turns into one flat text in place (some 300 B less per room). Its value is checked, so
+    // that no compiler drops the read.
+    if (text.charCodeAt(0) !== 0x7b) throw new Error('a view is a JSON object');
+    const view = new EncodedJson(text);
     this.encodedViews++;
     if (current) {
       if (lean) current.lean = view;

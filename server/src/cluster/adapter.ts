@@ -169,7 +169,9 @@ export class CercleAdapter extends ClusterAdapter {
     for (const room of rooms) {
       const code = this.channels.codeOf(room);
       const entry = code === null ? undefined : this.listening.get(code);
-      if (entry && !entry.settled) (waits ??= []).push(entry.ready);
+      if (!entry || entry.settled) continue;
+      if (waits) waits.push(entry.ready);
+      else waits = [entry.ready];
     }
     if (waits) return Promise.all(waits).then(() => {});
   }

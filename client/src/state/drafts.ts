@@ -1,5 +1,5 @@
 import { computed, signal } from '@preact/signals';
-import { useEffect } from 'preact/hooks';
+import { useLayoutEffect } from 'preact/hooks';
 import { roomCode } from './session.js';
 
 /**
@@ -125,7 +125,9 @@ export type Draft = { value: string; set: (text: string) => void; clear: () => v
  * what the box shows when there is no draft (a statement already written, an evaluation already sent).
  */
 export function useDraft(box: string, fallback = ''): Draft {
-  useEffect(() => {
+  // A layout effect, not an effect: the box is marked open in the same task as it is drawn, so the shelf
+  // never shows its words beside the box that holds them (an effect waits for the next frame).
+  useLayoutEffect(() => {
     openBoxes.value = { ...openBoxes.value, [box]: (openBoxes.value[box] ?? 0) + 1 };
     return () => {
       const count = (openBoxes.value[box] ?? 1) - 1;

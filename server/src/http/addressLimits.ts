@@ -248,36 +248,21 @@ export class AddressLimits {
       const joins = this.countCommand(this.joinCount, address, '1');
       const guesses = this.countCommand(this.failureCount, address, '1');
       const bar = room === null ? null : command('get', [`${BAR_PREFIX}:${room}|${address}`]);
-      joins.promise.then(
-        (reply: unknown) => {
-          if (asked.timer !== null) asked.joins = String(reply);
-          answered();
-        },
-        () => {
-          if (asked.timer !== null) asked.joins = MISSING;
-          answered();
-        },
-      );
-      guesses.promise.then(
-        (reply: unknown) => {
-          if (asked.timer !== null) asked.guesses = String(reply);
-          answered();
-        },
-        () => {
-          if (asked.timer !== null) asked.guesses = MISSING;
-          answered();
-        },
-      );
-      bar?.promise.then(
-        (reply: unknown) => {
-          if (asked.timer !== null) asked.bar = reply === null ? null : String(reply);
-          answered();
-        },
-        () => {
-          if (asked.timer !== null) asked.bar = MISSING;
-          answered();
-        },
-      );
+      // Each answer kept under its name, unless the bound passed first (`finish` ran).
+      const keep = (made: Command, name: 'joins' | 'guesses' | 'bar') =>
+        made.promise.then(
+          (reply: unknown) => {
+            if (asked.timer !== null) asked[name] = reply === null ? null : String(reply);
+            answered();
+          },
+          () => {
+            if (asked.timer !== null) asked[name] = MISSING;
+            answered();
+          },
+        );
+      keep(joins, 'joins');
+      keep(guesses, 'guesses');
+      if (bar) keep(bar, 'bar');
       this.send(redis, joins, guesses, bar);
     });
   }

@@ -11,5 +11,14 @@
  * generation, so each pause was about four times as long, their sum longer, and the old generation's
  * collections came back (docs/performance.md, "the young generation back to 2 x 16 MB": 16 against 32
  * and 64 MB).
+ *
+ * An old generation that may double between two major collections (`--heap-growing-percent=100`). V8
+ * otherwise sizes the next limit from how fast it marks against how fast objects are promoted, and at a
+ * node's load (rooms' versions and cards promoted at ~2 MB/s, a heap of 50-90 MB marked concurrently in
+ * tens of ms) it chose a factor near its floor of 1.1: a major collection every 2-3 s under the board,
+ * each a concurrent marking on the second core and a finishing pause on the first, and the posts'
+ * slowest 1 % waited on them. Doubled, the board's 10 s saw none, for at most twice the live old
+ * generation held between two (docs/performance.md, "the old generation's growth"). V8's own memory-
+ * saving modes (a process short of memory, an idle one) still override the factor.
  */
-export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16'];
+export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16', '--heap-growing-percent=100'];

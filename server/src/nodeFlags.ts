@@ -18,7 +18,8 @@
  * tens of ms) it chose a factor near its floor of 1.1: a major collection every 2-3 s under the board,
  * each a concurrent marking on the second core and a finishing pause on the first, and the posts'
  * slowest 1 % waited on them. Doubled, the board's 10 s saw none, for at most twice the live old
- * generation held between two (docs/performance.md, "the old generation's growth"). V8's own memory-
- * saving modes (a process short of memory, an idle one) still override the factor.
+ * generation held between two (docs/performance.md, "the old generation's growth"). The flag replaces
+ * V8's factor in its memory-saving modes too; the limit stays under halfway to the heap's maximum, and
+ * an idle node is still collected by V8's memory reducer.
  */
 export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16', '--heap-growing-percent=100'];

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FIXED_BUDGETS, SeatBudgets, SNAPSHOT_BUDGET } from '../../server/src/realtime/budgets.js';
+import {
+  FIXED_BUDGETS,
+  MEETING_CONNECTIONS,
+  roomBudgets,
+  SeatBudgets,
+  SNAPSHOT_BUDGET,
+} from '../../server/src/realtime/budgets.js';
 import { TokenBucket } from '../../server/src/realtime/tokenBucket.js';
 
 const sizes = { command: { burst: 40, perSecond: 10 }, ...FIXED_BUDGETS };
@@ -17,6 +23,33 @@ describe('budgets per seat and per room (HT-3, HT-9)', () => {
     // Another room is not touched by it.
     budgets.open('S', 'S|q');
     expect(budgets.take('S', 'S|q', 'sync', t)).toBe(true);
+  });
+
+  it('[HT-3] a room reaching more connections than a meeting pays for each command in proportion', () => {
+    const room = roomBudgets(sizes.command).command!;
+    /** Commands the room accepts from its seats (each seat asking its whole burst), with `tabs` tabs a seat. */
+    const accepted = (tabs: number, t: number) => {
+      const budgets = new SeatBudgets(sizes);
+      const seats = Array.from({ length: 9 }, (_, i) => `p${i}`);
+      for (const seat of seats) for (let k = 0; k < tabs; k++) budgets.open('R', seat);
+      let at = 0;
+      for (const seat of seats)
+        for (let i = 0; i < sizes.command.burst; i++) if (budgets.take('R', seat, 'command', t)) at++;
+      // Then one second later, the room's refill only (every seat asks again).
+      let later = 0;
+      for (const seat of seats)
+        for (let i = 0; i < sizes.command.burst; i++)
+          if (budgets.take('R', seat, 'command', t + 1000)) later++;
+      return { at, later };
+    };
+    // Nine seats in one tab each: a meeting, the room's whole budget.
+    expect(accepted(1, 3_000_000)).toEqual({ at: room.burst, later: room.perSecond });
+    // Nine seats in four tabs each (36 connections): each command costs 36 / 16 of the room's budget.
+    const cost = (9 * 4) / MEETING_CONNECTIONS;
+    const crowded = accepted(4, 3_000_000);
+    expect(crowded.at).toBe(Math.floor(room.burst / cost));
+    expect(crowded.later).toBe(Math.floor((room.burst - crowded.at * cost + room.perSecond) / cost));
+    expect(crowded.later).toBeLessThan(room.perSecond / 2);
   });
 
   it('[HT-3] a seat is its room and its participant id: the same id in another room is another seat; tabs share it', () => {

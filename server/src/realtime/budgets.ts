@@ -36,6 +36,18 @@ export function roomBudgets(command: { burst: number; perSecond: number }): Part
  * and then one every second or so. Welcomes are counted too but never refused (a seat must get its
  * room); the syncs that follow wait until the debt is repaid.
  */
+/**
+ * HT-3: the connections a busy meeting holds on a node (twelve people, a few of them in two tabs). A
+ * command the room accepts is sent to every connection of the room, so beyond these it costs the room's
+ * command budget in proportion: a room of 36 tabs spends 2.25 of it per command, and its accepted
+ * commands cost the node no more frames a second than such a meeting's.
+ */
+export const MEETING_CONNECTIONS = 16;
+
+/** What one command costs its room's budget: one, or more once the room reaches more connections than a meeting. */
+export const roomCommandCost = (connections: number): number =>
+  Math.max(1, connections / MEETING_CONNECTIONS);
+
 export const SNAPSHOT_BUDGET = { burst: 2 * 1024 * 1024, perSecond: 512 * 1024 } as const;
 
 /**
@@ -101,7 +113,11 @@ export class SeatBudgets {
     const mine = room?.seats.get(seat);
     if (!room || !mine || !bucketOf(mine, kind, this.sizes[kind], now).take(now)) return false;
     const size = this.roomSizes[kind];
-    return size ? bucketOf(room, kind, size, now).take(now) : true;
+    if (!size) return true;
+    return bucketOf(room, kind, size, now).take(
+      now,
+      kind === 'command' ? roomCommandCost(room.connections) : 1,
+    );
   }
 
   /**

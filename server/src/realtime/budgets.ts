@@ -29,14 +29,6 @@ export function roomBudgets(command: { burst: number; perSecond: number }): Part
 }
 
 /**
- * HT-9: the snapshot text one room may be sent per node, all its seats together, in characters of JSON:
- * a snapshot costs the server and the network in proportion to its size, so a room's share is bounded
- * in bytes, not only in syncs. A meeting's snapshot is some 10 to 50 KB: its syncs are held by their
- * count long before; a room at its text bound (256 KB of text, about 400 KB of JSON) gets a few at once
- * and then one every second or so. Welcomes are counted too but never refused (a seat must get its
- * room); the syncs that follow wait until the debt is repaid.
- */
-/**
  * HT-3: the connections a busy meeting holds on a node (twelve people, a few of them in two tabs). A
  * command the room accepts is sent to every connection of the room, so beyond these it costs the room's
  * command budget in proportion: a room of 36 tabs spends 2.25 of it per command, and its accepted
@@ -48,6 +40,14 @@ export const MEETING_CONNECTIONS = 16;
 export const roomCommandCost = (connections: number): number =>
   Math.max(1, connections / MEETING_CONNECTIONS);
 
+/**
+ * HT-9: the snapshot text one room may be sent per node, all its seats together, in characters of JSON:
+ * a snapshot costs the server and the network in proportion to its size, so a room's share is bounded
+ * in bytes, not only in syncs. A meeting's snapshot is some 10 to 50 KB: its syncs are held by their
+ * count long before; a room at its text bound (256 KB of text, about 400 KB of JSON) gets a few at once
+ * and then one every second or so. Welcomes are counted too but never refused (a seat must get its
+ * room); the syncs that follow wait until the debt is repaid.
+ */
 export const SNAPSHOT_BUDGET = { burst: 2 * 1024 * 1024, perSecond: 512 * 1024 } as const;
 
 /**

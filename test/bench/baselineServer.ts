@@ -10,6 +10,14 @@ import { serverRpcHandlers } from './serverStats.js';
  * and broadcast to that room once, shaped like a Cercle patch. The only state is a version counter per
  * room (so the clients correlate a broadcast with its command exactly as they do against Cercle) and, for
  * a timer command, a plain setTimeout that broadcasts "time is up" at the deadline.
+ *
+ * With FLOOR_REDIS_URL (`npm run bench -- --baseline-store`) it is the stored floor instead: the least a
+ * server must do to acknowledge only what is stored. Each command (and each timer's firing) is one
+ * HSET of the room's version and the command's JSON, a timer's deadline one ZADD beside it, sent by
+ * Cercle's own Redis client (cluster/connection.ts: the calls of one loop turn in one write, each
+ * answered as its reply is read); the broadcast and the acknowledgement wait for Redis's
+ * reply. Nothing is read, validated or decided, and the timers still fire from setTimeout: a floor under
+ * Cercle's figures, not a model of them.
  */
 const http = createServer();
 // Cercle's heartbeat too (a ping every 4 s, SPEC SR-5, not Socket.IO's 25 s): idle connections cost both
@@ -23,8 +31,90 @@ const io = new Server(http, {
 });
 const versions = new Map<string, number>();
 let accepted = 0;
+const floorUrl = process.env.FLOOR_REDIS_URL;
+// Cercle's own client for its store: the calls of one loop turn leave in one write (SR-10). Imported
+// only for the stored floor: the bare server loads nothing it does not use.
+const redis = floorUrl ? await storeClient(floorUrl) : null;
+async function storeClient(url: string) {
+  const { connectClient, redisClient } = await import('../../server/src/cluster/connection.js');
+  const client = redisClient(url, { batchWrites: true });
+  await connectClient(client);
+  return client;
+}
+/** Runs `then` once the write is stored; `fail` if it was not. */
+function stored(code: string, version: number, json: string, then: () => void, fail: () => void): void {
+  redis?.hset(`floor:${code}`, 'version', version, String(version % 64), json).then(then, fail);
+}
 
 type Command = { type: string; deadline?: number };
+
+/** A command of the stored floor: stored, then broadcast and acknowledged. */
+function storedCommand(
+  code: string,
+  participantId: string,
+  request: { id: string; command: Command },
+  ack?: (a: unknown) => void,
+): void {
+  const from = versions.get(code) ?? 0;
+  const to = from + 1;
+  versions.set(code, to);
+  const command = request?.command ?? { type: 'unknown' };
+  const failed = () => ack?.({ ok: false, error: { code: 'store_unavailable' } });
+  if (command.type === 'bench_timer' && typeof command.deadline === 'number') {
+    // The bare equivalent of a phase timer: a deadline, then one broadcast when it passes.
+    const deadline = command.deadline;
+    const timer = { startedAt: deadline - 60_000, durationMs: 60_000, pausedTotalMs: 0, expiredAt: null };
+    void redis?.zadd('floor:timers', deadline, code);
+    stored(
+      code,
+      to,
+      JSON.stringify(command),
+      () => {
+        accepted++;
+        io.to(code).emit('room:patch', { from, to, patch: { set: { timer }, del: [] }, events: [] });
+        ack?.({ ok: true, version: to });
+      },
+      failed,
+    );
+    setTimeout(() => {
+      const f = versions.get(code) ?? 0;
+      versions.set(code, f + 1);
+      const fired = { ...timer, expiredAt: Date.now() };
+      void redis?.zrem('floor:timers', code);
+      stored(
+        code,
+        f + 1,
+        JSON.stringify(fired),
+        () => {
+          io.to(code).emit('room:patch', {
+            from: f,
+            to: f + 1,
+            patch: { set: { timer: fired }, del: [] },
+            events: [{ type: 'time_up' }],
+          });
+        },
+        () => {},
+      );
+    }, deadline - Date.now());
+  } else {
+    stored(
+      code,
+      to,
+      JSON.stringify(command),
+      () => {
+        accepted++;
+        io.to(code).emit('room:patch', {
+          from,
+          to,
+          patch: { set: { [command.type]: command }, del: [] },
+          events: [{ type: command.type, actor: participantId }],
+        });
+        ack?.({ ok: true, version: to });
+      },
+      failed,
+    );
+  }
+}
 
 io.on('connection', (socket) => {
   const code = String((socket.handshake.auth as { code?: unknown }).code ?? '');
@@ -36,6 +126,12 @@ io.on('connection', (socket) => {
     serverTime: Date.now(),
     snapshot: { version: versions.get(code) ?? 0, view: { timer: null }, mine: {} },
   });
+  if (redis) {
+    socket.on('room:command', (request: { id: string; command: Command }, ack?: (a: unknown) => void) =>
+      storedCommand(code, participantId, request, ack),
+    );
+    return;
+  }
   socket.on('room:command', (request: { id: string; command: Command }, ack?: (a: unknown) => void) => {
     const from = versions.get(code) ?? 0;
     const to = from + 1;

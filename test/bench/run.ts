@@ -48,6 +48,7 @@ const { values: args } = parseArgs({
     'node-flags': { type: 'string' },
     nodes: { type: 'string' },
     'redis-cluster': { type: 'boolean', default: false },
+    'baseline-store': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -80,6 +81,7 @@ const plan: Plan = {
   noisyMs: int('noisy-seconds', args['noisy-seconds'], 10) * 1000,
   noisyTabs: Math.max(1, int('noisy-tabs', args['noisy-tabs'], 4)),
   redisCluster: args['redis-cluster'] ?? false,
+  baselineStore: args['baseline-store'] ?? false,
   traceDir: args.trace ? resolve(args.trace) : null,
   serverLogDir: args['server-log'] ? resolve(args['server-log']) : null,
   survivorsDir: args.survivors ? resolve(args.survivors) : null,
@@ -305,7 +307,7 @@ function report(
     const w = (r: TargetResult) => r.windows[label];
     row(label === 'join' ? 'CPU, loop' : '', `server CPU % ${name}`, (r) => w(r)?.serverCpu ?? Number.NaN);
     row('', `redis-server CPU % ${name}`, (r) =>
-      r.target === 'cercle' ? (w(r)?.redisCpu ?? Number.NaN) : Number.NaN,
+      r.target === 'cercle' || plan.baselineStore ? (w(r)?.redisCpu ?? Number.NaN) : Number.NaN,
     );
     row('', `clients CPU % ${name}`, (r) => w(r)?.clientCpu ?? Number.NaN);
     row('', `server loop delay p99 ms ${name}`, (r) => w(r)?.loopDelayP99Ms ?? Number.NaN);
@@ -315,6 +317,7 @@ function report(
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   lines.push(
     `Cercle bench: ${participants} participants in ${plan.groups} rooms of 8 (+${pairs} pairs for timers), ${plan.workers} client processes; ${plan.nodes} Cercle node(s) on ${plan.redisCluster ? 'a three-primary Redis Cluster' : 'one redis-server'}`,
+    `baseline: ${plan.baselineStore ? 'the stored floor (the bare server writing each command to its own redis-server before answering)' : 'the bare Socket.IO server'}`,
     `machine: ${cpus().length} x ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; load average ${load.loadBefore.toFixed(1)} before, ${load.loadAfter.toFixed(1)} after`,
     '',
   );
@@ -345,6 +348,8 @@ function report(
       `${r.target}: joined in ${r.join.seconds.toFixed(1)} s; board sent ${r.board.sent}, accepted ${r.board.accepted}`,
       `missing receipts fan-out ${r.fanout.missing}, board ${r.board.missing}, timers ${r.timers.missing}; timers armed ${r.timers.armed}, the last ${r.timers.marginMs.toFixed(0)} ms before the deadline`,
     ];
+    if (r.floorWrites !== null)
+      notes.push(`stored floor: ${r.floorWrites} writes answered by its redis-server`);
     if (r.fanout.roundP99.length) notes.push(`fan-out p99 per round ${r.fanout.roundP99.join(', ')} ms`);
     if (r.timers.roundP99.length > 1)
       notes.push(
@@ -390,6 +395,7 @@ function report(
   return {
     nodes: plan.nodes,
     redisCluster: plan.redisCluster ? 1 : 0,
+    baselineStore: plan.baselineStore ? 1 : 0,
     idleNodeCpuPct: round(idleNodeCpuPct, 3),
     cpuPerPostRatio3vs1: round(cpuPerPostRatioNodes, 3),
     participants,
@@ -527,6 +533,7 @@ try {
       }
     }
   }
+  for (const s of sessions) await s.countFloorWrites();
   results = sessions.map((s) => s.result());
 } finally {
   for (const s of sessions) await s.stop();

@@ -48,6 +48,11 @@ export type Plan = {
   nodes: number;
   /** A three-primary Redis Cluster instead of one redis-server. */
   redisCluster: boolean;
+  /**
+   * `--baseline-store`: the baseline is the stored floor (baselineServer.ts, FLOOR_REDIS_URL): the bare
+   * server writing each command to its own redis-server before it answers and broadcasts.
+   */
+  baselineStore: boolean;
   /** `--trace DIR`: the servers' GC and loop stalls (trace.ts) and the clients' slow receipts, written there. */
   traceDir: string | null;
   /** `--server-log DIR`: each server's output, time-stamped, with the scenarios' marks (rpc.ts). */
@@ -135,6 +140,8 @@ export type TargetResult = {
    */
   redisBytesPerCommand: { total: number; store: number; adapter: number };
   acceptedCommands: number;
+  /** `--baseline-store`: the writes the stored floor's redis-server answered; null otherwise. */
+  floorWrites: number | null;
   windows: Record<string, Window>;
   serverLog: Record<string, number>;
   setupRefused: Record<string, number>;
@@ -219,6 +226,8 @@ export class TargetSession {
   private boardNodesCpuPct: number[] = [];
   private boardLoadedCpuMicros = 0;
   private fanOutStats: unknown[] = [];
+  /** The stored floor's writes its redis-server answered (`--baseline-store`), null for any other target. */
+  private floorWrites: number | null = null;
   private workers: RpcChild[] = [];
   private readonly windows: Record<string, Window> = {};
   private readonly setups: SetupResult[] = [];
@@ -308,10 +317,17 @@ export class TargetSession {
       this.server = this.servers[0]!;
       urls = (await Promise.all(this.servers.map((s) => s.once<{ url: string }>('ready')))).map((r) => r.url);
     } else {
-      this.step('starting the bare Socket.IO server');
+      let floor: Record<string, string> = {};
+      if (this.plan.baselineStore) {
+        this.step('starting redis-server and the stored floor (the bare server writing to Redis)');
+        this.redis = await startRedisServer();
+        floor = { FLOOR_REDIS_URL: this.redis.url };
+        this.redisInfos = [new Redis(this.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 })];
+        await Promise.all(this.redisInfos.map((r) => r.connect()));
+      } else this.step('starting the bare Socket.IO server');
       this.server = new RpcChild('baseline-server', here('./baselineServer.ts'), {
         execArgv,
-        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...trace('server0') },
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...floor, ...trace('server0') },
         ...logFile('server0'),
       });
       this.servers = [this.server];
@@ -775,6 +791,13 @@ export class TargetSession {
     await this.cluster?.stop();
   }
 
+  /** `--baseline-store`: how many writes the floor's redis-server answered (INFO commandstats), for the notes. */
+  async countFloorWrites(): Promise<void> {
+    if (this.target !== 'baseline' || !this.plan.baselineStore) return;
+    const stats = await this.redisInfos[0]!.info('commandstats');
+    this.floorWrites = Number(/cmdstat_hset:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+  }
+
   result(): TargetResult {
     const fanouts = this.fanouts;
     const boards = this.boards;
@@ -857,6 +880,7 @@ export class TargetSession {
         adapter: perCommand(netBytes('adapter')),
       },
       acceptedCommands: accepted,
+      floorWrites: this.floorWrites,
       windows,
       serverLog: this.server.logEvents,
       setupRefused: mergeCounts(this.setups.map((s) => s.refused)),

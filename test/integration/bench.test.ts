@@ -165,6 +165,35 @@ describe('npm run bench, at a tiny size so the harness cannot rot', () => {
     );
   }, 180_000);
 
+  it('--baseline-store: the baseline is the stored floor, answering and broadcasting each command once its redis-server stored it', async () => {
+    const { code, out, err } = await runBench([
+      '--baseline-store',
+      '--only',
+      'baseline',
+      '--participants',
+      '16',
+      '--workers',
+      '1',
+      '--scenarios',
+      'board,timers',
+      '--board-seconds',
+      '1',
+      '--json',
+    ]);
+    expect(code, err).toBe(0);
+    expect(out).toContain('baseline: the stored floor');
+    const summary = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    expect(summary.baselineStore).toBe(1);
+    for (const key of ['baselineServerCpuMsPerPost', 'baselinePostP99Ms', 'baselineTimerLatenessP99Ms'])
+      expect(Number.isFinite(summary[key]), `${key} = ${summary[key]}`).toBe(true);
+    // Every post acknowledged was written first: the floor's redis-server answered at least one write per
+    // accepted post, and one per timer set and fired besides.
+    const accepted = Number(/baseline: joined in [\d.]+ s; board sent \d+, accepted (\d+)/.exec(out)?.[1]);
+    const writes = Number(/stored floor: (\d+) writes answered by its redis-server/.exec(out)?.[1]);
+    expect(accepted).toBeGreaterThan(0);
+    expect(writes).toBeGreaterThanOrEqual(accepted);
+  }, 180_000);
+
   it('--node-flags, --server-log and --survivors: both servers run with the flags given, their logs carry the scenario marks, gcLog.ts and survivors.ts read them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cercle-bench-gc-'));
     try {

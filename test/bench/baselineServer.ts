@@ -47,6 +47,34 @@ function stored(code: string, version: number, json: string, then: () => void, f
 }
 
 type Command = { type: string; deadline?: number };
+type BenchTimer = { startedAt: number; durationMs: number; pausedTotalMs: number; expiredAt: number | null };
+
+// The patches both servers' paths broadcast, shaped like Cercle's.
+/** The bare equivalent of a phase timer: a deadline, then one broadcast when it passes. */
+const benchTimer = (deadline: number): BenchTimer => ({
+  startedAt: deadline - 60_000,
+  durationMs: 60_000,
+  pausedTotalMs: 0,
+  expiredAt: null,
+});
+const timerPatch = (from: number, to: number, timer: BenchTimer) => ({
+  from,
+  to,
+  patch: { set: { timer }, del: [] },
+  events: [],
+});
+const firedPatch = (from: number, fired: BenchTimer) => ({
+  from,
+  to: from + 1,
+  patch: { set: { timer: fired }, del: [] },
+  events: [{ type: 'time_up' }],
+});
+const commandPatch = (from: number, to: number, command: Command, actor: string) => ({
+  from,
+  to,
+  patch: { set: { [command.type]: command }, del: [] },
+  events: [{ type: command.type, actor }],
+});
 
 /** A command of the stored floor: stored, then broadcast and acknowledged. */
 function storedCommand(
@@ -61,9 +89,8 @@ function storedCommand(
   const command = request?.command ?? { type: 'unknown' };
   const failed = () => ack?.({ ok: false, error: { code: 'store_unavailable' } });
   if (command.type === 'bench_timer' && typeof command.deadline === 'number') {
-    // The bare equivalent of a phase timer: a deadline, then one broadcast when it passes.
     const deadline = command.deadline;
-    const timer = { startedAt: deadline - 60_000, durationMs: 60_000, pausedTotalMs: 0, expiredAt: null };
+    const timer = benchTimer(deadline);
     void redis?.zadd('floor:timers', deadline, code);
     stored(
       code,
@@ -71,7 +98,7 @@ function storedCommand(
       JSON.stringify(command),
       () => {
         accepted++;
-        io.to(code).emit('room:patch', { from, to, patch: { set: { timer }, del: [] }, events: [] });
+        io.to(code).emit('room:patch', timerPatch(from, to, timer));
         ack?.({ ok: true, version: to });
       },
       failed,
@@ -85,14 +112,7 @@ function storedCommand(
         code,
         f + 1,
         JSON.stringify(fired),
-        () => {
-          io.to(code).emit('room:patch', {
-            from: f,
-            to: f + 1,
-            patch: { set: { timer: fired }, del: [] },
-            events: [{ type: 'time_up' }],
-          });
-        },
+        () => io.to(code).emit('room:patch', firedPatch(f, fired)),
         () => {},
       );
     }, deadline - Date.now());
@@ -103,12 +123,7 @@ function storedCommand(
       JSON.stringify(command),
       () => {
         accepted++;
-        io.to(code).emit('room:patch', {
-          from,
-          to,
-          patch: { set: { [command.type]: command }, del: [] },
-          events: [{ type: command.type, actor: participantId }],
-        });
+        io.to(code).emit('room:patch', commandPatch(from, to, command, participantId));
         ack?.({ ok: true, version: to });
       },
       failed,
@@ -139,28 +154,16 @@ io.on('connection', (socket) => {
     accepted++;
     const command = request?.command ?? { type: 'unknown' };
     if (command.type === 'bench_timer' && typeof command.deadline === 'number') {
-      // The bare equivalent of a phase timer: a deadline, then one broadcast when it passes.
       const deadline = command.deadline;
-      const timer = { startedAt: deadline - 60_000, durationMs: 60_000, pausedTotalMs: 0, expiredAt: null };
-      io.to(code).emit('room:patch', { from, to, patch: { set: { timer }, del: [] }, events: [] });
+      const timer = benchTimer(deadline);
+      io.to(code).emit('room:patch', timerPatch(from, to, timer));
       setTimeout(() => {
         const f = versions.get(code) ?? 0;
         versions.set(code, f + 1);
-        const fired = { ...timer, expiredAt: Date.now() };
-        io.to(code).emit('room:patch', {
-          from: f,
-          to: f + 1,
-          patch: { set: { timer: fired }, del: [] },
-          events: [{ type: 'time_up' }],
-        });
+        io.to(code).emit('room:patch', firedPatch(f, { ...timer, expiredAt: Date.now() }));
       }, deadline - Date.now());
     } else {
-      io.to(code).emit('room:patch', {
-        from,
-        to,
-        patch: { set: { [command.type]: command }, del: [] },
-        events: [{ type: command.type, actor: participantId }],
-      });
+      io.to(code).emit('room:patch', commandPatch(from, to, command, participantId));
     }
     ack?.({ ok: true, version: to });
   });
